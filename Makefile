@@ -1,0 +1,54 @@
+# dietplanner: `make run` to try it, `make test` to run the whole suite. See the README.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PROD_ENV := DJANGO_ENV=production ALLOWED_HOSTS=dietplanner.example SECRET_KEY=check-only-$(shell printf '%050d' 0)
+
+.PHONY: run test lint format check bench install install-dev clean
+
+# The environment is rebuilt only when pyproject.toml changes (the stamp files record it).
+$(VENV)/.stamp-base: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-base
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.stamp-base
+install-dev: $(VENV)/.stamp-dev
+
+run: $(VENV)/.stamp-base
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_catalogue
+	@echo ""
+	@echo "Demo accounts (development only):"
+	@$(MANAGE) seed_demo
+	@echo ""
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.stamp-dev
+	$(PY) -m pytest
+
+bench: $(VENV)/.stamp-dev
+	$(PY) -m pytest tests/benchmarks -m benchmark -s -q
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.stamp-dev
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

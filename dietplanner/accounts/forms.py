@@ -1,0 +1,103 @@
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+
+from .models import User
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and "Etc" not in z)
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+def _helper(submit_label: str, form_id: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_id = form_id
+    helper.add_input(Submit("submit", submit_label, css_class="btn-lg w-100 w-sm-auto"))
+    return helper
+
+
+class SignUpForm(BaseUserCreationForm):
+    """Self sign-up; always creates a patient (dietitians are created by an administrator)."""
+
+    timezone = forms.ChoiceField(
+        label="Your time zone",
+        help_text="Your daily check-in follows this calendar.",
+        choices=timezone_choices,
+        widget=forms.Select(attrs={"autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "timezone"]
+        labels = {"full_name": "Your name", "email": "E-mail address"}
+        help_texts = {"email": "You log in with this address."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].initial = settings.TIME_ZONE
+        if not self.is_bound:
+            # Let the browser propose its own zone; a re-shown form keeps what was sent.
+            self.fields["timezone"].widget.attrs["data-detect-timezone"] = ""
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": False})
+        self.fields[
+            "password1"
+        ].help_text = "At least 10 characters, not a common password, not only numbers."
+        self.helper = _helper("Create my account", "signup-form")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this e-mail already exists. Log in, or reset your password."
+            )
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.role = User.Role.PATIENT
+        if commit:
+            user.save()
+        return user
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.helper = _helper("Log in", "login-form")
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class AdminUserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role"]
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Change my password", "password-change-form")
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.helper = _helper("Send me a reset link", "password-reset-form")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save my new password", "set-password-form")

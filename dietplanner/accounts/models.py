@@ -1,0 +1,96 @@
+import uuid
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone as dj_timezone
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Oslo).")
+
+
+class UserQuerySet(models.QuerySet):
+    def patients(self):
+        return self.filter(role=User.Role.PATIENT)
+
+    def dietitians(self):
+        return self.filter(role=User.Role.DIETITIAN)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.DIETITIAN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a patient running a program or a dietitian following clients."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        DIETITIAN = "dietitian", "Dietitian"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField("full name", max_length=150)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PATIENT)
+    timezone = models.CharField(
+        "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("staff status", default=False)
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_dietitian(self) -> bool:
+        return self.role == self.Role.DIETITIAN
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0] if self.full_name else ""
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    def local_today(self):
+        """Today's date in the user's own time zone (a check-in belongs to their calendar day)."""
+        return dj_timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))

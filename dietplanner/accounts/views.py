@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .decorators import role_required
+from .forms import SignUpForm
+from .models import User
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
+        return redirect("accounts:home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def home(request):
+    """Send each role to its own home page."""
+    user: User = request.user
+    if user.is_dietitian:
+        return redirect("accounts:dietitian-home")
+    return redirect("accounts:patient-home")
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+def patient_home(request):
+    return render(request, "accounts/patient_home.html")
+
+
+@login_required
+@role_required(User.Role.DIETITIAN)
+def dietitian_home(request):
+    return render(request, "accounts/dietitian_home.html")

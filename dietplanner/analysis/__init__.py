@@ -1,0 +1,1 @@
+"""Pure-Python analysis of elimination-diet diaries: no Django import anywhere in this package."""

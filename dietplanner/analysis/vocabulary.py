@@ -1,0 +1,72 @@
+"""The clinic's slugs (DOMAIN.md): part of the data contract, shared by the catalogue,
+the exchange format and the analysis. Changing one is a breaking change."""
+
+SYMPTOMS: tuple[str, ...] = (
+    "pain",
+    "fatigue",
+    "sleep",
+    "brain_fog",
+    "stiffness",
+    "headache",
+    "bloating",
+    "abdominal_pain",
+    "bowel",
+    "nausea",
+    "mood",
+    "skin",
+)
+
+CONFOUNDERS: tuple[str, ...] = (
+    "illness",
+    "poor_sleep",
+    "stress",
+    "menstruation",
+    "medication_change",
+    "travel",
+    "other",
+)
+
+FOOD_GROUPS: tuple[str, ...] = (
+    # anti-inflammatory
+    "gluten",
+    "dairy",
+    "eggs",
+    "soy",
+    "corn",
+    "nightshades",
+    "citrus",
+    "nuts",
+    "shellfish",
+    "added_sugar",
+    "alcohol",
+    "caffeine",
+    "additives",
+    # low-FODMAP
+    "lactose",
+    "fructose",
+    "sorbitol",
+    "mannitol",
+    "fructans_wheat",
+    "fructans_garlic",
+    "fructans_onion",
+    "gos",
+    # six-food
+    "wheat",
+    "fish_shellfish",
+)
+
+PROTOCOLS: tuple[str, ...] = ("anti-inflammatory", "low-fodmap", "six-food", "custom")
+
+VERDICTS: tuple[str, ...] = ("trigger", "possible", "tolerated", "inconclusive")
+
+# Confounders that make a challenge start worth postponing (DOMAIN.md, issue 3).
+POSTPONE_CONFOUNDERS: frozenset[str] = frozenset({"illness", "stress", "travel"})
+
+# Red-flag symptoms: allergy-like reactions that need emergency care, never a home re-test.
+RED_FLAGS: tuple[str, ...] = (
+    "throat_tightness",
+    "trouble_breathing",
+    "lip_tongue_swelling",
+    "widespread_hives",
+    "fainting",
+)

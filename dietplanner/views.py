@@ -1,0 +1,22 @@
+"""Site-wide pages: the landing page and the error pages."""
+
+from django.http import HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    return render(request, "landing.html")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # Rendered without the request: the context processors (user, messages) may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

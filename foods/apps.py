@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FoodsConfig(AppConfig):
+    name = "foods"
+    verbose_name = "Food catalogue"

@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dietplanner.accounts.models import User
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
+def test_landing_sign_up_then_food_lookup(page, axe, viewport):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Find out which foods")
+    axe(page, f"landing-{viewport}")
+
+    page.get_by_role("link", name="Start: create an account").click()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    axe(page, f"signup-{viewport}")
+    page.get_by_label("Your name").fill("Robin Tester")
+    page.get_by_label("E-mail address").fill("robin@example.com")
+    page.get_by_label("Password", exact=True).fill("a-long-and-quiet-river")
+    page.get_by_label("Password confirmation").fill("a-long-and-quiet-river")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Welcome, Robin")
+    assert User.objects.get(email="robin@example.com").is_patient
+    axe(page, f"patient-home-{viewport}")
+
+    page.get_by_role("link", name="Look up a food").click()
+    expect(page.get_by_role("heading", name="Food lookup")).to_be_visible()
+    axe(page, f"lookup-empty-{viewport}")
+    page.get_by_label("Food name").press_sequentially("creme fraiche", delay=20)
+    results = page.locator("#lookup-results")
+    expect(results.get_by_role("heading", name="Crème fraîche")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=creme"))  # the live search is bookmarkable
+    axe(page, f"lookup-results-{viewport}")
+
+    page.get_by_label("Food name").fill("zzqqxx")
+    page.get_by_role("button", name="Search").click()
+    expect(results).to_contain_text("No food matches")
+    axe(page, f"lookup-nomatch-{viewport}")
+
+
+def test_dietitian_logs_in_and_lands_on_their_home(page, axe, dietitian):
+    page.goto("/")
+    page.get_by_role("link", name="Log in").first.click()
+    axe(page, "login-desktop")
+    page.get_by_label("E-mail address").fill(dietitian.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello Dana")
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients")
+    ).to_be_visible()
+    axe(page, "dietitian-home-desktop")
+
+
+def test_keyboard_user_can_skip_to_content(page, axe):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+
+
+def test_404_page_is_styled_and_accessible(page, axe):
+    page.goto("/no/such/page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    axe(page, "404-desktop")

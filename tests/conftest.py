@@ -1,0 +1,81 @@
+"""Shared personas and fixtures (DESIGN.md): Pat, Dana, Olive, Otto and an admin."""
+
+import pytest
+
+from dietplanner.accounts.models import User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real shipped catalogue once per test database."""
+    from foods.services import catalogue_load
+
+    with django_db_blocker.unblock():
+        catalogue_load()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The catalogue, reloaded when a transactional test emptied the tables before us."""
+    from foods.models import FoodGroup
+    from foods.services import catalogue_load
+
+    if not FoodGroup.objects.exists():
+        catalogue_load()
+
+
+def make_user(email: str, name: str, role: str, **extra) -> User:
+    return User.objects.create_user(
+        email=email, password=PASSWORD, full_name=name, role=role, **extra
+    )
+
+
+@pytest.fixture
+def patient(db) -> User:
+    return make_user("pat@example.com", "Pat Doe", User.Role.PATIENT, timezone="Europe/Oslo")
+
+
+@pytest.fixture
+def other_patient(db) -> User:
+    return make_user("olive@example.com", "Olive Other", User.Role.PATIENT)
+
+
+@pytest.fixture
+def dietitian(db) -> User:
+    return make_user("dana@example.com", "Dana Dietitian", User.Role.DIETITIAN)
+
+
+@pytest.fixture
+def other_dietitian(db) -> User:
+    return make_user("otto@example.com", "Otto Outsider", User.Role.DIETITIAN)
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return User.objects.create_superuser(
+        email="admin@example.com", password=PASSWORD, full_name="Ada Admin"
+    )
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient)
+    return client
+
+
+@pytest.fixture
+def dietitian_client(client, dietitian):
+    client.force_login(dietitian)
+    return client
