@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "dietplanner.accounts",
+    "dietplanner.programs",
+    "dietplanner.diary",
     "foods",
 ]
 

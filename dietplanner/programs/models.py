@@ -1,0 +1,134 @@
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from foods.models import FoodGroup, Protocol
+
+
+class ProgramQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Program.ACTIVE_STATUSES)
+
+
+class Program(models.Model):
+    """One patient's elimination program: a baseline, then challenges one group at a time."""
+
+    class Status(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        REINTRODUCTION = "reintroduction", "Reintroduction"
+        COMPLETED = "completed", "Completed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    ACTIVE_STATUSES = (Status.BASELINE, Status.REINTRODUCTION)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programs"
+    )
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="programs")
+    start_date = models.DateField("first baseline day")
+    baseline_days = models.PositiveSmallIntegerField("planned baseline length (days)")
+    original_baseline_days = models.PositiveSmallIntegerField(
+        "baseline length first planned", null=True, blank=True
+    )
+    symptoms = models.JSONField("tracked symptoms", default=list)
+    reminder_time = models.TimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BASELINE)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status__in=["baseline", "reintroduction"]),
+                name="one_active_program_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol.name} from {self.start_date} ({self.patient.full_name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def planned_baseline_end(self) -> date:
+        return self.start_date + timedelta(days=self.baseline_days - 1)
+
+
+class Challenge(models.Model):
+    """One food group brought back: dose days on a growing portion, then a washout."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Dose days"
+        WASHOUT = "washout", "Washout"
+        DONE = "done", "Done"
+        STOPPED = "stopped", "Stopped for a reaction"
+        SKIPPED = "skipped", "Skipped"
+
+    FINISHED_STATUSES = (Status.DONE, Status.STOPPED, Status.SKIPPED)
+    STARTED_STATUSES = (Status.ACTIVE, Status.WASHOUT, Status.DONE, Status.STOPPED)
+
+    class Verdict(models.TextChoices):
+        TRIGGER = "trigger", "Likely trigger"
+        POSSIBLE = "possible", "Possible trigger"
+        TOLERATED = "tolerated", "Tolerated"
+        INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="challenges")
+    food_group = models.ForeignKey(FoodGroup, on_delete=models.PROTECT, related_name="challenges")
+    position = models.PositiveSmallIntegerField()
+    dose_days = models.PositiveSmallIntegerField(default=3)
+    washout_days = models.PositiveSmallIntegerField(default=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    first_dose_day = models.DateField(null=True, blank=True)
+    stop_day = models.DateField(null=True, blank=True)
+    stop_reason = models.TextField(blank=True)
+    red_flags = models.JSONField(default=list, blank=True)
+    no_home_retest = models.BooleanField(
+        "not to be re-tested at home", default=False, help_text="Set after a red-flag reaction."
+    )
+    washout_end = models.DateField(null=True, blank=True)
+    blinded = models.BooleanField(default=False)
+    # Cached analysis results, refreshed when an entry in or before the window changes.
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
+    verdict_confidence = models.FloatField(null=True, blank=True)
+    verdict_detail = models.JSONField(default=dict, blank=True)
+    verdict_updated = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "position"], name="unique_challenge_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.food_group.name} ({self.get_status_display()})"
+
+    @property
+    def is_started(self) -> bool:
+        return self.status in self.STARTED_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    def ladder(self) -> tuple[str, str, str]:
+        steps = list(self.food_group.ladder)[:3]
+        while len(steps) < 3:
+            steps.append(steps[-1] if steps else "a usual portion")
+        return (steps[0], steps[1], steps[2])
