@@ -12,6 +12,10 @@ urlpatterns = [
     path("about/safety/", TemplateView.as_view(template_name="safety.html"), name="safety"),
     # /accounts/
     path("accounts/", include("dietplanner.accounts.urls")),
+    # /today/, /diary/
+    path("", include("dietplanner.diary.urls")),
+    # /program/
+    path("program/", include("dietplanner.programs.urls")),
     # /foods/
     path("foods/", include("foods.urls")),
     # /admin/

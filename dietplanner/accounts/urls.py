@@ -20,7 +20,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
-    path("patient/", views.patient_home, name="patient-home"),
     path("dietitian/", views.dietitian_home, name="dietitian-home"),
     path(
         "password/change/",

@@ -28,13 +28,7 @@ def home(request):
     user: User = request.user
     if user.is_dietitian:
         return redirect("accounts:dietitian-home")
-    return redirect("accounts:patient-home")
-
-
-@login_required
-@role_required(User.Role.PATIENT)
-def patient_home(request):
-    return render(request, "accounts/patient_home.html")
+    return redirect("diary:today")
 
 
 @login_required

@@ -28,7 +28,10 @@ def test_landing_sign_up_then_food_lookup(page, axe, viewport):
     assert User.objects.get(email="robin@example.com").is_patient
     axe(page, f"patient-home-{viewport}")
 
-    page.get_by_role("link", name="Look up a food").click()
+    toggler = page.get_by_role("button", name="Open the menu")
+    if toggler.is_visible():
+        toggler.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Food lookup").click()
     expect(page.get_by_role("heading", name="Food lookup")).to_be_visible()
     axe(page, f"lookup-empty-{viewport}")
     page.get_by_label("Food name").press_sequentially("creme fraiche", delay=20)

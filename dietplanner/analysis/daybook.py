@@ -1,0 +1,105 @@
+"""The diary indexed by day number, with the reasons a day cannot be read cleanly.
+
+A day is left out of a comparison when the patient logged a confounder (illness, poor sleep,
+stress, period, medication change, travel, other) or ate an eliminated group off-plan. Two
+corrections for how diaries are really filled in:
+- a confounder logged on the days either side of a day is assumed to cover it too (people
+  forget to tick "ill" on one day in the middle of a cold);
+- off-plan eating can act with a delay (DOMAIN: 2-72 h), so it also spoils the next 2 days.
+During a challenge, eating the challenged group itself is not contamination; before it, it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .diary import DayEntry
+
+OFF_PLAN_CARRY_DAYS = 2
+
+# Why-slugs for a day left out: a confounder slug, or one of these prefixes plus a food group.
+ATE_PREFIX = "ate:"
+AFTER_PREFIX = "after:"
+NOT_LOGGED = "not_logged"
+
+
+class DayBook:
+    """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
+
+    __slots__ = ("scores", "_confounders", "_off_plan")
+
+    def __init__(self, entries: Iterable[DayEntry]) -> None:
+        scores: dict[int, dict[str, int]] = {}
+        logged_confounders: dict[int, tuple[str, ...]] = {}
+        eaten: dict[int, tuple[str, ...]] = {}
+        for entry in entries:
+            day = entry.date.toordinal()
+            scores[day] = dict(entry.scores)
+            if entry.confounders:
+                logged_confounders[day] = tuple(entry.confounders)
+            if entry.off_plan:
+                eaten[day] = tuple(entry.off_plan)
+        self.scores = scores
+        self._confounders = _bridge(logged_confounders, scores)
+        self._off_plan = _carry(eaten)
+
+    def logged(self, day: int) -> bool:
+        return day in self.scores
+
+    def score(self, day: int, symptom: str) -> int | None:
+        day_scores = self.scores.get(day)
+        return None if day_scores is None else day_scores.get(symptom)
+
+    def window_why(self, day: int, food_group: str) -> tuple[str, ...]:
+        """Why a day inside a challenge of `food_group` is left out (empty: it is clean)."""
+        why = self._confounders.get(day, ())
+        off = self._off_plan.get(day)
+        if off:
+            why = why + tuple(w for w in off if w.split(":", 1)[1] != food_group)
+        return why
+
+    def reference_why(self, day: int) -> tuple[str, ...]:
+        """Why a day cannot serve as the patient's usual level (empty: it can)."""
+        return self._confounders.get(day, ()) + self._off_plan.get(day, ())
+
+
+def _bridge(
+    logged: dict[int, tuple[str, ...]], scores: dict[int, dict[str, int]]
+) -> dict[int, tuple[str, ...]]:
+    result = dict(logged)
+    for day in scores:
+        before = logged.get(day - 1)
+        after = logged.get(day + 1)
+        if not before or not after:
+            continue
+        own = logged.get(day, ())
+        shared = tuple(c for c in before if c in after and c not in own)
+        if shared:
+            result[day] = own + shared
+    return result
+
+
+def _carry(eaten: dict[int, tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    result: dict[int, list[str]] = {}
+    for day in sorted(eaten):
+        for group in eaten[day]:
+            _add(result, day, ATE_PREFIX + group)
+            for later in range(day + 1, day + 1 + OFF_PLAN_CARRY_DAYS):
+                _add(result, later, AFTER_PREFIX + group)
+    return {day: tuple(why) for day, why in result.items()}
+
+
+def _add(result: dict[int, list[str]], day: int, why: str) -> None:
+    items = result.setdefault(day, [])
+    group = why.split(":", 1)[1]
+    # One reason per group and day, the day it was eaten winning over "after".
+    for i, existing in enumerate(items):
+        if existing.split(":", 1)[1] == group:
+            if why.startswith(ATE_PREFIX):
+                items[i] = why
+            return
+    items.append(why)
+
+
+def count_logged(book: DayBook, days: Sequence[int]) -> int:
+    return sum(1 for d in days if d in book.scores)

@@ -1,0 +1,129 @@
+"""Plain dataclasses for a program and its diary: the input of the analysis and the content of
+the `dietplanner-diary` exchange format. No Django here; the app builds these from its models.
+
+All dates are `datetime.date` in the patient's own calendar. Collections are stored as tuples
+(lists passed in are converted) so that two equal diaries compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+ARMS: tuple[str, ...] = ("active", "placebo")
+
+# Why a challenge was stopped before its last dose. Only the first two count as evidence of a
+# reaction; a stop whose reason is unknown (None) is read as a reaction, the usual cause.
+STOP_REASONS: tuple[str, ...] = (
+    "reaction",
+    "red_flag",
+    "illness",
+    "travel",
+    "patient_choice",
+    "other",
+)
+REACTION_STOP_REASONS: frozenset[str] = frozenset({"reaction", "red_flag"})
+
+CHALLENGE_STATUSES: tuple[str, ...] = ("planned", "active", "washout", "done", "stopped", "skipped")
+
+
+def _tuple(value) -> tuple:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One dose day of a challenge. `arm` is "active" or "placebo" on blinded challenges only."""
+
+    date: date
+    portion: str = ""
+    taken: bool = True
+    arm: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeFacts:
+    """One food-group challenge as planned and as it went.
+
+    `started_on` is the first dose day (None while planned or when skipped). `doses` may be
+    empty: the analysis then assumes `dose_days` consecutive doses of growing portions from
+    `started_on` (cut at `stopped_early_on`). Portions are ranked by date: the n-th of N planned
+    doses counts as n/N of the full portion.
+    """
+
+    food_group: str
+    started_on: date | None
+    dose_days: int = 3
+    washout_days: int = 4
+    stopped_early_on: date | None = None
+    stop_reason: str | None = None
+    blinded: bool = False
+    doses: tuple[Dose, ...] = ()
+    status: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "doses", _tuple(self.doses))
+
+    @property
+    def started(self) -> bool:
+        return self.started_on is not None and self.status != "skipped"
+
+    @property
+    def stopped_for_reaction(self) -> bool:
+        if self.stopped_early_on is None:
+            return False
+        return self.stop_reason is None or self.stop_reason in REACTION_STOP_REASONS
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramFacts:
+    """A patient's program: baseline from `started_on` for `baseline_days`, then challenges."""
+
+    started_on: date
+    baseline_days: int
+    symptoms: tuple[str, ...]
+    challenges: tuple[ChallengeFacts, ...] = ()
+    protocol: str = "custom"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "symptoms", _tuple(self.symptoms))
+        object.__setattr__(self, "challenges", _tuple(self.challenges))
+
+
+@dataclass(frozen=True, slots=True)
+class DayEntry:
+    """One logged day. A symptom missing from `scores` was not scored that day.
+
+    `off_plan` lists eliminated food groups eaten that day outside a challenge.
+    """
+
+    date: date
+    scores: Mapping[str, int] = field(default_factory=dict)
+    confounders: tuple[str, ...] = ()
+    off_plan: tuple[str, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "confounders", _tuple(self.confounders))
+        object.__setattr__(self, "off_plan", _tuple(self.off_plan))
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    timezone: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryDocument:
+    """One `dietplanner-diary` document: a patient's program and its entries (sorted by date)."""
+
+    patient: Patient
+    program: ProgramFacts
+    entries: tuple[DayEntry, ...] = ()
+    exported_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entries", _tuple(self.entries))

@@ -1,0 +1,197 @@
+"""Per-symptom evidence in one challenge window: how far the window rose above the usual level,
+and how sure we can be given the patient's own day-to-day wobble.
+
+Open challenges: for each reaction shape (see `windows`), a GLS fit of
+`score = usual level + rise * shape + AR(1) noise` on the reference days and the clean window
+days together. Immediately preceding days carry information about the early window days (bad
+days cluster), which the AR(1) model uses instead of pretending the days are independent. The
+best-fitting shape is kept; the number of shapes tried is part of the multiple-comparison
+correction in `verdicts`. Because the shapes grow with the portion, a rise that follows the
+portion scores higher than one that does not: dose-response is built into the evidence.
+
+Blinded challenges: the same model with one column for active-dose days and one for
+placebo-dose days; the evidence is the active-minus-placebo contrast.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .reference import Noise
+from .stats import Whitener, solve_gls
+from .windows import ChallengeWindow
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeFit:
+    """The fit of one reaction shape to one symptom; `xs` is the shape on the window days."""
+
+    z: float
+    rise: float
+    se: float
+    xs: list[float]
+
+
+@dataclass(slots=True)
+class SymptomRead:
+    symptom: str
+    ref_days: list[int]
+    ref_level: float
+    sigma: float
+    dof: float
+    window: list[tuple[int, float]]  # clean window days with a score: (day, score)
+    z: float | None = None  # strength of the rise (active minus placebo when blinded)
+    rise: float | None = None  # fitted rise at the full portion (or active minus placebo)
+    rise_se: float | None = None
+    window_level: float | None = None
+    change: float | None = None
+    response_days: list[int] = field(default_factory=list)
+    grew_with_portion: bool = False
+    placebo_level: float | None = None
+    placebo_change: float | None = None
+    placebo_z: float | None = None
+    peak_day: int | None = None
+    peak_rise: float | None = None
+    fits: dict[str, ShapeFit] = field(default_factory=dict)
+    shape: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.z is not None
+
+    def use(self, name: str) -> None:
+        """Report this symptom under reaction shape `name`: the days where at least half the
+        expected reaction falls give the window level; the full-portion days against the
+        small-portion days tell whether the rise grew with the portion."""
+        fit = self.fits[name]
+        self.shape = name
+        self.z, self.rise, self.rise_se = fit.z, fit.rise, fit.se
+        xs = fit.xs
+        values = [v for _, v in self.window]
+        top = max(xs)
+        response = [i for i, x in enumerate(xs) if x >= 0.5 * top]
+        self.response_days = [self.window[i][0] for i in response]
+        self.window_level = sum(values[i] for i in response) / len(response)
+        self.change = self.window_level - self.ref_level
+        full = [values[i] for i, x in enumerate(xs) if x >= 0.99 * top]
+        small = [values[i] for i, x in enumerate(xs) if 0.0 < x < 0.75 * top]
+        self.grew_with_portion = bool(full and small) and (
+            sum(full) / len(full) - sum(small) / len(small) >= 1.0
+        )
+
+
+def read_symptom(
+    symptom: str,
+    ref: list[tuple[int, float]],
+    window_values: list[tuple[int, float]],
+    cw: ChallengeWindow,
+    shapes: list[tuple[str, list[float]]],
+    noise: Noise,
+    follow: list[tuple[int, float]] = (),
+) -> SymptomRead:
+    """Evidence for one symptom. `ref` and `follow` are (day, score) reference days before
+    and after the window, `window_values` the clean window days with a score."""
+    ref_level = sum(v for _, v in ref) / len(ref)
+    sigma = noise.sigma[symptom]
+    read = SymptomRead(
+        symptom=symptom,
+        ref_days=[d for d, _ in ref],
+        ref_level=ref_level,
+        sigma=sigma,
+        dof=noise.dof[symptom],
+        window=window_values,
+    )
+    if not window_values:
+        return read
+    peak_day, peak = max(window_values, key=lambda t: (t[1], -t[0]))
+    read.peak_day, read.peak_rise = peak_day, peak - ref_level
+    follow = list(follow)
+    if cw.blinded:
+        _read_blinded(read, ref, window_values, follow, cw, shapes[0][1], noise.phi)
+    else:
+        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi)
+    return read
+
+
+def _read_open(read, ref, window_values, follow, cw, shapes, phi) -> None:
+    n_ref, n_win = len(ref), len(window_values)
+    days = [d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow]
+    ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
+    wh = Whitener(days, phi)
+    w_one = wh.apply([1.0] * len(days))
+    w_y = wh.apply(ys)
+    s11 = b1 = 0.0
+    for o, y in zip(w_one, w_y, strict=True):
+        s11 += o * o
+        b1 += o * y
+    # The shape is zero outside the window, so only window days (and the first day after, whose
+    # innovation still sees the last window day) enter the sums that involve it.
+    stop = n_ref + n_win + (1 if follow else 0)
+    rho, scale = wh.rho[n_ref:stop], wh.scale[n_ref:stop]
+    ones, yw = w_one[n_ref:stop], w_y[n_ref:stop]
+    offsets = [d - cw.first for d, _ in window_values]
+    tail = [0.0] if follow else []
+    for name, shape in shapes:
+        xs = [shape[k] for k in offsets]
+        if max(xs) <= 0.0:
+            continue
+        s12 = s22 = b2 = 0.0
+        prev = 0.0
+        for x, r, sc, o, y in zip(xs + tail, rho, scale, ones, yw, strict=True):
+            wx = (x - r * prev) * sc
+            prev = x
+            s12 += o * wx
+            s22 += wx * wx
+            b2 += wx * y
+        det = s11 * s22 - s12 * s12
+        if det <= 1e-9:
+            continue
+        rise = (s11 * b2 - s12 * b1) / det
+        se = read.sigma * math.sqrt(s11 / det)
+        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
+    if read.fits:
+        read.use(max(read.fits, key=lambda n: read.fits[n].z))
+
+
+def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> None:
+    placebo_shape = cw.placebo_template()
+    offsets = [d - cw.first for d, _ in window_values]
+    xa = [active_shape[k] for k in offsets]
+    xp = [placebo_shape[k] for k in offsets]
+    only_a = [v for (_, v), a, p in zip(window_values, xa, xp, strict=True) if a and not p]
+    only_p = [v for (_, v), a, p in zip(window_values, xa, xp, strict=True) if p and not a]
+    if not only_a or not only_p:
+        return
+    n_ref = len(ref)
+    days = [d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow]
+    ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
+    pad, tail = [0.0] * n_ref, [0.0] * len(follow)
+    # Days under both an active and a placebo dose (a lingering reaction meeting the next dose)
+    # get their own column, so they inform neither arm.
+    only_active = [1.0 if a and not p else 0.0 for a, p in zip(xa, xp, strict=True)]
+    only_placebo = [1.0 if p and not a else 0.0 for a, p in zip(xa, xp, strict=True)]
+    both = [1.0 if a and p else 0.0 for a, p in zip(xa, xp, strict=True)]
+    wh = Whitener(days, phi)
+    columns = [
+        wh.apply([1.0] * len(days)),
+        wh.apply(pad + only_active + tail),
+        wh.apply(pad + only_placebo + tail),
+    ]
+    if any(both):
+        columns.append(wh.apply(pad + both + tail))
+    solved = solve_gls(columns, wh.apply(ys))
+    if solved is None:
+        return
+    beta, cov = solved
+    s2 = read.sigma**2
+    contrast = beta[1] - beta[2]
+    var = max((cov[1][1] + cov[2][2] - 2.0 * cov[1][2]) * s2, 1e-12)
+    read.rise, read.rise_se = contrast, math.sqrt(var)
+    read.z = contrast / read.rise_se
+    read.placebo_z = beta[2] / math.sqrt(max(cov[2][2] * s2, 1e-12))
+    read.window_level = sum(only_a) / len(only_a)
+    read.placebo_level = sum(only_p) / len(only_p)
+    read.change = read.window_level - read.ref_level
+    read.placebo_change = read.placebo_level - read.ref_level
+    read.response_days = [d for (d, _), a in zip(window_values, only_active, strict=True) if a]

@@ -1,0 +1,385 @@
+"""The `dietplanner-diary` exchange format, version 1: parse, validate and serialise.
+
+    doc = parse_document(json.loads(text))   # raises DiaryFormatError
+    data = dump_document(doc)                # a JSON-ready dict; parse(dump(doc)) == doc
+
+Every problem is collected (not just the first) as "json.path: reason", e.g.
+"program.challenges[2].food_group: unknown food group 'diary'". Unknown fields are ignored.
+The format is described in docs/diary-format.md and docs/diary-format.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+from .diary import (
+    ARMS,
+    CHALLENGE_STATUSES,
+    STOP_REASONS,
+    ChallengeFacts,
+    DayEntry,
+    DiaryDocument,
+    Dose,
+    Patient,
+    ProgramFacts,
+)
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS
+
+FORMAT = "dietplanner-diary"
+VERSION = 1
+MAX_TEXT = 2000
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MISSING = object()
+
+
+class DiaryFormatError(ValueError):
+    """The document is not a valid diary; `errors` lists every "json.path: reason"."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(self.errors))
+
+
+class _Reader:
+    """Typed field access that records errors instead of raising on the first one."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, path: str, reason: str) -> None:
+        self.errors.append(f"{path}: {reason}")
+
+    def get(self, obj: Mapping, key: str, path: str, kind, *, required=True, default=None):
+        value = obj.get(key, _MISSING)
+        where = _join(path, key)
+        if value is _MISSING or (value is None and not required):
+            if required:
+                self.fail(where, "required")
+            return default
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            self.fail(where, f"expected a whole number, got {_show(value)}")
+            return default
+        if kind is not int and not isinstance(value, kind):
+            self.fail(where, f"expected {_KIND_NAMES[kind]}, got {_show(value)}")
+            return default
+        if kind is str and len(value) > MAX_TEXT:
+            self.fail(where, f"longer than {MAX_TEXT} characters")
+            return default
+        return value
+
+    def date(self, obj: Mapping, key: str, path: str, *, required=True) -> date | None:
+        value = self.get(obj, key, path, str, required=required)
+        return None if value is None else self.parse_date(value, _join(path, key))
+
+    def parse_date(self, value: str, where: str) -> date | None:
+        if not _DATE.match(value):
+            self.fail(where, f"expected a date as YYYY-MM-DD, got {_show(value)}")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(where, f"not a real date: {_show(value)}")
+            return None
+
+    def slugs(self, obj: Mapping, key: str, path: str, allowed, what: str) -> tuple[str, ...]:
+        values = self.get(obj, key, path, list, required=False, default=[])
+        out: list[str] = []
+        for i, value in enumerate(values):
+            where = f"{_join(path, key)}[{i}]"
+            if not isinstance(value, str):
+                self.fail(where, f"expected text, got {_show(value)}")
+            elif value not in allowed:
+                self.fail(where, f"unknown {what} {_show(value)}")
+            elif value in out:
+                self.fail(where, f"{what} {_show(value)} listed twice")
+            else:
+                out.append(value)
+        return tuple(out)
+
+
+_KIND_NAMES = {str: "text", list: "a list", dict: "an object", bool: "true or false"}
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def parse_document(data: object) -> DiaryDocument:
+    """Validate a decoded JSON document and build a `DiaryDocument`.
+
+    Raises `DiaryFormatError` listing every problem found.
+    """
+    rd = _Reader()
+    if not isinstance(data, Mapping):
+        raise DiaryFormatError([f"(document): expected a JSON object, got {_show(data)}"])
+    fmt = rd.get(data, "format", "", str)
+    if fmt is not None and fmt != FORMAT:
+        rd.fail("format", f"expected {FORMAT!r}, got {_show(fmt)}")
+    version = rd.get(data, "version", "", int)
+    if version is not None and version != VERSION:
+        rd.fail("version", f"unsupported version {version} (this app reads version {VERSION})")
+    if rd.errors:  # a different format or version: the rest would only add noise
+        raise DiaryFormatError(rd.errors)
+    exported_at = _parse_exported_at(rd, data)
+    patient = _parse_patient(rd, rd.get(data, "patient", "", dict, default={}))
+    program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
+    entries = _parse_entries(rd, data, program)
+    if rd.errors:
+        raise DiaryFormatError(rd.errors)
+    return DiaryDocument(patient=patient, program=program, entries=entries, exported_at=exported_at)
+
+
+def _parse_exported_at(rd: _Reader, data: Mapping) -> datetime | None:
+    value = rd.get(data, "exported_at", "", str, required=False)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        rd.fail("exported_at", f"expected an ISO date and time, got {_show(value)}")
+        return None
+    if moment.tzinfo is None:
+        rd.fail("exported_at", "needs a time zone, e.g. '2026-11-25T12:00:00Z'")
+        return None
+    return moment.astimezone(UTC)
+
+
+def _parse_patient(rd: _Reader, obj: Mapping) -> Patient:
+    name = rd.get(obj, "name", "patient", str, required=False, default="")
+    timezone = rd.get(obj, "timezone", "patient", str, default="UTC")
+    if timezone is not None and not _known_timezone(timezone):
+        rd.fail("patient.timezone", f"unknown time zone {_show(timezone)}")
+    return Patient(timezone=timezone, name=name)
+
+
+def _known_timezone(key: str) -> bool:
+    from zoneinfo import ZoneInfo  # imported here: most callers never need it
+
+    try:
+        ZoneInfo(key)
+    except (ValueError, OSError, LookupError):
+        return False
+    return True
+
+
+def _parse_program(rd: _Reader, obj: Mapping) -> ProgramFacts:
+    p = "program"
+    protocol = rd.get(obj, "protocol", p, str, default="custom")
+    if protocol is not None and protocol not in PROTOCOLS:
+        rd.fail("program.protocol", f"unknown protocol {_show(protocol)}")
+    started_on = rd.date(obj, "started_on", p) or date(1970, 1, 1)
+    baseline_days = rd.get(obj, "baseline_days", p, int, default=1)
+    if not 1 <= baseline_days <= 365:
+        rd.fail("program.baseline_days", f"must be between 1 and 365, got {baseline_days}")
+    if "symptoms" not in obj:
+        rd.fail("program.symptoms", "required")
+    symptoms = rd.slugs(obj, "symptoms", p, SYMPTOMS, "symptom")
+    if "symptoms" in obj and isinstance(obj["symptoms"], list) and not obj["symptoms"]:
+        rd.fail("program.symptoms", "at least one symptom must be tracked")
+    raw = rd.get(obj, "challenges", p, list, required=False, default=[])
+    challenges = []
+    for i, item in enumerate(raw):
+        where = f"program.challenges[{i}]"
+        if not isinstance(item, Mapping):
+            rd.fail(where, f"expected an object, got {_show(item)}")
+            continue
+        challenges.append(_parse_challenge(rd, item, where))
+    return ProgramFacts(
+        started_on=started_on,
+        baseline_days=baseline_days,
+        symptoms=symptoms,
+        challenges=tuple(challenges),
+        protocol=protocol or "custom",
+    )
+
+
+def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
+    group = rd.get(obj, "food_group", p, str, default="")
+    if group and group not in FOOD_GROUPS:
+        rd.fail(f"{p}.food_group", f"unknown food group {_show(group)}")
+    started_on = rd.date(obj, "started_on", p, required=False)
+    if "started_on" not in obj:
+        rd.fail(f"{p}.started_on", "required (null while the challenge is planned)")
+    dose_days = rd.get(obj, "dose_days", p, int, default=3)
+    if not 1 <= dose_days <= 14:
+        rd.fail(f"{p}.dose_days", f"must be between 1 and 14, got {dose_days}")
+    washout_days = rd.get(obj, "washout_days", p, int, default=4)
+    if not 0 <= washout_days <= 60:
+        rd.fail(f"{p}.washout_days", f"must be between 0 and 60, got {washout_days}")
+    stopped = rd.date(obj, "stopped_early_on", p, required=False)
+    stop_reason = rd.get(obj, "stop_reason", p, str, required=False)
+    if stop_reason is not None and stop_reason not in STOP_REASONS:
+        rd.fail(f"{p}.stop_reason", f"unknown stop reason {_show(stop_reason)}")
+    status = rd.get(obj, "status", p, str, required=False)
+    if status is not None and status not in CHALLENGE_STATUSES:
+        rd.fail(f"{p}.status", f"unknown status {_show(status)}")
+    blinded = rd.get(obj, "blinded", p, bool, required=False, default=False)
+    doses = _parse_doses(rd, obj, p, blinded)
+    if started_on is None and (stopped or doses):
+        rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
+    if started_on and stopped and stopped < started_on:
+        rd.fail(f"{p}.stopped_early_on", "is before the challenge started")
+    for i, dose in enumerate(doses):
+        if started_on and dose.date < started_on:
+            rd.fail(f"{p}.doses[{i}].date", "is before the challenge started")
+    return ChallengeFacts(
+        food_group=group,
+        started_on=started_on,
+        dose_days=dose_days,
+        washout_days=washout_days,
+        stopped_early_on=stopped,
+        stop_reason=stop_reason,
+        blinded=blinded,
+        doses=doses,
+        status=status,
+    )
+
+
+def _parse_doses(rd: _Reader, obj: Mapping, p: str, blinded: bool) -> tuple[Dose, ...]:
+    raw = rd.get(obj, "doses", p, list, required=False, default=[])
+    doses: list[Dose] = []
+    seen: set[date] = set()
+    for i, item in enumerate(raw):
+        where = f"{p}.doses[{i}]"
+        if not isinstance(item, Mapping):
+            rd.fail(where, f"expected an object, got {_show(item)}")
+            continue
+        day = rd.date(item, "date", where)
+        portion = rd.get(item, "portion", where, str, required=False, default="")
+        taken = rd.get(item, "taken", where, bool, required=False, default=True)
+        arm = rd.get(item, "arm", where, str, required=False)
+        if blinded and arm is None:
+            rd.fail(f"{where}.arm", "required on a blinded challenge ('active' or 'placebo')")
+        elif arm is not None and not blinded:
+            rd.fail(f"{where}.arm", "only blinded challenges have arms")
+        elif arm is not None and arm not in ARMS:
+            rd.fail(f"{where}.arm", f"expected 'active' or 'placebo', got {_show(arm)}")
+        if day is None:
+            continue
+        if day in seen:
+            rd.fail(f"{where}.date", f"two doses on {day.isoformat()}")
+        seen.add(day)
+        doses.append(Dose(date=day, portion=portion, taken=taken, arm=arm))
+    return tuple(doses)
+
+
+def _parse_entries(rd: _Reader, data: Mapping, program: ProgramFacts) -> tuple[DayEntry, ...]:
+    raw = rd.get(data, "entries", "", list, required=False, default=[])
+    tracked = set(program.symptoms)
+    entries: list[DayEntry] = []
+    seen: dict[date, int] = {}
+    for i, item in enumerate(raw):
+        p = f"entries[{i}]"
+        if not isinstance(item, Mapping):
+            rd.fail(p, f"expected an object, got {_show(item)}")
+            continue
+        day = rd.date(item, "date", p)
+        scores: dict[str, int] = {}
+        for symptom, value in rd.get(item, "scores", p, dict, required=False, default={}).items():
+            where = f"{p}.scores.{symptom}"
+            if symptom not in SYMPTOMS:
+                rd.fail(where, f"unknown symptom {_show(symptom)}")
+            elif symptom not in tracked:
+                rd.fail(where, "this symptom is not tracked in the program")
+            elif isinstance(value, bool) or not isinstance(value, int):
+                rd.fail(where, f"expected a whole number from 0 to 10, got {_show(value)}")
+            elif not 0 <= value <= 10:
+                rd.fail(where, f"must be from 0 to 10, got {value}")
+            else:
+                scores[symptom] = value
+        confounders = rd.slugs(item, "confounders", p, CONFOUNDERS, "confounder")
+        off_plan = rd.slugs(item, "off_plan", p, FOOD_GROUPS, "food group")
+        note = rd.get(item, "note", p, str, required=False, default="")
+        if day is None:
+            continue
+        if day in seen:
+            rd.fail(f"{p}.date", f"{day.isoformat()} already has an entry (entries[{seen[day]}])")
+            continue
+        seen[day] = i
+        ordered = {s: scores[s] for s in program.symptoms if s in scores}
+        entries.append(DayEntry(day, ordered, confounders, off_plan, note))
+    entries.sort(key=lambda e: e.date)
+    return tuple(entries)
+
+
+def dump_document(doc: DiaryDocument) -> dict:
+    """A JSON-ready dict in the canonical form (entries by date, scores in symptom order)."""
+    program = doc.program
+    data: dict = {"format": FORMAT, "version": VERSION}
+    if doc.exported_at is not None:
+        data["exported_at"] = _iso_utc(doc.exported_at)
+    patient = {"timezone": doc.patient.timezone}
+    if doc.patient.name:
+        patient = {"name": doc.patient.name, **patient}
+    data["patient"] = patient
+    data["program"] = {
+        "protocol": program.protocol,
+        "started_on": program.started_on.isoformat(),
+        "baseline_days": program.baseline_days,
+        "symptoms": list(program.symptoms),
+        "challenges": [_dump_challenge(c) for c in program.challenges],
+    }
+    data["entries"] = [
+        {
+            "date": e.date.isoformat(),
+            "scores": {s: e.scores[s] for s in program.symptoms if s in e.scores},
+            "confounders": list(e.confounders),
+            "off_plan": list(e.off_plan),
+            "note": e.note,
+        }
+        for e in sorted(doc.entries, key=lambda e: e.date)
+    ]
+    return data
+
+
+def _dump_challenge(c: ChallengeFacts) -> dict:
+    out = {
+        "food_group": c.food_group,
+        "started_on": c.started_on.isoformat() if c.started_on else None,
+        "dose_days": c.dose_days,
+        "washout_days": c.washout_days,
+        "stopped_early_on": c.stopped_early_on.isoformat() if c.stopped_early_on else None,
+        "stop_reason": c.stop_reason,
+        "blinded": c.blinded,
+        "doses": [],
+    }
+    if c.status is not None:
+        out["status"] = c.status
+    for d in c.doses:
+        dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
+        if d.arm is not None:
+            dose["arm"] = d.arm
+        out["doses"].append(dose)
+    return out
+
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_json(text: str | bytes) -> DiaryDocument:
+    """`parse_document` on JSON text; invalid JSON is a DiaryFormatError too."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DiaryFormatError([f"(document): not valid JSON ({exc})"]) from None
+    return parse_document(data)
+
+
+def dump_json(doc: DiaryDocument, *, indent: int | None = 2) -> str:
+    return json.dumps(dump_document(doc), indent=indent, ensure_ascii=False)

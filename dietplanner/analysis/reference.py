@@ -1,0 +1,191 @@
+"""The patient's usual level before a challenge, and how much their scores wobble day to day.
+
+Usual level ("reference"): per symptom, the 10 most recent clean days before the first dose,
+looking back at most 6 weeks, never in the first days of the baseline (still settling: DOMAIN
+says symptoms drift down over ~10 days) and never inside an earlier challenge that was not
+read as tolerated (a reaction may still linger there). Days inside a tolerated challenge are
+fine: that food did nothing. At least 4 such days are needed.
+
+Day-to-day wobble: a noise level (standard deviation) per symptom and one day-to-day
+correlation per patient, estimated on "quiet" days: clean, past the settling days, and outside
+every challenge window (plus 2 days). The correlation estimate is corrected for its known
+downward bias on short runs and shrunk toward a typical value when few pairs of days exist;
+the variance estimate is corrected for autocorrelation (short runs of correlated days look
+calmer than they are).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .daybook import DayBook
+from .diary import ProgramFacts
+
+REFERENCE_DAYS = 20
+FOLLOW_UP_DAYS = 7
+FOLLOW_UP_GAP = 1
+MIN_REFERENCE_DAYS = 4
+LOOKBACK_DAYS = 42
+SETTLING_DAYS = 10
+
+PRIOR_PHI = 0.5
+PRIOR_PHI_PAIRS = 15.0
+PHI_RANGE = (0.1, 0.85)
+PRIOR_SIGMA = 1.0
+PRIOR_SIGMA_DOF = 2.0
+MIN_SIGMA = 0.5
+SEGMENT_GAP = 7
+
+
+def late_start(program: ProgramFacts) -> int:
+    """First day of the baseline that may serve as a reference (after the settling days)."""
+    return program.started_on.toordinal() + min(SETTLING_DAYS, program.baseline_days // 2)
+
+
+def reference_days(
+    book: DayBook,
+    symptom: str,
+    before: int,
+    earliest: int,
+    blocked: Container[int],
+) -> list[int]:
+    """The most recent clean days (oldest first) with a score for `symptom` before `before`."""
+    found: list[int] = []
+    day = before - 1
+    stop = max(earliest, before - LOOKBACK_DAYS)
+    scores = book.scores
+    while day >= stop and len(found) < REFERENCE_DAYS:
+        day_scores = scores.get(day)
+        if (
+            day_scores is not None
+            and symptom in day_scores
+            and day not in blocked
+            and not book.reference_why(day)
+        ):
+            found.append(day)
+        day -= 1
+    found.reverse()
+    return found
+
+
+def follow_up_days(
+    book: DayBook,
+    symptom: str,
+    after: int,
+    blocked: Container[int],
+) -> list[int]:
+    """Clean days with a score shortly after a window (from the second day after it on)."""
+    found = []
+    for day in range(after + 1 + FOLLOW_UP_GAP, after + 1 + FOLLOW_UP_GAP + FOLLOW_UP_DAYS):
+        if (
+            book.score(day, symptom) is not None
+            and day not in blocked
+            and not book.reference_why(day)
+        ):
+            found.append(day)
+    return found
+
+
+def span_days(spans: Iterable[tuple[int, int]]) -> set[int]:
+    """All days covered by inclusive (first, last) spans."""
+    return {d for lo, hi in spans for d in range(lo, hi + 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Noise:
+    """Day-to-day noise of one patient: correlation `phi`, and per symptom SD and its dof."""
+
+    phi: float
+    sigma: dict[str, float]
+    dof: dict[str, float]
+
+
+def estimate_noise(
+    book: DayBook,
+    symptoms: Iterable[str],
+    earliest: int,
+    busy: Mapping[str, Sequence[tuple[int, int]]],
+) -> Noise:
+    """Noise per symptom from clean days past the settling days, leaving out, per symptom,
+    the `busy` spans (windows where that symptom rose)."""
+    quiet = [day for day in sorted(book.scores) if day >= earliest and not book.reference_why(day)]
+    series = {}
+    for symptom in symptoms:
+        spans = span_days(busy.get(symptom, ()))
+        days = [d for d in quiet if symptom in book.scores[d] and d not in spans]
+        series[symptom] = [
+            [(d, float(book.scores[d][symptom])) for d in seg] for seg in _segments(days)
+        ]
+    phi = _estimate_phi(series.values())
+    sigma: dict[str, float] = {}
+    dof: dict[str, float] = {}
+    for symptom, segments in series.items():
+        ss = 0.0
+        eff = 0.0
+        for seg in segments:
+            if len(seg) < 2:
+                continue
+            m = sum(v for _, v in seg) / len(seg)
+            ss += sum((v - m) ** 2 for _, v in seg)
+            eff += _effective_dof([d for d, _ in seg], phi)
+        var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
+        sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
+        # Autocorrelated days carry less information about the spread than independent ones.
+        dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
+    return Noise(phi=phi, sigma=sigma, dof=dof)
+
+
+def _segments(days: list[int]) -> list[list[int]]:
+    segments: list[list[int]] = []
+    for d in days:
+        if segments and d - segments[-1][-1] <= SEGMENT_GAP:
+            segments[-1].append(d)
+        else:
+            segments.append([d])
+    return segments
+
+
+def _estimate_phi(all_series: Iterable[list[list[tuple[int, float]]]]) -> float:
+    cross = 0.0
+    square = 0.0
+    pairs = 0
+    weighted_len = 0.0
+    for segments in all_series:
+        for seg in segments:
+            if len(seg) < 3:
+                continue
+            m = sum(v for _, v in seg) / len(seg)
+            seg_pairs = 0
+            for (d0, v0), (d1, v1) in zip(seg, seg[1:], strict=False):
+                if d1 - d0 == 1:
+                    a, b = v0 - m, v1 - m
+                    cross += a * b
+                    square += (a * a + b * b) / 2.0
+                    seg_pairs += 1
+            pairs += seg_pairs
+            weighted_len += seg_pairs * len(seg)
+    if pairs == 0 or square <= 0.0:
+        return PRIOR_PHI
+    raw = cross / square
+    n = weighted_len / pairs
+    # Removing each run's mean biases the lag-1 correlation down by about (1 + 3 phi) / n.
+    corrected = (raw + 1.0 / n) / (1.0 - 3.0 / n) if n > 6 else raw + (1.0 + 3.0 * raw) / n
+    shrunk = (pairs * corrected + PRIOR_PHI_PAIRS * PRIOR_PHI) / (pairs + PRIOR_PHI_PAIRS)
+    return min(max(shrunk, PHI_RANGE[0]), PHI_RANGE[1])
+
+
+def _effective_dof(days: Sequence[int], phi: float) -> float:
+    """E[sum of squares about the mean] / sigma**2 for AR(1) noise on these days.
+
+    That is n - (1/n) * sum over all pairs i, j of phi ** |t_i - t_j|; the pair sum is built
+    in one sweep, since the sum over earlier days obeys A_j = phi**gap * (A_{j-1} + 1).
+    """
+    n = len(days)
+    total = float(n)
+    acc = 0.0
+    for j in range(1, n):
+        acc = phi ** (days[j] - days[j - 1]) * (acc + 1.0)
+        total += 2.0 * acc
+    return max(n - total / n, 0.0)

@@ -1,0 +1,116 @@
+"""What the analysis returns for one challenge: plain dataclasses with a JSON-ready `to_dict`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# SymptomEvidence.finding
+RISE = "rise"  # a meaningful rise beyond the day-to-day wobble
+SMALL_RISE = "small_rise"  # a rise worth a second look, not enough on its own
+NO_RISE = "no_rise"
+NO_DATA = "no_data"  # no usual level or no clean day in the window for this symptom
+
+
+def _r1(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SymptomEvidence:
+    """One symptom in one challenge window.
+
+    `reference_level` is the usual level (mean of the reference days) and `reference_spread`
+    the day-to-day wobble (SD) the comparison allowed for. `window_level` is the mean on the
+    days where a reaction was most expected (after the larger portions, allowing for delay);
+    `change` is `window_level - reference_level`. `strength` is the rise in units of its own
+    uncertainty (a z-score, after allowing for autocorrelation); `days` counts the clean window
+    days with a score. For blinded challenges `window_level` is the active days' mean and
+    `placebo_level` the placebo days' mean.
+    """
+
+    symptom: str
+    finding: str
+    reference_level: float | None = None
+    reference_spread: float | None = None
+    window_level: float | None = None
+    change: float | None = None
+    strength: float | None = None
+    days: int = 0
+    placebo_level: float | None = None
+
+    def to_dict(self) -> dict:
+        data = {
+            "symptom": self.symptom,
+            "finding": self.finding,
+            "reference_level": _r1(self.reference_level),
+            "reference_spread": _r1(self.reference_spread),
+            "window_level": _r1(self.window_level),
+            "change": _r1(self.change),
+            "strength": _r1(self.strength),
+            "days": self.days,
+        }
+        if self.placebo_level is not None:
+            data["placebo_level"] = _r1(self.placebo_level)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedDay:
+    """A window day that was not used, and why.
+
+    `why` holds slugs: a confounder slug (`illness`, ...), `ate:<group>` (ate an eliminated
+    group that day), `after:<group>` (in the 2 days after eating it) or `not_logged`.
+    """
+
+    date: date
+    why: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"date": self.date.isoformat(), "why": list(self.why)}
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeResult:
+    """The reading of one started challenge. `verdict` is a VERDICTS slug.
+
+    `confidence` (0-1, 2 decimals) is a heuristic strength-of-evidence score, not a
+    probability: it grows with how far the evidence clears (or stays below) the bar and shrinks
+    with missing or excluded days. `complete` is False while the window is still running (the
+    verdict is then provisional and the reasons say so).
+    """
+
+    food_group: str
+    started_on: date
+    verdict: str
+    confidence: float
+    symptoms: tuple[SymptomEvidence, ...]
+    excluded_days: tuple[ExcludedDay, ...]
+    reasons: tuple[str, ...]
+    complete: bool
+    window_start: date
+    window_end: date
+    reference_days: int = 0
+    blinded: bool = False
+    stopped_early_on: date | None = None
+    stop_reason: str | None = None
+    challenge_index: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "food_group": self.food_group,
+            "started_on": self.started_on.isoformat(),
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 2),
+            "symptoms": [s.to_dict() for s in self.symptoms],
+            "excluded_days": [d.to_dict() for d in self.excluded_days],
+            "reasons": list(self.reasons),
+            "complete": self.complete,
+            "window": {"start": self.window_start.isoformat(), "end": self.window_end.isoformat()},
+            "reference_days": self.reference_days,
+            "blinded": self.blinded,
+            "stopped_early_on": (
+                self.stopped_early_on.isoformat() if self.stopped_early_on else None
+            ),
+            "stop_reason": self.stop_reason,
+        }

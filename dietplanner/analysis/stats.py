@@ -1,0 +1,146 @@
+"""The few statistics the analysis needs, on the standard library only.
+
+Daily symptom scores are autocorrelated: a bad day tends to be followed by another. We model the
+day-to-day noise as AR(1) with correlation `phi ** gap` between days `gap` apart, which also
+handles missing days exactly (the process is Markov, so only neighbouring logged days matter).
+Fits are generalised least squares done by "prewhitening": each value is replaced by its
+innovation given the previous logged day, after which ordinary least squares is correct.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+
+_SQRT2 = math.sqrt(2.0)
+
+
+def normal_sf(z: float) -> float:
+    """P(Z > z) for a standard normal Z."""
+    return 0.5 * math.erfc(z / _SQRT2)
+
+
+def normal_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / _SQRT2)
+
+
+def normal_isf(p: float) -> float:
+    """The z with P(Z > z) = p (0 < p < 1), by bisection: exact to 1e-12 and deterministic."""
+    lo, hi = -40.0, 40.0
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if normal_sf(mid) > p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return (lo + hi) / 2.0
+
+
+def student_quantile(z: float, dof: float) -> float:
+    """Student-t quantile matching the normal quantile `z` (Cornish-Fisher, good for dof >= 3).
+
+    Used to widen critical values when the noise level itself is estimated from few days.
+    """
+    if dof <= 0 or math.isinf(dof):
+        return z
+    z2 = z * z
+    g1 = (z2 + 1.0) * z / 4.0
+    g2 = ((5.0 * z2 + 16.0) * z2 + 3.0) * z / 96.0
+    g3 = (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) * z / 384.0
+    return z + g1 / dof + g2 / dof**2 + g3 / dof**3
+
+
+@functools.lru_cache(maxsize=256)
+def critical_z(alpha: float, comparisons: float, dof: float = math.inf) -> float:
+    """One-sided critical value after a Bonferroni split of `alpha` over `comparisons`."""
+    z = normal_isf(alpha / max(comparisons, 1.0))
+    return student_quantile(z, dof)
+
+
+@functools.lru_cache(maxsize=8)
+def _steps(phi: float) -> tuple[tuple[float, float], ...]:
+    """(phi**gap, 1/sqrt(1 - phi**(2 gap))) for gaps until the correlation is negligible."""
+    steps = [(1.0, math.inf)]
+    gap = 1
+    while True:
+        r = phi**gap
+        if r < 1e-9 or gap > 400:
+            return tuple(steps)
+        steps.append((r, 1.0 / math.sqrt(1.0 - r * r)))
+        gap += 1
+
+
+class Whitener:
+    """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`."""
+
+    __slots__ = ("rho", "scale")
+
+    def __init__(self, days: Sequence[int], phi: float) -> None:
+        steps = _steps(phi)
+        rho = [0.0] * len(days)
+        scale = [1.0] * len(days)
+        for i in range(1, len(days)):
+            gap = days[i] - days[i - 1]
+            rho[i], scale[i] = steps[gap] if gap < len(steps) else (0.0, 1.0)
+        self.rho = rho
+        self.scale = scale
+
+    def apply(self, values: Sequence[float]) -> list[float]:
+        rho, scale = self.rho, self.scale
+        out = [0.0] * len(values)
+        prev = 0.0
+        for i, v in enumerate(values):
+            out[i] = (v - rho[i] * prev) * scale[i]
+            prev = v
+        return out
+
+
+def fit_rise(w_one: Sequence[float], w_y: Sequence[float], w_x: Sequence[float]):
+    """GLS fit of y = level + rise * x on prewhitened data; returns (rise, variance factor).
+
+    The variance of `rise` is `sigma**2 * factor`; None when x cannot be told from the level.
+    """
+    s11 = s12 = s22 = b1 = b2 = 0.0
+    for o, y, x in zip(w_one, w_y, w_x, strict=True):
+        s11 += o * o
+        s12 += o * x
+        s22 += x * x
+        b1 += o * y
+        b2 += x * y
+    det = s11 * s22 - s12 * s12
+    if det <= 1e-9 * max(s11 * s22, 1e-12):
+        return None
+    return (s11 * b2 - s12 * b1) / det, s11 / det
+
+
+def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
+    """GLS coefficients and their unscaled covariance for prewhitened columns (k <= 4).
+
+    Returns (beta, cov) or None if the columns are collinear. Gauss-Jordan on the normal
+    equations: tiny systems, so clarity beats cleverness.
+    """
+    k = len(columns)
+    gram = [[sum(a * b for a, b in zip(ci, cj, strict=True)) for cj in columns] for ci in columns]
+    rhs = [sum(a * y for a, y in zip(ci, w_y, strict=True)) for ci in columns]
+    aug = [gram[i] + [1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
+    for col in range(k):
+        pivot = max(range(col, k), key=lambda r: abs(aug[r][col]))
+        if abs(aug[pivot][col]) < 1e-9:
+            return None
+        aug[col], aug[pivot] = aug[pivot], aug[col]
+        p = aug[col][col]
+        aug[col] = [v / p for v in aug[col]]
+        for r in range(k):
+            if r != col and aug[r][col] != 0.0:
+                f = aug[r][col]
+                aug[r] = [v - f * w for v, w in zip(aug[r], aug[col], strict=True)]
+    inv = [row[k:] for row in aug]
+    beta = [sum(inv[i][j] * rhs[j] for j in range(k)) for i in range(k)]
+    return beta, inv
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)

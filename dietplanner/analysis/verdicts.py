@@ -1,0 +1,366 @@
+"""Verdicts for a program's challenges: the entry point of the analysis.
+
+    results = analyze_program(program, entries, today=date.today())
+
+One `ChallengeResult` per started challenge, in the order of `program.challenges`. The method
+(see docs/analysis.md for the why and the measured quality):
+1. each challenge's window: dose days plus 4 days after (cut at the next challenge);
+2. days with a logged confounder or off-plan eating are left out (and listed);
+3. per symptom, the usual level from the most recent clean days before the first dose, and the
+   patient's day-to-day wobble and autocorrelation from their quiet days (`reference`);
+4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
+   lingering, by GLS under AR(1) noise (`evidence`);
+5. `trigger` needs a rise that is both beyond chance after a Bonferroni correction over
+   symptoms x shapes, and clinically meaningful (>= 2 points, or 30% of the usual level but
+   never under 1.5); or a stop for a reaction with a meaningful rise on a clean day.
+   Blinded: the active-minus-placebo difference must pass both bars.
+   `possible` for smaller or less certain rises, a one-day spike, or a stop the diary does not
+   show; `inconclusive` when too few clean days; otherwise `tolerated`.
+Deterministic: no randomness, no clock (pass `today`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import wording
+from .daybook import NOT_LOGGED, DayBook
+from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
+from .evidence import SymptomRead, read_symptom
+from .reference import (
+    MIN_REFERENCE_DAYS,
+    Noise,
+    estimate_noise,
+    follow_up_days,
+    late_start,
+    reference_days,
+    span_days,
+)
+from .results import NO_DATA, NO_RISE, RISE, SMALL_RISE, ChallengeResult, ExcludedDay
+from .results import SymptomEvidence as Evidence
+from .stats import critical_z, normal_cdf, normal_sf
+from .windows import ChallengeWindow, challenge_windows
+
+ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger`
+ALPHA_POSSIBLE = 0.5  # the same for the weaker `possible` evidence
+EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
+SMALL_RISE_POINTS = 1.0
+ONE_DAY_RISE_POINTS = 3.0
+MIN_WINDOW_DAYS = 3
+STOP_CONFIRM_Z = 1.645
+MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show there
+BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later references
+PASSES = 2
+NOISE_EXCLUDE_Z = 2.0
+
+
+def meaningful_change(level: float) -> float:
+    """Smallest rise that counts: 2 points, or 30% of the usual level, never under 1.5."""
+    return min(2.0, max(1.5, 0.3 * level))
+
+
+@dataclass(slots=True)
+class Reading:
+    """Everything decided about one challenge, before it is worded."""
+
+    cw: ChallengeWindow
+    verdict: str
+    confidence: float
+    reads: list[SymptomRead]
+    triggered: list[SymptomRead] = field(default_factory=list)
+    possible: list[tuple[SymptomRead, str]] = field(default_factory=list)
+    excluded: list[ExcludedDay] = field(default_factory=list)
+    window_days: int = 0
+    clean_days: int = 0
+    complete: bool = True
+    stop_confirmed: bool = False
+    problem: str | None = None  # why the data are too thin, when they are
+    placebo_reacted: list[SymptomRead] = field(default_factory=list)
+    symptoms: tuple[str, ...] = ()
+
+
+def analyze_program(
+    program: ProgramFacts, entries: Sequence[DayEntry], *, today: date | None = None
+) -> list[ChallengeResult]:
+    """Read every started challenge of `program` against its diary `entries`.
+
+    `today` marks which windows are still running (default: the last logged day). Challenges
+    are read in order of first dose, so a later challenge's usual level can use the days of an
+    earlier challenge that was read as tolerated.
+    """
+    book = DayBook(entries)
+    windows = challenge_windows(program)
+    earliest = late_start(program)
+    if today is not None:
+        now = today.toordinal()
+    else:
+        now = max(book.scores) if book.scores else program.started_on.toordinal()
+    # Pass 1 estimates the noise on every clean day (reactions included, so it errs wide);
+    # pass 2 re-estimates it without the windows pass 1 flagged, and gives the verdicts.
+    rising: dict[str, list[tuple[int, int]]] = {}
+    later_blocked = None  # pass 1: follow-up days only outside every window
+    for _ in range(PASSES):
+        noise = estimate_noise(book, program.symptoms, earliest, rising)
+        readings = _read_all(program, book, noise, windows, earliest, now, later_blocked)
+        rising = {}
+        for r in readings:
+            for sr in r.reads:
+                if sr.z is not None and sr.z >= NOISE_EXCLUDE_Z:
+                    rising.setdefault(sr.symptom, []).append((r.cw.first, r.cw.end + BLOCK_AFTER))
+        later_blocked = span_days(
+            (r.cw.first, r.cw.end) for r in readings if r.verdict != "tolerated"
+        )
+    by_index = {r.cw.index: _result(r) for r in readings}
+    results = []
+    for index, challenge in enumerate(program.challenges):
+        if index in by_index:
+            results.append(by_index[index])
+        elif challenge.started:
+            results.append(_no_dose_result(index, challenge))
+    return results
+
+
+def _read_all(program, book, noise, windows, earliest, now, later_blocked) -> list[Reading]:
+    if later_blocked is None:
+        later_blocked = span_days((w.first, w.end) for w in windows)
+    blocked: set[int] = set()
+    readings = []
+    for cw in windows:
+        reading = read_challenge(program, book, noise, cw, blocked, earliest, now, later_blocked)
+        if reading.verdict in ("trigger", "possible"):
+            blocked.update(range(cw.first, cw.end + 1))
+        readings.append(reading)
+    return readings
+
+
+def analyze_document(document: DiaryDocument, *, today: date | None = None):
+    """`analyze_program` on a parsed `dietplanner-diary` document."""
+    return analyze_program(document.program, document.entries, today=today)
+
+
+def read_challenge(
+    program: ProgramFacts,
+    book: DayBook,
+    noise: Noise,
+    cw: ChallengeWindow,
+    blocked: Container[int],
+    earliest: int,
+    now: int,
+    later_blocked: Container[int] = frozenset(),
+) -> Reading:
+    group = cw.challenge.food_group
+    last_seen = min(cw.end, now)
+    excluded: list[ExcludedDay] = []
+    clean: list[int] = []
+    for day in range(cw.first, last_seen + 1):
+        if not book.logged(day):
+            excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
+            continue
+        why = book.window_why(day, group)
+        if why:
+            excluded.append(ExcludedDay(date.fromordinal(day), why))
+        else:
+            clean.append(day)
+    shapes = cw.templates()
+    reads = []
+    for symptom in program.symptoms:
+        ref_days = reference_days(book, symptom, cw.first, earliest, blocked)
+        if len(ref_days) < MIN_REFERENCE_DAYS:
+            continue
+        ref = [(d, float(book.score(d, symptom))) for d in ref_days]
+        window_values = [(d, float(s)) for d in clean if (s := book.score(d, symptom)) is not None]
+        follow = [
+            (d, float(book.score(d, symptom)))
+            for d in follow_up_days(book, symptom, cw.end, later_blocked)
+            if d <= now
+        ]
+        reads.append(read_symptom(symptom, ref, window_values, cw, shapes, noise, follow))
+    reading = Reading(
+        cw=cw,
+        verdict="inconclusive",
+        confidence=0.0,
+        reads=reads,
+        excluded=excluded,
+        window_days=last_seen - cw.first + 1,
+        clean_days=len(clean),
+        complete=now >= cw.end,
+        symptoms=program.symptoms,
+    )
+    _decide(reading, clean, len(shapes), noise)
+    return reading
+
+
+def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> None:
+    cw = reading.cw
+    usable = [r for r in reading.reads if r.usable]
+    tests = max(len(usable), 1) * (1.0 if cw.blinded else min(EFFECTIVE_SHAPES, n_shapes))
+    z_trigger = critical_z(ALPHA, tests)
+    z_possible = critical_z(ALPHA_POSSIBLE, tests)
+    for r in usable:
+        bar = meaningful_change(r.ref_level)
+        # Blinded: the gap that counts is active minus placebo, and active must also be up.
+        gap = r.window_level - r.placebo_level if cw.blinded else r.change
+        if cw.blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
+            reading.placebo_reacted.append(r)
+        if cw.blinded and r.change < bar:
+            gap = min(gap, r.change)
+        if r.z >= z_trigger and r.rise >= bar and gap >= bar:
+            reading.triggered.append(r)
+        elif r.z >= z_trigger and gap >= SMALL_RISE_POINTS:
+            reading.possible.append((r, "small"))
+        elif r.z >= z_possible and gap >= bar:
+            reading.possible.append((r, "uncertain"))
+    if not cw.blinded:
+        _one_day_spikes(reading, usable)
+    if cw.challenge.stopped_for_reaction:
+        # The diary must show it: one clean day clearly up (beyond one-day wobble, 5% level).
+        reading.stop_confirmed = any(
+            r.peak_rise is not None
+            and r.peak_rise >= meaningful_change(r.ref_level)
+            and r.peak_rise >= STOP_CONFIRM_Z * r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
+            for r in reading.reads
+        )
+    reading.problem = _data_problem(reading, clean)
+    if reading.triggered or reading.stop_confirmed:
+        reading.verdict = "trigger"
+    elif cw.challenge.stopped_for_reaction:
+        reading.verdict = "possible"
+    elif reading.problem:
+        reading.verdict = "inconclusive"
+    elif reading.possible:
+        reading.verdict = "possible"
+    else:
+        reading.verdict = "tolerated"
+    reading.confidence = _confidence(reading, usable, z_trigger, z_possible)
+
+
+def _one_day_spikes(reading: Reading, usable: list[SymptomRead]) -> None:
+    flagged = {id(r) for r in reading.triggered} | {id(r) for r, _ in reading.possible}
+    n_days = max(len(r.window) for r in usable) if usable else 0
+    z_day = critical_z(ALPHA, max(len(usable), 1) * max(n_days, 1))
+    for r in usable:
+        if id(r) in flagged or r.peak_rise is None:
+            continue
+        bar = max(ONE_DAY_RISE_POINTS, meaningful_change(r.ref_level))
+        spread = r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
+        if r.peak_rise >= bar and r.peak_rise / spread >= z_day:
+            reading.possible.append((r, "one_day"))
+
+
+def _data_problem(reading: Reading, clean: list[int]) -> str | None:
+    cw = reading.cw
+    if not reading.reads:
+        return "no_reference"
+    if not any(r.window for r in reading.reads):
+        return "no_window_days" if reading.complete else "too_early"
+    late = [d for d in clean if d >= cw.last_dose]
+    needed_late = min(MIN_LATE_DAYS, cw.end - cw.last_dose + 1)
+    if len(clean) < MIN_WINDOW_DAYS or len(late) < needed_late:
+        return "few_window_days" if reading.complete else "too_early"
+    return None
+
+
+def _confidence(reading: Reading, usable, z_trigger: float, z_possible: float) -> float:
+    coverage = reading.clean_days / max(reading.window_days, 1)
+    data = 0.7 + 0.3 * coverage
+    if reading.verdict == "trigger":
+        best = max((r.z for r in reading.triggered), default=None)
+        strength = 0.0 if best is None else 2.0 * normal_cdf(best - z_trigger) - 1.0
+        score = 0.6 + 0.35 * strength
+        if reading.stop_confirmed:
+            score = min(score + 0.15, 0.95) if reading.triggered else 0.7
+    elif reading.verdict == "possible":
+        best = max((r.z for r, _ in reading.possible), default=z_possible)
+        score = 0.3 + 0.25 * (2.0 * normal_cdf(best - z_possible) - 1.0)
+    elif reading.verdict == "tolerated":
+        # How clearly each symptom stayed under its meaningful bar, the weakest one counting.
+        margins = [
+            1.0 - normal_sf((meaningful_change(r.ref_level) - r.rise) / r.rise_se) for r in usable
+        ]
+        score = 0.4 + 0.55 * min(margins, default=0.0)
+    else:
+        score = 0.1
+    if reading.verdict != "inconclusive":
+        score *= data
+        if not reading.complete:
+            score *= 0.8
+    return round(min(max(score, 0.0), 0.99), 2)
+
+
+def _evidence(reading: Reading) -> tuple[Evidence, ...]:
+    triggered = {id(r) for r in reading.triggered}
+    possible = {id(r) for r, _ in reading.possible}
+    out = []
+    read_by_symptom = {r.symptom: r for r in reading.reads}
+    for symptom in reading.symptoms:
+        r = read_by_symptom.get(symptom)
+        if r is None or not r.window:
+            out.append(
+                Evidence(
+                    symptom=symptom,
+                    finding=NO_DATA,
+                    reference_level=None if r is None else r.ref_level,
+                    reference_spread=None if r is None else r.sigma,
+                )
+            )
+            continue
+        finding = RISE if id(r) in triggered else SMALL_RISE if id(r) in possible else NO_RISE
+        if not r.usable:
+            finding = NO_DATA
+        out.append(
+            Evidence(
+                symptom=symptom,
+                finding=finding,
+                reference_level=r.ref_level,
+                reference_spread=r.sigma,
+                window_level=r.window_level,
+                change=r.change,
+                strength=r.z,
+                days=len(r.window),
+                placebo_level=r.placebo_level,
+            )
+        )
+    return tuple(out)
+
+
+def _result(reading: Reading) -> ChallengeResult:
+    cw = reading.cw
+    c = cw.challenge
+    return ChallengeResult(
+        food_group=c.food_group,
+        started_on=c.started_on,
+        verdict=reading.verdict,
+        confidence=reading.confidence,
+        symptoms=_evidence(reading),
+        excluded_days=tuple(reading.excluded),
+        reasons=wording.reasons(reading),
+        complete=reading.complete,
+        window_start=date.fromordinal(cw.first),
+        window_end=date.fromordinal(cw.end),
+        reference_days=max((len(r.ref_days) for r in reading.reads), default=0),
+        blinded=cw.blinded,
+        stopped_early_on=c.stopped_early_on,
+        stop_reason=c.stop_reason,
+        challenge_index=cw.index,
+    )
+
+
+def _no_dose_result(index: int, challenge: ChallengeFacts) -> ChallengeResult:
+    return ChallengeResult(
+        food_group=challenge.food_group,
+        started_on=challenge.started_on,
+        verdict="inconclusive",
+        confidence=0.0,
+        symptoms=(),
+        excluded_days=(),
+        reasons=(wording.NO_DOSE,),
+        complete=True,
+        window_start=challenge.started_on,
+        window_end=challenge.started_on,
+        stopped_early_on=challenge.stopped_early_on,
+        stop_reason=challenge.stop_reason,
+        challenge_index=index,
+    )

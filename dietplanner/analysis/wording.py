@@ -1,0 +1,245 @@
+"""Reasons in plain words for a tired patient: short sentences, whole numbers of days, one
+decimal for levels, dates as "14 Feb". English only for now; every sentence is built here so a
+translation layer has one place to hook in."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .verdicts import Reading
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+SYMPTOM_NAMES = {
+    "pain": "Pain",
+    "fatigue": "Fatigue",
+    "sleep": "Sleep trouble",
+    "brain_fog": "Brain fog",
+    "stiffness": "Stiffness",
+    "headache": "Headache",
+    "bloating": "Bloating",
+    "abdominal_pain": "Tummy pain",
+    "bowel": "Bowel trouble",
+    "nausea": "Nausea",
+    "mood": "Low mood",
+    "skin": "Skin trouble",
+}
+
+CONFOUNDER_WORDS = {
+    "illness": "ill",
+    "poor_sleep": "poor sleep",
+    "stress": "stress",
+    "menstruation": "period",
+    "medication_change": "medication change",
+    "travel": "travel",
+    "other": "other upset",
+}
+
+STOP_WORDS = {
+    "illness": "illness",
+    "travel": "travel",
+    "patient_choice": "your choice",
+    "other": "another reason",
+}
+
+NO_DOSE = "No portion of this food was recorded as taken, so there is nothing to read yet."
+REPEAT = "Worth repeating this challenge later to be sure."
+MAX_LISTED_DAYS = 6
+
+
+def day_text(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]}"
+
+
+def symptom_name(slug: str) -> str:
+    return SYMPTOM_NAMES.get(slug, slug.replace("_", " ").capitalize())
+
+
+def _group(slug: str) -> str:
+    return slug.replace("_", " ")
+
+
+def why_text(why: tuple[str, ...]) -> str:
+    words = []
+    for w in why:
+        if w.startswith(ATE_PREFIX):
+            words.append(f"ate {_group(w[len(ATE_PREFIX) :])}")
+        elif w.startswith(AFTER_PREFIX):
+            words.append(f"after eating {_group(w[len(AFTER_PREFIX) :])}")
+        else:
+            words.append(CONFOUNDER_WORDS.get(w, w.replace("_", " ")))
+    return ", ".join(words)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _listing(items: list[str]) -> str:
+    shown = items[:MAX_LISTED_DAYS]
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def reasons(reading: Reading) -> tuple[str, ...]:
+    out: list[str] = []
+    c = reading.cw.challenge
+    if reading.verdict == "trigger":
+        out += _trigger(reading)
+    elif reading.verdict == "possible":
+        out += _possible(reading)
+    elif reading.verdict == "tolerated":
+        out += _tolerated(reading)
+    else:
+        out += _inconclusive(reading)
+    if c.stopped_early_on and not c.stopped_for_reaction:
+        why = STOP_WORDS.get(c.stop_reason or "", "another reason")
+        out.append(f"The challenge was stopped early on {day_text(c.stopped_early_on)} ({why}).")
+    for r in reading.placebo_reacted:
+        out.append(
+            f"{symptom_name(r.symptom)} also rose on placebo days ({r.placebo_level:.1f}, "
+            f"usual {r.ref_level:.1f}): such a rise does not come from the food itself."
+        )
+    out += _exclusions(reading)
+    cw = reading.cw
+    if cw.cut_by_next and cw.after_days < 3:
+        out.append(
+            f"The next challenge started {_days(cw.after_days)} after the last portion, "
+            "so a late reaction may have been missed."
+        )
+    refs = max(reading.reads, key=lambda r: len(r.ref_days), default=None)
+    if refs is not None:
+        first, last = date.fromordinal(refs.ref_days[0]), date.fromordinal(refs.ref_days[-1])
+        out.append(
+            f"Your usual level comes from {_days(len(refs.ref_days))} without upsets "
+            f"between {day_text(first)} and {day_text(last)}."
+        )
+    if not reading.complete:
+        end = day_text(date.fromordinal(cw.end))
+        out.append(f"This challenge is still being watched until {end}: this may change.")
+    return tuple(out)
+
+
+def _trigger(reading: Reading) -> list[str]:
+    out = []
+    c = reading.cw.challenge
+    blinded = reading.cw.blinded
+    for r in sorted(reading.triggered, key=lambda r: -r.change)[:3]:
+        name = symptom_name(r.symptom)
+        if blinded:
+            out.append(
+                f"{name} was {r.window_level:.1f} on the days with the real food and "
+                f"{r.placebo_level:.1f} on the placebo days (your usual level is "
+                f"{r.ref_level:.1f})."
+            )
+        else:
+            out.append(
+                f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}) "
+                "on the days after the larger portions."
+            )
+    if any(r.grew_with_portion for r in reading.triggered):
+        out.append("The rise grew with the portion size.")
+    if reading.triggered:
+        out.append("That is more than your usual ups and downs.")
+    if reading.stop_confirmed:
+        stop = day_text(c.stopped_early_on)
+        if reading.triggered:
+            out.append(f"You also stopped the challenge on {stop} because of a reaction.")
+        else:
+            r = max(
+                (r for r in reading.reads if r.peak_rise is not None), key=lambda r: r.peak_rise
+            )
+            peak = day_text(date.fromordinal(r.peak_day))
+            out.append(
+                f"You stopped the challenge on {stop} because of a reaction, and "
+                f"{symptom_name(r.symptom).lower()} was {r.peak_rise:.1f} points above your "
+                f"usual level ({r.ref_level:.1f}) on {peak}."
+            )
+    return out
+
+
+def _possible(reading: Reading) -> list[str]:
+    out = []
+    c = reading.cw.challenge
+    if c.stopped_for_reaction and not reading.stop_confirmed:
+        out.append(
+            f"You stopped the challenge on {day_text(c.stopped_early_on)} because of a "
+            "reaction, but the diary does not show a clear rise."
+        )
+    for r, kind in reading.possible[:3]:
+        name = symptom_name(r.symptom)
+        if kind == "one_day":
+            day = day_text(date.fromordinal(r.peak_day))
+            out.append(
+                f"{name} jumped {r.peak_rise:.1f} points above your usual level "
+                f"({r.ref_level:.1f}) on {day}, for one day only."
+            )
+        elif kind == "small":
+            out.append(
+                f"{name} rose {r.change:.1f} points above your usual level ({r.ref_level:.1f}): "
+                "a steady but small change."
+            )
+        else:
+            out.append(
+                f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}), "
+                "but your scores move this much on some ordinary days."
+            )
+    out.append(REPEAT)
+    return out
+
+
+def _tolerated(reading: Reading) -> list[str]:
+    out = ["No symptom rose by a meaningful amount (2 points, or 30% of your usual level)."]
+    usable = [r for r in reading.reads if r.usable and r.change is not None]
+    if reading.cw.blinded:
+        out[0] = "No symptom was meaningfully worse with the real food than with placebo."
+        if usable:
+            top = max(usable, key=lambda r: r.window_level - r.placebo_level)
+            out.append(
+                f"The biggest difference was {symptom_name(top.symptom).lower()}: "
+                f"{top.window_level:.1f} with the real food, {top.placebo_level:.1f} with "
+                "placebo."
+            )
+        return out
+    if usable:
+        top = max(usable, key=lambda r: r.change)
+        if top.change > 0.05:
+            out.append(
+                f"The biggest change was {symptom_name(top.symptom).lower()}: "
+                f"{top.change:.1f} points above your usual level ({top.ref_level:.1f})."
+            )
+    return out
+
+
+def _inconclusive(reading: Reading) -> list[str]:
+    problem = reading.problem
+    if problem == "no_reference":
+        return [
+            "There were not enough calm days before this challenge to know your usual level "
+            "(at least 4 days without illness, stress or off-plan food are needed).",
+            "Repeat this challenge after a calm week.",
+        ]
+    if problem == "too_early":
+        return ["This challenge has only just started: too few days to tell yet."]
+    return [
+        f"Only {reading.clean_days} of the {reading.window_days} days of this challenge could "
+        "be used: too few to tell.",
+        "Repeat this challenge on a calm week.",
+    ]
+
+
+def _exclusions(reading: Reading) -> list[str]:
+    left_out = [e for e in reading.excluded if e.why != (NOT_LOGGED,)]
+    missing = [e for e in reading.excluded if e.why == (NOT_LOGGED,)]
+    out = []
+    if left_out:
+        items = [f"{day_text(e.date)} ({why_text(e.why)})" for e in left_out]
+        out.append(f"{_days(len(left_out))} left out: {_listing(items)}.")
+    if missing:
+        items = [day_text(e.date) for e in missing]
+        out.append(f"{_days(len(missing))} not logged: {_listing(items)}.")
+    return out

@@ -1,0 +1,94 @@
+from django import forms
+
+from dietplanner.programs.models import Program
+
+SCORE_CHOICES = [(str(i), str(i)) for i in range(11)] + [("", "Not scored")]
+
+
+class CheckinForm(forms.Form):
+    """Today's check-in: a 0-10 score per tracked symptom, context, dose taken, a note.
+
+    Fields are built from the program's tracked symptoms; the template renders each score as a
+    radio group (arrow keys move along it, a screen reader announces "3 of 11").
+    """
+
+    confounders = forms.MultipleChoiceField(
+        label="Anything else today?", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    off_plan = forms.MultipleChoiceField(
+        label="I ate something off-plan", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    dose_taken = forms.TypedChoiceField(
+        label="Did you have today's portion?",
+        choices=[("yes", "Yes, I had it"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        program: Program,
+        symptoms: list,
+        confounders: list,
+        groups: list,
+        has_dose: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.symptoms = symptoms
+        for symptom in symptoms:
+            self.fields[f"score_{symptom.slug}"] = forms.TypedChoiceField(
+                label=symptom.name,
+                help_text=symptom.help,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "Choose a score from 0 (none) to 10 (worst imaginable)."
+                },
+            )
+        self.fields["confounders"].choices = [(c.slug, c.name) for c in confounders]
+        self.fields["off_plan"].choices = [(g.slug, g.name) for g in groups]
+        if not has_dose:
+            del self.fields["dose_taken"]
+
+    def score_fields(self):
+        return [self[f"score_{s.slug}"] for s in self.symptoms]
+
+    def scores(self) -> dict[str, int | None]:
+        return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}
+
+
+RED_FLAG_CHOICES = [
+    ("throat_tightness", "Throat tightness or trouble swallowing"),
+    ("trouble_breathing", "Trouble breathing or wheezing"),
+    ("lip_tongue_swelling", "Swelling of the lips or tongue"),
+    ("widespread_hives", "Hives over large parts of the body"),
+    ("fainting", "Fainting or feeling faint"),
+]
+
+
+class ReactionForm(forms.Form):
+    what = forms.CharField(
+        label="What happened? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    red_flags = forms.MultipleChoiceField(
+        label="Do you have any of these right now, or did you since the portion?",
+        choices=RED_FLAG_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import history, today
+
+app_name = "diary"
+
+# /  (the patient's daily pages)
+urlpatterns = [
+    path("today/", today.today, name="today"),
+    path("today/check-in/", today.checkin, name="checkin"),
+    path("today/reaction/", today.reaction, name="reaction"),
+    path("today/start/", today.start_challenge, name="start-challenge"),
+    path("diary/", history.diary, name="diary"),
+]

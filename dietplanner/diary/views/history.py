@@ -1,0 +1,32 @@
+"""The patient's diary: every past day of the program, newest first, with a symptom chart."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
+
+from dietplanner.accounts.decorators import role_required
+from dietplanner.accounts.models import User
+
+from ..selectors import diary_history, diary_program_for
+
+
+def _start_url() -> str:
+    try:
+        return reverse("programs:start")
+    except NoReverseMatch:  # the start wizard ships separately; its address is fixed
+        return "/program/start/"
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_safe
+def diary(request: HttpRequest) -> HttpResponse:
+    program = diary_program_for(request.user)
+    if program is None:
+        return render(request, "diary/history.html", {"history": None, "start_url": _start_url()})
+    history = diary_history(
+        program, today=request.user.local_today(), page_number=request.GET.get("page")
+    )
+    return render(request, "diary/history.html", {"history": history, "start_url": _start_url()})

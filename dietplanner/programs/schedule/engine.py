@@ -1,0 +1,411 @@
+"""The rules: baseline readiness, dose days, washouts and back-to-back projection.
+
+Vocabulary:
+- a *logged* day is a diary day, on or after the program start and not after `today`, with at
+  least one tracked symptom scored (confounders alone do not make a day logged);
+- a *flare* is a logged day where a tracked symptom is `FLARE_RISE` points or more above its
+  median over the previous 7 calendar days (whatever of them were scored);
+- the *reference* is, per tracked symptom, the median of its last 7 scores in the baseline; a
+  day is *in range* when it is logged and no scored symptom is more than 1 point above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+
+from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
+
+from .plan import (
+    DOSE_STEPS,
+    FLARE_LOOKBACK_DAYS,
+    FLARE_RISE,
+    IN_RANGE_MARGIN,
+    LONG_WASHOUT_DAYS,
+    MAX_DOSE_DAYS,
+    ONE_DAY,
+    READY_CLEAN_DAYS,
+    REFERENCE_SCORES,
+    STARTED,
+    STATUSES,
+    BaselinePhase,
+    ChallengeState,
+    DayLog,
+    DoseDay,
+    Plan,
+    ProgramSettings,
+    ScheduledChallenge,
+)
+from .today import fmt_day, today_status
+
+_LOOKBACK = tuple(timedelta(days=k) for k in range(1, FLARE_LOOKBACK_DAYS + 1))
+
+
+class _Diary:
+    """The diary as seen on `today`: scores after today or before the start do not exist yet."""
+
+    __slots__ = ("_cache", "_days", "first", "last", "symptoms")
+
+    def __init__(self, days: Mapping[date, DayLog], symptoms: tuple[str, ...], first, last):
+        self._days, self.symptoms, self.first, self.last = days, symptoms, first, last
+        self._cache: dict[date, dict[str, int] | None] = {}
+
+    def scores(self, day: date) -> dict[str, int] | None:
+        if day in self._cache:
+            return self._cache[day]
+        found = None
+        log = self._days.get(day) if self.first <= day <= self.last else None
+        if log is not None:
+            found = {s: log.scores[s] for s in self.symptoms if log.scores.get(s) is not None}
+        self._cache[day] = found or None
+        return found or None
+
+    def confounders(self, day: date) -> frozenset[str]:
+        # Future days count here: planned travel logged ahead is a reason to postpone.
+        log = self._days.get(day)
+        return log.confounders if log is not None else frozenset()
+
+
+def compute_plan(
+    settings: ProgramSettings,
+    challenges: Sequence[ChallengeState],
+    diary: Mapping[date, DayLog],
+    today: date,
+    *,
+    group_names: Mapping[str, str] | None = None,
+) -> Plan:
+    """Compute the whole plan as of `today`; the same inputs always give the same plan.
+
+    `challenges` come in program order: the started ones (in the order they started) before
+    any planned one; skipped ones may sit anywhere and take no days. `diary` maps each day to
+    its `DayLog`. Facts dated after `today` (scores, first doses, stops, recorded washout ends)
+    are ignored, so a plan can be computed as of any past day. `group_names` maps food-group
+    slugs to the names used in sentences (default: the slug with spaces). Raises ValueError on
+    inputs that break the contract (see `_check`).
+    """
+    _check(settings, challenges)
+    names = group_names or {}
+    book = _Diary(diary, settings.symptoms, settings.start, today)
+    states = [_as_of(c, today) for c in challenges if c.status != "skipped"]
+    started = [c for c in states if c.status in STARTED]
+    baseline = _baseline(settings, book, today, started[0].first_dose_day if started else None)
+    in_range = _in_range_test(book, baseline.reference)
+
+    scheduled: list[ScheduledChallenge] = []
+    cursor = baseline.ready_on
+    for i, state in enumerate(states):
+        name = names.get(state.food_group) or state.food_group.replace("_", " ")
+        if state.status in STARTED:
+            nxt = states[i + 1] if i + 1 < len(states) else None
+            next_first = nxt.first_dose_day if nxt is not None and nxt.status in STARTED else None
+            early = not baseline.ready if i == 0 else not _allowed_after(scheduled[-1], state)
+            item = _started(state, i + 1, name, next_first, early, cursor, book, in_range, today)
+        else:
+            item = _planned(state, i + 1, name, cursor, book, today)
+        scheduled.append(item)
+        cursor = item.washout_end + ONE_DAY
+
+    skipped = tuple(c.key for c in challenges if c.status == "skipped")
+    status = today_status(settings, baseline, scheduled, today)
+    return Plan(
+        as_of=today,
+        baseline=baseline,
+        challenges=tuple(scheduled),
+        skipped_keys=skipped,
+        today=status,
+    )
+
+
+def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> None:
+    """Refuse inputs the engine cannot place without guessing: they are bugs in the caller."""
+    if settings.baseline_days < 1 or not settings.symptoms:
+        raise ValueError("a program needs baseline_days >= 1 and at least one tracked symptom")
+    keys: set[str] = set()
+    seen_planned, last_first = False, None
+    for c in challenges:
+        if c.key in keys:
+            raise ValueError(f"duplicate challenge key {c.key!r}")
+        keys.add(c.key)
+        if c.status not in STATUSES:
+            raise ValueError(f"challenge {c.key!r}: unknown status {c.status!r}")
+        if not 1 <= c.dose_days <= MAX_DOSE_DAYS or c.washout_days < 0 or len(c.ladder) != 3:
+            raise ValueError(f"challenge {c.key!r}: dose_days 1-7, washout_days >= 0, 3 portions")
+        if c.status == "planned":
+            if c.first_dose_day is not None:
+                raise ValueError(f"challenge {c.key!r}: planned but has a first_dose_day")
+            seen_planned = True
+        elif c.status in STARTED:
+            first = c.first_dose_day
+            if first is None or first <= settings.start:
+                raise ValueError(f"challenge {c.key!r}: started needs a first dose after the start")
+            if seen_planned or (last_first is not None and first <= last_first):
+                raise ValueError(
+                    f"challenge {c.key!r}: started challenges must come first, in order"
+                )
+            if c.status == "stopped" and (c.stop_day is None or c.stop_day < first):
+                raise ValueError(
+                    f"challenge {c.key!r}: stopped needs a stop_day on or after the start"
+                )
+            last_first = first
+
+
+def _as_of(state: ChallengeState, today: date) -> ChallengeState:
+    first = state.first_dose_day
+    if state.status not in STARTED:
+        return state
+    if first is None or first > today:
+        return replace(
+            state, status="planned", first_dose_day=None, stop_day=None, washout_end=None
+        )
+    if state.stop_day is not None and state.stop_day > today:
+        state = replace(state, status="active", stop_day=None)
+    if state.washout_end is not None and state.washout_end > today:
+        state = replace(state, washout_end=None)
+    return state
+
+
+def _median(values: list[int]) -> float:
+    values.sort()
+    mid = len(values) // 2
+    return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def _flare(book: _Diary, day: date, scores: dict[str, int]) -> tuple[str, int, float] | None:
+    prior = [p for k in _LOOKBACK if (p := book.scores(day - k)) is not None]
+    for symptom, value in scores.items():
+        history = [p[symptom] for p in prior if symptom in p]
+        if history and value - (median := _median(history)) >= FLARE_RISE:
+            return symptom, value, median
+    return None
+
+
+def _baseline(settings, book: _Diary, today: date, first_dose: date | None) -> BaselinePhase:
+    start = settings.start
+    planned_end = start + timedelta(days=settings.baseline_days - 1)
+    # Readiness for starting on day X is judged on the logs before X, so it does not change
+    # while the patient fills in today's entry.
+    judge_day = first_dose if first_dose is not None else today
+    last_known = judge_day - ONE_DAY if first_dose is not None else today
+    streak, streak_at_judge, last_flare = 0, 0, None
+    day = start
+    while day <= last_known:
+        if day == judge_day:
+            streak_at_judge = streak
+        scores = book.scores(day)
+        if scores is not None:
+            flare = _flare(book, day, scores)
+            streak, last_flare = (0, (day, *flare)) if flare else (streak + 1, last_flare)
+        day += ONE_DAY
+    if last_known < judge_day:
+        streak_at_judge = streak
+    ready = judge_day > planned_end and streak_at_judge >= READY_CLEAN_DAYS
+    reference = _reference(book, start, last_known)
+
+    reasons: list[str] = []
+    if judge_day <= planned_end and today >= start:
+        reasons.append(f"the planned {settings.baseline_days} days end on {fmt_day(planned_end)}")
+    if streak_at_judge < READY_CLEAN_DAYS and today >= start:
+        if last_flare is not None and last_flare[0] < judge_day:
+            flare_day, symptom, value, median = last_flare
+            reasons.append(
+                f"flare on {fmt_day(flare_day)}: {symptom.replace('_', ' ')} {value}, "
+                f"median of the previous 7 days {median:g}"
+            )
+        days = f"{streak_at_judge} logged day{'' if streak_at_judge == 1 else 's'}"
+        reasons.append(f"{days} without a flare, {READY_CLEAN_DAYS} needed")
+
+    if first_dose is not None:
+        return BaselinePhase(
+            start=start,
+            planned_end=planned_end,
+            end=first_dose - ONE_DAY,
+            ready_on=first_dose,
+            status="done",
+            ready=ready,
+            projected=False,
+            reasons=tuple(reasons),
+            propose_extension_days=None,
+            talk_to_dietitian=False,
+            reference=reference,
+        )
+
+    if ready:
+        ready_on = today
+    else:
+        # Project assuming every coming day is logged without a flare.
+        next_unknown = today + ONE_DAY if book.scores(today) is not None else max(today, start)
+        needed = max(0, READY_CLEAN_DAYS - streak)
+        soonest = next_unknown + timedelta(days=needed)
+        ready_on = max(planned_end + ONE_DAY, today + ONE_DAY, soonest)
+    extension = (ready_on - planned_end - ONE_DAY).days
+    day_number = (today - start).days + 1
+    original = settings.original_baseline_days or settings.baseline_days
+    if today < start:
+        status = "not_started"
+    elif ready:
+        status = "ready"
+    else:
+        status = "running" if today <= planned_end else "extend"
+    return BaselinePhase(
+        start=start,
+        planned_end=planned_end,
+        end=ready_on - ONE_DAY,
+        ready_on=ready_on,
+        status=status,
+        ready=ready,
+        projected=True,
+        reasons=tuple(reasons),
+        propose_extension_days=extension if extension > 0 else None,
+        talk_to_dietitian=not ready and 2 * day_number > 3 * original,
+        reference=reference,
+    )
+
+
+def _reference(book: _Diary, start: date, last: date) -> dict[str, float]:
+    """Late-baseline medians: the last 7 scores of each symptom, walking back from `last`."""
+    collected: dict[str, list[int]] = {s: [] for s in book.symptoms}
+    open_symptoms = len(collected)
+    day = last
+    while day >= start and open_symptoms:
+        for symptom, value in (book.scores(day) or {}).items():
+            values = collected[symptom]
+            if len(values) < REFERENCE_SCORES:
+                values.append(value)
+                open_symptoms -= len(values) == REFERENCE_SCORES
+        day -= ONE_DAY
+    return {s: _median(v) for s, v in collected.items() if v}
+
+
+def _in_range_test(book: _Diary, reference: Mapping[str, float]):
+    limits = {s: ref + IN_RANGE_MARGIN for s, ref in reference.items()}
+
+    def in_range(day: date) -> bool:
+        scores = book.scores(day)
+        if scores is None:
+            return False
+        return all(value <= limits.get(s, value) for s, value in scores.items())
+
+    return in_range
+
+
+def _allowed_after(previous: ScheduledChallenge, state: ChallengeState) -> bool:
+    return previous.washout_settled and state.first_dose_day > previous.washout_end
+
+
+def _doses(state: ChallengeState, first: date, last_kept: date | None = None) -> tuple:
+    steps = DOSE_STEPS[state.dose_days]
+    return tuple(
+        DoseDay(
+            day=(day := first + timedelta(days=k)),
+            number=k + 1,
+            step=step,
+            portion=state.ladder[step - 1],
+            cancelled=last_kept is not None and day > last_kept,
+        )
+        for k, step in enumerate(steps)
+    )
+
+
+def _min_end(washout_start: date, washout_days: int) -> date:
+    # The settling rule needs two washout days, so no washout is shorter than that.
+    return washout_start + timedelta(days=max(washout_days, 2) - 1)
+
+
+def _started(state, number, name, next_first, early, cursor, book, in_range, today):
+    first = state.first_dose_day
+    last_dose = first + timedelta(days=state.dose_days - 1)
+    last_kept = min(state.stop_day, last_dose) if state.status == "stopped" else last_dose
+    w_start = last_kept + ONE_DAY
+    min_end = _min_end(w_start, state.washout_days)
+    if next_first is not None and next_first < w_start:
+        raise ValueError(f"challenge after {state.key!r} started during its dose days")
+
+    settled, final = False, True
+    if state.washout_end is not None:
+        end = state.washout_end
+        if next_first is not None and next_first <= end:
+            end = next_first - ONE_DAY
+        settled = end >= min_end and in_range(end - ONE_DAY) and in_range(end)
+    else:
+        limit = today if next_first is None else min(today, next_first - ONE_DAY)
+        end = _settled_end(min_end, limit, in_range)
+        settled = end is not None
+        if end is None and next_first is not None:
+            end = next_first - ONE_DAY
+        elif end is None:
+            final = False
+            known = today if book.scores(today) is not None else today - ONE_DAY
+            pending = known + (ONE_DAY if known >= w_start and in_range(known) else 2 * ONE_DAY)
+            end = max(min_end, pending)
+
+    if today <= last_kept:
+        phase = "stopped" if state.status == "stopped" and today == state.stop_day else "dose"
+    else:
+        phase = "washout" if today <= end else "finished"
+    return ScheduledChallenge(
+        key=state.key,
+        food_group=state.food_group,
+        group_name=name,
+        number=number,
+        status=state.status,
+        started=True,
+        blinded=state.blinded,
+        earliest_start=cursor,
+        first_dose_day=first,
+        dose_days=_doses(state, first, last_kept),
+        washout_start=w_start,
+        washout_min_end=min_end,
+        washout_end=end,
+        washout_settled=settled,
+        long_washout_flag=(end - w_start).days + 1 > LONG_WASHOUT_DAYS,
+        projected=not final,
+        phase=phase,
+        postpone_proposed=False,
+        postpone_reason=None,
+        postpone_confounders=(),
+        started_before_allowed=early,
+    )
+
+
+def _settled_end(min_end: date, limit: date, in_range) -> date | None:
+    """The first day from `min_end` to `limit` that closes two consecutive in-range days."""
+    previous_ok = in_range(min_end - ONE_DAY)
+    day = min_end
+    while day <= limit:
+        ok = in_range(day)
+        if ok and previous_ok:
+            return day
+        previous_ok, day = ok, day + ONE_DAY
+    return None
+
+
+def _planned(state, number, name, cursor, book, today):
+    first = max(today, cursor)
+    w_start = first + timedelta(days=state.dose_days)
+    min_end = _min_end(w_start, state.washout_days)
+    confounders = tuple(sorted(book.confounders(first) & POSTPONE_CONFOUNDERS))
+    reason = f"{' and '.join(confounders)} logged on {fmt_day(first)}" if confounders else None
+    return ScheduledChallenge(
+        key=state.key,
+        food_group=state.food_group,
+        group_name=name,
+        number=number,
+        status=state.status,
+        started=False,
+        blinded=state.blinded,
+        earliest_start=cursor,
+        first_dose_day=first,
+        dose_days=_doses(state, first),
+        washout_start=w_start,
+        washout_min_end=min_end,
+        washout_end=min_end,
+        washout_settled=False,
+        long_washout_flag=(min_end - w_start).days + 1 > LONG_WASHOUT_DAYS,
+        projected=True,
+        phase="upcoming",
+        postpone_proposed=reason is not None,
+        postpone_reason=reason,
+        postpone_confounders=confounders,
+        started_before_allowed=False,
+    )

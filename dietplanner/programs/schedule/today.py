@@ -1,0 +1,126 @@
+"""What the patient should do today, and the sentence that says it.
+
+Sentences are plain English built from the plan's numbers; the Django layer can use the numbers
+(`TodayStatus.day_number`, `portion`...) to phrase its own or translate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .plan import LONG_WASHOUT_DAYS, BaselinePhase, ScheduledChallenge, TodayStatus
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_day(day: date) -> str:
+    # A fixed month table: strftime("%b") depends on the process locale.
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def today_status(settings, baseline: BaselinePhase, scheduled, today: date) -> TodayStatus:
+    """Today's action from the computed baseline and challenges (called by `compute_plan`).
+
+    The current challenge is the last one started: the plan never runs two at once. A blinded
+    challenge's portion text stays out of the status (`portion` is None) so a page cannot
+    unblind it by accident; the sentence names only the prepared portion's day.
+    """
+    current = next((c for c in reversed(scheduled) if c.started), None)
+    if current is None:
+        return _today_in_baseline(settings, baseline, scheduled, today)
+    if current.phase in ("dose", "stopped"):
+        dose = current.dose_days[(today - current.first_dose_day).days]
+        title = f"{current.group_name[:1].upper()}{current.group_name[1:]} challenge"
+        if current.phase == "stopped":
+            sentence = f"{title} stopped: no more doses. Back to the baseline diet."
+            return _about(current, "washout", sentence)
+        blind = " (blinded)" if current.blinded else ""
+        portion = (
+            f"the portion your dietitian prepared for day {dose.number}"
+            if current.blinded
+            else dose.portion
+        )
+        sentence = (
+            f"{title}{blind}, day {dose.number} of {len(current.dose_days)}: have {portion} today."
+        )
+        return _about(
+            current,
+            "dose",
+            sentence,
+            day_number=dose.number,
+            day_count=len(current.dose_days),
+            step=dose.step,
+            portion=None if current.blinded else dose.portion,
+        )
+    if current.phase == "washout":
+        number = (today - current.washout_start).days + 1
+        minimum = (current.washout_min_end - current.washout_start).days + 1
+        head = f"Washout after the {current.group_name} challenge, day {number}"
+        if number <= minimum:
+            sentence = f"{head} of at least {minimum}: back to the baseline diet."
+        else:
+            sentence = f"{head}: back to the baseline diet until your symptoms settle."
+        if number > LONG_WASHOUT_DAYS:
+            sentence += " It has lasted more than 10 days: please talk to your dietitian."
+        return _about(current, "washout", sentence, day_number=number, day_count=minimum)
+    return _next_or_done(scheduled, today)
+
+
+def _today_in_baseline(settings, baseline, scheduled, today) -> TodayStatus:
+    talk = " Your baseline is running much longer than planned: please talk to your dietitian."
+    if baseline.status == "not_started":
+        return TodayStatus(
+            kind="not_started", sentence=f"Your baseline starts on {fmt_day(baseline.start)}."
+        )
+    if baseline.status in ("running", "extend"):
+        number = (today - baseline.start).days + 1
+        if baseline.status == "running":
+            kind = "baseline"
+            sentence = (
+                f"Baseline day {number} of {settings.baseline_days}: keep to the elimination "
+                "diet and log your symptoms."
+            )
+        else:
+            kind = "baseline_extend"
+            more = baseline.propose_extension_days
+            sentence = (
+                f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
+                f"not settled yet, so keep to the elimination diet; we suggest {more} more "
+                f"day{'s' if more != 1 else ''}."
+            )
+        return TodayStatus(
+            kind=kind,
+            sentence=sentence + (talk if baseline.talk_to_dietitian else ""),
+            day_number=number,
+            day_count=settings.baseline_days,
+            talk_to_dietitian=baseline.talk_to_dietitian,
+        )
+    return _next_or_done(scheduled, today)
+
+
+def _next_or_done(scheduled, today) -> TodayStatus:
+    upcoming = next((c for c in scheduled if not c.started), None)
+    if upcoming is None:
+        return TodayStatus(
+            kind="completed",
+            sentence="All planned challenges are done: go through the results with your dietitian.",
+        )
+    sentence = f"Ready for the next food group: {upcoming.group_name} - start today?"
+    if upcoming.postpone_proposed:
+        logged = " and ".join(upcoming.postpone_confounders)
+        sentence += f" You logged {logged} today: you may prefer to wait a day."
+    return _about(upcoming, "ready_for_next", sentence)
+
+
+def _about(challenge: ScheduledChallenge, kind: str, sentence: str, **numbers) -> TodayStatus:
+    return TodayStatus(
+        kind=kind,
+        sentence=sentence,
+        challenge_key=challenge.key,
+        group_name=challenge.group_name,
+        blinded=challenge.blinded,
+        postpone_proposed=challenge.postpone_proposed and kind == "ready_for_next",
+        postpone_reason=challenge.postpone_reason if kind == "ready_for_next" else None,
+        long_washout_flag=challenge.long_washout_flag and kind == "washout",
+        **numbers,
+    )

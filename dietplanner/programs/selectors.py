@@ -1,0 +1,166 @@
+"""Reads of programs shared by pages: access helpers and the plan as the engine computes it."""
+
+import uuid
+from datetime import date
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from dietplanner.accounts.models import User
+
+from . import schedule
+from .models import Challenge, Program
+
+
+def active_program_for(patient: User) -> Program | None:
+    """The patient's running program with its protocol, or None."""
+    return Program.objects.active().filter(patient=patient).select_related("protocol").first()
+
+
+def _as_uuid(public_id) -> uuid.UUID:
+    """A malformed id is just another unknown one: 404, not a 500."""
+    try:
+        return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise Http404("No such object") from exc
+
+
+def get_program_for_user(user: User, public_id) -> Program:
+    """A program its own patient may see; anyone else gets a 404 (ids leak nothing)."""
+    program = (
+        Program.objects.filter(public_id=_as_uuid(public_id), patient=user)
+        .select_related("protocol")
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program")
+    return program
+
+
+def get_challenge_for_user(user: User, public_id) -> Challenge:
+    challenge = (
+        Challenge.objects.filter(public_id=_as_uuid(public_id), program__patient=user)
+        .select_related("program", "food_group", "program__protocol")
+        .first()
+    )
+    if challenge is None:
+        raise Http404("No such challenge")
+    return challenge
+
+
+def program_challenges(program: Program) -> list[Challenge]:
+    """The program's challenges in plan order, with their group (one query)."""
+    return list(program.challenges.select_related("food_group").order_by("position"))
+
+
+def program_diary(program: Program) -> dict[date, schedule.DayLog]:
+    """The diary as the engine reads it: one DayLog per logged day (one query)."""
+    rows = program.entries.values_list("date", "scores", "confounders")
+    return {
+        day: schedule.DayLog(
+            day=day,
+            scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
+            confounders=frozenset(confounders or ()),
+        )
+        for day, scores, confounders in rows
+    }
+
+
+def engine_order(challenges: list[Challenge]) -> list[Challenge]:
+    """Started challenges first, in the order they started; then the rest in plan order."""
+    started = sorted(
+        (c for c in challenges if c.first_dose_day and c.status != Challenge.Status.SKIPPED),
+        key=lambda c: (c.first_dose_day, c.position),
+    )
+    rest = [c for c in challenges if c not in started]
+    return started + rest
+
+
+def challenge_state(challenge: Challenge) -> schedule.ChallengeState:
+    status = challenge.status
+    if (
+        status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
+        and not challenge.first_dose_day
+    ):
+        status = Challenge.Status.PLANNED
+    return schedule.ChallengeState(
+        key=str(challenge.public_id),
+        food_group=challenge.food_group.slug,
+        dose_days=challenge.dose_days,
+        washout_days=challenge.washout_days,
+        ladder=challenge.ladder(),
+        status=status,
+        first_dose_day=challenge.first_dose_day if status != "planned" else None,
+        stop_day=challenge.stop_day,
+        washout_end=challenge.washout_end,
+        blinded=challenge.blinded,
+    )
+
+
+def program_plan(
+    program: Program,
+    today: date,
+    *,
+    challenges: list[Challenge] | None = None,
+    diary: dict[date, schedule.DayLog] | None = None,
+) -> schedule.Plan:
+    """The engine's plan for this program as of `today` (two queries unless given the rows)."""
+    challenges = program_challenges(program) if challenges is None else challenges
+    diary = program_diary(program) if diary is None else diary
+    ordered = engine_order(challenges)
+    settings = schedule.ProgramSettings(
+        start=program.start_date,
+        baseline_days=program.baseline_days,
+        symptoms=tuple(program.symptoms),
+        original_baseline_days=program.original_baseline_days,
+    )
+    names = {c.food_group.slug: c.food_group.name for c in challenges}
+    return schedule.compute_plan(
+        settings, [challenge_state(c) for c in ordered], diary, today, group_names=names
+    )
+
+
+def challenges_with_doses(program: Program) -> list[Challenge]:
+    from dietplanner.diary.models import Dose
+
+    return list(
+        program.challenges.select_related("food_group")
+        .prefetch_related(Prefetch("doses", queryset=Dose.objects.order_by("date")))
+        .order_by("position")
+    )
+
+
+# What a food means for a patient now, worst first: one group that is a trigger is enough.
+FOOD_STATUS_ORDER = ["trigger", "challenged", "eliminated", "tolerated", "allowed"]
+FOOD_STATUS_LABELS = {
+    "trigger": "Trigger for you: avoid",
+    "challenged": "Being tested now",
+    "eliminated": "Left out for now",
+    "tolerated": "Reintroduced: tolerated",
+    "allowed": "Allowed",
+}
+
+
+def group_statuses(program: Program, today: date) -> dict[str, str]:
+    """Each eliminated group's status for the patient today (slug -> FOOD_STATUS_ORDER key)."""
+    statuses = {}
+    for challenge in program.challenges.select_related("food_group"):
+        slug = challenge.food_group.slug
+        in_doses = challenge.first_dose_day is not None and challenge.status in (
+            Challenge.Status.ACTIVE,
+            Challenge.Status.WASHOUT,
+        )
+        if challenge.status == Challenge.Status.STOPPED or challenge.verdict == "trigger":
+            statuses[slug] = "trigger"
+        elif in_doses:
+            statuses[slug] = "challenged"
+        elif challenge.status == Challenge.Status.DONE and challenge.verdict == "tolerated":
+            statuses[slug] = "tolerated"
+        else:
+            statuses[slug] = "eliminated"
+    return statuses
+
+
+def food_status(group_slugs: list[str], statuses: dict[str, str]) -> str:
+    found = [statuses[s] for s in group_slugs if s in statuses] or ["allowed"]
+    return min(found, key=FOOD_STATUS_ORDER.index)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from .views import plan, wizard
+
+app_name = "programs"
+
+# /program/
+urlpatterns = [
+    # the start wizard: choose a diet, settings, summary and confirm
+    path("start/", wizard.start, name="start"),
+    path("start/settings/", wizard.start_settings, name="start-settings"),
+    path("start/review/", wizard.start_review, name="start-review"),
+    path("start/confirm/", wizard.start_confirm, name="start-confirm"),
+    # the plan and its edits
+    path("plan/", plan.plan, name="plan"),
+    path("plan.ics", plan.ical, name="ical"),
+    path("plan/reorder/", plan.reorder, name="reorder"),
+    path("plan/extend-baseline/", plan.extend_baseline, name="extend-baseline"),
+    path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
+    path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
+]

@@ -1,0 +1,177 @@
+"""Starting a program: choose a diet, set it up, see the dated plan, confirm.
+
+The wizard's state travels in the querystring and, on the summary, in hidden fields: nothing is
+saved before "Start my program", and the browser's back and forward buttons just work.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dietplanner.accounts.decorators import role_required
+from dietplanner.accounts.models import User
+from foods.models import Protocol, ProtocolGroup, Symptom
+
+from .. import schedule
+from ..forms import StartConfirmForm, StartForm
+from ..models import Challenge, Program
+from ..selectors import active_program_for, program_plan
+from ..services import PlanError, program_start
+
+SETTINGS_TEMPLATE = "programs/start_settings.html"
+
+
+def _protocols() -> list[Protocol]:
+    """Every protocol with `groups`, its eliminated groups in reintroduction order (2 queries)."""
+    in_order = ProtocolGroup.objects.select_related("group").order_by("position")
+    protocols = list(Protocol.objects.prefetch_related(Prefetch("protocol_groups", in_order)))
+    for protocol in protocols:
+        protocol.groups = [pg.group for pg in protocol.protocol_groups.all()]
+    return protocols
+
+
+def _selectable_protocol(slug: str | None) -> Protocol | None:
+    """A diet a patient may start alone: one that names the groups it leaves out.
+
+    A protocol without groups (the custom one) is built by a dietitian; a patient starting it
+    would get a baseline with nothing to reintroduce.
+    """
+    protocol = Protocol.objects.filter(slug=slug).first() if slug else None
+    if protocol is None:
+        return None
+    protocol.groups = protocol.groups_in_order()
+    return protocol if protocol.groups else None
+
+
+def _already_running(request) -> HttpResponse | None:
+    if active_program_for(request.user) is not None:
+        messages.info(request, "You already have a program running: here is your plan.")
+        return redirect("programs:plan")
+    return None
+
+
+def _no_such_diet(request) -> HttpResponse:
+    messages.error(request, "Choose one of the diets below to start.")
+    return redirect("programs:start")
+
+
+def _form(form_class, data, protocol: Protocol, request):
+    symptoms = list(Symptom.objects.all())
+    today = request.user.local_today()
+    return form_class(data, protocol=protocol, today=today, symptoms=symptoms)
+
+
+def _render_settings(request, protocol: Protocol, form: StartForm) -> HttpResponse:
+    return render(request, SETTINGS_TEMPLATE, {"protocol": protocol, "form": form})
+
+
+def plan_preview(protocol: Protocol, settings: dict, today) -> schedule.Plan:
+    """The plan a program with these settings would have, computed without saving anything."""
+    program = Program(
+        protocol=protocol,
+        start_date=settings["start_date"],
+        baseline_days=settings["baseline_days"],
+        symptoms=settings["symptoms"],
+    )
+    challenges = [
+        Challenge(
+            food_group=group,
+            position=i,
+            dose_days=protocol.dose_days,
+            washout_days=protocol.washout_days,
+        )
+        for i, group in enumerate(protocol.groups)
+    ]
+    return program_plan(program, today, challenges=challenges, diary={})
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_GET
+def start(request) -> HttpResponse:
+    """Step 1: one card per diet, in plain words."""
+    if response := _already_running(request):
+        return response
+    return render(request, "programs/start_choose.html", {"protocols": _protocols()})
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_GET
+def start_settings(request) -> HttpResponse:
+    """Step 2: start date, baseline length, symptoms, reminder (prefilled when coming back)."""
+    if response := _already_running(request):
+        return response
+    protocol = _selectable_protocol(request.GET.get("protocol"))
+    if protocol is None:
+        return _no_such_diet(request)
+    data = request.GET if "start_date" in request.GET else None
+    return _render_settings(request, protocol, _form(StartForm, data, protocol, request))
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_GET
+def start_review(request) -> HttpResponse:
+    """Step 3: the dated plan these settings give, and the button that starts it."""
+    if response := _already_running(request):
+        return response
+    protocol = _selectable_protocol(request.GET.get("protocol"))
+    if protocol is None:
+        return _no_such_diet(request)
+    form = _form(StartForm, request.GET, protocol, request)
+    if not form.is_valid():
+        return _render_settings(request, protocol, form)
+    settings = form.cleaned_data
+    context = {
+        "protocol": protocol,
+        "settings": settings,
+        "symptom_names": [form.symptom_names[slug] for slug in settings["symptoms"]],
+        "plan": plan_preview(protocol, settings, form.today),
+        "confirm_form": _form(StartConfirmForm, request.GET, protocol, request),
+        "change_query": request.GET.urlencode(),
+    }
+    return render(request, "programs/start_review.html", context)
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_POST
+def start_confirm(request) -> HttpResponse:
+    """Start the program, then go to today's page; bad settings go back to the form."""
+    if response := _already_running(request):
+        return response
+    protocol = _selectable_protocol(request.POST.get("protocol"))
+    if protocol is None:
+        return _no_such_diet(request)
+    form = _form(StartConfirmForm, request.POST, protocol, request)
+    if not form.is_valid():
+        # Say what is wrong on the visible form (e.g. the start day passed overnight).
+        visible = _form(StartForm, request.POST, protocol, request)
+        return _render_settings(request, protocol, visible)
+    data = form.cleaned_data
+    try:
+        program_start(
+            patient=request.user,
+            protocol=protocol,
+            start_date=data["start_date"],
+            baseline_days=data["baseline_days"],
+            symptoms=data["symptoms"],
+            reminder_time=data["reminder_time"],
+            today=form.today,
+        )
+    except PlanError as error:
+        if response := _already_running(request):  # a second tab won the race
+            return response
+        visible = _form(StartForm, request.POST, protocol, request)
+        visible.is_valid()
+        visible.add_error(None, str(error))
+        return _render_settings(request, protocol, visible)
+    messages.success(
+        request,
+        f"Your {protocol.name} program has started. Score your symptoms here every day.",
+    )
+    return redirect("diary:today")

@@ -1,0 +1,202 @@
+"""The dietplanner-diary exchange format: what it accepts, what it refuses, and how it says so."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from dietplanner.analysis import vocabulary
+from dietplanner.analysis.exchange import (
+    DiaryFormatError,
+    dump_document,
+    dump_json,
+    parse_document,
+    parse_json,
+)
+from dietplanner.analysis.verdicts import analyze_document
+
+EXAMPLE = {
+    "format": "dietplanner-diary",
+    "version": 1,
+    "exported_at": "2026-11-25T12:00:00Z",
+    "patient": {"name": "Pat Doe", "timezone": "Europe/Oslo"},
+    "program": {
+        "protocol": "anti-inflammatory",
+        "started_on": "2026-01-05",
+        "baseline_days": 21,
+        "symptoms": ["pain", "fatigue", "sleep", "brain_fog", "stiffness"],
+        "challenges": [
+            {
+                "food_group": "dairy",
+                "started_on": "2026-01-26",
+                "dose_days": 3,
+                "washout_days": 4,
+                "stopped_early_on": None,
+                "blinded": False,
+                "doses": [{"date": "2026-01-26", "portion": "1/4 cup milk", "taken": True}],
+            },
+            {"food_group": "gluten", "started_on": None, "dose_days": 3, "washout_days": 4},
+        ],
+    },
+    "entries": [
+        {
+            "date": "2026-01-05",
+            "scores": {"pain": 6, "fatigue": 5},
+            "confounders": ["poor_sleep"],
+            "off_plan": ["gluten"],
+            "note": "",
+        }
+    ],
+}
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "diary-format.schema.json"
+
+
+def errors_of(data) -> list[str]:
+    with pytest.raises(DiaryFormatError) as caught:
+        parse_document(data)
+    return caught.value.errors
+
+
+def broken(**changes):
+    """The example with dotted paths set (value None deletes the key)."""
+    data = copy.deepcopy(EXAMPLE)
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        target = data
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        if value is None and not isinstance(target, list):
+            target.pop(last, None)
+        elif isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+    return data
+
+
+def test_the_issue_example_parses():
+    doc = parse_document(EXAMPLE)
+    assert doc.patient.name == "Pat Doe"
+    assert doc.program.challenges[0].doses[0].portion == "1/4 cup milk"
+    assert doc.program.challenges[1].started_on is None
+    assert doc.entries[0].scores == {"pain": 6, "fatigue": 5}
+
+
+def test_parse_dump_parse_is_identical():
+    doc = parse_document(EXAMPLE)
+    again = parse_document(json.loads(json.dumps(dump_document(doc))))
+    assert again == doc
+    assert dump_document(again) == dump_document(doc)
+
+
+def test_optional_fields_may_be_left_out_and_unknown_fields_are_ignored():
+    data = broken(exported_at=None, patient__name=None, entries__0__note=None)
+    del data["program"]["challenges"][0]["blinded"]
+    del data["program"]["challenges"][0]["doses"]
+    data["colour"] = "blue"
+    data["program"]["challenges"][0]["mood_ring"] = True
+    doc = parse_document(data)
+    assert doc.exported_at is None and doc.patient.name == ""
+    assert doc.program.challenges[0].doses == ()
+
+
+def test_format_and_version_are_required_and_checked():
+    assert errors_of(broken(format=None)) == ["format: required"]
+    assert errors_of(broken(format="other-diary")) == [
+        "format: expected 'dietplanner-diary', got 'other-diary'"
+    ]
+    assert errors_of(broken(version=2)) == [
+        "version: unsupported version 2 (this app reads version 1)"
+    ]
+    assert errors_of(broken(version="1")) == ["version: expected a whole number, got '1'"]
+
+
+def test_errors_name_the_json_path_and_the_reason():
+    data = broken(program__challenges__1__food_group="diary")
+    assert errors_of(data) == ["program.challenges[1].food_group: unknown food group 'diary'"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"program__started_on": "2026-1-5"}, "program.started_on: expected a date as YYYY-MM-DD"),
+        ({"program__started_on": "2026-02-30"}, "program.started_on: not a real date"),
+        ({"program__symptoms": ["pain", "pains"]}, "program.symptoms[1]: unknown symptom 'pains'"),
+        ({"program__protocol": "keto"}, "program.protocol: unknown protocol 'keto'"),
+        ({"patient__timezone": "Mars/Olympus"}, "patient.timezone: unknown time zone"),
+        ({"entries__0__scores": {"pain": 11}}, "entries[0].scores.pain: must be from 0 to 10"),
+        ({"entries__0__scores": {"pain": 5.5}}, "entries[0].scores.pain: expected a whole"),
+        ({"entries__0__scores": {"headache": 2}}, "entries[0].scores.headache: this symptom is"),
+        ({"entries__0__confounders": ["flu"]}, "entries[0].confounders[0]: unknown confounder"),
+        ({"entries__0__off_plan": ["pizza"]}, "entries[0].off_plan[0]: unknown food group"),
+        ({"exported_at": "2026-11-25T12:00:00"}, "exported_at: needs a time zone"),
+        ({"program__baseline_days": 0}, "program.baseline_days: must be between 1 and 365"),
+    ],
+)
+def test_bad_values_are_reported_with_their_path(changes, message):
+    assert any(e.startswith(message) for e in errors_of(broken(**changes))), message
+
+
+def test_every_error_is_reported_at_once():
+    data = broken(program__challenges__1__food_group="diary", entries__0__scores={"pain": 12})
+    assert len(errors_of(data)) == 2
+
+
+def test_one_entry_per_date():
+    data = broken()
+    data["entries"].append(dict(data["entries"][0]))
+    assert errors_of(data) == ["entries[1].date: 2026-01-05 already has an entry (entries[0])"]
+
+
+def test_blinded_doses_need_an_arm_and_open_ones_may_not_have_one():
+    data = broken(program__challenges__0__blinded=True)
+    assert errors_of(data) == [
+        "program.challenges[0].doses[0].arm: required on a blinded challenge "
+        "('active' or 'placebo')"
+    ]
+    data["program"]["challenges"][0]["doses"][0]["arm"] = "sugar"
+    assert errors_of(data)[0].endswith("expected 'active' or 'placebo', got 'sugar'")
+    data["program"]["challenges"][0]["doses"][0]["arm"] = "placebo"
+    assert parse_document(data).program.challenges[0].doses[0].arm == "placebo"
+    open_with_arm = broken(program__challenges__0__doses__0={"date": "2026-01-26", "arm": "active"})
+    assert errors_of(open_with_arm) == [
+        "program.challenges[0].doses[0].arm: only blinded challenges have arms"
+    ]
+
+
+def test_a_missing_challenge_start_is_an_error_but_null_means_planned():
+    assert errors_of(broken(program__challenges__1__started_on=None)) == [
+        "program.challenges[1].started_on: required (null while the challenge is planned)"
+    ]
+
+
+def test_a_planned_challenge_cannot_have_doses():
+    data = broken()
+    data["program"]["challenges"][0]["started_on"] = None
+    assert errors_of(data) == [
+        "program.challenges[0].started_on: a challenge with doses or a stop date must have started"
+    ]
+
+
+def test_not_an_object_or_not_json():
+    assert errors_of([1, 2]) == ["(document): expected a JSON object, got a list"]
+    with pytest.raises(DiaryFormatError, match="not valid JSON"):
+        parse_json("{nope")
+
+
+def test_json_text_round_trip_and_analysis():
+    doc = parse_json(dump_json(parse_document(EXAMPLE)))
+    assert doc == parse_document(EXAMPLE)
+    results = analyze_document(doc)
+    assert [r.food_group for r in results] == ["dairy"]
+
+
+def test_the_json_schema_matches_the_vocabulary():
+    schema = json.loads(SCHEMA.read_text())
+    defs = schema["$defs"]
+    assert defs["symptom"]["enum"] == list(vocabulary.SYMPTOMS)
+    assert defs["food_group"]["enum"] == list(vocabulary.FOOD_GROUPS)
+    assert defs["confounder"]["enum"] == list(vocabulary.CONFOUNDERS)
+    assert defs["protocol"]["enum"] == list(vocabulary.PROTOCOLS)
+    assert schema["properties"]["format"]["const"] == "dietplanner-diary"

@@ -1,0 +1,38 @@
+"""Building programs with a diary for view tests, on real catalogue data."""
+
+from datetime import date, timedelta
+
+from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import Program
+from dietplanner.programs.services import program_start
+from foods.models import Protocol
+
+START = date(2026, 1, 5)
+SYMPTOMS = ["pain", "fatigue", "sleep", "brain_fog", "stiffness"]
+
+
+def make_program(
+    patient, *, start: date = START, baseline_days: int = 21, protocol="anti-inflammatory"
+) -> Program:
+    return program_start(
+        patient=patient,
+        protocol=Protocol.objects.get(slug=protocol),
+        start_date=start,
+        baseline_days=baseline_days,
+        symptoms=SYMPTOMS,
+        today=start,
+    )
+
+
+def log_days(program: Program, first: date, last: date, score: int = 3, **extra) -> None:
+    """One calm entry per day (every tracked symptom at `score`)."""
+    rows = []
+    day = first
+    while day <= last:
+        rows.append(
+            DailyEntry(
+                program=program, date=day, scores={s: score for s in program.symptoms}, **extra
+            )
+        )
+        day += timedelta(days=1)
+    DailyEntry.objects.bulk_create(rows)

@@ -1,0 +1,265 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dietplanner.diary.models import DailyEntry, Dose
+from dietplanner.programs.models import Challenge
+
+from .factories import START, log_days, make_program
+
+pytestmark = pytest.mark.django_db
+
+TODAY_URL = reverse("diary:today")
+CHECKIN_URL = reverse("diary:checkin")
+
+
+def at(day: date):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
+
+
+def checkin_data(program, score=3, **extra):
+    data = {f"score_{s}": str(score) for s in program.symptoms}
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def program(patient, catalogue):
+    return make_program(patient)
+
+
+def ready_program(program):
+    """A program whose 21 calm baseline days are logged: the first challenge may start."""
+    log_days(program, START, START + timedelta(days=20))
+    return program
+
+
+def first_challenge(program) -> Challenge:
+    return program.challenges.order_by("position").first()
+
+
+def test_no_program_says_what_to_do_next(patient_client, catalogue):
+    response = patient_client.get(TODAY_URL)
+    assert b"no elimination program running" in response.content
+    assert reverse("programs:start").encode() in response.content
+
+
+def test_baseline_day_sentence(patient_client, program):
+    with at(START + timedelta(days=8)):
+        response = patient_client.get(TODAY_URL)
+    assert b"Baseline day 9 of 21" in response.content
+
+
+def test_plain_checkin_saves_and_redirects(patient_client, program):
+    with at(START):
+        response = patient_client.post(
+            CHECKIN_URL, checkin_data(program, 4, note="tired"), follow=True
+        )
+    entry = DailyEntry.objects.get(program=program, date=START)
+    assert entry.scores == {s: 4 for s in program.symptoms}
+    assert entry.note == "tired"
+    assert b"Saved your check-in" in response.content
+
+
+def test_htmx_checkin_answers_with_the_form_and_what_was_saved(patient_client, program):
+    with at(START):
+        response = patient_client.post(
+            CHECKIN_URL, checkin_data(program, 2), HTTP_HX_REQUEST="true"
+        )
+    html = response.content.decode()
+    assert "<html" not in html and "Saved at" in html
+    assert 'value="2" checked' in html
+
+
+def test_checkin_can_be_edited_all_day_without_duplicates(patient_client, program):
+    with at(START):
+        patient_client.post(CHECKIN_URL, checkin_data(program, 2))
+        patient_client.post(CHECKIN_URL, checkin_data(program, 5, confounders=["stress"]))
+    entry = DailyEntry.objects.get(program=program, date=START)
+    assert entry.scores["pain"] == 5 and entry.confounders == ["stress"]
+
+
+def test_a_blank_score_means_not_scored(patient_client, program):
+    data = checkin_data(program, 3)
+    data["score_pain"] = ""
+    with at(START):
+        patient_client.post(CHECKIN_URL, data)
+    assert "pain" not in DailyEntry.objects.get(program=program).scores
+
+
+@pytest.mark.parametrize("bad", ["11", "-1", "3.5", "lots"])
+def test_scores_outside_0_to_10_are_refused_and_nothing_saved(patient_client, program, bad):
+    data = checkin_data(program)
+    data["score_pain"] = bad
+    with at(START):
+        response = patient_client.post(CHECKIN_URL, data)
+    assert response.status_code == 400
+    assert b"Choose a score from 0" in response.content
+    assert not DailyEntry.objects.exists()
+
+
+def test_a_day_in_the_future_is_refused(patient_client, program):
+    with at(START):
+        response = patient_client.post(
+            CHECKIN_URL, {**checkin_data(program), "day": "2026-01-06"}, follow=True
+        )
+    assert b"not happened yet" in response.content
+    assert not DailyEntry.objects.exists()
+
+
+def test_a_day_before_the_program_is_refused(patient_client, program):
+    with at(START + timedelta(days=2)):
+        response = patient_client.post(
+            CHECKIN_URL, {**checkin_data(program), "day": "2026-01-01"}, follow=True
+        )
+    assert b"read-only" in response.content
+    assert not DailyEntry.objects.exists()
+
+
+def test_the_last_seven_days_can_be_filled_in_older_ones_cannot(patient_client, program):
+    today = START + timedelta(days=10)
+    with at(today):
+        ok = patient_client.post(
+            CHECKIN_URL, {**checkin_data(program), "day": str(today - timedelta(days=6))}
+        )
+        old = patient_client.post(
+            CHECKIN_URL,
+            {**checkin_data(program), "day": str(today - timedelta(days=7))},
+            follow=True,
+        )
+    assert ok.status_code == 302
+    assert b"read-only" in old.content
+    assert list(DailyEntry.objects.values_list("date", flat=True)) == [today - timedelta(days=6)]
+
+
+def test_a_nonsense_day_is_refused(patient_client, program):
+    with at(START):
+        response = patient_client.post(
+            CHECKIN_URL, {**checkin_data(program), "day": "yesterday"}, follow=True
+        )
+    assert b"not valid" in response.content and not DailyEntry.objects.exists()
+
+
+def test_ready_patient_is_offered_the_first_food_group_and_can_start_it(patient_client, program):
+    ready_program(program)
+    challenge = first_challenge(program)
+    day = START + timedelta(days=21)
+    with at(day):
+        page = patient_client.get(TODAY_URL)
+        assert (
+            f"ready for the next food group: {challenge.food_group.name}".lower().encode()
+            in page.content.lower()
+        )
+        patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
+        )
+        page = patient_client.get(TODAY_URL)
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE and challenge.first_dose_day == day
+    doses = list(challenge.doses.order_by("date"))
+    assert [d.step for d in doses] == [1, 2, 3]
+    assert doses[0].portion == challenge.food_group.ladder[0]
+    assert challenge.food_group.ladder[0].encode() in page.content
+    assert b"day 1 of 3" in page.content
+
+
+def test_a_challenge_cannot_start_before_the_baseline_is_ready(patient_client, program):
+    challenge = first_challenge(program)
+    with at(START + timedelta(days=3)):
+        response = patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}, follow=True
+        )
+    assert b"cannot start today" in response.content
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.PLANNED
+
+
+def test_another_patients_challenge_cannot_be_started(client, other_patient, program):
+    make_program(other_patient)
+    client.force_login(other_patient)
+    response = client.post(
+        reverse("diary:start-challenge"), {"challenge": str(first_challenge(program).public_id)}
+    )
+    assert response.status_code == 404
+
+
+def started(program, patient_client):
+    ready_program(program)
+    challenge = first_challenge(program)
+    with at(START + timedelta(days=21)):
+        patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
+        )
+    challenge.refresh_from_db()
+    return challenge
+
+
+def test_dose_taken_is_recorded_on_dose_days(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        patient_client.post(CHECKIN_URL, checkin_data(program, dose_taken="yes"))
+    assert Dose.objects.get(challenge=challenge, date=challenge.first_dose_day).taken is True
+
+
+def test_dose_answer_on_a_non_dose_day_is_ignored(patient_client, program):
+    with at(START):
+        patient_client.post(CHECKIN_URL, checkin_data(program, dose_taken="yes"))
+    assert DailyEntry.objects.count() == 1 and not Dose.objects.exists()
+
+
+def test_reaction_stops_the_challenge_and_cancels_the_remaining_doses(patient_client, program):
+    challenge = started(program, patient_client)
+    day2 = challenge.first_dose_day + timedelta(days=1)
+    with at(day2):
+        page = patient_client.get(TODAY_URL)
+        assert b"having a reaction" in page.content
+        response = patient_client.post(reverse("diary:reaction"), {"what": "pain flare"})
+    assert b"What happens next" in response.content
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.STOPPED and challenge.stop_day == day2
+    assert list(challenge.doses.values_list("date", flat=True)) == [challenge.first_dose_day, day2]
+    assert not challenge.no_home_retest
+    with at(day2 + timedelta(days=1)):
+        page = patient_client.get(TODAY_URL)
+    assert b"Washout" in page.content
+
+
+def test_red_flag_reaction_sends_to_emergency_care_and_blocks_home_retest(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        response = patient_client.post(
+            reverse("diary:reaction"), {"red_flags": ["trouble_breathing"]}
+        )
+    assert b"Get emergency care now" in response.content
+    challenge.refresh_from_db()
+    assert challenge.no_home_retest and challenge.red_flags == ["trouble_breathing"]
+    assert b"not to be tested again at home" in response.content
+
+
+def test_red_flags_get_emergency_advice_even_without_a_challenge(patient_client, program):
+    with at(START):
+        response = patient_client.post(reverse("diary:reaction"), {"red_flags": ["fainting"]})
+    assert b"Get emergency care now" in response.content
+
+
+def test_dietitian_gets_404_on_patient_pages(dietitian_client):
+    for url in [TODAY_URL, CHECKIN_URL, reverse("diary:reaction")]:
+        assert dietitian_client.get(url).status_code in (404, 405)
+    assert dietitian_client.post(CHECKIN_URL).status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    assert reverse("accounts:login") in client.get(TODAY_URL)["Location"]
+
+
+@pytest.mark.parametrize("days", [30, 300])
+def test_today_costs_at_most_12_queries_whatever_the_diary_length(
+    patient_client, patient, catalogue, days, django_assert_max_num_queries
+):
+    program = make_program(patient, start=START, baseline_days=21)
+    log_days(program, START, START + timedelta(days=days - 1))
+    with at(START + timedelta(days=days - 1)), django_assert_max_num_queries(12):
+        response = patient_client.get(TODAY_URL)
+    assert response.status_code == 200

@@ -1,0 +1,60 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from dietplanner.programs.models import Challenge
+from tests.diary.factories import START, make_program
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("foods:lookup")
+
+
+def status_of(client, query, name):
+    response = client.get(URL, {"q": query})
+    result = next(r for r in response.context["lookup"].results if r.food.name == name)
+    return response.context["personal"][result.food.pk][0], response
+
+
+@pytest.fixture
+def program(patient, catalogue):
+    return make_program(patient)
+
+
+def test_patient_without_program_sees_no_personal_status(patient_client, catalogue):
+    assert patient_client.get(URL, {"q": "milk"}).context["personal"] is None
+
+
+def test_eliminated_food_says_left_out(patient_client, program):
+    status, response = status_of(patient_client, "milk", "Milk")
+    assert status == "eliminated"
+    assert b"For you: Left out for now" in response.content
+
+
+def test_food_in_no_eliminated_group_is_allowed(patient_client, program):
+    assert status_of(patient_client, "white rice", "White rice")[0] == "allowed"
+
+
+def test_group_being_tested_and_stopped_and_tolerated(patient_client, program):
+    dairy = program.challenges.get(food_group__slug="dairy")
+    dairy.status, dairy.first_dose_day = Challenge.Status.ACTIVE, START + timedelta(days=21)
+    dairy.save()
+    assert status_of(patient_client, "milk", "Milk")[0] == "challenged"
+    dairy.status = Challenge.Status.STOPPED
+    dairy.save()
+    assert status_of(patient_client, "milk", "Milk")[0] == "trigger"
+    dairy.status, dairy.verdict = Challenge.Status.DONE, "tolerated"
+    dairy.save()
+    # Milk is dairy only in this protocol's eyes (lactose is a low-FODMAP group).
+    assert status_of(patient_client, "milk", "Milk")[0] == "tolerated"
+
+
+def test_one_trigger_group_outweighs_a_tolerated_one(patient_client, program):
+    program.challenges.filter(food_group__slug="soy").update(status="done", verdict="tolerated")
+    program.challenges.filter(food_group__slug="gluten").update(status="done", verdict="trigger")
+    assert status_of(patient_client, "soy sauce", "Soy sauce")[0] == "trigger"
+
+
+def test_dietitian_sees_no_personal_status(dietitian_client, catalogue):
+    assert dietitian_client.get(URL, {"q": "milk"}).context["personal"] is None
