@@ -26,7 +26,7 @@ NOT_LOGGED = "not_logged"
 class DayBook:
     """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
 
-    __slots__ = ("scores", "_confounders", "_off_plan")
+    __slots__ = ("scores", "calm", "_confounders", "_off_plan")
 
     def __init__(self, entries: Iterable[DayEntry]) -> None:
         scores: dict[int, dict[str, int]] = {}
@@ -42,6 +42,10 @@ class DayBook:
         self.scores = scores
         self._confounders = _bridge(logged_confounders, scores)
         self._off_plan = _carry(eaten)
+        # Logged days fit to serve as the usual level: no confounder, no off-plan eating.
+        self.calm = frozenset(
+            d for d in scores if d not in self._confounders and d not in self._off_plan
+        )
 
     def logged(self, day: int) -> bool:
         return day in self.scores

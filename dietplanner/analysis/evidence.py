@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import mul
 
 from .reference import Noise
 from .stats import Whitener, solve_gls
 from .windows import ChallengeWindow
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ShapeFit:
     """The fit of one reaction shape to one symptom; `xs` is the shape on the window days."""
 
@@ -89,9 +90,11 @@ def read_symptom(
     shapes: list[tuple[str, list[float]]],
     noise: Noise,
     follow: list[tuple[int, float]] = (),
+    designs: dict | None = None,
 ) -> SymptomRead:
     """Evidence for one symptom. `ref` and `follow` are (day, score) reference days before
-    and after the window, `window_values` the clean window days with a score."""
+    and after the window, `window_values` the clean window days with a score. `designs` is
+    a cache shared by the symptoms of one challenge."""
     ref_level = sum(v for _, v in ref) / len(ref)
     sigma = noise.sigma[symptom]
     read = SymptomRead(
@@ -110,45 +113,66 @@ def read_symptom(
     if cw.blinded:
         _read_blinded(read, ref, window_values, follow, cw, shapes[0][1], noise.phi)
     else:
-        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi)
+        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs)
     return read
 
 
-def _read_open(read, ref, window_values, follow, cw, shapes, phi) -> None:
+class _Design:
+    """Everything about a fit that does not depend on the scores: shared by the symptoms
+    that were scored on the same days, which is nearly always all of them."""
+
+    __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes")
+
+    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
+        wh = Whitener(days, phi)
+        self.whitener = wh
+        self.w_one = w_one = wh.apply([1.0] * len(days))
+        self.s11 = s11 = sum(o * o for o in w_one)
+        # The shape is zero outside the window, so only window days (and the first day after,
+        # whose innovation still sees the last window day) enter the sums that involve it.
+        self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
+        rho, scale = wh.rho[self.start : self.stop], wh.scale[self.start : self.stop]
+        ones = w_one[self.start : self.stop]
+        offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
+        tail = [0.0] if follow else []
+        self.shapes = []
+        for name, shape in shapes:
+            xs = [shape[k] for k in offsets]
+            if max(xs) <= 0.0:
+                continue
+            wxs = []
+            s12 = s22 = 0.0
+            prev = 0.0
+            for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
+                wx = (x - r * prev) * sc
+                prev = x
+                wxs.append(wx)
+                s12 += o * wx
+                s22 += wx * wx
+            det = s11 * s22 - s12 * s12
+            if det > 1e-9:
+                self.shapes.append((name, xs, wxs, s12, det))
+
+
+def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> None:
     n_ref, n_win = len(ref), len(window_values)
-    days = [d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow]
+    days = tuple([d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow])
+    key = (days, n_ref, bool(follow))
+    design = designs.get(key) if designs is not None else None
+    if design is None:
+        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi)
+        if designs is not None:
+            designs[key] = design
     ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
-    wh = Whitener(days, phi)
-    w_one = wh.apply([1.0] * len(days))
-    w_y = wh.apply(ys)
-    s11 = b1 = 0.0
-    for o, y in zip(w_one, w_y, strict=True):
-        s11 += o * o
-        b1 += o * y
-    # The shape is zero outside the window, so only window days (and the first day after, whose
-    # innovation still sees the last window day) enter the sums that involve it.
-    stop = n_ref + n_win + (1 if follow else 0)
-    rho, scale = wh.rho[n_ref:stop], wh.scale[n_ref:stop]
-    ones, yw = w_one[n_ref:stop], w_y[n_ref:stop]
-    offsets = [d - cw.first for d, _ in window_values]
-    tail = [0.0] if follow else []
-    for name, shape in shapes:
-        xs = [shape[k] for k in offsets]
-        if max(xs) <= 0.0:
-            continue
-        s12 = s22 = b2 = 0.0
-        prev = 0.0
-        for x, r, sc, o, y in zip(xs + tail, rho, scale, ones, yw, strict=True):
-            wx = (x - r * prev) * sc
-            prev = x
-            s12 += o * wx
-            s22 += wx * wx
-            b2 += wx * y
-        det = s11 * s22 - s12 * s12
-        if det <= 1e-9:
-            continue
+    w_y = design.whitener.apply(ys)
+    s11 = design.s11
+    b1 = sum(map(mul, design.w_one, w_y))
+    yw = w_y[design.start : design.stop]
+    sd_factor = read.sigma * math.sqrt(s11)
+    for name, xs, wxs, s12, det in design.shapes:
+        b2 = sum(map(mul, wxs, yw))
         rise = (s11 * b2 - s12 * b1) / det
-        se = read.sigma * math.sqrt(s11 / det)
+        se = sd_factor / math.sqrt(det)
         read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
     if read.fits:
         read.use(max(read.fits, key=lambda n: read.fits[n].z))

@@ -55,15 +55,9 @@ def reference_days(
     found: list[int] = []
     day = before - 1
     stop = max(earliest, before - LOOKBACK_DAYS)
-    scores = book.scores
+    scores, calm = book.scores, book.calm
     while day >= stop and len(found) < REFERENCE_DAYS:
-        day_scores = scores.get(day)
-        if (
-            day_scores is not None
-            and symptom in day_scores
-            and day not in blocked
-            and not book.reference_why(day)
-        ):
+        if day in calm and day not in blocked and symptom in scores[day]:
             found.append(day)
         day -= 1
     found.reverse()
@@ -77,15 +71,13 @@ def follow_up_days(
     blocked: Container[int],
 ) -> list[int]:
     """Clean days with a score shortly after a window (from the second day after it on)."""
-    found = []
-    for day in range(after + 1 + FOLLOW_UP_GAP, after + 1 + FOLLOW_UP_GAP + FOLLOW_UP_DAYS):
-        if (
-            book.score(day, symptom) is not None
-            and day not in blocked
-            and not book.reference_why(day)
-        ):
-            found.append(day)
-    return found
+    first = after + 1 + FOLLOW_UP_GAP
+    scores, calm = book.scores, book.calm
+    return [
+        day
+        for day in range(first, first + FOLLOW_UP_DAYS)
+        if day in calm and day not in blocked and symptom in scores[day]
+    ]
 
 
 def span_days(spans: Iterable[tuple[int, int]]) -> set[int]:
@@ -110,7 +102,7 @@ def estimate_noise(
 ) -> Noise:
     """Noise per symptom from clean days past the settling days, leaving out, per symptom,
     the `busy` spans (windows where that symptom rose)."""
-    quiet = [day for day in sorted(book.scores) if day >= earliest and not book.reference_why(day)]
+    quiet = sorted(day for day in book.calm if day >= earliest)
     series = {}
     for symptom in symptoms:
         spans = span_days(busy.get(symptom, ()))

@@ -124,7 +124,6 @@ def _doses_taken(challenge: ChallengeFacts, first: int, stop: int | None):
     n = len(planned)
     active: list[tuple[int, float]] = []
     placebo: list[int] = []
-    active_rank = 0
     for rank, (day, dose) in enumerate(planned, start=1):
         if day < first or (stop is not None and day > stop):
             continue
@@ -133,7 +132,6 @@ def _doses_taken(challenge: ChallengeFacts, first: int, stop: int | None):
         if challenge.blinded and dose is not None and dose.arm == "placebo":
             placebo.append(day)
             continue
-        active_rank += 1
         fraction = rank / n if not challenge.blinded else 1.0
         active.append((day, fraction))
     return active, placebo

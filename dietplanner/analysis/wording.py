@@ -223,11 +223,14 @@ def _inconclusive(reading: Reading) -> list[str]:
             "(at least 4 days without illness, stress or off-plan food are needed).",
             "Repeat this challenge after a calm week.",
         ]
+    if problem == "too_early" and reading.window_days <= 0:
+        return ["This challenge has not started yet."]
     if problem == "too_early":
         return ["This challenge has only just started: too few days to tell yet."]
+    used = f"Only {reading.clean_days}" if reading.clean_days else "None"
     return [
-        f"Only {reading.clean_days} of the {reading.window_days} days of this challenge could "
-        "be used: too few to tell.",
+        f"{used} of the {reading.window_days} days of this challenge could be used: "
+        "too few to tell.",
         "Repeat this challenge on a calm week.",
     ]
 

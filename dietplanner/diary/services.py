@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
 from dietplanner.programs.models import Program
+from dietplanner.programs.verdicts import verdicts_refresh
 
 from .models import DailyEntry, Dose
 
@@ -87,4 +88,5 @@ def entry_save(
     if dose is not None:
         dose.taken = dose_taken
         dose.save(update_fields=["taken", "updated"])
+    verdicts_refresh(program=program, changed_on=on, today=today)
     return entry

@@ -11,7 +11,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html
 
 from foods.models import Protocol
 
@@ -135,13 +134,18 @@ class StartConfirmForm(StartForm):
         )
 
 
-def _button_text(verb: str, subject: str) -> str:
-    """The visible verb, then what it acts on for screen readers ("Skip: Dairy").
+def _button(verb: str, subject: str, css_id: str, css_class: str) -> StrictButton:
+    """A short visible verb; screen readers also hear what it acts on ("Skip: Dairy").
 
-    Crispy renders button content as a template, so braces in a name are escaped too.
+    The name starts with the visible words, so speech users can say what they see.
     """
-    html = format_html('{}<span class="visually-hidden">: {}</span>', verb, subject)
-    return html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
+    return StrictButton(
+        verb,
+        type="submit",
+        css_id=css_id,
+        css_class=f"{css_class} btn-touch",
+        aria_label=f"{verb}: {subject}",
+    )
 
 
 def _action_helper(url: str, form_id: str, *layout) -> FormHelper:
@@ -188,11 +192,8 @@ class ReorderForm(forms.Form):
             f"move-{direction}-{moved}-form",
             "order",
             "moved",
-            StrictButton(
-                _button_text(f"Move {direction}", label),
-                type="submit",
-                css_id=f"move-{direction}-{moved}",
-                css_class="btn-outline-secondary btn-touch",
+            _button(
+                f"Move {direction}", label, f"move-{direction}-{moved}", "btn-outline-secondary"
             ),
         )
         return form
@@ -208,12 +209,7 @@ class ChallengeButtonForm(forms.Form):
         form.helper = _action_helper(
             url,
             f"{url_name.split(':')[-1]}-{key}-form",
-            StrictButton(
-                _button_text(verb, label),
-                type="submit",
-                css_id=f"{url_name.split(':')[-1]}-{key}",
-                css_class=f"{css_class} btn-touch",
-            ),
+            _button(verb, label, f"{url_name.split(':')[-1]}-{key}", css_class),
         )
         return form
 

@@ -10,6 +10,7 @@ from foods.models import Protocol
 from . import schedule
 from .models import Challenge, Program
 from .selectors import program_challenges, program_plan
+from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
 
@@ -92,6 +93,8 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
         Dose(challenge=challenge, date=d.day, step=d.step, portion=d.portion)
         for d in started.dose_days
     )
+    verdicts_refresh(program=program, changed_on=on, today=on)
+    challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
 
@@ -123,6 +126,8 @@ def challenge_stop(
     challenge.no_home_retest = challenge.no_home_retest or bool(flags)
     challenge.save()
     Dose.objects.filter(challenge=challenge, date__gt=challenge.stop_day).delete()
+    verdicts_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
+    challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan, wizard
+from .views import plan, results, wizard
 
 app_name = "programs"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("plan/extend-baseline/", plan.extend_baseline, name="extend-baseline"),
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
+    path("results/", results.results, name="results"),
 ]

@@ -1,6 +1,8 @@
 """Measured quality of the analysis on simulated diaries, against two naive rules.
 
-Run `python -m tests.analysis.quality [seed ...]` from the project root to print the table.
+Run `.venv/bin/python -m tests.analysis.quality [seed ...] [--linger-total] [--innovation-sd]`
+from the project root to print the table (the flags switch to harsher readings of the issue's
+sizes, see simulator.simulate_patient).
 
 Naive rules, on the same diaries (all logged days, nothing left out):
 (a) the mean of the first 5 days of the challenge minus the mean of the last 7 baseline days
@@ -136,11 +138,12 @@ def table(tallies: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
-def measure(seeds=SEEDS, patients: int = PATIENTS_PER_SEED) -> dict[str, Tally]:
+def measure(seeds=SEEDS, patients: int = PATIENTS_PER_SEED, **options) -> dict[str, Tally]:
+    """Tallies per seed and pooled; `options` go to the simulator (other readings of sizes)."""
     tallies: dict[str, Tally] = {}
     pooled = Tally()
     for seed in seeds:
-        tally = evaluate(simulate_cohort(seed, patients))
+        tally = evaluate(simulate_cohort(seed, patients, **options))
         tallies[f"seed {seed}"] = tally
         pooled.merge(tally)
     tallies["pooled"] = pooled
@@ -148,5 +151,10 @@ def measure(seeds=SEEDS, patients: int = PATIENTS_PER_SEED) -> dict[str, Tally]:
 
 
 if __name__ == "__main__":
-    seeds = tuple(int(a) for a in sys.argv[1:]) or SEEDS
-    print(table(measure(seeds)))
+    args = sys.argv[1:]
+    options = {
+        "linger_total": "--linger-total" in args,
+        "innovation_sd": "--innovation-sd" in args,
+    }
+    seeds = tuple(int(a) for a in args if not a.startswith("--")) or SEEDS
+    print(table(measure(seeds, **options)))

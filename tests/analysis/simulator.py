@@ -107,8 +107,17 @@ def _reaction(rng: random.Random, symptoms, trigger: bool, trigger_share: float)
 
 
 def simulate_patient(
-    rng: random.Random, start: date = date(2026, 1, 5), trigger_share: float = 0.4
+    rng: random.Random,
+    start: date = date(2026, 1, 5),
+    trigger_share: float = 0.4,
+    *,
+    linger_total: bool = False,
+    innovation_sd: bool = False,
 ) -> SimulatedDiary:
+    """One patient's program and diary. Two readings of the issue's sizes can be switched:
+    `linger_total` makes a reaction last `linger` days in all (default: `linger` days after
+    its first day), `innovation_sd` makes 0.5-1.6 the SD of the daily innovations (default:
+    of the scores' noise itself, which is gentler)."""
     protocol = rng.choice(sorted(PROTOCOLS))
     symptoms, groups = PROTOCOLS[protocol]
     symptoms = list(symptoms)
@@ -135,7 +144,10 @@ def simulate_patient(
         sigma = rng.uniform(0.5, 1.6)
         phi = min(max(phi_patient + rng.uniform(-0.1, 0.1), 0.05), 0.9)
         noise_sd[s], phis[s] = sigma, phi
-        innov = sigma * math.sqrt(1.0 - phi * phi)
+        innov = sigma if innovation_sd else sigma * math.sqrt(1.0 - phi * phi)
+        if innovation_sd:
+            sigma = sigma / math.sqrt(1.0 - phi * phi)
+            noise_sd[s] = sigma
         e = rng.gauss(0.0, sigma)
         series = []
         for _ in range(horizon):
@@ -197,7 +209,8 @@ def simulate_patient(
 
     def expose(day: int, group: str, fraction: float, bucket, who: int) -> None:
         r = reactions[group]
-        for k in range(day + r.delay, min(horizon, day + r.delay + r.linger + 1)):
+        last = day + r.delay + r.linger - (1 if linger_total else 0)
+        for k in range(day + r.delay, min(horizon, last + 1)):
             for s, a in r.amplitudes.items():
                 if fraction * a > bucket[k][s]:
                     bucket[k][s] = fraction * a
@@ -330,6 +343,6 @@ def simulate_patient(
     return SimulatedDiary(program, entries, truths, noise_sd, phis)
 
 
-def simulate_cohort(seed: int, patients: int) -> list[SimulatedDiary]:
+def simulate_cohort(seed: int, patients: int, **options) -> list[SimulatedDiary]:
     rng = random.Random(seed)
-    return [simulate_patient(rng) for _ in range(patients)]
+    return [simulate_patient(rng, **options) for _ in range(patients)]

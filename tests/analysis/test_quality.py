@@ -3,10 +3,10 @@
 1136 challenges from 3 seeds x 50 patients, seeds fixed in advance. The issue's bars are
 asserted on the pooled figures, except one: "true triggers whose reaction reaches 3 points:
 at least 85% called trigger" holds for clean windows (87%) but not over all windows (80%),
-because over half of the simulated windows hold confounders, periods or off-plan eating
-whose days are left out; docs/analysis.md shows that even with the true noise level and
-correlation (an oracle) the figure stays near 81% on this simulator. We pin 85% on clean
-windows and 75% on all windows as a floor against regressions.
+because about half the simulated windows hold confounders, periods or off-plan eating whose
+days are left out; docs/analysis.md shows that even with the true noise level and correlation
+given to the method (an oracle) the figure stays near 80% on this simulator. We pin 85% on
+clean windows and 75% on all windows as a floor against regressions.
 """
 
 import pytest

@@ -61,12 +61,12 @@ def year_diary(seed: int = 7) -> tuple[ProgramFacts, list[DayEntry]]:
     return program, entries
 
 
-def _median_ms(fn, runs: int) -> float:
+def _median_ms(fn, runs: int, clock=time.perf_counter) -> float:
     times = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
+        times.append((clock() - t0) * 1000.0)
     return statistics.median(times)
 
 
@@ -76,7 +76,12 @@ def test_analysis_of_a_year_long_diary_takes_under_20_ms():
     results = analyze_program(program, entries)
     assert len(results) == 13
     median = _median_ms(lambda: analyze_program(program, entries), runs=50)
-    print(f"\nanalyze_program, 365 days x 8 symptoms, 13 challenges: median {median:.1f} ms")
+    # CPU time too: on a shared machine the wall clock also counts other people's work.
+    cpu = _median_ms(lambda: analyze_program(program, entries), runs=20, clock=time.process_time)
+    print(
+        f"\nanalyze_program, 365 days x 8 symptoms, 13 challenges: median {median:.1f} ms"
+        f" (CPU {cpu:.1f} ms)"
+    )
 
 
 @pytest.mark.benchmark

@@ -137,6 +137,13 @@ def test_an_accepted_extension_makes_the_baseline_ready_once_5_clean_days_are_lo
     assert plan.today.kind == "ready_for_next"
 
 
+def test_a_rise_of_exactly_3_points_is_a_flare():
+    plan = plan_on(22, [dairy()], {**logs(range(1, 22)), **logs([21], fatigue=6)})
+
+    assert not plan.baseline.ready
+    assert plan.baseline.reasons[0] == "flare on 21 Mar: fatigue 6, median of the previous 7 days 3"
+
+
 def test_a_rise_of_2_points_is_not_a_flare():
     plan = plan_on(22, [dairy()], {**logs(range(1, 22)), **logs([21], pain=5)})
 
@@ -332,6 +339,15 @@ def test_washout_lasts_until_two_consecutive_days_are_back_in_range():
     assert not plan.challenges[0].long_washout_flag
 
 
+@pytest.mark.parametrize(("pain", "end"), [(4, 28), (5, 31)])
+def test_in_range_means_at_most_1_point_above_the_reference(pain, end):
+    diary = {**logs(range(1, 32)), **logs([27, 28, 29], pain=pain)}
+
+    plan = plan_on(32, [dairy(status="active", first_dose_day=day(22))], diary)
+
+    assert plan.challenges[0].washout_end == day(end)
+
+
 def test_an_unlogged_day_breaks_the_two_consecutive_days():
     diary = {**logs([*range(1, 28), 29, 30]), **logs([25, 26], pain=6)}
 
@@ -477,6 +493,20 @@ def test_skipped_challenges_take_no_days():
     assert plan.challenges[1].first_dose_day == plan.challenges[0].washout_end + timedelta(days=1)
 
 
+def test_a_challenge_the_patient_has_not_started_is_projected_from_today():
+    challenges = [dairy(status="done", first_dose_day=day(22)), eggs()]
+
+    waited = plan_on(33, challenges, logs(range(1, 33)))
+    baseline_waited = plan_on(25, [eggs()], logs(range(1, 25)))
+
+    assert waited.challenges[0].washout_end == day(28)
+    assert waited.challenges[1].earliest_start == day(29)
+    assert waited.challenges[1].first_dose_day == day(33)
+    assert waited.today.kind == "ready_for_next"
+    assert baseline_waited.challenges[0].first_dose_day == day(25)
+    assert baseline_waited.baseline.ready_on == day(25)
+
+
 def test_future_challenges_are_projected_back_to_back():
     nuts = replace(eggs(), key="c-nuts", food_group="nuts", dose_days=5, washout_days=3)
 
@@ -536,6 +566,19 @@ def test_a_recorded_washout_end_wins_over_the_diary():
     assert plan.challenges[0].washout_end == day(30)
     assert plan.challenges[0].washout_settled
     assert plan.challenges[1].first_dose_day == day(31)
+
+
+def test_a_recorded_washout_end_after_the_next_start_gives_way_to_the_start():
+    challenges = [
+        dairy(status="done", first_dose_day=day(22), washout_end=day(30)),
+        eggs(status="active", first_dose_day=day(29)),
+    ]
+
+    plan = plan_on(31, challenges, logs(range(1, 31)))
+
+    assert plan.challenges[0].washout_end == day(28)
+    assert plan.challenges[0].washout_settled
+    assert not plan.challenges[1].started_before_allowed
 
 
 def test_facts_dated_after_today_are_ignored():
@@ -600,6 +643,7 @@ def test_the_same_inputs_give_the_same_plan():
         ([dairy(status="active", first_dose_day=day(1))], "first dose"),
         ([dairy(first_dose_day=day(22))], "planned but has a first_dose_day"),
         ([dairy(), dairy()], "duplicate"),
+        ([dairy(status="done", first_dose_day=day(22), washout_end=day(23))], "washout_end"),
         (
             [
                 dairy(status="active", first_dose_day=day(22)),

@@ -1,12 +1,6 @@
 """The rules: baseline readiness, dose days, washouts and back-to-back projection.
 
-Vocabulary:
-- a *logged* day is a diary day, on or after the program start and not after `today`, with at
-  least one tracked symptom scored (confounders alone do not make a day logged);
-- a *flare* is a logged day where a tracked symptom is `FLARE_RISE` points or more above its
-  median over the previous 7 calendar days (whatever of them were scored);
-- the *reference* is, per tracked symptom, the median of its last 7 scores in the baseline; a
-  day is *in range* when it is logged and no scored symptom is more than 1 point above it.
+Terms (logged day, flare, reference, in range) are defined in `diary.py`.
 """
 
 from __future__ import annotations
@@ -17,16 +11,13 @@ from datetime import date, timedelta
 
 from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
 
+from .diary import Diary, InRange, flare_on, in_range_test, late_baseline_reference
 from .plan import (
     DOSE_STEPS,
-    FLARE_LOOKBACK_DAYS,
-    FLARE_RISE,
-    IN_RANGE_MARGIN,
     LONG_WASHOUT_DAYS,
     MAX_DOSE_DAYS,
     ONE_DAY,
     READY_CLEAN_DAYS,
-    REFERENCE_SCORES,
     STARTED,
     STATUSES,
     BaselinePhase,
@@ -38,33 +29,6 @@ from .plan import (
     ScheduledChallenge,
 )
 from .today import fmt_day, today_status
-
-_LOOKBACK = tuple(timedelta(days=k) for k in range(1, FLARE_LOOKBACK_DAYS + 1))
-
-
-class _Diary:
-    """The diary as seen on `today`: scores after today or before the start do not exist yet."""
-
-    __slots__ = ("_cache", "_days", "first", "last", "symptoms")
-
-    def __init__(self, days: Mapping[date, DayLog], symptoms: tuple[str, ...], first, last):
-        self._days, self.symptoms, self.first, self.last = days, symptoms, first, last
-        self._cache: dict[date, dict[str, int] | None] = {}
-
-    def scores(self, day: date) -> dict[str, int] | None:
-        if day in self._cache:
-            return self._cache[day]
-        found = None
-        log = self._days.get(day) if self.first <= day <= self.last else None
-        if log is not None:
-            found = {s: log.scores[s] for s in self.symptoms if log.scores.get(s) is not None}
-        self._cache[day] = found or None
-        return found or None
-
-    def confounders(self, day: date) -> frozenset[str]:
-        # Future days count here: planned travel logged ahead is a reason to postpone.
-        log = self._days.get(day)
-        return log.confounders if log is not None else frozenset()
 
 
 def compute_plan(
@@ -86,11 +50,11 @@ def compute_plan(
     """
     _check(settings, challenges)
     names = group_names or {}
-    book = _Diary(diary, settings.symptoms, settings.start, today)
+    book = Diary(diary, settings.symptoms, settings.start, today)
     states = [_as_of(c, today) for c in challenges if c.status != "skipped"]
     started = [c for c in states if c.status in STARTED]
     baseline = _baseline(settings, book, today, started[0].first_dose_day if started else None)
-    in_range = _in_range_test(book, baseline.reference)
+    in_range = in_range_test(book, baseline.reference)
 
     scheduled: list[ScheduledChallenge] = []
     cursor = baseline.ready_on
@@ -151,6 +115,7 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
 
 
 def _as_of(state: ChallengeState, today: date) -> ChallengeState:
+    """The challenge as it stood on `today`: later starts, stops and recorded ends undone."""
     first = state.first_dose_day
     if state.status not in STARTED:
         return state
@@ -165,22 +130,10 @@ def _as_of(state: ChallengeState, today: date) -> ChallengeState:
     return state
 
 
-def _median(values: list[int]) -> float:
-    values.sort()
-    mid = len(values) // 2
-    return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-
-
-def _flare(book: _Diary, day: date, scores: dict[str, int]) -> tuple[str, int, float] | None:
-    prior = [p for k in _LOOKBACK if (p := book.scores(day - k)) is not None]
-    for symptom, value in scores.items():
-        history = [p[symptom] for p in prior if symptom in p]
-        if history and value - (median := _median(history)) >= FLARE_RISE:
-            return symptom, value, median
-    return None
-
-
-def _baseline(settings, book: _Diary, today: date, first_dose: date | None) -> BaselinePhase:
+def _baseline(
+    settings: ProgramSettings, book: Diary, today: date, first_dose: date | None
+) -> BaselinePhase:
+    """Judge the baseline for starting today (or, once done, for the day the first dose came)."""
     start = settings.start
     planned_end = start + timedelta(days=settings.baseline_days - 1)
     # Readiness for starting on day X is judged on the logs before X, so it does not change
@@ -194,13 +147,13 @@ def _baseline(settings, book: _Diary, today: date, first_dose: date | None) -> B
             streak_at_judge = streak
         scores = book.scores(day)
         if scores is not None:
-            flare = _flare(book, day, scores)
+            flare = flare_on(book, day, scores)
             streak, last_flare = (0, (day, *flare)) if flare else (streak + 1, last_flare)
         day += ONE_DAY
     if last_known < judge_day:
         streak_at_judge = streak
     ready = judge_day > planned_end and streak_at_judge >= READY_CLEAN_DAYS
-    reference = _reference(book, start, last_known)
+    reference = late_baseline_reference(book, start, last_known)
 
     reasons: list[str] = []
     if judge_day <= planned_end and today >= start:
@@ -262,38 +215,15 @@ def _baseline(settings, book: _Diary, today: date, first_dose: date | None) -> B
     )
 
 
-def _reference(book: _Diary, start: date, last: date) -> dict[str, float]:
-    """Late-baseline medians: the last 7 scores of each symptom, walking back from `last`."""
-    collected: dict[str, list[int]] = {s: [] for s in book.symptoms}
-    open_symptoms = len(collected)
-    day = last
-    while day >= start and open_symptoms:
-        for symptom, value in (book.scores(day) or {}).items():
-            values = collected[symptom]
-            if len(values) < REFERENCE_SCORES:
-                values.append(value)
-                open_symptoms -= len(values) == REFERENCE_SCORES
-        day -= ONE_DAY
-    return {s: _median(v) for s, v in collected.items() if v}
-
-
-def _in_range_test(book: _Diary, reference: Mapping[str, float]):
-    limits = {s: ref + IN_RANGE_MARGIN for s, ref in reference.items()}
-
-    def in_range(day: date) -> bool:
-        scores = book.scores(day)
-        if scores is None:
-            return False
-        return all(value <= limits.get(s, value) for s, value in scores.items())
-
-    return in_range
-
-
 def _allowed_after(previous: ScheduledChallenge, state: ChallengeState) -> bool:
+    """Whether a started challenge came after the previous washout had settled."""
     return previous.washout_settled and state.first_dose_day > previous.washout_end
 
 
-def _doses(state: ChallengeState, first: date, last_kept: date | None = None) -> tuple:
+def _doses(
+    state: ChallengeState, first: date, last_kept: date | None = None
+) -> tuple[DoseDay, ...]:
+    """The dose days from `first`; those after `last_kept` (a stop) are cancelled."""
     steps = DOSE_STEPS[state.dose_days]
     return tuple(
         DoseDay(
@@ -312,7 +242,19 @@ def _min_end(washout_start: date, washout_days: int) -> date:
     return washout_start + timedelta(days=max(washout_days, 2) - 1)
 
 
-def _started(state, number, name, next_first, early, cursor, book, in_range, today):
+def _started(
+    state: ChallengeState,
+    number: int,
+    name: str,
+    next_first: date | None,
+    early: bool,
+    cursor: date,
+    book: Diary,
+    in_range: InRange,
+    today: date,
+) -> ScheduledChallenge:
+    """Place a started challenge: its actual dates, and a washout ended by (in this order) the
+    recorded end, the diary rule, the next challenge's start, or else a projection."""
     first = state.first_dose_day
     last_dose = first + timedelta(days=state.dose_days - 1)
     last_kept = min(state.stop_day, last_dose) if state.status == "stopped" else last_dose
@@ -320,6 +262,8 @@ def _started(state, number, name, next_first, early, cursor, book, in_range, tod
     min_end = _min_end(w_start, state.washout_days)
     if next_first is not None and next_first < w_start:
         raise ValueError(f"challenge after {state.key!r} started during its dose days")
+    if state.washout_end is not None and state.washout_end < last_kept:
+        raise ValueError(f"challenge {state.key!r}: washout_end before its washout starts")
 
     settled, final = False, True
     if state.washout_end is not None:
@@ -368,7 +312,7 @@ def _started(state, number, name, next_first, early, cursor, book, in_range, tod
     )
 
 
-def _settled_end(min_end: date, limit: date, in_range) -> date | None:
+def _settled_end(min_end: date, limit: date, in_range: InRange) -> date | None:
     """The first day from `min_end` to `limit` that closes two consecutive in-range days."""
     previous_ok = in_range(min_end - ONE_DAY)
     day = min_end
@@ -380,7 +324,11 @@ def _settled_end(min_end: date, limit: date, in_range) -> date | None:
     return None
 
 
-def _planned(state, number, name, cursor, book, today):
+def _planned(
+    state: ChallengeState, number: int, name: str, cursor: date, book: Diary, today: date
+) -> ScheduledChallenge:
+    """Project a challenge not started yet: from today or the earliest allowed day, whichever
+    is later, with the minimum washout."""
     first = max(today, cursor)
     w_start = first + timedelta(days=state.dose_days)
     min_end = _min_end(w_start, state.washout_days)

@@ -6,19 +6,30 @@ Sentences are plain English built from the plan's numbers; the Django layer can 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from .plan import LONG_WASHOUT_DAYS, BaselinePhase, ScheduledChallenge, TodayStatus
+from .plan import (
+    LONG_WASHOUT_DAYS,
+    BaselinePhase,
+    ProgramSettings,
+    ScheduledChallenge,
+    TodayStatus,
+)
+
+Challenges = Sequence[ScheduledChallenge]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def fmt_day(day: date) -> str:
-    # A fixed month table: strftime("%b") depends on the process locale.
+    """A day as "3 May"; a fixed month table, because strftime("%b") follows the locale."""
     return f"{day.day} {_MONTHS[day.month - 1]}"
 
 
-def today_status(settings, baseline: BaselinePhase, scheduled, today: date) -> TodayStatus:
+def today_status(
+    settings: ProgramSettings, baseline: BaselinePhase, scheduled: Challenges, today: date
+) -> TodayStatus:
     """Today's action from the computed baseline and challenges (called by `compute_plan`).
 
     The current challenge is the last one started: the plan never runs two at once. A blinded
@@ -63,10 +74,12 @@ def today_status(settings, baseline: BaselinePhase, scheduled, today: date) -> T
         if number > LONG_WASHOUT_DAYS:
             sentence += " It has lasted more than 10 days: please talk to your dietitian."
         return _about(current, "washout", sentence, day_number=number, day_count=minimum)
-    return _next_or_done(scheduled, today)
+    return _next_or_done(scheduled)
 
 
-def _today_in_baseline(settings, baseline, scheduled, today) -> TodayStatus:
+def _today_in_baseline(
+    settings: ProgramSettings, baseline: BaselinePhase, scheduled: Challenges, today: date
+) -> TodayStatus:
     talk = " Your baseline is running much longer than planned: please talk to your dietitian."
     if baseline.status == "not_started":
         return TodayStatus(
@@ -95,10 +108,10 @@ def _today_in_baseline(settings, baseline, scheduled, today) -> TodayStatus:
             day_count=settings.baseline_days,
             talk_to_dietitian=baseline.talk_to_dietitian,
         )
-    return _next_or_done(scheduled, today)
+    return _next_or_done(scheduled)
 
 
-def _next_or_done(scheduled, today) -> TodayStatus:
+def _next_or_done(scheduled: Challenges) -> TodayStatus:
     upcoming = next((c for c in scheduled if not c.started), None)
     if upcoming is None:
         return TodayStatus(

@@ -58,8 +58,9 @@ def _no_such_diet(request) -> HttpResponse:
     return redirect("programs:start")
 
 
-def _form(form_class, data, protocol: Protocol, request):
-    symptoms = list(Symptom.objects.all())
+def _form(form_class, data, protocol: Protocol, request, symptoms=None):
+    """A settings form for this patient's today; pass `symptoms` to reuse a loaded list."""
+    symptoms = list(Symptom.objects.all()) if symptoms is None else symptoms
     today = request.user.local_today()
     return form_class(data, protocol=protocol, today=today, symptoms=symptoms)
 
@@ -122,7 +123,8 @@ def start_review(request) -> HttpResponse:
     protocol = _selectable_protocol(request.GET.get("protocol"))
     if protocol is None:
         return _no_such_diet(request)
-    form = _form(StartForm, request.GET, protocol, request)
+    symptoms = list(Symptom.objects.all())
+    form = _form(StartForm, request.GET, protocol, request, symptoms)
     if not form.is_valid():
         return _render_settings(request, protocol, form)
     settings = form.cleaned_data
@@ -131,7 +133,7 @@ def start_review(request) -> HttpResponse:
         "settings": settings,
         "symptom_names": [form.symptom_names[slug] for slug in settings["symptoms"]],
         "plan": plan_preview(protocol, settings, form.today),
-        "confirm_form": _form(StartConfirmForm, request.GET, protocol, request),
+        "confirm_form": _form(StartConfirmForm, request.GET, protocol, request, symptoms),
         "change_query": request.GET.urlencode(),
     }
     return render(request, "programs/start_review.html", context)
@@ -147,10 +149,11 @@ def start_confirm(request) -> HttpResponse:
     protocol = _selectable_protocol(request.POST.get("protocol"))
     if protocol is None:
         return _no_such_diet(request)
-    form = _form(StartConfirmForm, request.POST, protocol, request)
+    symptoms = list(Symptom.objects.all())
+    form = _form(StartConfirmForm, request.POST, protocol, request, symptoms)
     if not form.is_valid():
         # Say what is wrong on the visible form (e.g. the start day passed overnight).
-        visible = _form(StartForm, request.POST, protocol, request)
+        visible = _form(StartForm, request.POST, protocol, request, symptoms)
         return _render_settings(request, protocol, visible)
     data = form.cleaned_data
     try:
@@ -166,7 +169,7 @@ def start_confirm(request) -> HttpResponse:
     except PlanError as error:
         if response := _already_running(request):  # a second tab won the race
             return response
-        visible = _form(StartForm, request.POST, protocol, request)
+        visible = _form(StartForm, request.POST, protocol, request, symptoms)
         visible.is_valid()
         visible.add_error(None, str(error))
         return _render_settings(request, protocol, visible)

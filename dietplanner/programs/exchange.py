@@ -1,0 +1,218 @@
+"""A program and its diary as a `dietplanner-diary` document, and back.
+
+    document = program_document(program)                 # ORM -> DiaryDocument (4 queries)
+    program = program_import(document=doc, patient=user)  # DiaryDocument -> ORM, all or nothing
+
+The format itself (parse, validate, dump) lives in `dietplanner.analysis.exchange`; this module
+only maps it to and from the models. Choices where the two differ:
+
+- `Dose.taken` is None in the database while the intake was not recorded. It is exported as
+  `true` (the analysis assumes a planned dose was taken unless recorded as missed), so a
+  re-import stores `True` there.
+- The model keeps a free-text stop note and the red-flag symptoms; the format has one slug.
+  A stopped challenge exports `red_flag` when it has red flags, its stored note when that note
+  is itself a stop-reason slug (as after an import), else `reaction`. An import stores the
+  slug as the note and marks `red_flag` stops as not to be re-tested at home.
+- A challenge's `status` is exported as stored. On import a missing status is derived:
+  planned (not started), stopped (stopped early) or active (status sync settles it later).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from dietplanner.accounts.models import User
+from dietplanner.analysis.diary import (
+    STOP_REASONS,
+    ChallengeFacts,
+    DayEntry,
+    DiaryDocument,
+    Patient,
+    ProgramFacts,
+)
+from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.diary.models import DailyEntry, Dose
+from foods.models import FoodGroup, Protocol
+
+from .models import Challenge, Program
+
+
+class ImportRefused(ValueError):
+    """The document is valid but cannot be imported for this patient; the message says why."""
+
+
+def program_for_export(patient: User) -> Program | None:
+    """The patient's running program, else their latest one, else None."""
+    return (
+        Program.objects.active().filter(patient=patient).first()
+        or Program.objects.filter(patient=patient).order_by("-start_date", "-created").first()
+    )
+
+
+def _stop_reason(challenge: Challenge) -> str | None:
+    if challenge.status != Challenge.Status.STOPPED:
+        return None
+    if challenge.red_flags:
+        return "red_flag"
+    note = challenge.stop_reason.strip()
+    return note if note in STOP_REASONS else "reaction"
+
+
+def _challenge_facts(challenge: Challenge) -> ChallengeFacts:
+    stopped = challenge.status == Challenge.Status.STOPPED
+    doses = tuple(
+        DoseFacts(
+            date=d.date,
+            portion=d.portion,
+            taken=d.taken is not False,  # None (not recorded) counts as taken, see above
+            arm=(d.arm or None) if challenge.blinded else None,
+        )
+        for d in challenge.doses.all()  # prefetched in date order
+    )
+    return ChallengeFacts(
+        food_group=challenge.food_group.slug,
+        started_on=challenge.first_dose_day,
+        dose_days=challenge.dose_days,
+        washout_days=challenge.washout_days,
+        stopped_early_on=challenge.stop_day if stopped else None,
+        stop_reason=_stop_reason(challenge),
+        blinded=challenge.blinded,
+        doses=doses,
+        status=challenge.status,
+    )
+
+
+def program_document(program: Program) -> DiaryDocument:
+    """The program, its challenges, doses and diary as one document (4 queries)."""
+    program = (
+        Program.objects.select_related("patient", "protocol")
+        .prefetch_related(
+            Prefetch(
+                "challenges",
+                queryset=Challenge.objects.select_related("food_group").order_by("position"),
+            ),
+            Prefetch("challenges__doses", queryset=Dose.objects.order_by("date")),
+        )
+        .get(pk=program.pk)
+    )
+    entries = tuple(
+        DayEntry(
+            date=day,
+            scores=dict(scores or {}),
+            confounders=tuple(confounders or ()),
+            off_plan=tuple(off_plan or ()),
+            note=note,
+        )
+        for day, scores, confounders, off_plan, note in program.entries.order_by(
+            "date"
+        ).values_list("date", "scores", "confounders", "off_plan", "note")
+    )
+    return DiaryDocument(
+        patient=Patient(timezone=program.patient.timezone or "UTC", name=program.patient.full_name),
+        program=ProgramFacts(
+            started_on=program.start_date,
+            baseline_days=program.baseline_days,
+            symptoms=tuple(program.symptoms),
+            challenges=tuple(_challenge_facts(c) for c in program.challenges.all()),
+            protocol=program.protocol.slug,
+        ),
+        entries=entries,
+        exported_at=timezone.now(),
+    )
+
+
+def _challenge_status(facts: ChallengeFacts) -> str:
+    if facts.status is not None:
+        return facts.status
+    if facts.started_on is None:
+        return Challenge.Status.PLANNED
+    if facts.stopped_early_on is not None:
+        return Challenge.Status.STOPPED
+    return Challenge.Status.ACTIVE
+
+
+@transaction.atomic
+def program_import(*, document: DiaryDocument, patient: User) -> Program:
+    """Create the document's program for `patient`, with its challenges, doses and entries.
+
+    All or nothing. Raises ImportRefused (with the JSON path where one applies) when the
+    patient already runs a program or the catalogue lacks the protocol or a food group.
+    """
+    facts = document.program
+    if Program.objects.active().filter(patient=patient).exists():
+        raise ImportRefused(
+            f"{patient.email} already has a program running; finish or stop it first."
+        )
+    protocol = Protocol.objects.filter(slug=facts.protocol).first()
+    if protocol is None:
+        raise ImportRefused(
+            f"program.protocol: protocol {facts.protocol!r} is not in the catalogue"
+        )
+    wanted = {c.food_group for c in facts.challenges}
+    groups = {g.slug: g for g in FoodGroup.objects.filter(slug__in=wanted)}
+    missing = [
+        f"program.challenges[{i}].food_group: food group {c.food_group!r} is not in the catalogue"
+        for i, c in enumerate(facts.challenges)
+        if c.food_group not in groups
+    ]
+    if missing:
+        raise ImportRefused("; ".join(missing))
+
+    started = any(c.started for c in facts.challenges)
+    try:
+        with transaction.atomic():
+            program = Program.objects.create(
+                patient=patient,
+                protocol=protocol,
+                start_date=facts.started_on,
+                baseline_days=facts.baseline_days,
+                symptoms=list(facts.symptoms),
+                status=Program.Status.REINTRODUCTION if started else Program.Status.BASELINE,
+            )
+    except IntegrityError as exc:  # another import or start a moment ago
+        raise ImportRefused(f"{patient.email} already has a program running.") from exc
+
+    challenges = Challenge.objects.bulk_create(
+        Challenge(
+            program=program,
+            food_group=groups[c.food_group],
+            position=i,
+            dose_days=c.dose_days,
+            washout_days=c.washout_days,
+            status=_challenge_status(c),
+            first_dose_day=c.started_on,
+            stop_day=c.stopped_early_on,
+            stop_reason=c.stop_reason or "",
+            no_home_retest=c.stop_reason == "red_flag",
+            blinded=c.blinded,
+        )
+        for i, c in enumerate(facts.challenges)
+    )
+    if any(c.pk is None for c in challenges):  # backends that return no ids from bulk_create
+        challenges = list(program.challenges.order_by("position"))
+    Dose.objects.bulk_create(
+        Dose(
+            challenge=challenge,
+            date=d.date,
+            step=step,
+            portion=d.portion,
+            taken=d.taken,
+            arm=d.arm or "",
+        )
+        for challenge, c in zip(challenges, facts.challenges, strict=True)
+        for step, d in enumerate(sorted(c.doses, key=lambda d: d.date), start=1)
+    )
+    DailyEntry.objects.bulk_create(
+        DailyEntry(
+            program=program,
+            date=e.date,
+            scores=dict(e.scores),
+            confounders=list(e.confounders),
+            off_plan=list(e.off_plan),
+            note=e.note,
+        )
+        for e in document.entries
+    )
+    return program

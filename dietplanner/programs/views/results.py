@@ -1,0 +1,271 @@
+"""The patient's results page: one card per started challenge, read from the verdict cache.
+
+Verdicts come from `Challenge.verdict*` (refreshed by `programs.verdicts` on every save), so
+the page never runs the analysis and costs the same few queries whatever the diary's length.
+A blinded challenge shows neither its group nor its verdict until it is finished, and never
+which portions were real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dietplanner.accounts.decorators import role_required
+from dietplanner.accounts.models import User
+from dietplanner.analysis.wording import symptom_name, why_text
+from dietplanner.diary import charts
+from dietplanner.diary.selectors import diary_program_for
+from foods.models import Symptom
+
+from ..models import Challenge
+
+BLINDED_LABEL = "Blinded test"
+CONTEXT_DAYS = 7  # days before the window drawn on a card's chart, to show the usual level
+_ONE_DAY = timedelta(days=1)
+
+# verdict slug -> (Bootstrap colour, icon, short sentence); the label is Challenge.Verdict's.
+VERDICT_LOOK = {
+    "trigger": ("danger", "⚠", "Your symptoms rose clearly with this food."),
+    "possible": ("warning", "?", "A smaller or shorter rise: worth testing again."),
+    "tolerated": ("success", "✓", "No meaningful rise with this food."),
+    "inconclusive": ("secondary", "↻", "Too little clean data to say: repeat this test."),
+}
+FINDING_TEXT = {
+    "rise": "Clear rise",
+    "small_rise": "Small rise",
+    "no_rise": "No meaningful rise",
+    "no_data": "Not enough data",
+}
+
+
+def sureness(confidence: float) -> str:
+    if confidence >= 0.8:
+        return "quite sure"
+    if confidence >= 0.6:
+        return "fairly sure"
+    if confidence >= 0.4:
+        return "somewhat sure"
+    return "not sure"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    symptom: str
+    usual: float | None
+    spread: float | None
+    window: float | None
+    change: float | None
+    finding: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedRow:
+    day: date
+    why: str
+
+
+@dataclass
+class ResultCard:
+    """One started challenge as the results page shows it."""
+
+    challenge: Challenge
+    label: str
+    hidden: bool  # a blinded test still running: nothing about its result is shown
+    verdict: str
+    verdict_label: str
+    colour: str
+    icon: str
+    summary: str
+    confidence: float | None
+    sureness: str
+    complete: bool
+    window_start: date | None
+    window_end: date | None
+    evidence: list[EvidenceRow]
+    excluded: list[ExcludedRow]
+    reasons: list[str]
+    red_flag: bool
+    figure: charts.SymptomFigure | None = None
+
+
+def _label(challenge: Challenge) -> str:
+    if challenge.blinded and not challenge.is_finished:
+        return BLINDED_LABEL
+    return challenge.food_group.name
+
+
+def _iso(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
+    detail = challenge.verdict_detail or {}
+    hidden = challenge.blinded and not challenge.is_finished
+    verdict = "" if hidden else challenge.verdict
+    colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
+    window = detail.get("window") or {}
+    confidence = None if hidden else challenge.verdict_confidence
+    return ResultCard(
+        challenge=challenge,
+        label=_label(challenge),
+        hidden=hidden,
+        verdict=verdict,
+        verdict_label=Challenge.Verdict(verdict).label if verdict else "",
+        colour=colour,
+        icon=icon,
+        summary=summary,
+        confidence=confidence,
+        sureness=sureness(confidence) if confidence is not None else "",
+        complete=bool(detail.get("complete", True)),
+        window_start=_iso(window.get("start")),
+        window_end=_iso(window.get("end")),
+        evidence=[]
+        if hidden
+        else [
+            EvidenceRow(
+                symptom=names.get(s["symptom"]) or symptom_name(s["symptom"]),
+                usual=s.get("reference_level"),
+                spread=s.get("reference_spread"),
+                window=s.get("window_level"),
+                change=s.get("change"),
+                finding=FINDING_TEXT.get(s.get("finding"), ""),
+            )
+            for s in detail.get("symptoms", ())
+        ],
+        excluded=[]
+        if hidden
+        else [
+            ExcludedRow(day=date.fromisoformat(d["date"]), why=why_text(tuple(d["why"])))
+            for d in detail.get("excluded_days", ())
+        ],
+        reasons=[] if hidden else list(detail.get("reasons", ())),
+        red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
+    )
+
+
+def _slice(card: ResultCard, last_day: date) -> tuple[date, date] | None:
+    """The days a card's chart covers: a week before its window to the window's end."""
+    first = card.window_start or card.challenge.first_dose_day
+    if first is None:
+        return None
+    end = min(card.window_end or first, last_day)
+    return first - CONTEXT_DAYS * _ONE_DAY, max(end, first)
+
+
+def _phases(program, challenges: list[Challenge]) -> list[charts.Phase]:
+    phases = [
+        charts.Phase(
+            start=program.start_date,
+            end=program.planned_baseline_end,
+            kind="baseline",
+            label="Baseline",
+        )
+    ]
+    for c in challenges:
+        name = _label(c)
+        last_dose = c.first_dose_day + (c.dose_days - 1) * _ONE_DAY
+        if c.stop_day:
+            last_dose = c.stop_day
+            phases.append(
+                charts.Phase(
+                    start=c.stop_day, end=c.stop_day, kind="stopped", label=f"{name} stopped"
+                )
+            )
+        dose_end = last_dose - _ONE_DAY if c.stop_day else last_dose
+        if dose_end >= c.first_dose_day:
+            phases.append(
+                charts.Phase(
+                    start=c.first_dose_day, end=dose_end, kind="dose", label=f"{name} challenge"
+                )
+            )
+        washout_end = c.washout_end or last_dose + c.washout_days * _ONE_DAY
+        if washout_end > last_dose:
+            phases.append(
+                charts.Phase(
+                    start=last_dose + _ONE_DAY,
+                    end=washout_end,
+                    kind="washout",
+                    label=f"Washout after {name}",
+                )
+            )
+    return phases
+
+
+def _figures(program, cards: list[ResultCard], challenges, names, today: date) -> None:
+    """Each visible card's slice of the symptom chart, from one query for all the slices."""
+    spans = {id(card): _slice(card, today) for card in cards if not card.hidden}
+    spans = {k: v for k, v in spans.items() if v is not None}
+    if not spans:
+        return
+    first = min(s[0] for s in spans.values())
+    last = max(s[1] for s in spans.values())
+    rows = list(
+        program.entries.filter(date__gte=first, date__lte=last)
+        .order_by("date")
+        .values_list("date", "scores")
+    )
+    phases = _phases(program, challenges)
+    for card in cards:
+        span = spans.get(id(card))
+        if span is None:
+            continue
+        start, end = span
+        series: dict[str, list[tuple[date, int]]] = {}
+        for slug in program.symptoms:
+            label = names.get(slug) or symptom_name(slug)
+            series[label] = [
+                (day, int(scores[slug]))
+                for day, scores in rows
+                if start <= day <= end and scores and scores.get(slug) is not None
+            ]
+        reference = {
+            row.symptom: (max(0.0, row.usual - row.spread), min(10.0, row.usual + row.spread))
+            for row in card.evidence
+            if row.usual is not None and row.spread is not None
+        }
+        markers = [
+            charts.Marker(day=row.day, label=f"Left out: {row.why}")
+            for row in card.excluded
+            if start <= row.day <= end
+        ]
+        card.figure = charts.symptom_figure(
+            start=start,
+            end=end,
+            series=series,
+            phases=phases,
+            reference=reference,
+            markers=markers,
+            markers_label="Day left out of the reading (see the table)",
+            title=(
+                f"{card.label}: your scores, {charts.fmt_date(start)} to {charts.fmt_date(end)}"
+            ),
+            chart_id=f"result-{card.challenge.public_id.hex[:12]}",
+        )
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_GET
+def results(request):
+    program = diary_program_for(request.user)
+    context: dict = {"program": program, "cards": []}
+    if program is None:
+        return render(request, "programs/results.html", context)
+    challenges = list(
+        program.challenges.filter(
+            status__in=Challenge.STARTED_STATUSES, first_dose_day__isnull=False
+        )
+        .select_related("food_group")
+        .order_by("first_dose_day", "position")
+    )
+    if challenges:
+        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        cards = [_card(c, names) for c in challenges]
+        _figures(program, cards, challenges, names, request.user.local_today())
+        context["cards"] = cards
+    return render(request, "programs/results.html", context)

@@ -1,0 +1,180 @@
+"""The results page: one card per started challenge, read from the verdict cache."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import Challenge
+from dietplanner.programs.verdicts import verdicts_refresh
+from tests.diary.factories import START, make_program
+
+from .test_verdicts_cache import FIRST_DOSE, calm, log_baseline, reacting, run_window
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("programs:results")
+DISCLAIMER = "suggestions to discuss with your dietitian or doctor, never a diagnosis"
+
+
+def at(day):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
+
+
+def started_program(patient, score_of=reacting, days=8):
+    program = make_program(patient)
+    log_baseline(program)
+    challenge = program.challenges.order_by("position").first()
+    from dietplanner.programs.services import challenge_start
+
+    challenge_start(challenge=challenge, on=FIRST_DOSE)
+    run_window(program, score_of, days)
+    challenge.refresh_from_db()
+    return program, challenge
+
+
+def get(client, day=FIRST_DOSE + timedelta(days=10)):
+    with at(day):
+        response = client.get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_dietitians_get_a_404(dietitian_client):
+    assert dietitian_client.get(URL).status_code == 404
+
+
+def test_no_program_links_to_starting_one(patient_client, catalogue):
+    html = get(patient_client)
+    assert "no elimination program yet" in html
+    assert reverse("programs:start") in html
+    assert DISCLAIMER in html
+
+
+def test_no_challenge_started_yet(patient_client, patient, catalogue):
+    make_program(patient)
+    html = get(patient_client, START + timedelta(days=3))
+    assert "Results appear after your first food test" in html
+
+
+def test_a_trigger_card_says_why_how_sure_and_shows_its_chart(patient_client, patient, catalogue):
+    _, challenge = started_program(patient)
+    html = get(patient_client)
+    assert challenge.food_group.name in html
+    assert "Likely trigger" in html and "⚠" in html and "text-bg-danger" in html
+    assert f"{challenge.verdict_confidence:.2f}" in html
+    assert "Usual level" in html and "During the test" in html
+    assert "Days left out" in html
+    for reason in challenge.verdict_detail["reasons"]:
+        assert reason.split("(")[0].strip()[:30] in html.replace("&#x27;", "'")
+    assert html.count('class="symptom-chart"') == 1
+    assert "The same scores as a table" in html
+    assert html.count(DISCLAIMER) == 2
+    assert "Provisional" not in html
+    assert 'style="' not in html and "<script>" not in html
+
+
+def test_a_tolerated_card(patient_client, patient, catalogue):
+    started_program(patient, calm)
+    html = get(patient_client)
+    assert "Tolerated" in html and "✓" in html
+
+
+def test_a_running_window_is_provisional(patient_client, patient, catalogue):
+    started_program(patient, calm, days=2)
+    html = get(patient_client, FIRST_DOSE + timedelta(days=1))
+    assert "Provisional" in html
+
+
+def test_a_red_flag_challenge_is_not_to_be_retested_at_home(patient_client, patient, catalogue):
+    _, challenge = started_program(patient)
+    Challenge.objects.filter(pk=challenge.pk).update(
+        status=Challenge.Status.STOPPED, red_flags=["throat"], no_home_retest=True
+    )
+    html = get(patient_client)
+    assert "not to be re-tested at home; tell your doctor" in html
+
+
+def test_a_running_blinded_test_reveals_nothing(patient_client, patient, catalogue):
+    _, challenge = started_program(patient)
+    Challenge.objects.filter(pk=challenge.pk).update(blinded=True)
+    challenge.doses.update(arm="placebo")
+    html = get(patient_client).split('id="main"')[1]
+    assert "Blinded test" in html
+    assert challenge.food_group.name not in html
+    for word in ("Likely trigger", "placebo", "Placebo", "active", "symptom-chart", "How sure"):
+        assert word not in html
+
+
+def test_a_finished_blinded_test_names_its_group_but_not_the_arms(
+    patient_client, patient, catalogue
+):
+    _, challenge = started_program(patient)
+    Challenge.objects.filter(pk=challenge.pk).update(blinded=True, status=Challenge.Status.DONE)
+    html = get(patient_client)
+    assert challenge.food_group.name in html
+    assert "Blinded test" not in html
+
+
+def test_text_is_escaped(patient_client, patient, catalogue):
+    _, challenge = started_program(patient)
+    detail = dict(challenge.verdict_detail, reasons=["<b>bold</b> & <script>x</script>"])
+    Challenge.objects.filter(pk=challenge.pk).update(verdict_detail=detail)
+    html = get(patient_client)
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+
+
+def test_another_patient_sees_only_their_own(client, patient, other_patient, catalogue):
+    _, challenge = started_program(patient)
+    client.force_login(other_patient)
+    html = get(client)
+    assert challenge.food_group.name not in html
+    assert "no elimination program yet" in html
+
+
+@pytest.mark.parametrize("diary_days", [60, 300])
+def test_queries_do_not_grow_with_the_diary(
+    patient_client, patient, catalogue, django_assert_max_num_queries, diary_days
+):
+    program = make_program(patient)
+    log_baseline(program, days=diary_days)
+    DailyEntry.objects.filter(program=program, date__gte=START + timedelta(days=30)).update(
+        confounders=["stress"]
+    )
+    challenges = list(program.challenges.order_by("position"))
+    started = []
+    for k, challenge in enumerate(challenges):
+        dose = START + timedelta(days=21 + 12 * k)
+        if dose + timedelta(days=12) > START + timedelta(days=diary_days):
+            break
+        challenge.status = Challenge.Status.DONE
+        challenge.first_dose_day = dose
+        challenge.washout_end = dose + timedelta(days=6)
+        challenge.save()
+        started.append(challenge)
+    verdicts_refresh(program=program)
+    last = START + timedelta(days=diary_days - 1)
+    with django_assert_max_num_queries(10), at(last):
+        response = patient_client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="symptom-chart"') == len(started) >= 3
+
+
+def test_the_nav_links_to_results(patient_client, catalogue):
+    html = get(patient_client)
+    assert f'aria-current="page" href="{URL}"' in html
+
+
+def test_the_plan_shows_the_verdict_and_links_to_results(patient_client, patient, catalogue):
+    started_program(patient)
+    with at(FIRST_DOSE + timedelta(days=10)):
+        html = patient_client.get(reverse("programs:plan")).content.decode()
+    assert "Likely trigger" in html and f'href="{URL}">why</a>' in html
