@@ -91,6 +91,9 @@ class AxeChecker:
 
     def __call__(self, page, name: str) -> None:
         page.wait_for_load_state("networkidle")
+        page.wait_for_function(
+            "!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+        )
         results = self.axe.run(
             page,
             options={
