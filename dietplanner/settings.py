@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dietplanner.accounts",
     "dietplanner.programs",
     "dietplanner.diary",
+    "dietplanner.clinic",
     "foods",
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("dietplanner.diary.urls")),
     # /program/
     path("program/", include("dietplanner.programs.urls")),
+    # /clinic/
+    path("clinic/", include("dietplanner.clinic.urls")),
     # /foods/
     path("foods/", include("foods.urls")),
     # /admin/

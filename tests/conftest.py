@@ -53,12 +53,22 @@ def other_patient(db) -> User:
 
 
 @pytest.fixture
-def dietitian(db) -> User:
-    return make_user("dana@example.com", "Dana Dietitian", User.Role.DIETITIAN)
+def dietitian(db, patient) -> User:
+    """Dana, with an active link that Pat approved."""
+    from django.utils import timezone
+
+    from dietplanner.accounts.models import CareLink
+
+    dana = make_user("dana@example.com", "Dana Dietitian", User.Role.DIETITIAN)
+    CareLink.objects.create(
+        dietitian=dana, patient=patient, status=CareLink.Status.ACTIVE, accepted=timezone.now()
+    )
+    return dana
 
 
 @pytest.fixture
 def other_dietitian(db) -> User:
+    """Otto: a dietitian with no link to anyone."""
     return make_user("otto@example.com", "Otto Outsider", User.Role.DIETITIAN)
 
 

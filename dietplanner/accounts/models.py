@@ -94,3 +94,93 @@ class User(AbstractBaseUser, PermissionsMixin):
     def local_today(self):
         """Today's date in the user's own time zone (a check-in belongs to their calendar day)."""
         return dj_timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
+
+
+class CareLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=CareLink.Status.ACTIVE)
+
+
+class CareLink(models.Model):
+    """Consent joining one patient and one dietitian; nothing is shared until it is active.
+
+    An e-mail invite starts as `invited` (patient unknown until accepted); a patient entering a
+    dietitian's code creates an active link at once (entering it is the consent). Ended links
+    stay as history.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dietitian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="client_links")
+    patient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="care_links", null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    invite_email = models.EmailField(blank=True)
+    # Only a hash of the single-use e-mail token is stored; the token itself is in the e-mail.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    accepted = models.DateTimeField(null=True, blank=True)
+    ended = models.DateTimeField(null=True, blank=True)
+    last_visit = models.DateTimeField(
+        null=True, blank=True, help_text="when the dietitian last opened this client's report"
+    )
+
+    objects = CareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "dietitian"],
+                condition=models.Q(status="active"),
+                name="one_active_link_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = self.patient.full_name if self.patient else self.invite_email
+        return f"{self.dietitian.full_name} - {who} ({self.status})"
+
+
+class DietitianCode(models.Model):
+    """A dietitian's personal invite code, handed out on paper or by phone."""
+
+    dietitian = models.OneToOneField(User, on_delete=models.CASCADE, related_name="invite_code")
+    code = models.CharField(max_length=12, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.dietitian.full_name})"
+
+
+class AccessRecord(models.Model):
+    """One time a dietitian opened a patient's data; the patient can list them."""
+
+    class What(models.TextChoices):
+        REPORT = "report", "Report"
+        DIARY = "diary", "Diary"
+        PLAN = "plan", "Plan"
+        EXPORT_PDF = "export_pdf", "PDF export"
+        EXPORT_CSV = "export_csv", "CSV export"
+        EXPORT_JSON = "export_json", "Diary file export"
+        PLAN_CHANGE = "plan_change", "Plan change"
+        NOTES = "notes", "Notes"
+
+    dietitian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses_made")
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses")
+    what = models.CharField(max_length=16, choices=What.choices)
+    at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        who = f"{self.dietitian.full_name} -> {self.patient.full_name}"
+        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.what}"

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import views
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
@@ -9,6 +9,8 @@ app_name = "accounts"
 # /accounts/
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    # consent: my dietitians, invites, who saw my data
+    path("", include("dietplanner.accounts.urls_consent")),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,31 @@
+"""Who may see whom: every view over a patient's data goes through these."""
+
+from django.http import Http404
+
+from .models import AccessRecord, CareLink, User
+
+
+def patients_for_dietitian(dietitian: User):
+    """Patients with an active, patient-approved link to this dietitian."""
+    return User.objects.patients().filter(
+        care_links__dietitian=dietitian, care_links__status=CareLink.Status.ACTIVE
+    )
+
+
+def get_patient_for_dietitian(dietitian: User, patient_public_id) -> User:
+    """The linked patient, or a 404 for anyone else (an unlinked id leaks nothing)."""
+    if not getattr(dietitian, "is_dietitian", False):
+        raise Http404("No such client")
+    patient = patients_for_dietitian(dietitian).filter(public_id=patient_public_id).first()
+    if patient is None:
+        raise Http404("No such client")
+    return patient
+
+
+def active_link(dietitian: User, patient: User) -> CareLink | None:
+    return CareLink.objects.active().filter(dietitian=dietitian, patient=patient).first()
+
+
+def access_record(*, dietitian: User, patient: User, what: str) -> AccessRecord:
+    """Store that a dietitian opened a patient's data (the patient sees it in "Who saw my data")."""
+    return AccessRecord.objects.create(dietitian=dietitian, patient=patient, what=what)
