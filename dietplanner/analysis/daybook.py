@@ -62,6 +62,14 @@ class DayBook:
             why = why + tuple(w for w in off if w.split(":", 1)[1] != food_group)
         return why
 
+    def confounders(self, day: int) -> tuple[str, ...]:
+        """The confounders logged on (or bridged over) a day."""
+        return self._confounders.get(day, ())
+
+    def ate_off_plan(self, day: int) -> bool:
+        """Off-plan eating that day or in the 2 days before."""
+        return day in self._off_plan
+
     def reference_why(self, day: int) -> tuple[str, ...]:
         """Why a day cannot serve as the patient's usual level (empty: it can)."""
         return self._confounders.get(day, ()) + self._off_plan.get(day, ())

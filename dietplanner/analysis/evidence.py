@@ -91,10 +91,13 @@ def read_symptom(
     noise: Noise,
     follow: list[tuple[int, float]] = (),
     designs: dict | None = None,
+    extra: list[float] | None = None,
 ) -> SymptomRead:
     """Evidence for one symptom. `ref` and `follow` are (day, score) reference days before
     and after the window, `window_values` the clean window days with a score. `designs` is
-    a cache shared by the symptoms of one challenge."""
+    a cache shared by the symptoms of one challenge. `extra` (one value per window day, in
+    units of the noise variance) down-weights days whose score was corrected for a confounder:
+    0 for a clean day. Such days never give the one-day peak."""
     ref_level = sum(v for _, v in ref) / len(ref)
     sigma = noise.sigma[symptom]
     read = SymptomRead(
@@ -107,13 +110,15 @@ def read_symptom(
     )
     if not window_values:
         return read
-    peak_day, peak = max(window_values, key=lambda t: (t[1], -t[0]))
-    read.peak_day, read.peak_rise = peak_day, peak - ref_level
+    plain = [t for k, t in enumerate(window_values) if not extra or not extra[k]]
+    if plain:
+        peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
+        read.peak_day, read.peak_rise = peak_day, peak - ref_level
     follow = list(follow)
     if cw.blinded:
         _read_blinded(read, ref, window_values, follow, cw, shapes[0][1], noise.phi)
     else:
-        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs)
+        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs, extra)
     return read
 
 
@@ -123,8 +128,8 @@ class _Design:
 
     __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes")
 
-    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
-        wh = Whitener(days, phi)
+    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi, extra=None) -> None:
+        wh = Whitener(days, phi, extra)
         self.whitener = wh
         self.w_one = w_one = wh.apply([1.0] * len(days))
         self.s11 = s11 = sum(o * o for o in w_one)
@@ -132,6 +137,7 @@ class _Design:
         # whose innovation still sees the last window day) enter the sums that involve it.
         self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
         rho, scale = wh.rho[self.start : self.stop], wh.scale[self.start : self.stop]
+        gain = wh.gain[self.start : self.stop] if wh.gain is not None else None
         ones = w_one[self.start : self.stop]
         offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
         tail = [0.0] if follow else []
@@ -143,24 +149,37 @@ class _Design:
             wxs = []
             s12 = s22 = 0.0
             prev = 0.0
-            for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
-                wx = (x - r * prev) * sc
-                prev = x
-                wxs.append(wx)
-                s12 += o * wx
-                s22 += wx * wx
+            # The shape is zero before the window, so the filtered state starts at zero.
+            if gain is None:
+                for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
+                    wx = (x - r * prev) * sc
+                    prev = x
+                    wxs.append(wx)
+                    s12 += o * wx
+                    s22 += wx * wx
+            else:
+                for x, r, sc, g, o in zip(xs + tail, rho, scale, gain, ones, strict=True):
+                    e = x - r * prev
+                    wx = e * sc
+                    prev = r * prev + g * e
+                    wxs.append(wx)
+                    s12 += o * wx
+                    s22 += wx * wx
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
                 self.shapes.append((name, xs, wxs, s12, det))
 
 
-def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> None:
+def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs, extra) -> None:
     n_ref, n_win = len(ref), len(window_values)
     days = tuple([d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow])
-    key = (days, n_ref, bool(follow))
+    full_extra = None
+    if extra is not None and any(extra):
+        full_extra = tuple([0.0] * n_ref + list(extra) + [0.0] * len(follow))
+    key = (days, n_ref, bool(follow), full_extra)
     design = designs.get(key) if designs is not None else None
     if design is None:
-        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi)
+        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi, full_extra)
         if designs is not None:
             designs[key] = design
     ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]

@@ -181,3 +181,78 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
         acc = phi ** (days[j] - days[j - 1]) * (acc + 1.0)
         total += 2.0 * acc
     return max(n - total / n, 0.0)
+
+
+# Confounder offsets: how much each logged confounder raises each symptom for this patient.
+OFFSET_NEIGHBOURS = 10  # calm days within this many days give the local usual level
+OFFSET_MIN_DAYS = 3
+OFFSET_MIN_EPISODES = 1
+OFFSET_MIN_LOCAL = 3
+OFFSET_FLOOR = 0.25  # extra variance never below a quarter of the noise variance
+
+
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """The estimated rise a confounder brings to one symptom, and how uncertain it is for a
+    single day (`extra`, in units of the symptom's noise variance)."""
+
+    points: float
+    extra: float
+    days: int
+
+
+def confounder_offsets(
+    book: DayBook,
+    symptoms: Iterable[str],
+    earliest: int,
+    busy: Container[int],
+    noise: Noise,
+) -> dict[tuple[str, str], Offset]:
+    """Per (confounder, symptom), from days with that one confounder outside every challenge
+    window (`busy`): the mean of score minus the local usual level (calm days within 10 days).
+    The day-to-day spread of those differences beyond the noise, plus the uncertainty of the
+    mean (counted per episode, since one episode's days share its size), is the extra
+    variance given to a corrected day."""
+    by_kind: dict[str, list[int]] = {}
+    for day in sorted(book.scores):
+        if day < earliest or day in busy or book.ate_off_plan(day):
+            continue
+        kinds = book.confounders(day)
+        if len(kinds) == 1:
+            by_kind.setdefault(kinds[0], []).append(day)
+    out: dict[tuple[str, str], Offset] = {}
+    if not by_kind:
+        return out
+    scores, calm = book.scores, book.calm
+    for symptom in symptoms:
+        var = noise.sigma[symptom] ** 2
+        local: dict[int, float | None] = {}
+        for kind, days in by_kind.items():
+            devs = []
+            episodes = 0
+            last = None
+            for day in days:
+                value = scores[day].get(symptom)
+                if value is None:
+                    continue
+                if day not in local:
+                    near = [
+                        scores[d][symptom]
+                        for d in range(day - OFFSET_NEIGHBOURS, day + OFFSET_NEIGHBOURS + 1)
+                        if d >= earliest and d in calm and d not in busy and symptom in scores[d]
+                    ]
+                    local[day] = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
+                level = local[day]
+                if level is None:
+                    continue
+                devs.append(value - level)
+                if last is None or day - last > 1:
+                    episodes += 1
+                last = day
+            if len(devs) < OFFSET_MIN_DAYS or episodes < OFFSET_MIN_EPISODES:
+                continue
+            m = sum(devs) / len(devs)
+            spread = sum((v - m) ** 2 for v in devs) / (len(devs) - 1)
+            extra = max(spread - var, OFFSET_FLOOR * var) + spread / episodes
+            out[(kind, symptom)] = Offset(points=m, extra=extra / var, days=len(devs))
+    return out

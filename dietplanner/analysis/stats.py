@@ -74,27 +74,56 @@ def _steps(phi: float) -> tuple[tuple[float, float], ...]:
 
 
 class Whitener:
-    """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`."""
+    """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`.
 
-    __slots__ = ("rho", "scale")
+    `extra` (optional, one value per day, in units of the noise variance) adds independent
+    variance to single days: a down-weighted day, whose score was corrected by an uncertain
+    confounder offset. It is then a Kalman filter on the AR(1) state; without extra variance
+    it is the usual innovation `(y - phi**gap * y_prev) / sqrt(1 - phi**(2 gap))`.
+    """
 
-    def __init__(self, days: Sequence[int], phi: float) -> None:
+    __slots__ = ("rho", "scale", "gain")
+
+    def __init__(
+        self, days: Sequence[int], phi: float, extra: Sequence[float] | None = None
+    ) -> None:
         steps = _steps(phi)
-        rho = [0.0] * len(days)
-        scale = [1.0] * len(days)
-        for i in range(1, len(days)):
+        n = len(days)
+        rho = [0.0] * n
+        scale = [1.0] * n
+        for i in range(1, n):
             gap = days[i] - days[i - 1]
             rho[i], scale[i] = steps[gap] if gap < len(steps) else (0.0, 1.0)
         self.rho = rho
         self.scale = scale
+        self.gain = None
+        if extra is not None and any(extra):
+            gain = [1.0] * n
+            p_filt = 0.0
+            for i in range(n):
+                r = rho[i]
+                p_pred = r * r * p_filt + (1.0 - r * r) if i else 1.0
+                f = p_pred + extra[i]
+                gain[i] = p_pred / f
+                scale[i] = 1.0 / math.sqrt(f)
+                p_filt = p_pred * (1.0 - gain[i])
+            self.gain = gain
 
     def apply(self, values: Sequence[float]) -> list[float]:
         rho, scale = self.rho, self.scale
         out = [0.0] * len(values)
         prev = 0.0
+        gain = self.gain
+        if gain is None:
+            for i, v in enumerate(values):
+                out[i] = (v - rho[i] * prev) * scale[i]
+                prev = v
+            return out
+        # prev is the filtered AR(1) state given the days so far.
         for i, v in enumerate(values):
-            out[i] = (v - rho[i] * prev) * scale[i]
-            prev = v
+            e = v - rho[i] * prev
+            out[i] = e * scale[i]
+            prev = rho[i] * prev + gain[i] * e
         return out
 
 

@@ -5,7 +5,9 @@
 One `ChallengeResult` per started challenge, in the order of `program.challenges`. The method
 (see docs/analysis.md for the why and the measured quality):
 1. each challenge's window: dose days plus 4 days after (cut at the next challenge);
-2. days with a logged confounder or off-plan eating are left out (and listed);
+2. days with a logged confounder or off-plan eating are left out (and listed), except
+   confounded days whose effect this patient's diary shows: those are kept per symptom,
+   corrected by the estimated offset and down-weighted (`reference.confounder_offsets`);
 3. per symptom, the usual level from the most recent clean days before the first dose (and a
    few clean days after the window), and the patient's day-to-day wobble and autocorrelation
    from all clean days, estimated twice: the second time without the windows that rose
@@ -37,6 +39,8 @@ from .evidence import SymptomRead, read_symptom
 from .reference import (
     MIN_REFERENCE_DAYS,
     Noise,
+    Offset,
+    confounder_offsets,
     estimate_noise,
     follow_up_days,
     late_start,
@@ -60,6 +64,7 @@ MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show th
 BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later references
 PASSES = 2
 NOISE_EXCLUDE_Z = 2.0
+MAX_EXTRA = 4.0  # a confounded day is kept (corrected, down-weighted) up to this extra variance
 
 
 def meaningful_change(level: float) -> float:
@@ -85,6 +90,8 @@ class Reading:
     problem: str | None = None  # why the data are too thin, when they are
     placebo_reacted: list[SymptomRead] = field(default_factory=list)
     symptoms: tuple[str, ...] = ()
+    # Confounded days kept with a correction and less weight: (day, why, {symptom: points}).
+    weighted: list[tuple[int, tuple[str, ...], dict[str, float]]] = field(default_factory=list)
 
 
 def analyze_program(
@@ -107,9 +114,11 @@ def analyze_program(
     # pass 2 re-estimates it without the windows pass 1 flagged, and gives the verdicts.
     rising: dict[str, list[tuple[int, int]]] = {}
     later_blocked = None  # pass 1: follow-up days only outside every window
+    busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
     for _ in range(PASSES):
         noise = estimate_noise(book, program.symptoms, earliest, rising)
-        readings = _read_all(program, book, noise, windows, earliest, now, later_blocked)
+        offsets = confounder_offsets(book, program.symptoms, earliest, busy, noise)
+        readings = _read_all(program, book, noise, windows, earliest, now, later_blocked, offsets)
         rising = {}
         for r in readings:
             for sr in r.reads:
@@ -117,6 +126,10 @@ def analyze_program(
                     rising.setdefault(sr.symptom, []).append((r.cw.first, r.cw.end + BLOCK_AFTER))
         later_blocked = span_days(
             (r.cw.first, r.cw.end) for r in readings if r.verdict != "tolerated"
+        )
+        # Tolerated windows may teach what a confounder does; the others may hold reactions.
+        busy = span_days(
+            (r.cw.first, r.cw.end + BLOCK_AFTER) for r in readings if r.verdict != "tolerated"
         )
     by_index = {r.cw.index: _result(r) for r in readings}
     results = []
@@ -128,13 +141,17 @@ def analyze_program(
     return results
 
 
-def _read_all(program, book, noise, windows, earliest, now, later_blocked) -> list[Reading]:
+def _read_all(
+    program, book, noise, windows, earliest, now, later_blocked, offsets=None
+) -> list[Reading]:
     if later_blocked is None:
         later_blocked = span_days((w.first, w.end) for w in windows)
     blocked: set[int] = set()
     readings = []
     for cw in windows:
-        reading = read_challenge(program, book, noise, cw, blocked, earliest, now, later_blocked)
+        reading = read_challenge(
+            program, book, noise, cw, blocked, earliest, now, later_blocked, offsets
+        )
         if reading.verdict in ("trigger", "possible"):
             blocked.update(range(cw.first, cw.end + 1))
         readings.append(reading)
@@ -155,20 +172,29 @@ def read_challenge(
     earliest: int,
     now: int,
     later_blocked: Container[int] = frozenset(),
+    offsets: dict[tuple[str, str], Offset] | None = None,
 ) -> Reading:
     group = cw.challenge.food_group
     last_seen = min(cw.end, now)
     excluded: list[ExcludedDay] = []
     clean: list[int] = []
+    weighted: list[tuple[int, tuple[str, ...], dict[str, float]]] = []
+    corrections: dict[int, dict[str, Offset]] = {}
     for day in range(cw.first, last_seen + 1):
         if not book.logged(day):
             excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
             continue
         why = book.window_why(day, group)
-        if why:
-            excluded.append(ExcludedDay(date.fromordinal(day), why))
-        else:
+        if not why:
             clean.append(day)
+            continue
+        fixed = _correction(why, book.scores[day], program.symptoms, offsets, cw.blinded)
+        if fixed:
+            corrections[day] = fixed
+            weighted.append((day, why, {s: o.points for s, o in fixed.items()}))
+        else:
+            excluded.append(ExcludedDay(date.fromordinal(day), why))
+    clean_set = set(clean)
     shapes = cw.templates()
     designs: dict = {}
     reads = []
@@ -178,13 +204,25 @@ def read_challenge(
             continue
         scores = book.scores
         ref = [(d, float(scores[d][symptom])) for d in ref_days]
-        window_values = [(d, float(scores[d][symptom])) for d in clean if symptom in scores[d]]
+        window_values = []
+        extra = []
+        for d in range(cw.first, last_seen + 1):
+            if d in corrections:
+                o = corrections[d].get(symptom)
+                if o is not None:
+                    window_values.append((d, scores[d][symptom] - o.points))
+                    extra.append(o.extra)
+            elif symptom in scores.get(d, ()) and d in clean_set:
+                window_values.append((d, float(scores[d][symptom])))
+                extra.append(0.0)
         follow = [
             (d, float(scores[d][symptom]))
             for d in follow_up_days(book, symptom, cw.end, later_blocked)
             if d <= now
         ]
-        reads.append(read_symptom(symptom, ref, window_values, cw, shapes, noise, follow, designs))
+        reads.append(
+            read_symptom(symptom, ref, window_values, cw, shapes, noise, follow, designs, extra)
+        )
     reading = Reading(
         cw=cw,
         verdict="inconclusive",
@@ -195,9 +233,31 @@ def read_challenge(
         clean_days=len(clean),
         complete=now >= cw.end,
         symptoms=program.symptoms,
+        weighted=weighted,
     )
-    _decide(reading, clean, len(shapes), noise)
+    usable_days = sorted(clean_set | set(corrections))
+    _decide(reading, usable_days, len(shapes), noise)
     return reading
+
+
+def _correction(why, day_scores, symptoms, offsets, blinded) -> dict[str, Offset]:
+    """Per symptom, the combined offset of a day's confounders when every one of them has a
+    known, steady enough effect for this patient; off-plan eating is never corrected."""
+    if blinded or not offsets or any(":" in w for w in why):
+        return {}
+    fixed = {}
+    for symptom in symptoms:
+        if symptom not in day_scores:
+            continue
+        parts = [offsets.get((w, symptom)) for w in why]
+        if any(p is None for p in parts):
+            continue
+        extra = sum(p.extra for p in parts)
+        if extra <= MAX_EXTRA:
+            fixed[symptom] = Offset(
+                points=sum(p.points for p in parts), extra=extra, days=min(p.days for p in parts)
+            )
+    return fixed
 
 
 def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> None:

@@ -242,6 +242,14 @@ def _exclusions(reading: Reading) -> list[str]:
     if left_out:
         items = [f"{day_text(e.date)} ({why_text(e.why)})" for e in left_out]
         out.append(f"{_days(len(left_out))} left out: {_listing(items)}.")
+    if reading.weighted:
+        items = [
+            f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why, _ in reading.weighted
+        ]
+        out.append(
+            f"{_days(len(reading.weighted))} counted with less weight, after taking off what "
+            f"such days usually add for you: {_listing(items)}."
+        )
     if missing:
         items = [day_text(e.date) for e in missing]
         out.append(f"{_days(len(missing))} not logged: {_listing(items)}.")

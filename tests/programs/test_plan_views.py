@@ -322,6 +322,21 @@ def test_a_finished_program_stays_readable_without_buttons(client, patient, prog
     assert "Move up" not in html and "Skip:" not in html and "Extend my baseline" not in html
 
 
+def test_a_program_stopped_mid_challenge_shows_no_current_step(client, patient, program):
+    sorbitol = challenges(program)[0]
+    log_days(program, START, 20)
+    begin(sorbitol, date(2026, 3, 19))
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.ABANDONED)
+
+    with travel(date(2026, 3, 20)):
+        client.force_login(patient)
+        response = client.get(PLAN)
+
+    item = response.context["timeline"][0]
+    assert not item.is_current and item.status_text == "Dose days"
+    assert ">Now</span>" not in html_of(response) and ">Next</span>" not in html_of(response)
+
+
 def test_the_running_program_wins_over_an_older_one(patient_client, patient):
     old = start_program(patient)
     Program.objects.filter(pk=old.pk).update(status=Program.Status.ABANDONED)
@@ -454,6 +469,23 @@ def test_reorder_with_an_unknown_id_is_refused_with_a_message(patient_client, pr
     assert response.status_code == 200
     assert "The plan changed meanwhile. Please try again." in html_of(response)
     assert planned_order(program)[0] == "sorbitol"
+
+
+def test_a_refused_reorder_does_not_name_a_blinded_group(patient_client, program):
+    sorbitol, mannitol, *rest = challenges(program)
+    sorbitol.blinded = True
+    sorbitol.save()
+    log_days(program, START, 20)
+    begin(sorbitol, date(2026, 3, 19))
+
+    with travel(date(2026, 3, 20)):
+        response = patient_client.post(
+            REORDER, {"order": keys([mannitol, sorbitol, *rest])}, **HTMX
+        )
+
+    html = html_of(response)
+    assert "This blinded test has already started or finished" in html
+    assert "Sorbitol" not in html and "avocado" not in html
 
 
 def test_reorder_with_no_order_is_refused_with_a_message(patient_client, program):

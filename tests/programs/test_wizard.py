@@ -223,6 +223,13 @@ def test_summary_carries_the_settings_in_hidden_fields_and_a_change_link(patient
     assert f'href="{SETTINGS}?protocol=anti-inflammatory&amp;start_date=2026-03-01' in html
 
 
+def test_summary_needs_few_queries(patient_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        response = patient_client.get(REVIEW + "?" + query())
+
+    assert response.status_code == 200
+
+
 def test_a_later_start_moves_every_date(patient_client):
     response = patient_client.get(REVIEW + "?" + query(start_date="2026-03-10"))
 

@@ -78,10 +78,15 @@ class TimelineItem:
     challenge: Challenge
     label: str
     is_next: bool
-    not_tested: bool
+    program_active: bool
     move_up: ReorderForm | None = None
     move_down: ReorderForm | None = None
     skip: ChallengeButtonForm | None = None
+
+    @property
+    def not_tested(self) -> bool:
+        """A group an ended program never reached: it has no dates."""
+        return not self.program_active and not self.scheduled.started
 
     @property
     def status_text(self) -> str:
@@ -89,11 +94,13 @@ class TimelineItem:
             return "Not tested"
         if self.scheduled.phase == "finished" and self.scheduled.status == "stopped":
             return "Stopped for a reaction"
+        if not self.program_active and self.scheduled.phase != "finished":
+            return self.challenge.get_status_display()  # the program ended mid-challenge
         return PHASE_TEXT[self.scheduled.phase]
 
     @property
     def is_current(self) -> bool:
-        return self.scheduled.phase in ("dose", "stopped", "washout")
+        return self.program_active and self.scheduled.phase in ("dose", "stopped", "washout")
 
     @property
     def dates_projected(self) -> bool:
@@ -145,7 +152,7 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
             challenge=challenge,
             label=label_for(challenge),
             is_next=nxt is not None and nxt.key == scheduled.key,
-            not_tested=not editable and not scheduled.started,
+            program_active=editable,
         )
         if editable and scheduled.key in planned:
             i = planned.index(scheduled.key)
@@ -218,9 +225,11 @@ def _active_program(request) -> Program | None:
     return program if program is not None and program.is_active else None
 
 
-def _blind_safe(challenge: Challenge, message: str) -> str:
-    if challenge.blinded:
-        return message.replace(challenge.food_group.name, "This blinded test")
+def _blind_safe(challenges: list[Challenge], message: str) -> str:
+    """A service message with the names of blinded challenges taken out."""
+    for challenge in challenges:
+        if challenge.blinded:
+            message = message.replace(challenge.food_group.name, "This blinded test")
     return message
 
 
@@ -249,7 +258,8 @@ def reorder(request) -> HttpResponse:
     try:
         challenges_reorder(program=program, order=form.cleaned_data["order"])
     except PlanError as error:
-        return _respond(request, str(error), ok=False)
+        message = _blind_safe(program_challenges(program), str(error))
+        return _respond(request, message, ok=False)
     return _respond(request, _moved_message(request, program, form.cleaned_data))
 
 
@@ -279,7 +289,7 @@ def skip(request, challenge_id) -> HttpResponse:
     try:
         challenge_skip(challenge=challenge)
     except PlanError as error:
-        return _respond(request, _blind_safe(challenge, str(error)), ok=False)
+        return _respond(request, _blind_safe([challenge], str(error)), ok=False)
     return _respond(
         request,
         f"{label_for(challenge)} is skipped and takes no days now. You can put it back below.",
@@ -297,7 +307,7 @@ def unskip(request, challenge_id) -> HttpResponse:
     try:
         challenge_unskip(challenge=challenge)
     except PlanError as error:
-        return _respond(request, _blind_safe(challenge, str(error)), ok=False)
+        return _respond(request, _blind_safe([challenge], str(error)), ok=False)
     return _respond(request, f"{label_for(challenge)} is back in your plan.")
 
 

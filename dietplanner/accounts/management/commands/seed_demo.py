@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from dietplanner.accounts.demo import demo_link, demo_program
 from dietplanner.accounts.models import User
 
 # Known passwords, printed by `make run`: demo accounts exist only in development.
@@ -9,14 +10,17 @@ DEMO_ACCOUNTS = [
     ("pat@demo.dietplanner.test", "Pat Demo", User.Role.PATIENT, "demo-patient-2026"),
     ("olive@demo.dietplanner.test", "Olive Demo", User.Role.PATIENT, "demo-patient-2026"),
 ]
+# Days since each demo patient's program started (Pat is testing foods, Olive is in baseline).
+DEMO_PROGRAM_DAYS = {"pat@demo.dietplanner.test": 45, "olive@demo.dietplanner.test": 9}
 
 
 class Command(BaseCommand):
-    help = "Create the demo dietitian and demo patients (development only; idempotent)."
+    help = "Create the demo dietitian and demo patients with their diaries (development only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run in production: demo passwords are public.")
+        users = {}
         for email, name, role, password in DEMO_ACCOUNTS:
             user = User.objects.filter(email=email).first()
             created = user is None
@@ -27,5 +31,16 @@ class Command(BaseCommand):
             user.is_active = True
             user.set_password(password)
             user.save()
+            users[email] = user
             verb = "created" if created else "reset"
             self.stdout.write(f"{verb}: {role:<9} {email}  password: {password}")
+        dietitian = users[DEMO_ACCOUNTS[0][0]]
+        for seed, (email, days) in enumerate(DEMO_PROGRAM_DAYS.items(), start=1):
+            patient = users[email]
+            program = demo_program(patient, days_ago=days, seed=seed, today=patient.local_today())
+            demo_link(dietitian, patient)
+            self.stdout.write(
+                f"  {patient.full_name}: {program.protocol.name} program from "
+                f"{program.start_date}, {program.entries.count()} days logged, linked to "
+                f"{dietitian.full_name}."
+            )

@@ -1,0 +1,90 @@
+"""Demo data for `seed_demo`: plausible, clearly fictional diaries driven through the real
+services day by day, so the demo shows what the engine and the analysis really do with them."""
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from dietplanner.diary.services import entry_save
+from dietplanner.programs import services as program_services
+from dietplanner.programs.models import Program
+from dietplanner.programs.selectors import program_plan
+from foods.models import Protocol
+
+from .models import CareLink, User
+
+# Groups the demo patient reacts to (by position in the protocol's order): the first one hard
+# enough to stop, the third one mildly.
+STOP_AT = {0: 2}
+MILD = {2: 1.5}
+
+
+def _scores(rng: random.Random, symptoms, level: float) -> dict[str, int]:
+    return {s: max(0, min(10, round(level + rng.gauss(0, 0.7)))) for s in symptoms}
+
+
+@transaction.atomic
+def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Program:
+    """Replace the patient's programs with one that started `days_ago` days ago, logged daily."""
+    Program.objects.filter(patient=patient).delete()
+    start = today - timedelta(days=days_ago)
+    protocol = Protocol.objects.get(slug="anti-inflammatory")
+    program = program_services.program_start(
+        patient=patient,
+        protocol=protocol,
+        start_date=start,
+        baseline_days=21,
+        symptoms=list(protocol.default_symptoms),
+        today=start,
+    )
+    rng = random.Random(seed)
+    started: list = []
+    for offset in range(days_ago):
+        day = start + timedelta(days=offset)
+        plan = program_plan(program, day)
+        kind = plan.today.kind
+        if kind == "ready_for_next":
+            challenge = program.challenges.get(public_id=plan.today.challenge_key)
+            program_services.challenge_start(challenge=challenge, on=day)
+            started.append(challenge)
+            plan = program_plan(program, day)
+            kind = plan.today.kind
+        level = 3.0 + max(0.0, 3.0 - offset * 0.3)  # early baseline settles
+        index = len(started) - 1
+        if kind == "dose" and index >= 0:
+            dose_day = plan.today.day_number or 1
+            level += MILD.get(index, 0) * dose_day / 3
+            if index in STOP_AT and dose_day >= STOP_AT[index]:
+                level += 3.5
+        elif kind == "washout" and index in STOP_AT:
+            level += 1.0 if plan.today.day_number == 1 else 0
+        stop_today = kind == "dose" and STOP_AT.get(index) == plan.today.day_number
+        if offset % 9 == 4 and not stop_today:
+            continue  # a missed day now and then, as in real diaries
+        entry_save(
+            program=program,
+            on=day,
+            today=day,
+            scores=_scores(rng, program.symptoms, level),
+            confounders=["poor_sleep"] if offset % 11 == 7 else [],
+            dose_taken=True if kind == "dose" else None,
+        )
+        if stop_today:
+            program_services.challenge_stop(
+                challenge=started[index], on=day, reason="Pain and fatigue flared (demo)."
+            )
+    program_services.program_sync(program=program, plan=program_plan(program, today))
+    return program
+
+
+def demo_link(dietitian: User, patient: User) -> CareLink:
+    link = CareLink.objects.filter(dietitian=dietitian, patient=patient).first()
+    if link is None:
+        link = CareLink(dietitian=dietitian, patient=patient)
+    link.status = CareLink.Status.ACTIVE
+    link.accepted = link.accepted or timezone.now()
+    link.ended = None
+    link.save()
+    return link
