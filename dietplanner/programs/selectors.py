@@ -133,7 +133,7 @@ def challenges_with_doses(program: Program) -> list[Challenge]:
 # What a food means for a patient now, worst first: one group that is a trigger is enough.
 FOOD_STATUS_ORDER = ["trigger", "challenged", "eliminated", "tolerated", "allowed"]
 FOOD_STATUS_LABELS = {
-    "trigger": "Trigger for you: avoid",
+    "trigger": "Likely trigger: avoid",
     "challenged": "Being tested now",
     "eliminated": "Left out for now",
     "tolerated": "Reintroduced: tolerated",

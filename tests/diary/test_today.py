@@ -263,3 +263,9 @@ def test_today_costs_at_most_12_queries_whatever_the_diary_length(
     with at(START + timedelta(days=days - 1)), django_assert_max_num_queries(12):
         response = patient_client.get(TODAY_URL)
     assert response.status_code == 200
+
+
+def test_a_fresh_day_has_no_score_preselected(patient_client, program):
+    with at(START):
+        html = patient_client.get(TODAY_URL).content.decode()
+    assert 'value="" checked' not in html and "checked" not in html.split('id="checkin"')[1]
