@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.urls import reverse_lazy
 
 from .models import User
 
@@ -101,3 +102,39 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save my new password", "set-password-form")
+
+
+class DietitianCodeForm(forms.Form):
+    """A patient types the personal code their dietitian gave them."""
+
+    code = forms.CharField(
+        label="Code from your dietitian",
+        max_length=40,
+        help_text="8 letters and digits, for example KX7M 2QPA. Spaces and case do not matter.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+        self.helper = _helper("Share my data with this dietitian", "code-form")
+        self.helper.form_action = reverse_lazy("accounts:code-redeem")
+
+
+class InviteForm(forms.Form):
+    """A dietitian invites a patient by e-mail."""
+
+    email = forms.EmailField(
+        label="Patient's e-mail address",
+        help_text="They get a link valid 14 days. Nothing is shared until they accept.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "off"})
+        self.helper = _helper("Send the invite", "invite-form")
+        self.helper.form_action = reverse_lazy("clinic:invite")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -1,9 +1,17 @@
-"""Creating accounts outside the sign-up form (command line, demo data)."""
+"""Creating accounts outside the sign-up form; care links between patients and dietitians."""
+
+import hashlib
+import secrets
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
 
-from .models import User
+from .models import CareLink, DietitianCode, User
 
 
 @transaction.atomic
@@ -25,3 +33,227 @@ def dietitian_create(*, email: str, full_name: str, password: str, timezone: str
     user.full_clean()
     user.save()
     return user
+
+
+# --- Care links: invites, codes, consent -------------------------------------------------------
+
+INVITE_VALID_DAYS = 14
+# No 0/O, 1/I/L: a code read out over the phone or copied from paper must survive it.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class ConsentError(ValueError):
+    """A refused consent step; str(error) is a message fit to show the user as it is."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_patient(patient: User) -> None:
+    if not getattr(patient, "is_patient", False):
+        raise ConsentError(
+            "Only a patient account can answer an invite or enter a code. "
+            "You are logged in with a dietitian account."
+        )
+
+
+def _require_not_linked(*, dietitian: User, patient: User) -> None:
+    if CareLink.objects.active().filter(dietitian=dietitian, patient=patient).exists():
+        raise ConsentError(f"You already share your data with {dietitian.full_name}.")
+
+
+@transaction.atomic
+def invite_send(*, dietitian: User, email: str, request_base_url: str) -> CareLink:
+    """Invite a patient by e-mail: a single-use link valid 14 days.
+
+    Re-inviting an address that has a pending invite replaces its token (the old link stops
+    working). Raises ConsentError when the address already belongs to a linked client.
+    """
+    if not getattr(dietitian, "is_dietitian", False):
+        raise ConsentError("Only a dietitian can invite patients.")
+    email = email.strip().lower()
+    if CareLink.objects.active().filter(dietitian=dietitian, patient__email__iexact=email).exists():
+        raise ConsentError(f"{email} is already one of your clients.")
+    token = secrets.token_urlsafe(32)
+    expires = dj_timezone.now() + timedelta(days=INVITE_VALID_DAYS)
+    invite = (
+        CareLink.objects.select_for_update()
+        .filter(dietitian=dietitian, status=CareLink.Status.INVITED, invite_email__iexact=email)
+        .first()
+    )
+    if invite is None:
+        invite = CareLink(dietitian=dietitian, status=CareLink.Status.INVITED, invite_email=email)
+    invite.token_hash = _token_hash(token)
+    invite.token_expires = expires
+    invite.save()
+    accept_url = request_base_url.rstrip("/") + reverse("accounts:invite-accept", args=[token])
+    context = {"dietitian": dietitian, "accept_url": accept_url, "expires": expires}
+    subject = render_to_string("accounts/email/invite_subject.txt", context)
+    body = render_to_string("accounts/email/invite.txt", context)
+    # Sent inside the transaction: if the mail server refuses, no invite is left dangling.
+    send_mail(" ".join(subject.split()), body, None, [email])
+    return invite
+
+
+def invite_for_token(token: str) -> CareLink:
+    """The pending invite a token opens; ConsentError if forged, used or expired."""
+    invite = (
+        CareLink.objects.select_related("dietitian")
+        .filter(token_hash=_token_hash(token or ""), status=CareLink.Status.INVITED)
+        .exclude(token_hash="")
+        .first()
+    )
+    if invite is None:
+        raise ConsentError(
+            "This invite link is not valid: it may have been used already, cancelled or "
+            "replaced by a newer one. Ask your dietitian to send you a new invite."
+        )
+    if invite.token_expires is None or invite.token_expires <= dj_timezone.now():
+        raise ConsentError(
+            f"This invite from {invite.dietitian.full_name} has expired (invites are valid "
+            f"{INVITE_VALID_DAYS} days). Ask them to send you a new one."
+        )
+    return invite
+
+
+def _pending_invite(*, token: str | None, invite: CareLink | None, patient: User) -> CareLink:
+    """Lock and check the invite named by its token, or by the link for the patient's address."""
+    if token is not None:
+        found = invite_for_token(token)
+    elif invite is not None and invite.invite_email.lower() == patient.email.lower():
+        found = invite
+    else:
+        raise ConsentError("This invite is not addressed to you.")
+    found = CareLink.objects.select_for_update().select_related("dietitian").get(pk=found.pk)
+    if found.status != CareLink.Status.INVITED or not found.token_hash:
+        raise ConsentError("This invite has already been answered or cancelled.")
+    if found.token_expires is None or found.token_expires <= dj_timezone.now():
+        raise ConsentError(
+            f"This invite from {found.dietitian.full_name} has expired. "
+            "Ask them to send you a new one."
+        )
+    return found
+
+
+@transaction.atomic
+def invite_accept(
+    *, patient: User, token: str | None = None, invite: CareLink | None = None
+) -> CareLink:
+    """The patient agrees to share their data: the invite becomes an active link.
+
+    Pass the e-mailed `token`, or the `invite` itself when it is addressed to the patient's own
+    e-mail. The token is cleared, so a second use fails. Raises ConsentError with the reason.
+    """
+    _require_patient(patient)
+    found = _pending_invite(token=token, invite=invite, patient=patient)
+    _require_not_linked(dietitian=found.dietitian, patient=patient)
+    found.patient = patient
+    found.status = CareLink.Status.ACTIVE
+    found.accepted = dj_timezone.now()
+    found.token_hash = ""
+    try:
+        with transaction.atomic():
+            found.save(update_fields=["patient", "status", "accepted", "token_hash"])
+    except IntegrityError:  # a code entered in parallel made the same link first
+        raise ConsentError(
+            f"You already share your data with {found.dietitian.full_name}."
+        ) from None
+    return found
+
+
+@transaction.atomic
+def invite_decline(
+    *, patient: User, token: str | None = None, invite: CareLink | None = None
+) -> CareLink:
+    """The patient says no: the invite is kept as declined and its token stops working."""
+    _require_patient(patient)
+    found = _pending_invite(token=token, invite=invite, patient=patient)
+    found.patient = patient
+    found.status = CareLink.Status.DECLINED
+    found.ended = dj_timezone.now()
+    found.token_hash = ""
+    found.save(update_fields=["patient", "status", "ended", "token_hash"])
+    return found
+
+
+@transaction.atomic
+def invite_cancel(*, invite: CareLink, dietitian: User) -> CareLink:
+    """The dietitian withdraws a pending invite; its link stops working at once."""
+    invite = CareLink.objects.select_for_update().get(pk=invite.pk)
+    if invite.dietitian_id != dietitian.pk or invite.status != CareLink.Status.INVITED:
+        raise ConsentError("This invite is no longer pending.")
+    invite.status = CareLink.Status.REVOKED
+    invite.ended = dj_timezone.now()
+    invite.token_hash = ""
+    invite.save(update_fields=["status", "ended", "token_hash"])
+    return invite
+
+
+def code_for(dietitian: User) -> DietitianCode:
+    """The dietitian's personal invite code, created on first use (8 unambiguous characters)."""
+    if not getattr(dietitian, "is_dietitian", False):
+        raise ConsentError("Only a dietitian has an invite code.")
+    existing = DietitianCode.objects.filter(dietitian=dietitian).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(10):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        try:
+            with transaction.atomic():
+                return DietitianCode.objects.create(dietitian=dietitian, code=code)
+        except IntegrityError:
+            # Either the code is taken (retry) or a parallel request made this dietitian's code.
+            existing = DietitianCode.objects.filter(dietitian=dietitian).first()
+            if existing is not None:
+                return existing
+    raise RuntimeError("Could not find a free invite code")  # 31^8 codes: not in practice
+
+
+def code_normalise(code: str) -> str:
+    """What the patient typed, as stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+@transaction.atomic
+def code_redeem(*, code: str, patient: User) -> CareLink:
+    """The patient enters a dietitian's code: that is their consent, so the link is active at once.
+
+    Case, spaces and dashes do not matter. Raises ConsentError for an unknown code, a code
+    whose owner is no longer a dietitian, or a dietitian the patient already shares with.
+    """
+    _require_patient(patient)
+    found = (
+        DietitianCode.objects.select_related("dietitian").filter(code=code_normalise(code)).first()
+    )
+    if found is None:
+        raise ConsentError(
+            "We do not know this code. Check it with your dietitian: it has 8 letters and digits."
+        )
+    dietitian = found.dietitian
+    if not dietitian.is_dietitian or not dietitian.is_active:
+        raise ConsentError("This code does not belong to a dietitian, so nothing was shared.")
+    _require_not_linked(dietitian=dietitian, patient=patient)
+    try:
+        with transaction.atomic():
+            return CareLink.objects.create(
+                dietitian=dietitian,
+                patient=patient,
+                status=CareLink.Status.ACTIVE,
+                accepted=dj_timezone.now(),
+            )
+    except IntegrityError:  # a double submit raced us to the same active link
+        raise ConsentError(f"You already share your data with {dietitian.full_name}.") from None
+
+
+@transaction.atomic
+def link_revoke(*, link: CareLink, patient: User) -> CareLink:
+    """The patient stops sharing: the dietitian loses access at once; the link stays as history."""
+    link = CareLink.objects.select_for_update().select_related("dietitian").get(pk=link.pk)
+    if link.patient_id != patient.pk or link.status != CareLink.Status.ACTIVE:
+        raise ConsentError("You are not sharing your data through this link.")
+    link.status = CareLink.Status.REVOKED
+    link.ended = dj_timezone.now()
+    link.save(update_fields=["status", "ended"])
+    return link

@@ -77,3 +77,18 @@ def test_malformed_fields_are_refused(client, field, value):
 def test_logged_in_user_visiting_sign_up_goes_home(patient_client):
     response = patient_client.get(reverse("accounts:signup"))
     assert response.status_code == 302
+
+
+def test_sign_up_from_an_invite_link_returns_to_it(client):
+    response = client.post(reverse("accounts:signup") + "?next=/accounts/invite/abc/", GOOD)
+    assert response["Location"] == "/accounts/invite/abc/"
+
+
+def test_sign_up_ignores_a_next_to_another_site(client):
+    response = client.post(reverse("accounts:signup") + "?next=https://evil.example/", GOOD)
+    assert response["Location"] == reverse("accounts:home")
+
+
+def test_log_in_page_passes_next_on_to_sign_up(client):
+    html = client.get(reverse("accounts:login") + "?next=/accounts/invite/abc/").content.decode()
+    assert "/accounts/signup/?next=/accounts/invite/abc/" in html

@@ -31,7 +31,7 @@ def open_menu_if_collapsed(page) -> None:
         toggler.click()
 
 
-@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
 def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
     page, axe, settings, viewport
 ):
@@ -47,11 +47,11 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
         page.get_by_role("button", name="Create my account").click()
 
         page.get_by_role("link", name="Choose my program").click()
-        axe(page, "wizard-choose-mobile")
+        axe(page, f"wizard-choose-{viewport}")
         page.get_by_role("link", name=re.compile("Choose Anti-inflammatory")).click()
-        axe(page, "wizard-settings-mobile")
+        axe(page, f"wizard-settings-{viewport}")
         page.get_by_role("button", name=re.compile("Next|Review|Continue|See my plan")).click()
-        axe(page, "wizard-review-mobile")
+        axe(page, f"wizard-review-{viewport}")
         page.get_by_role("button", name="Start my program").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Baseline day 1 of 21")
 
@@ -63,28 +63,28 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
             checkin(page, 3)
             if offset == 8:
                 expect(page.get_by_role("heading", level=1)).to_contain_text("Baseline day 9 of 21")
-                axe(page, "today-baseline-mobile")
+                axe(page, f"today-baseline-{viewport}")
 
         clock.move_to(datetime(2026, 1, 26, 9, tzinfo=UTC))
         page.goto("/today/")
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_contain_text("Ready for the next food group")
-        axe(page, "today-ready-mobile")
+        axe(page, f"today-ready-{viewport}")
         page.get_by_role("button", name=re.compile(r"^Start .* today$")).click()
         expect(heading).to_contain_text("day 1 of 3")
         checkin(page, 3, dose="Yes, I had it")
-        axe(page, "today-dose-mobile")
+        axe(page, f"today-dose-{viewport}")
 
         clock.move_to(datetime(2026, 1, 27, 9, tzinfo=UTC))
         page.goto("/today/")
         expect(heading).to_contain_text("day 2 of 3")
         checkin(page, 7, dose="Yes, I had it")
         page.get_by_role("link", name="I’m having a reaction").click()
-        axe(page, "reaction-mobile")
+        axe(page, f"reaction-{viewport}")
         page.get_by_label("What happened? (optional)").fill("Pain flare in the evening")
         page.get_by_role("button", name="Stop this food test").click()
         expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
-        axe(page, "reaction-done-mobile")
+        axe(page, f"reaction-done-{viewport}")
         first = Challenge.objects.get(status=Challenge.Status.STOPPED)
         assert first.stop_day == date(2026, 1, 27)
 
@@ -92,7 +92,7 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
             clock.move_to(datetime(2026, 1, day, 9, tzinfo=UTC))
             checkin(page, 3)
             expect(heading).to_contain_text("Washout")
-        axe(page, "today-washout-mobile")
+        axe(page, f"today-washout-{viewport}")
 
         clock.move_to(datetime(2026, 1, 31, 9, tzinfo=UTC))
         page.goto("/today/")
@@ -106,10 +106,10 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
             "link", name="Plan", exact=True
         ).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        axe(page, "plan-mobile")
+        axe(page, f"plan-{viewport}")
         open_menu_if_collapsed(page)
         page.get_by_role("navigation", name="Main").get_by_role(
             "link", name="Diary", exact=True
         ).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        axe(page, "diary-mobile")
+        axe(page, f"diary-{viewport}")
