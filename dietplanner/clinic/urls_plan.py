@@ -1,1 +1,19 @@
-urlpatterns = []
+from django.urls import path
+
+from .views import plan, rechallenge
+
+# /clinic/clients/<patient_id>/plan/  (a client's plan and the dietitian's edits)
+PREFIX = "clients/<uuid:patient_id>/plan/"
+ONE = PREFIX + "challenges/<uuid:challenge_id>/"
+
+urlpatterns = [
+    path(PREFIX, plan.plan, name="plan"),
+    path(PREFIX + "extend-baseline/", plan.extend, name="plan-extend"),
+    path(PREFIX + "add/", plan.add, name="plan-add"),
+    path(ONE + "move/", plan.move, name="plan-move"),
+    path(ONE + "skip/", plan.skip, name="plan-skip"),
+    path(ONE + "put-back/", plan.unskip, name="plan-unskip"),
+    path(ONE + "days/", plan.days, name="plan-days"),
+    path(ONE + "rechallenge/", rechallenge.rechallenge, name="plan-rechallenge"),
+    path(ONE + "blinded-rechallenge/", rechallenge.blinded, name="plan-blinded"),
+]

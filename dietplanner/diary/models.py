@@ -35,6 +35,8 @@ class Dose(models.Model):
     portion = models.CharField(max_length=200)
     taken = models.BooleanField(null=True, blank=True)
     arm = models.CharField(max_length=8, blank=True, help_text="active or placebo (blinded only)")
+    # The letter on the blinded portion ("A" or "B"): all the patient is told.
+    label = models.CharField(max_length=1, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -60,14 +60,16 @@ def _stop_reason(challenge: Challenge) -> str | None:
     return note if note in STOP_REASONS else "reaction"
 
 
-def _challenge_facts(challenge: Challenge) -> ChallengeFacts:
+def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
+    # A blinded challenge still running keeps its order secret (the patient downloads this).
+    reveal = challenge.is_finished if reveal_arms is None else reveal_arms
     doses = tuple(
         DoseFacts(
             date=d.date,
             portion=d.portion,
             taken=d.taken is not False,  # None (not recorded) counts as taken, see above
-            arm=(d.arm or None) if challenge.blinded else None,
+            arm=(d.arm or None) if challenge.blinded and reveal else None,
         )
         for d in challenge.doses.all()  # prefetched in date order
     )
@@ -84,8 +86,13 @@ def _challenge_facts(challenge: Challenge) -> ChallengeFacts:
     )
 
 
-def program_document(program: Program) -> DiaryDocument:
-    """The program, its challenges, doses and diary as one document (4 queries)."""
+def program_document(program: Program, *, reveal_arms: bool | None = None) -> DiaryDocument:
+    """The program, its challenges, doses and diary as one document (4 queries).
+
+    The arms of a blinded challenge's doses are left out until it is finished (the default,
+    `reveal_arms=None`), so a patient's own download cannot unblind it; such a document does
+    not import back while the test runs. The clinic may pass `reveal_arms=True`.
+    """
     program = (
         Program.objects.select_related("patient", "protocol")
         .prefetch_related(
@@ -115,7 +122,7 @@ def program_document(program: Program) -> DiaryDocument:
             started_on=program.start_date,
             baseline_days=program.baseline_days,
             symptoms=tuple(program.symptoms),
-            challenges=tuple(_challenge_facts(c) for c in program.challenges.all()),
+            challenges=tuple(_challenge_facts(c, reveal_arms) for c in program.challenges.all()),
             protocol=program.protocol.slug,
         ),
         entries=entries,

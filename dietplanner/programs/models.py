@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from foods.models import FoodGroup, Protocol
 
@@ -63,6 +64,10 @@ class Program(models.Model):
     def planned_baseline_end(self) -> date:
         return self.start_date + timedelta(days=self.baseline_days - 1)
 
+    def change_log(self):
+        """The plan changes, newest first, with their authors (one query)."""
+        return self.plan_changes.select_related("author").order_by("-at", "-pk")
+
 
 class Challenge(models.Model):
     """One food group brought back: dose days on a growing portion, then a washout."""
@@ -100,6 +105,14 @@ class Challenge(models.Model):
     )
     washout_end = models.DateField(null=True, blank=True)
     blinded = models.BooleanField(default=False)
+    # A blinded challenge's secret: the letter of each dose day in order, and which letter is
+    # the active portion. Never rendered on a patient page before the challenge is finished.
+    blind_labels = models.JSONField("portion letter per dose day", default=list, blank=True)
+    blind_active_label = models.CharField("letter of the active portion", max_length=1, blank=True)
+    is_rechallenge = models.BooleanField(default=False)
+    rechallenge_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rechallenges"
+    )
     # Cached analysis results, refreshed when an entry in or before the window changes.
     verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
     verdict_confidence = models.FloatField(null=True, blank=True)
@@ -127,8 +140,42 @@ class Challenge(models.Model):
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
 
+    @property
+    def blind_letters(self) -> list[str]:
+        """The portion letters in dose-day order (safe for the patient: no arm in them)."""
+        return list(self.blind_labels) if self.blinded else []
+
+    @property
+    def blind_placebo_label(self) -> str:
+        if not self.blind_active_label:
+            return ""
+        return "B" if self.blind_active_label == "A" else "A"
+
+    def arm_of(self, label: str) -> str:
+        """The arm (active or placebo) of a portion letter; empty when unknown."""
+        if not self.blinded or not self.blind_active_label or not label:
+            return ""
+        return "active" if label == self.blind_active_label else "placebo"
+
     def ladder(self) -> tuple[str, str, str]:
         steps = list(self.food_group.ladder)[:3]
         while len(steps) < 3:
             steps.append(steps[-1] if steps else "a usual portion")
         return (steps[0], steps[1], steps[2])
+
+
+class PlanChange(models.Model):
+    """One change to a program's plan: who made it, when, and what, in the patient's words."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan_changes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_changes"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.author}: {self.summary}"

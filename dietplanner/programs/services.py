@@ -5,14 +5,18 @@ from datetime import date, time, timedelta
 from django.db import IntegrityError, transaction
 
 from dietplanner.accounts.models import User
-from foods.models import Protocol
+from foods.models import FoodGroup, Protocol
 
 from . import schedule
-from .models import Challenge, Program
+from .blinding import blind_order_draw, portion_text
+from .models import Challenge, PlanChange, Program
+from .schedule.plan import MAX_DOSE_DAYS
 from .selectors import program_challenges, program_plan
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
+DOSE_DAYS_RANGE = (1, MAX_DOSE_DAYS)
+WASHOUT_DAYS_RANGE = (1, 14)
 
 
 class PlanError(ValueError):
@@ -89,13 +93,31 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     program.status = Program.Status.REINTRODUCTION
     program.save(update_fields=["status", "updated"])
     started = program_plan(program, on).challenge(str(challenge.public_id))
-    Dose.objects.bulk_create(
-        Dose(challenge=challenge, date=d.day, step=d.step, portion=d.portion)
-        for d in started.dose_days
-    )
+    Dose.objects.bulk_create(_doses(challenge, started.dose_days))
     verdicts_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
+
+
+def _doses(challenge: Challenge, dose_days) -> list:
+    """Dose rows from the engine's days; a blinded challenge's come from its stored order."""
+    from dietplanner.diary.models import Dose
+
+    letters = challenge.blind_letters
+    doses = []
+    for d in dose_days:
+        label = letters[d.number - 1] if d.number <= len(letters) else ""
+        doses.append(
+            Dose(
+                challenge=challenge,
+                date=d.day,
+                step=d.step,
+                portion=portion_text(label) if label else d.portion,
+                label=label,
+                arm=challenge.arm_of(label),
+            )
+        )
+    return doses
 
 
 @transaction.atomic
@@ -132,8 +154,13 @@ def challenge_stop(
 
 
 @transaction.atomic
-def baseline_extend(*, program: Program, days: int, today: date) -> Program:
-    """Add days to a baseline that has not ended; the plan moves with it."""
+def baseline_extend(
+    *, program: Program, days: int, today: date, author: User | None = None
+) -> Program:
+    """Add days to a baseline that has not ended; the plan moves with it.
+
+    With an `author`, the change is logged on the plan (PlanChange).
+    """
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise PlanError(f"Extend by 1 to {MAX_EXTENSION_DAYS} days at a time.")
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -143,12 +170,23 @@ def baseline_extend(*, program: Program, days: int, today: date) -> Program:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days
     program.save(update_fields=["baseline_days", "original_baseline_days", "updated"])
+    if author is not None:
+        end = program.planned_baseline_end
+        plan_change_record(
+            program=program,
+            author=author,
+            summary=f"Extended the baseline by {days} day{'s' if days != 1 else ''}: "
+            f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
+        )
     return program
 
 
 @transaction.atomic
-def challenges_reorder(*, program: Program, order: list[str]) -> None:
-    """Put the planned challenges in the given order (public ids); started ones stay put."""
+def challenges_reorder(*, program: Program, order: list[str], author: User | None = None) -> None:
+    """Put the planned challenges in the given order (public ids); started ones stay put.
+
+    With an `author`, the change is logged on the plan (PlanChange).
+    """
     # Lock the program so two reorders (two tabs) cannot interleave their position updates.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     challenges = program_challenges(program)
@@ -173,27 +211,262 @@ def challenges_reorder(*, program: Program, order: list[str]) -> None:
         Challenge.objects.filter(pk=challenge.pk).update(position=offset + i)
     for slot, key in zip(slots, order, strict=True):
         Challenge.objects.filter(pk=by_id[key].pk).update(position=slot)
+    if author is not None and order != [str(c.public_id) for c in planned]:
+        names = ", ".join(_name(by_id[key]) for key in order)
+        plan_change_record(
+            program=program, author=author, summary=f"New order of the groups to test: {names}."
+        )
 
 
 @transaction.atomic
-def challenge_skip(*, challenge: Challenge) -> Challenge:
-    """Leave a planned group out of this program; it takes no days."""
+def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Challenge:
+    """Leave a planned group out of this program; it takes no days (logged with an author)."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.PLANNED:
         raise PlanError(f"{challenge.food_group.name} has already started and cannot be skipped.")
     challenge.status = Challenge.Status.SKIPPED
     challenge.save(update_fields=["status", "updated"])
+    if author is not None:
+        plan_change_record(
+            program=challenge.program, author=author, summary=f"Skipped {_name(challenge)}."
+        )
     return challenge
 
 
 @transaction.atomic
-def challenge_unskip(*, challenge: Challenge) -> Challenge:
+def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Challenge:
+    """Put a skipped group back at its old place (logged with an author)."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
     challenge.status = Challenge.Status.PLANNED
     challenge.save(update_fields=["status", "updated"])
+    if author is not None:
+        plan_change_record(
+            program=challenge.program,
+            author=author,
+            summary=f"Put {_name(challenge)} back in the plan.",
+        )
     return challenge
+
+
+# --- the plan change log and the dietitian's edits ---------------------------------------------
+
+
+def _name(challenge: Challenge) -> str:
+    """A challenge as named in the change log, which the patient reads: blinded tests unnamed."""
+    return "a blinded test" if challenge.blinded else challenge.food_group.name
+
+
+def plan_change_record(*, program: Program, author: User, summary: str) -> PlanChange:
+    """Log one change of the plan (who, when, what); the patient sees it on their plan page.
+
+    Call it inside the service that made the change, so both commit or neither does. The
+    summary is shown to the patient as is: it must never name a blinded test's arms.
+    """
+    return PlanChange.objects.create(program=program, author=author, summary=summary)
+
+
+def _check_days(dose_days: int, washout_days: int) -> None:
+    low, high = DOSE_DAYS_RANGE
+    if not low <= dose_days <= high:
+        raise PlanError(f"Dose days must be {low} to {high}.")
+    low, high = WASHOUT_DAYS_RANGE
+    if not low <= washout_days <= high:
+        raise PlanError(f"Washout days must be {low} to {high}.")
+
+
+def _locked_running(program: Program) -> Program:
+    program = Program.objects.select_for_update().select_related("protocol").get(pk=program.pk)
+    if not program.is_active:
+        raise PlanError("This program has ended, so its plan can no longer change.")
+    return program
+
+
+def _next_position(program: Program) -> int:
+    last = program.challenges.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _refuse_if_planned(program: Program, food_group: FoodGroup) -> None:
+    """Refuse a group the plan already holds (to test, being tested or skipped)."""
+    pending = (
+        program.challenges.filter(food_group=food_group)
+        .exclude(status__in=[Challenge.Status.DONE, Challenge.Status.STOPPED])
+        .first()
+    )
+    if pending is None:
+        return
+    if pending.status == Challenge.Status.SKIPPED:
+        raise PlanError(f"{food_group.name} is already in the plan, skipped: put it back instead.")
+    raise PlanError(f"{food_group.name} is already planned.")
+
+
+@transaction.atomic
+def challenge_add(
+    *,
+    program: Program,
+    food_group: FoodGroup,
+    author: User,
+    dose_days: int | None = None,
+    washout_days: int | None = None,
+) -> Challenge:
+    """Add any catalogue group at the end of the plan (a custom plan); logged.
+
+    Days default to the protocol's. Raises PlanError for a group already in the plan (a tested
+    one takes a re-challenge instead), days out of range or an ended program.
+    """
+    program = _locked_running(program)
+    dose_days = program.protocol.dose_days if dose_days is None else dose_days
+    washout_days = program.protocol.washout_days if washout_days is None else washout_days
+    _check_days(dose_days, washout_days)
+    _refuse_if_planned(program, food_group)
+    if program.challenges.filter(food_group=food_group).exists():
+        raise PlanError(
+            f"{food_group.name} has already been tested: add a re-challenge of it instead."
+        )
+    challenge = Challenge.objects.create(
+        program=program,
+        food_group=food_group,
+        position=_next_position(program),
+        dose_days=dose_days,
+        washout_days=washout_days,
+    )
+    plan_change_record(
+        program=program,
+        author=author,
+        summary=f"Added {food_group.name}: {dose_days} dose days, {washout_days} washout days.",
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_days_change(
+    *, challenge: Challenge, dose_days: int, washout_days: int, author: User
+) -> Challenge:
+    """Change a planned challenge's dose and washout days; logged.
+
+    Raises PlanError once the challenge has started (its days are under way) or for days out
+    of range (dose 1-7, washout 1-14).
+    """
+    _locked_running(challenge.program)
+    challenge = (
+        Challenge.objects.select_for_update().select_related("food_group").get(pk=challenge.pk)
+    )
+    _check_days(dose_days, washout_days)
+    if challenge.status != Challenge.Status.PLANNED:
+        raise PlanError(
+            f"{challenge.food_group.name} has started or is skipped: its days cannot change."
+        )
+    if challenge.blinded and dose_days != challenge.dose_days:
+        raise PlanError("A blinded test keeps its number of portions; add a new one instead.")
+    if (dose_days, washout_days) == (challenge.dose_days, challenge.washout_days):
+        return challenge
+    challenge.dose_days, challenge.washout_days = dose_days, washout_days
+    challenge.save(update_fields=["dose_days", "washout_days", "updated"])
+    plan_change_record(
+        program=challenge.program,
+        author=author,
+        summary=f"Changed {_name(challenge)}: {dose_days} dose days, {washout_days} washout days.",
+    )
+    return challenge
+
+
+def _finished_original(challenge: Challenge) -> Challenge:
+    if challenge.status not in (Challenge.Status.DONE, Challenge.Status.STOPPED):
+        raise PlanError(f"{challenge.food_group.name} is not finished: nothing to re-test yet.")
+    if challenge.no_home_retest:
+        raise PlanError(
+            f"{challenge.food_group.name} caused a severe reaction: never re-test it at home."
+        )
+    return challenge
+
+
+@transaction.atomic
+def rechallenge_add(*, challenge: Challenge, author: User) -> Challenge:
+    """Plan an open re-challenge of a finished group at the end of the plan; logged.
+
+    Raises PlanError unless the group is finished, re-testable at home and not planned again.
+    """
+    program = _locked_running(challenge.program)
+    original = _finished_original(
+        Challenge.objects.select_related("food_group").get(pk=challenge.pk)
+    )
+    _refuse_if_planned(program, original.food_group)
+    again = Challenge.objects.create(
+        program=program,
+        food_group=original.food_group,
+        position=_next_position(program),
+        dose_days=original.dose_days,
+        washout_days=original.washout_days,
+        is_rechallenge=True,
+        rechallenge_of=original,
+    )
+    plan_change_record(
+        program=program,
+        author=author,
+        summary=f"Added a re-challenge of {_name(original)}.",
+    )
+    return again
+
+
+@transaction.atomic
+def rechallenge_blinded_add(
+    *,
+    program: Program,
+    food_group: FoodGroup,
+    active_days: int,
+    placebo_days: int,
+    author: User,
+    rng=None,
+) -> Challenge:
+    """Plan a blinded re-challenge: active and placebo days in a random order, labelled A/B.
+
+    The group needs a finished challenge in this program whose result was not `tolerated`
+    (a possible, doubtful or open trigger result) and no severe reaction. `rng` (a
+    `random.Random`) is for tests; the default is the system's unpredictable generator.
+    The log entry names neither the group's arms nor the order.
+    """
+    program = _locked_running(program)
+    if active_days < 1 or placebo_days < 1:
+        raise PlanError("A blinded test needs at least one active and one placebo day.")
+    if active_days + placebo_days > MAX_DOSE_DAYS:
+        raise PlanError(f"Dose days must be 1 to {MAX_DOSE_DAYS} (active and placebo together).")
+    original = (
+        program.challenges.filter(
+            food_group=food_group,
+            status__in=[Challenge.Status.DONE, Challenge.Status.STOPPED],
+        )
+        .select_related("food_group")
+        .order_by("-position")
+        .first()
+    )
+    if original is None:
+        raise PlanError(f"{food_group.name} has no finished challenge to re-test.")
+    _finished_original(original)
+    if original.verdict == Challenge.Verdict.TOLERATED:
+        raise PlanError(f"{food_group.name} was tolerated: there is nothing doubtful to re-test.")
+    _refuse_if_planned(program, food_group)
+    order = blind_order_draw(active_days=active_days, placebo_days=placebo_days, rng=rng)
+    blinded = Challenge.objects.create(
+        program=program,
+        food_group=food_group,
+        position=_next_position(program),
+        dose_days=active_days + placebo_days,
+        washout_days=original.washout_days,
+        blinded=True,
+        blind_labels=list(order.labels),
+        blind_active_label=order.active_label,
+        is_rechallenge=True,
+        rechallenge_of=original,
+    )
+    days = active_days + placebo_days
+    plan_change_record(
+        program=program,
+        author=author,
+        summary=f"Added a blinded test: {days} days of test portions A and B.",
+    )
+    return blinded
 
 
 PHASE_STATUS = {"dose": Challenge.Status.ACTIVE, "washout": Challenge.Status.WASHOUT}

@@ -768,3 +768,16 @@ def test_ical_query_count_is_small(patient_client, program, django_assert_max_nu
 
     with django_assert_max_num_queries(6):
         patient_client.get(ICAL)
+
+
+def test_patient_plan_edits_show_in_the_change_log_as_made_by_you(
+    patient_client, patient, catalogue
+):
+    from dietplanner.programs.models import PlanChange
+    from tests.diary.factories import make_program
+
+    program = make_program(patient)
+    challenge = program.challenges.order_by("position").first()
+    patient_client.post(reverse("programs:skip", args=[challenge.public_id]))
+    change = PlanChange.objects.get(program=program)
+    assert change.author == patient and challenge.food_group.name in change.summary

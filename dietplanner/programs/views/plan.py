@@ -256,7 +256,7 @@ def reorder(request) -> HttpResponse:
     if not form.is_valid():
         return _respond(request, form.errors["order"][0], ok=False)
     try:
-        challenges_reorder(program=program, order=form.cleaned_data["order"])
+        challenges_reorder(program=program, order=form.cleaned_data["order"], author=request.user)
     except PlanError as error:
         message = _blind_safe(program_challenges(program), str(error))
         return _respond(request, message, ok=False)
@@ -287,7 +287,7 @@ def skip(request, challenge_id) -> HttpResponse:
     if not challenge.program.is_active:
         return _respond(request, ENDED, ok=False)
     try:
-        challenge_skip(challenge=challenge)
+        challenge_skip(challenge=challenge, author=request.user)
     except PlanError as error:
         return _respond(request, _blind_safe([challenge], str(error)), ok=False)
     return _respond(
@@ -305,7 +305,7 @@ def unskip(request, challenge_id) -> HttpResponse:
     if not challenge.program.is_active:
         return _respond(request, ENDED, ok=False)
     try:
-        challenge_unskip(challenge=challenge)
+        challenge_unskip(challenge=challenge, author=request.user)
     except PlanError as error:
         return _respond(request, _blind_safe([challenge], str(error)), ok=False)
     return _respond(request, f"{label_for(challenge)} is back in your plan.")
@@ -324,7 +324,9 @@ def extend_baseline(request) -> HttpResponse:
         return _respond(request, form.errors["days"][0], ok=False, extend_form=form)
     days = form.cleaned_data["days"]
     try:
-        program = baseline_extend(program=program, days=days, today=request.user.local_today())
+        program = baseline_extend(
+            program=program, days=days, today=request.user.local_today(), author=request.user
+        )
     except PlanError as error:
         return _respond(request, str(error), ok=False)
     end = program.planned_baseline_end
