@@ -22,7 +22,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
-    path("dietitian/", views.dietitian_home, name="dietitian-home"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .decorators import role_required
 from .forms import SignUpForm
 from .models import User
 
@@ -34,11 +33,5 @@ def home(request):
     """Send each role to its own home page."""
     user: User = request.user
     if user.is_dietitian:
-        return redirect("accounts:dietitian-home")
+        return redirect("clinic:clients")
     return redirect("diary:today")
-
-
-@login_required
-@role_required(User.Role.DIETITIAN)
-def dietitian_home(request):
-    return render(request, "accounts/dietitian_home.html")

@@ -1,1 +1,18 @@
-urlpatterns = []
+from django.urls import path
+
+from .views import clients, exports, notes, report
+
+# /clinic/  (client list, one client's report, its exports and the dietitian's notes)
+urlpatterns = [
+    path("", clients.clients, name="clients"),
+    path("clients/<uuid:patient_id>/", report.report, name="report"),
+    path("clients/<uuid:patient_id>/report.pdf", exports.report_pdf, name="report-pdf"),
+    path("clients/<uuid:patient_id>/diary.csv", exports.diary_csv, name="diary-csv"),
+    path("clients/<uuid:patient_id>/diary.json", exports.diary_json, name="diary-json"),
+    path("clients/<uuid:patient_id>/notes/add/", notes.note_add, name="note-add"),
+    path(
+        "clients/<uuid:patient_id>/notes/<uuid:note_id>/edit/",
+        notes.note_edit,
+        name="note-edit",
+    ),
+]

@@ -19,9 +19,9 @@ def test_patient_lands_on_patient_home(client, patient):
     assert b"Hello Pat" in response.content or b"no elimination program" in response.content
 
 
-def test_dietitian_lands_on_dietitian_home(client, dietitian):
+def test_dietitian_lands_on_their_client_list(client, dietitian):
     response = login(client, dietitian.email)
-    assert response.redirect_chain[-1][0] == reverse("accounts:dietitian-home")
+    assert response.redirect_chain[-1][0] == reverse("clinic:clients")
 
 
 def test_wrong_password_says_so(client, patient):
@@ -39,7 +39,7 @@ def test_repeated_failures_lock_the_account_out(client, patient):
 
 
 def test_role_homes_are_404_for_the_other_role(patient_client, dietitian):
-    assert patient_client.get(reverse("accounts:dietitian-home")).status_code == 404
+    assert patient_client.get(reverse("clinic:clients")).status_code == 404
 
 
 def test_role_home_needs_login(client):

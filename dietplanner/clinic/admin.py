@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import ClinicalNote
+
+
+@admin.register(ClinicalNote)
+class ClinicalNoteAdmin(admin.ModelAdmin):
+    list_display = ["written_on", "patient", "author", "updated"]
+    list_select_related = ["patient", "author"]
+    search_fields = ["patient__full_name", "author__full_name"]
+    raw_id_fields = ["patient", "author"]
+    date_hierarchy = "written_on"

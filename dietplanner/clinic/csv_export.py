@@ -1,0 +1,87 @@
+"""A program's diary as CSV: one row per calendar day, for a spreadsheet.
+
+UTF-8 with a byte-order mark (so spreadsheets detect the encoding), ISO dates, missing days
+present with blank cells. Cells a spreadsheet would read as a formula are defused with a
+leading quote. A blinded challenge's arms are left out until it is finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from .report import ProgramData, arms_visible
+
+BOM = "\ufeff"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """The cell as text, with a leading quote when a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def diary_csv(data: ProgramData) -> str:
+    """The CSV text (BOM included) from the first baseline day to the program's last day."""
+    symptoms = list(data.program.symptoms)
+    doses = {}
+    for challenge in data.challenges:
+        for dose in challenge.doses.all():
+            doses[dose.date] = (challenge, dose)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "date",
+            "phase",
+            *(data.symptom(s) for s in symptoms),
+            "confounders",
+            "off-plan groups",
+            "challenge",
+            "dose",
+            "dose taken",
+            "note",
+        ]
+    )
+    day = data.first
+    while day <= data.last:
+        writer.writerow([safe_cell(v) for v in _row(data, day, symptoms, doses)])
+        day += timedelta(days=1)
+    return BOM + out.getvalue()
+
+
+def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list:
+    entry = data.entries.get(day)
+    challenge, dose = doses.get(day, (None, None))
+    challenge_text = dose_text = taken = ""
+    if dose is not None:
+        challenge_text = challenge.food_group.name + (" (blinded)" if challenge.blinded else "")
+        dose_text = dose.portion
+        if challenge.blinded:
+            dose_text = f"{dose.portion} ({dose.arm})" if arms_visible(challenge) else "blinded"
+        taken = {True: "yes", False: "no"}.get(dose.taken, "")
+    if entry is None:
+        return [
+            day.isoformat(),
+            data.labels.get(day, ""),
+            *([""] * len(symptoms)),
+            "",
+            "",
+            challenge_text,
+            dose_text,
+            taken,
+            "",
+        ]
+    return [
+        day.isoformat(),
+        data.labels.get(day, ""),
+        *(entry.scores.get(s, "") if entry.scores.get(s) is not None else "" for s in symptoms),
+        "; ".join(data.confounder(c) for c in entry.confounders),
+        "; ".join(data.group(g) for g in entry.off_plan),
+        challenge_text,
+        dose_text,
+        taken,
+        entry.note,
+    ]

@@ -1,0 +1,81 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.urls import reverse
+
+from .models import ClinicalNote
+from .selectors import FLAGS, PHASES
+
+SORT_CHOICES = [
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("flags", "Most flags first"),
+    ("-flags", "Fewest flags first"),
+    ("checkin", "Longest without check-in first"),
+    ("-checkin", "Latest check-in first"),
+    ("adherence", "Lowest adherence first"),
+    ("-adherence", "Highest adherence first"),
+    ("phase", "Phase, baseline first"),
+    ("-phase", "Phase, finished first"),
+]
+
+
+class ClientFilterForm(forms.Form):
+    """Filter the client list by flag and phase; htmx swaps the table, plain GET works too."""
+
+    flag = forms.ChoiceField(
+        label="Needs attention",
+        required=False,
+        choices=[("", "Any or none")] + list(FLAGS.items()),
+    )
+    phase = forms.ChoiceField(
+        label="Phase", required=False, choices=[("", "Any phase")] + list(PHASES.items())
+    )
+    # Also as a field: on phones the column headings (the sort links) are hidden.
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = reverse("clinic:clients")
+        self.helper.form_id = "client-filter"
+        self.helper.form_class = "client-filter"
+        self.helper.attrs = {
+            "hx-get": reverse("clinic:clients"),
+            "hx-target": "#client-table",
+            "hx-select": "#client-table",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change, submit",
+            "hx-push-url": "true",
+        }
+        show = Submit("", "Show")
+        show.field_classes = "btn btn-outline-primary"
+        self.helper.add_input(show)
+
+
+class NoteForm(forms.ModelForm):
+    """A dated clinical note; the text is shown escaped wherever it appears."""
+
+    class Meta:
+        model = ClinicalNote
+        fields = ["written_on", "text"]
+        widgets = {
+            "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"written_on": "Date", "text": "Note"}
+        help_texts = {"text": "Private: only you see your notes. They appear in the report."}
+
+    def __init__(self, *args, action: str, submit: str = "Save note", htmx=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_action = action
+        if htmx:  # answered with the notes panel; without JavaScript, post/redirect/get
+            self.helper.attrs = {
+                "hx-post": action,
+                "hx-target": "#notes-panel",
+                "hx-swap": "outerHTML",
+            }
+        self.helper.add_input(Submit("save", submit))

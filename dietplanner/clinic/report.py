@@ -1,0 +1,391 @@
+"""The client report's data: one program read once, assembled into plain rows for the page,
+the PDF and the CSV.
+
+`load_program_data` costs a fixed number of queries whatever the diary's length; everything
+after it is pure. A blinded challenge never shows which portions were real (its arms) before
+it is finished, and its result stays hidden until then: the report may be shown to the patient.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import fmean
+
+from dietplanner.accounts.models import User
+from dietplanner.analysis.wording import symptom_name, why_text
+from dietplanner.diary import charts
+from dietplanner.diary.selectors import chart_phases, day_labels
+from dietplanner.programs import schedule
+from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.selectors import challenges_with_doses, engine_order, program_plan
+from foods.models import Confounder, FoodGroup, Symptom
+
+from .selectors import place_of
+
+_ONE_DAY = timedelta(days=1)
+_WEEK = 7
+MEANINGFUL_CHANGE = 2.0  # points on 0-10 (DOMAIN.md): smaller moves are noise
+FINDING_TEXT = {
+    "rise": "clear rise",
+    "small_rise": "small rise",
+    "no_rise": "no meaningful rise",
+    "no_data": "not enough data",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryRow:
+    day: date
+    scores: dict
+    confounders: tuple[str, ...]
+    off_plan: tuple[str, ...]
+    note: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ProgramData:
+    """A program's rows as read from the database (see `load_program_data`)."""
+
+    patient: User
+    program: Program
+    challenges: list[Challenge]
+    entries: dict[date, DiaryRow]
+    plan: schedule.Plan
+    first: date
+    last: date
+    symptom_names: dict[str, str]
+    confounder_names: dict[str, str]
+    group_names: dict[str, str]
+    labels: dict[date, str]
+
+    def symptom(self, slug: str) -> str:
+        return self.symptom_names.get(slug) or symptom_name(slug)
+
+    def confounder(self, slug: str) -> str:
+        return self.confounder_names.get(slug) or slug.replace("_", " ").capitalize()
+
+    def group(self, slug: str) -> str:
+        return self.group_names.get(slug) or slug.replace("_", " ").capitalize()
+
+
+def arms_visible(challenge: Challenge) -> bool:
+    """Whether a challenge's real and placebo portions may be shown: never before it ends."""
+    return not challenge.blinded or challenge.is_finished
+
+
+def challenge_label(challenge: Challenge) -> str:
+    return challenge.food_group.name + (" (blinded)" if challenge.blinded else "")
+
+
+def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
+    """Everything the report and the exports read, in six queries."""
+    challenges = challenges_with_doses(program)  # 2 queries
+    rows = {
+        day: DiaryRow(day, dict(scores or {}), tuple(conf or ()), tuple(off or ()), note or "")
+        for day, scores, conf, off, note in program.entries.filter(
+            date__gte=program.start_date, date__lte=today
+        ).values_list("date", "scores", "confounders", "off_plan", "note")
+    }
+    last = today if program.is_active else _last_day(program, today, challenges, rows)
+    rows = {d: r for d, r in rows.items() if d <= last}
+    diary = {
+        d: schedule.DayLog(
+            day=d,
+            scores={k: int(v) for k, v in r.scores.items() if v is not None},
+            confounders=frozenset(r.confounders),
+        )
+        for d, r in rows.items()
+    }
+    plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
+    return ProgramData(
+        patient=patient,
+        program=program,
+        challenges=challenges,
+        entries=rows,
+        plan=plan,
+        first=program.start_date,
+        last=max(last, program.start_date),
+        symptom_names=dict(Symptom.objects.values_list("slug", "name")),
+        confounder_names=dict(Confounder.objects.values_list("slug", "name")),
+        group_names=dict(FoodGroup.objects.values_list("slug", "name")),
+        labels=day_labels(plan, program.start_date, max(last, program.start_date)),
+    )
+
+
+def _last_day(program: Program, today: date, challenges, rows) -> date:
+    """A finished program's last day: its last entry, dose, stop or recorded washout end."""
+    candidates = [program.start_date, *rows]
+    for c in challenges:
+        if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
+            candidates.append(c.first_dose_day + timedelta(days=c.dose_days - 1))
+        candidates += [d for d in (c.stop_day, c.washout_end) if d]
+    return min(today, max(candidates))
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeRow:
+    challenge: Challenge
+    label: str
+    dates: str
+    doses: str
+    verdict: str
+    verdict_label: str
+    confidence: int | None
+    evidence: tuple[str, ...]
+    excluded: tuple[str, ...]
+    status: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SymptomLevel:
+    symptom: str
+    first_week: float | None
+    reference: float | None
+    latest: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.first_week is None or self.latest is None:
+            return None
+        return round(self.latest - self.first_week, 1)
+
+
+@dataclass(slots=True, kw_only=True)
+class ClientReport:
+    data: ProgramData
+    sentence: str
+    figure: charts.SymptomFigure
+    challenges: list[ChallengeRow]
+    planned_left: int
+    levels: list[SymptomLevel]
+    logged_days: int
+    expected_days: int
+    off_plan: list[tuple[str, int]]
+    off_plan_days: int
+    confounders: list[tuple[str, int]]
+    to_discuss: list[str] = field(default_factory=list)
+
+    @property
+    def adherence_percent(self) -> int | None:
+        if not self.expected_days:
+            return None
+        return round(100 * self.logged_days / self.expected_days)
+
+
+def client_report(data: ProgramData, today: date) -> ClientReport:
+    """The report of one program from its loaded rows (pure)."""
+    started = [
+        c
+        for c in engine_order(data.challenges)
+        if c.first_dose_day and c.status in Challenge.STARTED_STATUSES
+    ]
+    rows = [_challenge_row(c, data) for c in started]
+    planned_left = sum(1 for c in data.challenges if c.status == Challenge.Status.PLANNED)
+    levels = _levels(data)
+    off_plan = Counter(g for r in data.entries.values() for g in r.off_plan)
+    confounders = Counter(c for r in data.entries.values() for c in r.confounders)
+    report = ClientReport(
+        data=data,
+        sentence=_sentence(data, started, today),
+        figure=_figure(data, rows),
+        challenges=rows,
+        planned_left=planned_left,
+        levels=levels,
+        logged_days=len(data.entries),
+        expected_days=(data.last - data.first).days + 1 if data.last >= data.first else 0,
+        off_plan=[(data.group(g), n) for g, n in off_plan.most_common()],
+        off_plan_days=sum(1 for r in data.entries.values() if r.off_plan),
+        confounders=[(data.confounder(c), n) for c, n in confounders.most_common()],
+    )
+    report.to_discuss = _to_discuss(report, started)
+    return report
+
+
+def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
+    program = data.program
+    groups = sum(1 for c in data.challenges if c.status != Challenge.Status.SKIPPED)
+    rows = [
+        {
+            "status": c.status,
+            "first_dose_day": c.first_dose_day,
+            "position": c.position,
+            "dose_days": c.dose_days,
+            "stop_day": c.stop_day,
+            "washout_end": c.washout_end,
+            "blinded": c.blinded,
+            "food_group__name": c.food_group.name,
+        }
+        for c in data.challenges
+    ]
+    place = place_of(program, rows, today)[1]
+    verdicts = Counter(c.get_verdict_display() for c in started if c.verdict and arms_visible(c))
+    tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
+    text = (
+        f"{data.patient.full_name} started the {program.protocol.name} protocol on "
+        f"{charts.fmt_date(program.start_date)}: a {program.baseline_days}-day baseline, then "
+        f"{groups} food group{'s' if groups != 1 else ''} to test one at a time. "
+        f"Now: {place}."
+    )
+    if started:
+        text += f" {len(started)} tested so far" + (f" ({tested})." if tested else ".")
+    return text
+
+
+def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
+    hidden = c.blinded and not c.is_finished
+    detail = {} if hidden else (c.verdict_detail or {})
+    scheduled = data.plan.challenge(str(c.public_id))
+    last_dose = c.stop_day or c.first_dose_day + timedelta(days=c.dose_days - 1)
+    end = scheduled.washout_end if scheduled else (c.washout_end or last_dose)
+    dates = f"{charts.fmt_date(c.first_dose_day)} to {charts.fmt_date(last_dose)}"
+    if end > last_dose:
+        dates += f", washout to {charts.fmt_date(end)}"
+    doses = list(c.doses.all())
+    taken = [d for d in doses if d.taken is not False]
+    dose_text = f"{len(taken)} of {len(doses)} taken" if doses else "none recorded"
+    if c.blinded:
+        if arms_visible(c):
+            arms = [f"{charts.fmt_date(d.date, year=False)} {d.arm or '?'}" for d in doses]
+            dose_text += " (" + ", ".join(arms) + ")" if arms else ""
+        else:
+            dose_text += " (arms hidden until the test is finished)"
+    evidence = tuple(
+        f"{data.symptom(s['symptom'])}: {FINDING_TEXT.get(s.get('finding'), '')}"
+        f" ({s['window_level']:.1f} vs usual {s['reference_level']:.1f})"
+        for s in detail.get("symptoms", ())
+        if s.get("finding") in ("rise", "small_rise")
+        and s.get("window_level") is not None
+        and s.get("reference_level") is not None
+    )
+    if not evidence and detail.get("reasons"):
+        evidence = (detail["reasons"][0],)
+    excluded = tuple(
+        f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
+        for d in detail.get("excluded_days", ())
+    )
+    verdict = "" if hidden else c.verdict
+    confidence = None if hidden or c.verdict_confidence is None else c.verdict_confidence
+    status = c.get_status_display()
+    if c.status == Challenge.Status.STOPPED and c.stop_day:
+        status = f"Stopped for a reaction on {charts.fmt_date(c.stop_day, year=False)}"
+    if c.red_flags:
+        status += " - red-flag symptoms"
+    return ChallengeRow(
+        challenge=c,
+        label=challenge_label(c),
+        dates=dates,
+        doses=dose_text,
+        verdict=verdict,
+        verdict_label=Challenge.Verdict(verdict).label if verdict else "",
+        confidence=round(100 * confidence) if confidence is not None else None,
+        evidence=evidence,
+        excluded=excluded,
+        status=status,
+        hidden=hidden,
+    )
+
+
+def _week_mean(data: ProgramData, slug: str, first: date, last: date) -> float | None:
+    values = [
+        float(r.scores[slug])
+        for d, r in data.entries.items()
+        if first <= d <= last and r.scores.get(slug) is not None
+    ]
+    return round(fmean(values), 1) if values else None
+
+
+def _levels(data: ProgramData) -> list[SymptomLevel]:
+    """Each symptom's first baseline week, late-baseline reference and latest week."""
+    start = data.first
+    reference = data.plan.baseline.reference
+    return [
+        SymptomLevel(
+            symptom=data.symptom(slug),
+            first_week=_week_mean(data, slug, start, start + timedelta(days=_WEEK - 1)),
+            reference=round(reference[slug], 1) if slug in reference else None,
+            latest=_week_mean(data, slug, data.last - timedelta(days=_WEEK - 1), data.last),
+        )
+        for slug in data.program.symptoms
+    ]
+
+
+def _figure(data: ProgramData, rows: list[ChallengeRow]) -> charts.SymptomFigure:
+    series: dict[str, list[tuple[date, int]]] = {
+        data.symptom(slug): [] for slug in data.program.symptoms
+    }
+    markers = []
+    for day in sorted(data.entries):
+        row = data.entries[day]
+        for slug in data.program.symptoms:
+            if row.scores.get(slug) is not None:
+                series[data.symptom(slug)].append((day, int(row.scores[slug])))
+        notes = []
+        if row.off_plan:
+            notes.append("Off-plan: " + ", ".join(data.group(g) for g in row.off_plan))
+        if row.confounders:
+            notes.append(", ".join(data.confounder(c) for c in row.confounders))
+        if notes:
+            markers.append(charts.Marker(day=day, label="; ".join(notes)))
+    for row in rows:
+        if not row.verdict:
+            continue
+        window = (row.challenge.verdict_detail or {}).get("window") or {}
+        day = date.fromisoformat(window["end"]) if window.get("end") else None
+        day = min(day or row.challenge.first_dose_day, data.last)
+        markers.append(charts.Marker(day=day, label=f"Verdict {row.label}: {row.verdict_label}"))
+    return charts.symptom_figure(
+        start=data.first,
+        end=data.last,
+        series=series,
+        phases=chart_phases(data.plan, data.last),
+        markers=sorted(markers, key=lambda m: m.day),
+        markers_label="Verdict, off-plan eating or something else logged",
+        title=(
+            f"{data.patient.full_name}: symptom scores, {charts.fmt_date(data.first)} to "
+            f"{charts.fmt_date(data.last)}"
+        ),
+        chart_id="report-chart",
+        day_labels=data.labels,
+        narrow_width=400,
+    )
+
+
+def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
+    items = []
+    for row in report.challenges:
+        c = row.challenge
+        if c.red_flags or c.no_home_retest:
+            items.append(
+                f"{row.label}: red-flag symptoms reported. Never re-test at home; "
+                "consider an allergy assessment."
+            )
+        elif row.verdict == "possible":
+            items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
+        elif row.verdict == "inconclusive":
+            items.append(f"{row.label}: inconclusive, too little clean data; repeat the test.")
+        elif row.verdict == "trigger":
+            items.append(f"{row.label}: likely trigger; keep out or look for a tolerated portion.")
+    for scheduled in report.data.plan.challenges:
+        if scheduled.long_washout_flag and scheduled.phase == "washout":
+            items.append(
+                f"Washout after {scheduled.group_name} is longer than 10 days: "
+                "symptoms have not settled back."
+            )
+    baseline = report.data.plan.baseline
+    if baseline.talk_to_dietitian:
+        items.append("The baseline has run far past its planned length without settling.")
+    firsts = [lv.first_week for lv in report.levels if lv.first_week is not None]
+    refs = [lv.reference for lv in report.levels if lv.reference is not None]
+    baseline_days = (min(baseline.end, report.data.last) - baseline.start).days + 1
+    if firsts and refs and baseline_days >= 14 and fmean(firsts) - fmean(refs) < 1.0:
+        items.append(
+            f"The baseline did not clearly help: symptoms averaged {fmean(firsts):.1f} in its "
+            f"first week and {fmean(refs):.1f} at its end. The diet may be the wrong tool."
+        )
+    return items

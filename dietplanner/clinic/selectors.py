@@ -1,0 +1,342 @@
+"""Reads for the dietitian's side: the client list in a fixed number of queries, and notes.
+
+The client list never runs the schedule engine per client (two queries each): each client's
+place in the program is read from the stored challenge statuses and dates, and the diary from
+aggregates, so 500 clients cost the same handful of queries as 5. Statuses are as stored; the
+patient's own pages keep them in line with the plan (`programs.services.program_sync`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import fmean
+
+from django.db.models import Count, F, Max, Q
+from django.http import Http404
+
+from dietplanner.accounts.models import CareLink, User
+from dietplanner.diary.charts import fmt_date
+from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import Challenge, Program
+
+from .models import ClinicalNote
+
+NO_CHECKIN_DAYS = 3
+LONG_WASHOUT_DAYS = 10
+BASELINE_COMPARE_FROM_DAY = 14  # before this, a baseline is too young to judge
+_WEEK = 7
+
+# flag slug -> label, in the order the list shows them
+FLAGS = {
+    "no_checkin": "No check-in for 3 days",
+    "reaction": "Reaction reported",
+    "baseline": "Baseline not improving",
+    "long_washout": "Washout over 10 days",
+    "new_verdicts": "New verdicts since your last visit",
+}
+# phase slug -> label, in program order
+PHASES = {
+    "baseline": "Baseline",
+    "dose": "Dose days",
+    "washout": "Washout",
+    "between": "Between challenges",
+    "finished": "Finished",
+    "none": "No program",
+}
+SORTS = ("name", "phase", "checkin", "adherence", "flags")
+
+
+@dataclass(slots=True, kw_only=True)
+class ClientRow:
+    """One linked patient as the client list shows them."""
+
+    patient: User
+    link: CareLink
+    program: Program | None
+    phase: str
+    place: str
+    last_checkin: date | None
+    days_since: int | None
+    logged_days: int
+    expected_days: int
+    off_plan_days: int
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def adherence(self) -> float | None:
+        return self.logged_days / self.expected_days if self.expected_days else None
+
+    @property
+    def adherence_percent(self) -> int | None:
+        share = self.adherence
+        return None if share is None else round(100 * share)
+
+    @property
+    def flag_labels(self) -> list[tuple[str, str]]:
+        return [(slug, FLAGS[slug]) for slug in self.flags]
+
+    @property
+    def phase_label(self) -> str:
+        return PHASES[self.phase]
+
+
+def client_rows(dietitian: User, today: date) -> list[ClientRow]:
+    """Every patient actively linked to `dietitian`, by name, in five queries whatever their number.
+
+    A client's program is their running one, else their latest.
+    """
+    links = list(
+        CareLink.objects.active()
+        .filter(dietitian=dietitian, patient__role=User.Role.PATIENT)
+        .select_related("patient")
+        .order_by("patient__full_name", "patient__email")
+    )
+    patient_ids = CareLink.objects.active().filter(dietitian=dietitian).values("patient_id")
+    programs: dict[int, Program] = {}
+    for program in (
+        Program.objects.filter(patient_id__in=patient_ids)
+        .select_related("protocol")
+        .order_by("patient_id", "-start_date", "-created")
+    ):
+        current = programs.get(program.patient_id)
+        if current is None or (program.is_active and not current.is_active):
+            programs[program.patient_id] = program
+    program_ids = [p.pk for p in programs.values()]
+
+    challenges: dict[int, list[dict]] = {}
+    for row in (
+        Challenge.objects.filter(program_id__in=program_ids)
+        .order_by("program_id", "position")
+        .values(
+            "program_id",
+            "position",
+            "status",
+            "first_dose_day",
+            "dose_days",
+            "stop_day",
+            "washout_end",
+            "blinded",
+            "verdict",
+            "verdict_updated",
+            "food_group__name",
+        )
+    ):
+        challenges.setdefault(row["program_id"], []).append(row)
+
+    stats = {
+        row["program_id"]: row
+        for row in DailyEntry.objects.filter(
+            program_id__in=program_ids, date__lte=today, date__gte=F("program__start_date")
+        )
+        .values("program_id")
+        .annotate(
+            logged=Count("id"),
+            last=Max("date"),
+            off_plan=Count("id", filter=~Q(off_plan=[])),
+        )
+        .order_by()
+    }
+    baseline_scores = _baseline_scores(
+        [p for p in programs.values() if p.status == Program.Status.BASELINE], today
+    )
+
+    rows = []
+    for link in links:
+        program = programs.get(link.patient_id)
+        rows.append(
+            _row(
+                link,
+                program,
+                challenges.get(program.pk, []) if program else [],
+                stats.get(program.pk) if program else None,
+                baseline_scores.get(program.pk, []) if program else [],
+                today,
+            )
+        )
+    return rows
+
+
+def filter_and_sort(
+    rows: list[ClientRow], *, flag: str = "", phase: str = "", sort: str = "name"
+) -> list[ClientRow]:
+    """The rows with `flag` and in `phase` (empty: any), sorted by `sort` ("-" reverses)."""
+    if flag in FLAGS:
+        rows = [r for r in rows if flag in r.flags]
+    if phase in PHASES:
+        rows = [r for r in rows if r.phase == phase]
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key = "name"
+    phase_order = list(PHASES)
+    keys = {
+        "name": lambda r: (r.patient.full_name.casefold(), r.patient.email),
+        "phase": lambda r: (phase_order.index(r.phase), r.place),
+        # Longest silence first reads best ascending: never logged counts as the longest.
+        "checkin": lambda r: -(r.days_since if r.days_since is not None else 10**6),
+        "adherence": lambda r: r.adherence if r.adherence is not None else 2.0,
+        # Most flags first reads best ascending.
+        "flags": lambda r: -len(r.flags),
+    }
+    ordered = sorted(rows, key=lambda r: (keys["name"](r),))
+    ordered.sort(key=keys[key], reverse=sort.startswith("-"))
+    return ordered
+
+
+# --- one row -------------------------------------------------------------------------------
+
+
+def _baseline_scores(programs: list[Program], today: date) -> dict[int, list[tuple]]:
+    """(date, scores) of baseline entries for programs still in their baseline (one query)."""
+    if not programs:
+        return {}
+    out: dict[int, list[tuple]] = {}
+    earliest = min(p.start_date for p in programs)
+    for program_id, day, scores in (
+        DailyEntry.objects.filter(
+            program_id__in=[p.pk for p in programs], date__gte=earliest, date__lte=today
+        )
+        .order_by("program_id", "date")
+        .values_list("program_id", "date", "scores")
+    ):
+        out.setdefault(program_id, []).append((day, scores or {}))
+    return out
+
+
+def _row(link, program, challenges, stats, baseline_rows, today: date) -> ClientRow:
+    logged = stats["logged"] if stats else 0
+    last = stats["last"] if stats else None
+    off_plan = stats["off_plan"] if stats else 0
+    if program is None:
+        return ClientRow(
+            patient=link.patient,
+            link=link,
+            program=None,
+            phase="none",
+            place="No program yet",
+            last_checkin=None,
+            days_since=None,
+            logged_days=0,
+            expected_days=0,
+            off_plan_days=0,
+        )
+    phase, place, washout_day = place_of(program, challenges, today)
+    end = today if program.is_active else (last or program.start_date)
+    expected = max(0, (min(end, today) - program.start_date).days + 1)
+    days_since = (today - last).days if last else None
+    flags = []
+    if program.is_active and today >= program.start_date:
+        silent = days_since if last else (today - program.start_date).days + 1
+        if silent >= NO_CHECKIN_DAYS:
+            flags.append("no_checkin")
+    seen = link.last_visit
+    if any(_reaction_since(c, seen) for c in challenges):
+        flags.append("reaction")
+    if phase == "baseline" and _baseline_not_improving(program, baseline_rows, today):
+        flags.append("baseline")
+    if washout_day is not None and washout_day > LONG_WASHOUT_DAYS:
+        flags.append("long_washout")
+    if any(_new_verdict(c, seen) for c in challenges):
+        flags.append("new_verdicts")
+    return ClientRow(
+        patient=link.patient,
+        link=link,
+        program=program,
+        phase=phase,
+        place=place,
+        last_checkin=last,
+        days_since=days_since,
+        logged_days=min(logged, expected),
+        expected_days=expected,
+        off_plan_days=off_plan,
+        flags=tuple(flags),
+    )
+
+
+def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str, str, int | None]:
+    """(phase slug, "Challenge 3 of 8: Eggs, day 2", washout day number or None)."""
+    if program.status == Program.Status.COMPLETED:
+        return "finished", "Program completed", None
+    if program.status == Program.Status.ABANDONED:
+        return "finished", "Program stopped", None
+    planned = [c for c in challenges if c["status"] != Challenge.Status.SKIPPED]
+    started = sorted(
+        (c for c in planned if c["first_dose_day"] and c["status"] in Challenge.STARTED_STATUSES),
+        key=lambda c: (c["first_dose_day"], c["position"]),
+    )
+    if program.status == Program.Status.BASELINE or not started:
+        day = (today - program.start_date).days + 1
+        if day < 1:
+            return "baseline", f"Baseline starts {fmt_date(program.start_date)}", None
+        return "baseline", f"Baseline day {day} of {program.baseline_days}", None
+    order = started + [c for c in planned if c not in started]
+    current = started[-1]
+    number = order.index(current) + 1
+    name = current["food_group__name"] + (" (blinded)" if current["blinded"] else "")
+    title = f"Challenge {number} of {len(order)}: {name}"
+    status = current["status"]
+    day = (today - current["first_dose_day"]).days + 1
+    if status == Challenge.Status.ACTIVE and day <= current["dose_days"]:
+        return "dose", f"{title}, day {day}", None
+    last_dose = current["stop_day"] or current["first_dose_day"] + timedelta(
+        days=current["dose_days"] - 1
+    )
+    washout_day = (today - last_dose).days
+    settled = current["washout_end"] is not None and today > current["washout_end"]
+    if status == Challenge.Status.DONE or settled:
+        done = sum(1 for c in started if c["status"] in Challenge.FINISHED_STATUSES)
+        return "between", f"Between challenges: {done} of {len(order)} done", None
+    return "washout", f"{title}, washout day {washout_day}", washout_day
+
+
+def _reaction_since(challenge: dict, seen: datetime | None) -> bool:
+    if challenge["status"] != Challenge.Status.STOPPED or not challenge["stop_day"]:
+        return False
+    return seen is None or challenge["stop_day"] >= seen.date()
+
+
+def _new_verdict(challenge: dict, seen: datetime | None) -> bool:
+    if not challenge["verdict"] or challenge["verdict_updated"] is None:
+        return False
+    if challenge["blinded"] and challenge["status"] not in Challenge.FINISHED_STATUSES:
+        return False  # its result stays hidden until the test is finished
+    return seen is None or challenge["verdict_updated"] > seen
+
+
+def _baseline_not_improving(program: Program, rows: list[tuple], today: date) -> bool:
+    """Past its planned length, or its last week no better than its first (from day 14)."""
+    day = (today - program.start_date).days + 1
+    if day > program.baseline_days:
+        return True
+    if day < BASELINE_COMPARE_FROM_DAY:
+        return False
+    first_week_end = program.start_date + timedelta(days=_WEEK - 1)
+    last_week_start = today - timedelta(days=_WEEK - 1)
+    first = _mean_score(s for d, s in rows if program.start_date <= d <= first_week_end)
+    last = _mean_score(s for d, s in rows if d >= last_week_start)
+    return first is not None and last is not None and last >= first
+
+
+def _mean_score(days) -> float | None:
+    """The mean of every score of at least 3 logged days, else None."""
+    values, count = [], 0
+    for scores in days:
+        count += 1
+        values += [float(v) for v in scores.values() if v is not None]
+    return fmean(values) if count >= 3 and values else None
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+def notes_for(*, author: User, patient: User) -> list[ClinicalNote]:
+    """The author's own notes on this client, newest first (notes are private to their author)."""
+    return list(ClinicalNote.objects.filter(author=author, patient=patient))
+
+
+def get_note_for_author(*, author: User, patient: User, note_id) -> ClinicalNote:
+    """A note its author may edit; any other note (or another author's) is a 404."""
+    note = ClinicalNote.objects.filter(public_id=note_id, author=author, patient=patient).first()
+    if note is None:
+        raise Http404("No such note")
+    return note

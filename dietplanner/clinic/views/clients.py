@@ -1,0 +1,75 @@
+"""The dietitian's client list: linked patients, where they are, and what needs attention."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from dietplanner.accounts.decorators import role_required
+from dietplanner.accounts.models import User
+
+from ..forms import ClientFilterForm
+from ..selectors import FLAGS, PHASES, SORTS, client_rows, filter_and_sort
+
+CLIENTS_PER_PAGE = 25
+COLUMNS = [
+    ("name", "Name"),
+    ("phase", "Phase and day"),
+    ("checkin", "Last check-in"),
+    ("adherence", "Adherence"),
+    ("flags", "Needs attention"),
+]
+
+
+def invite_url() -> str | None:
+    """The invite page, when that part of the clinic is installed."""
+    try:
+        return reverse("clinic:invite")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@role_required(User.Role.DIETITIAN)
+@require_GET
+def clients(request):
+    htmx: HtmxDetails = request.htmx
+    flag = request.GET.get("flag", "")
+    phase = request.GET.get("phase", "")
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
+    # Unbound: an unknown value just falls back to "any", it is not an error to show.
+    form = ClientFilterForm(initial={"flag": flag, "phase": phase, "sort": sort})
+    rows = client_rows(request.user, request.user.local_today())
+    shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
+    page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "sorted": sort.lstrip("-") == key,
+            "descending": sort == f"-{key}",
+            "next": f"-{key}" if sort == key else key,
+        }
+        for key, label in COLUMNS
+    ]
+    context = {
+        "total": len(rows),
+        "page": page,
+        "shown": len(shown),
+        "form": form,
+        "columns": columns,
+        "sort": sort,
+        "flag_label": FLAGS.get(flag, ""),
+        "phase_label": PHASES.get(phase, ""),
+        "invite_url": invite_url(),
+    }
+    template = "clinic/clients.html"
+    if htmx and not htmx.boosted:
+        template += "#client-table"
+    return render(request, template, context)

@@ -1,0 +1,106 @@
+"""Downloads of one client's data: the report as PDF, the diary as CSV and as JSON.
+
+Each download is stored as an AccessRecord. A blinded challenge's arms never leave before the
+challenge is finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from dietplanner.accounts.models import AccessRecord
+from dietplanner.accounts.selectors import get_patient_for_dietitian
+from dietplanner.analysis.exchange import dump_json
+from dietplanner.programs.exchange import program_document, program_for_export
+from dietplanner.programs.models import Challenge
+
+from ..csv_export import diary_csv as build_csv
+from ..report import load_program_data
+from ..services import export_record
+from .report import report_context
+
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def _filename(patient, what: str, ext: str) -> str:
+    return f"{slugify(patient.full_name) or 'client'}-{what}.{ext}"
+
+
+def _download(body, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report_pdf(request, patient_id):
+    from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
+
+    patient = get_patient_for_dietitian(request.user, patient_id)
+    size = PAGE_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
+    context = report_context(request, patient)
+    context["page_size"] = size
+    html = render_to_string("clinic/report_pdf.html", context, request=request)
+    css = render_to_string("clinic/report_pdf.css", context)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[CSS(string=css)]
+    )
+    export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_PDF)
+    return _download(pdf, "application/pdf", _filename(patient, "report", "pdf"))
+
+
+@login_required
+@require_GET
+def diary_csv(request, patient_id):
+    patient = get_patient_for_dietitian(request.user, patient_id)
+    program = program_for_export(patient)
+    if program is None:
+        raise Http404("No program")
+    data = load_program_data(patient, program, patient.local_today())
+    export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_CSV)
+    return _download(
+        build_csv(data).encode("utf-8"),
+        "text/csv; charset=utf-8",
+        _filename(patient, "diary", "csv"),
+    )
+
+
+@login_required
+@require_GET
+def diary_json(request, patient_id):
+    patient = get_patient_for_dietitian(request.user, patient_id)
+    program = program_for_export(patient)
+    if program is None:
+        raise Http404("No program")
+    document = program_document(program)
+    # The document lists challenges in position order, as this query does.
+    statuses = program.challenges.order_by("position").values_list("status", flat=True)
+    finished = {i for i, status in enumerate(statuses) if status in Challenge.FINISHED_STATUSES}
+    document = without_hidden_arms(document, finished)
+    export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_JSON)
+    return _download(
+        dump_json(document).encode("utf-8"),
+        "application/json; charset=utf-8",
+        _filename(patient, "diary", "json"),
+    )
+
+
+def without_hidden_arms(document, finished_indexes: set[int]):
+    """The document with the doses of running blinded challenges left out.
+
+    The format requires an arm on every blinded dose, so the doses go (the format allows a
+    challenge without them) rather than the arms alone.
+    """
+    challenges = tuple(
+        c if not c.blinded or i in finished_indexes else replace(c, doses=())
+        for i, c in enumerate(document.program.challenges)
+    )
+    return replace(document, program=replace(document.program, challenges=challenges))

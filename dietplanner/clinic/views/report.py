@@ -1,0 +1,42 @@
+"""One client's report: the program in a sentence, its chart, verdicts, adherence, notes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from dietplanner.accounts.selectors import get_patient_for_dietitian
+from dietplanner.programs.exchange import program_for_export
+
+from ..forms import NoteForm
+from ..report import client_report, load_program_data
+from ..selectors import notes_for
+from ..services import report_open
+
+
+def report_context(request, patient, *, note_form=None) -> dict:
+    """What the report page and its PDF show (a fixed number of queries)."""
+    today = patient.local_today()
+    program = program_for_export(patient)
+    report = None
+    if program is not None:
+        report = client_report(load_program_data(patient, program, today), today)
+    action = reverse("clinic:note-add", args=[patient.public_id])
+    return {
+        "patient": patient,
+        "program": program,
+        "report": report,
+        "today": today,
+        "notes": notes_for(author=request.user, patient=patient),
+        "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),
+    }
+
+
+@login_required
+@require_GET
+def report(request, patient_id):
+    patient = get_patient_for_dietitian(request.user, patient_id)
+    report_open(dietitian=request.user, patient=patient)
+    return render(request, "clinic/report.html", report_context(request, patient))

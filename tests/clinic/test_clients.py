@@ -1,0 +1,300 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from dietplanner.accounts.models import CareLink, User
+from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import Challenge, Program
+from foods.models import FoodGroup, Protocol
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("clinic:clients")
+TODAY = date(2026, 3, 2)
+SYMPTOMS = ["pain", "fatigue", "sleep"]
+
+
+def at(day: date):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
+
+
+def add_client(dietitian, name, *, start=TODAY - timedelta(days=5), status="baseline", **extra):
+    patient = User.objects.create_user(
+        email=f"{name.lower().replace(' ', '.')}@example.com",
+        full_name=name,
+        role=User.Role.PATIENT,
+        timezone="UTC",
+    )
+    CareLink.objects.create(
+        dietitian=dietitian, patient=patient, status=CareLink.Status.ACTIVE, accepted=timezone.now()
+    )
+    return Program.objects.create(
+        patient=patient,
+        protocol=Protocol.objects.get(slug="anti-inflammatory"),
+        start_date=start,
+        baseline_days=21,
+        symptoms=SYMPTOMS,
+        status=status,
+        **extra,
+    )
+
+
+def log(program, first: date, last: date, score=3, **extra):
+    rows, day = [], first
+    while day <= last:
+        rows.append(
+            DailyEntry(program=program, date=day, scores={s: score for s in SYMPTOMS}, **extra)
+        )
+        day += timedelta(days=1)
+    DailyEntry.objects.bulk_create(rows)
+
+
+def add_challenge(program, position=0, **fields):
+    groups = list(FoodGroup.objects.order_by("slug"))
+    return Challenge.objects.create(
+        program=program, food_group=groups[position], position=position, **fields
+    )
+
+
+def get(client, **params):
+    with at(TODAY):
+        return client.get(URL, params)
+
+
+def test_no_clients_says_how_to_invite(client, other_dietitian, catalogue):
+    client.force_login(other_dietitian)
+    response = get(client)
+    assert response.status_code == 200
+    assert b"No clients yet" in response.content
+    assert b"/clinic/invite/" in response.content
+
+
+def test_list_shows_phase_day_last_checkin_and_adherence(dietitian_client, dietitian, catalogue):
+    program = add_client(dietitian, "Cora Challenge", start=TODAY - timedelta(days=30))
+    program.status = Program.Status.REINTRODUCTION
+    program.save()
+    log(program, program.start_date, TODAY - timedelta(days=3), off_plan=[])
+    DailyEntry.objects.filter(program=program, date=program.start_date).update(off_plan=["dairy"])
+    add_challenge(program, 0, status="done", first_dose_day=TODAY - timedelta(days=8))
+    add_challenge(program, 1, status="active", first_dose_day=TODAY - timedelta(days=1))
+    add_challenge(program, 2)
+    groups = list(FoodGroup.objects.order_by("slug"))
+    html = get(dietitian_client).content.decode()
+    assert f"Challenge 2 of 3: {groups[1].name}, day 2" in html
+    assert "3 days ago" in html
+    assert "90% of days logged" in html  # 28 of 31 days
+    assert "1 off-plan day" in html
+    assert "No check-in for 3 days" in html
+
+
+def flagged_clients(dietitian):
+    quiet = add_client(dietitian, "Quinn Quiet", start=TODAY - timedelta(days=10))
+    log(quiet, quiet.start_date, TODAY - timedelta(days=4))
+    flat = add_client(dietitian, "Fay Flat", start=TODAY - timedelta(days=15))
+    log(flat, flat.start_date, TODAY)
+    react = add_client(dietitian, "Rex Reaction", start=TODAY - timedelta(days=30))
+    react.status = Program.Status.REINTRODUCTION
+    react.save()
+    log(react, react.start_date, TODAY)
+    add_challenge(
+        react,
+        0,
+        status="stopped",
+        first_dose_day=TODAY - timedelta(days=2),
+        stop_day=TODAY - timedelta(days=1),
+    )
+    washout = add_client(dietitian, "Walt Washout", start=TODAY - timedelta(days=40))
+    washout.status = Program.Status.REINTRODUCTION
+    washout.save()
+    log(washout, washout.start_date, TODAY)
+    add_challenge(washout, 0, status="washout", first_dose_day=TODAY - timedelta(days=15))
+    verdict = add_client(dietitian, "Vera Verdict", start=TODAY - timedelta(days=30))
+    verdict.status = Program.Status.REINTRODUCTION
+    verdict.save()
+    log(verdict, verdict.start_date, TODAY)
+    add_challenge(
+        verdict,
+        0,
+        status="done",
+        first_dose_day=TODAY - timedelta(days=6),
+        verdict="tolerated",
+        verdict_updated=datetime(2026, 3, 1, 9, tzinfo=UTC),
+    )
+    calm = add_client(dietitian, "Cal Calm", start=TODAY - timedelta(days=5))
+    log(calm, calm.start_date, TODAY)
+    return {"quiet": quiet, "flat": flat, "react": react, "washout": washout, "verdict": verdict}
+
+
+@pytest.mark.parametrize(
+    ("flag", "name"),
+    [
+        ("no_checkin", "Quinn Quiet"),
+        ("baseline", "Fay Flat"),
+        ("reaction", "Rex Reaction"),
+        ("long_washout", "Walt Washout"),
+        ("new_verdicts", "Vera Verdict"),
+    ],
+)
+def test_filter_by_flag_shows_only_the_flagged_clients(
+    dietitian_client, dietitian, patient, catalogue, flag, name
+):
+    flagged_clients(dietitian)
+    html = get(dietitian_client, flag=flag).content.decode()
+    assert name in html
+    others = {
+        "Quinn Quiet",
+        "Fay Flat",
+        "Rex Reaction",
+        "Walt Washout",
+        "Vera Verdict",
+        "Cal Calm",
+        "Pat Doe",
+    } - {name}
+    assert not [other for other in others if other in html]
+
+
+def test_new_verdicts_flag_clears_once_the_report_was_opened(
+    dietitian_client, dietitian, catalogue
+):
+    program = flagged_clients(dietitian)["verdict"]
+    with at(TODAY):
+        dietitian_client.get(reverse("clinic:report", args=[program.patient.public_id]))
+    assert "Vera Verdict" not in get(dietitian_client, flag="new_verdicts").content.decode()
+
+
+def test_filter_by_phase(dietitian_client, dietitian, catalogue):
+    flagged_clients(dietitian)
+    html = get(dietitian_client, phase="washout").content.decode()
+    assert "Walt Washout" in html and "Cal Calm" not in html
+
+
+def test_sort_by_name_descending_and_by_flags(dietitian_client, dietitian, catalogue):
+    flagged_clients(dietitian)
+    html = get(dietitian_client, sort="-name").content.decode()
+    assert html.index("Walt Washout") < html.index("Cal Calm")
+    html = get(dietitian_client, sort="flags").content.decode()
+    assert html.index("Quinn Quiet") < html.index("Cal Calm")
+    assert 'aria-sort="ascending"' in html
+
+
+def test_htmx_request_gets_only_the_table(dietitian_client, dietitian, catalogue):
+    flagged_clients(dietitian)
+    with at(TODAY):
+        response = dietitian_client.get(URL, {"flag": "reaction"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and 'id="client-table"' in html
+    assert "Rex Reaction" in html and "Cal Calm" not in html
+
+
+def test_plain_request_keeps_links_for_sorting_and_filtering(
+    dietitian_client, dietitian, catalogue
+):
+    flagged_clients(dietitian)
+    html = get(dietitian_client).content.decode()
+    assert "<html" in html
+    assert 'href="?sort=phase"' in html
+    assert 'action="/clinic/"' in html and 'method="get"' in html
+
+
+def test_list_is_paginated_and_pages_keep_the_filter(dietitian_client, dietitian, catalogue):
+    for i in range(30):
+        add_client(dietitian, f"Client {i:02}")
+    html = get(dietitian_client).content.decode()
+    assert "Client 24" in html and "Client 25" not in html
+    assert "Page 1 of 2" in html
+    html = get(dietitian_client, page=2, phase="baseline").content.decode()
+    assert "Client 25" in html and "Client 00" not in html
+    assert "phase=baseline" in html
+
+
+def test_dietitian_sees_only_active_links(client, dietitian, other_dietitian, patient, catalogue):
+    client.force_login(other_dietitian)
+    CareLink.objects.create(dietitian=other_dietitian, patient=patient, status="revoked")
+    assert b"Pat Doe" not in get(client).content
+
+
+def make_many_clients(dietitian, count: int) -> None:
+    """`count` linked patients with a program, challenges and a few entries each (bulk)."""
+    protocol = Protocol.objects.get(slug="anti-inflammatory")
+    groups = list(FoodGroup.objects.order_by("slug")[:4])
+    users = User.objects.bulk_create(
+        User(
+            email=f"client{i}@example.com",
+            full_name=f"Client {i:04}",
+            role=User.Role.PATIENT,
+            password="!",
+        )
+        for i in range(count)
+    )
+    if any(u.pk is None for u in users):
+        users = list(User.objects.filter(email__startswith="client").order_by("email"))
+    CareLink.objects.bulk_create(
+        CareLink(dietitian=dietitian, patient=u, status=CareLink.Status.ACTIVE) for u in users
+    )
+    programs = Program.objects.bulk_create(
+        Program(
+            patient=u,
+            protocol=protocol,
+            start_date=TODAY - timedelta(days=10 + i % 40),
+            baseline_days=21,
+            symptoms=SYMPTOMS,
+            status="baseline" if i % 2 else "reintroduction",
+        )
+        for i, u in enumerate(users)
+    )
+    if any(p.pk is None for p in programs):
+        programs = list(Program.objects.filter(patient__in=users).order_by("patient__email"))
+    challenges = []
+    for i, program in enumerate(programs):
+        if program.status == "reintroduction":
+            challenges.append(
+                Challenge(
+                    program=program,
+                    food_group=groups[0],
+                    position=0,
+                    status="done",
+                    first_dose_day=TODAY - timedelta(days=8),
+                    verdict="tolerated",
+                    verdict_updated=timezone.now(),
+                )
+            )
+            challenges.append(
+                Challenge(
+                    program=program,
+                    food_group=groups[1],
+                    position=1,
+                    status="active" if i % 4 else "washout",
+                    first_dose_day=TODAY - timedelta(days=1 + i % 12),
+                )
+            )
+        challenges += [
+            Challenge(program=program, food_group=g, position=k + 2)
+            for k, g in enumerate(groups[2:])
+        ]
+    Challenge.objects.bulk_create(challenges)
+    DailyEntry.objects.bulk_create(
+        DailyEntry(
+            program=p,
+            date=TODAY - timedelta(days=k),
+            scores={s: 3 for s in SYMPTOMS},
+            off_plan=["dairy"] if k == 2 else [],
+        )
+        for p in programs
+        for k in range(4)
+    )
+
+
+def test_list_costs_at_most_15_queries_for_500_clients(
+    dietitian_client, dietitian, catalogue, django_assert_max_num_queries
+):
+    make_many_clients(dietitian, 500)
+    with at(TODAY), django_assert_max_num_queries(15):
+        response = dietitian_client.get(URL, {"sort": "flags"})
+    assert response.status_code == 200
+    assert "Page 1 of 21" in response.content.decode()  # 501 clients, Pat included
+    with at(TODAY), django_assert_max_num_queries(15):
+        response = dietitian_client.get(URL, {"flag": "no_checkin"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200

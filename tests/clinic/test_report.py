@@ -1,0 +1,126 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dietplanner.accounts.models import AccessRecord, CareLink
+from dietplanner.diary.models import DailyEntry, Dose
+from dietplanner.programs.models import Challenge
+from dietplanner.programs.services import challenge_start, challenge_stop
+from dietplanner.programs.verdicts import verdicts_refresh
+from tests.diary.factories import START, log_days, make_program
+
+pytestmark = pytest.mark.django_db
+
+FIRST_DOSE = START + timedelta(days=21)
+
+
+def at(day: date):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
+
+
+def report_url(patient) -> str:
+    return reverse("clinic:report", args=[patient.public_id])
+
+
+def program_with_a_challenge(patient, *, blinded=False, reaction=True, days_after=6):
+    """Pat's program: 21 calm baseline days, then the first group tested with a clear rise."""
+    program = make_program(patient)
+    log_days(program, START, FIRST_DOSE - timedelta(days=1))
+    challenge = program.challenges.order_by("position").first()
+    if blinded:
+        Challenge.objects.filter(pk=challenge.pk).update(blinded=True)
+        challenge.refresh_from_db()
+    challenge_start(challenge=challenge, on=FIRST_DOSE)
+    if blinded:
+        for dose, arm in zip(
+            challenge.doses.order_by("date"), ["placebo", "active", "active"], strict=True
+        ):
+            dose.arm = arm
+            dose.save()
+    log_days(
+        program, FIRST_DOSE, FIRST_DOSE + timedelta(days=days_after), score=8 if reaction else 3
+    )
+    verdicts_refresh(program=program, today=FIRST_DOSE + timedelta(days=days_after))
+    challenge.refresh_from_db()
+    return program, challenge
+
+
+def test_report_shows_the_program_chart_challenges_levels_and_adherence(
+    dietitian_client, patient, catalogue
+):
+    program, challenge = program_with_a_challenge(patient)
+    DailyEntry.objects.filter(program=program, date=START + timedelta(days=3)).update(
+        off_plan=["dairy"], confounders=["illness"]
+    )
+    with at(FIRST_DOSE + timedelta(days=6)):
+        response = dietitian_client.get(report_url(patient))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "started the Anti-inflammatory" in html
+    assert "<svg" in html and 'id="report-chart-title"' in html
+    assert challenge.food_group.name in html
+    assert challenge.get_verdict_display() in html
+    assert "Baseline and latest symptom levels" in html
+    assert "Off-plan eating on 1 day" in html
+    assert "suggestions to discuss" in html
+    assert "To discuss" in html
+
+
+def test_report_lists_a_possible_trigger_and_red_flags_to_discuss(
+    dietitian_client, patient, catalogue
+):
+    program, challenge = program_with_a_challenge(patient, days_after=1)
+    challenge_stop(challenge=challenge, on=FIRST_DOSE + timedelta(days=1), red_flags=["hives"])
+    with at(FIRST_DOSE + timedelta(days=2)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "red-flag symptoms reported. Never re-test at home" in html
+    assert "Stopped for a reaction" in html
+
+
+def test_blinded_arms_stay_hidden_until_the_challenge_is_finished(
+    dietitian_client, patient, catalogue
+):
+    program, challenge = program_with_a_challenge(patient, blinded=True, days_after=1)
+    with at(FIRST_DOSE + timedelta(days=1)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "placebo" not in html and "arms hidden" in html
+    assert "Shown once the blinded test is finished" in html
+    Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.DONE)
+    with at(FIRST_DOSE + timedelta(days=8)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "placebo" in html
+
+
+def test_opening_the_report_records_access_and_moves_the_last_visit(
+    dietitian_client, dietitian, patient, catalogue
+):
+    make_program(patient)
+    link = CareLink.objects.get(dietitian=dietitian, patient=patient)
+    assert link.last_visit is None
+    dietitian_client.get(report_url(patient))
+    link.refresh_from_db()
+    assert link.last_visit is not None
+    assert (
+        AccessRecord.objects.filter(
+            dietitian=dietitian, patient=patient, what=AccessRecord.What.REPORT
+        ).count()
+        == 1
+    )
+
+
+def test_report_of_a_client_without_a_program_says_so(dietitian_client, patient, catalogue):
+    response = dietitian_client.get(report_url(patient))
+    assert b"has not started a program yet" in response.content
+
+
+@pytest.mark.parametrize("days", [10, 200])
+def test_report_costs_at_most_20_queries_whatever_the_diary_length(
+    dietitian_client, patient, catalogue, days, django_assert_max_num_queries
+):
+    program, _ = program_with_a_challenge(patient, days_after=days)
+    Dose.objects.update(taken=True)
+    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(20):
+        response = dietitian_client.get(report_url(patient))
+    assert response.status_code == 200
