@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
 CHROMIUM_ARGS = [
@@ -91,9 +92,8 @@ class AxeChecker:
 
     def __call__(self, page, name: str) -> None:
         page.wait_for_load_state("networkidle")
-        page.wait_for_function(
-            "!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
-        )
+        # A locator wait, not wait_for_function: the page's CSP forbids the eval the latter uses.
+        expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
         results = self.axe.run(
             page,
             options={

@@ -26,9 +26,9 @@ def checkin(page, score: int, *, dose: str | None = None) -> None:
 
 
 def open_menu_if_collapsed(page) -> None:
-    toggler = page.get_by_role("button", name="Open the menu")
-    if toggler.is_visible():
-        toggler.click()
+    """The navigation collapses below Bootstrap's md breakpoint (768 px)."""
+    if page.viewport_size["width"] < 768:
+        page.get_by_role("button", name="Open the menu").click()
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
