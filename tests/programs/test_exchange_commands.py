@@ -385,3 +385,13 @@ def test_export_of_an_unknown_email_is_a_clear_error(db):
 def test_export_of_a_patient_without_program_is_a_clear_error(other_patient):
     with pytest.raises(CommandError, match="has no program to export"):
         call_command("export_diary", "--email", other_patient.email, stdout=StringIO())
+
+
+def test_analyze_in_parallel_gives_the_same_output_in_the_same_order(tmp_path):
+    files = [write(tmp_path, f"d{i}.json", sample_data()) for i in range(6)]
+    files.insert(3, write(tmp_path, "broken.json", bad(BAD_FILES["score_11"][0])))
+    one, status_one = run("analyze_diary", *files, "--format", "json", "--jobs", "1")
+    many, status_many = run("analyze_diary", *files, "--format", "json", "--jobs", "3")
+    assert (status_one, status_many) == (1, 1)
+    assert one == many
+    assert [r["file"] for r in json.loads(many)] == files

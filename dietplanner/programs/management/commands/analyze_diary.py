@@ -7,7 +7,9 @@ could not be read, was not valid JSON or failed validation.
 """
 
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -107,9 +109,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="diary files to analyse")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=0,
+            help="processes to analyse files in (default: one per CPU; 1 for none)",
+        )
 
     def handle(self, *args, **options):
-        reports = [analyze_file(path) for path in options["paths"]]
+        paths = options["paths"]
+        jobs = min(options["jobs"] or os.cpu_count() or 1, len(paths))
+        if jobs > 1:
+            # The analysis is pure Python and CPU-bound: separate processes use every core.
+            # map() keeps the order of the files given.
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                reports = list(
+                    pool.map(analyze_file, paths, chunksize=max(1, len(paths) // (jobs * 4)))
+                )
+        else:
+            reports = [analyze_file(path) for path in paths]
         if options["format"] == "json":
             public = [{k: v for k, v in r.items() if k != "_errors"} for r in reports]
             self.stdout.write(json.dumps(public, indent=2, ensure_ascii=False))
