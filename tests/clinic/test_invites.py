@@ -128,3 +128,10 @@ def test_an_expired_pending_invite_is_shown_as_expired(dietitian_client, dietiti
     body = dietitian_client.get(URL).content.decode()
 
     assert "late@example.com" in body and "expired on" in body
+
+
+def test_the_dietitian_navigation_leads_to_the_invite_page(dietitian_client):
+    from django.urls import reverse
+
+    html = dietitian_client.get(reverse("clinic:clients")).content.decode()
+    assert f'href="{reverse("clinic:invite")}"' in html
