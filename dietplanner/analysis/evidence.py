@@ -98,7 +98,7 @@ def read_symptom(
     a cache shared by the symptoms of one challenge. `extra` (one value per window day, in
     units of the noise variance) down-weights days whose score was corrected for a confounder:
     0 for a clean day. Such days never give the one-day peak."""
-    ref_level = sum(v for _, v in ref) / len(ref)
+    ref_level = sum([v for _, v in ref]) / len(ref)
     sigma = noise.sigma[symptom]
     read = SymptomRead(
         symptom=symptom,

@@ -52,14 +52,29 @@ def reference_days(
     blocked: Container[int],
 ) -> list[int]:
     """The most recent clean days (oldest first) with a score for `symptom` before `before`."""
-    found: list[int] = []
-    day = before - 1
+    candidates = reference_candidates(book, before, earliest, blocked)
+    return pick_reference_days(book, symptom, candidates)
+
+
+def reference_candidates(
+    book: DayBook, before: int, earliest: int, blocked: Container[int]
+) -> list[int]:
+    """The clean days (newest first) that may serve as the usual level before `before`, for
+    any symptom: shared by the symptoms of one challenge."""
     stop = max(earliest, before - LOOKBACK_DAYS)
-    scores, calm = book.scores, book.calm
-    while day >= stop and len(found) < REFERENCE_DAYS:
-        if day in calm and day not in blocked and symptom in scores[day]:
+    calm = book.calm
+    return [day for day in range(before - 1, stop - 1, -1) if day in calm and day not in blocked]
+
+
+def pick_reference_days(book: DayBook, symptom: str, candidates: Sequence[int]) -> list[int]:
+    """`reference_days` for one symptom from the challenge's `reference_candidates`."""
+    found: list[int] = []
+    scores = book.scores
+    for day in candidates:
+        if symptom in scores[day]:
             found.append(day)
-        day -= 1
+            if len(found) == REFERENCE_DAYS:
+                break
     found.reverse()
     return found
 
@@ -103,25 +118,33 @@ def estimate_noise(
     """Noise per symptom from clean days past the settling days, leaving out, per symptom,
     the `busy` spans (windows where that symptom rose)."""
     quiet = sorted(day for day in book.calm if day >= earliest)
+    scores = book.scores
     series = {}
+    # Symptoms usually share their days (always when none rose), hence their segments.
+    segmented: dict[tuple[int, ...], list[list[int]]] = {}
     for symptom in symptoms:
         spans = span_days(busy.get(symptom, ()))
-        days = [d for d in quiet if symptom in book.scores[d] and d not in spans]
-        series[symptom] = [
-            [(d, float(book.scores[d][symptom])) for d in seg] for seg in _segments(days)
-        ]
+        days = tuple([d for d in quiet if symptom in scores[d] and d not in spans])
+        segments = segmented.get(days)
+        if segments is None:
+            segments = segmented[days] = _segments(days)
+        series[symptom] = [(seg, [float(scores[d][symptom]) for d in seg]) for seg in segments]
     phi = _estimate_phi(series.values())
     sigma: dict[str, float] = {}
     dof: dict[str, float] = {}
+    seg_dof: dict[int, float] = {}  # by id of a shared segment
     for symptom, segments in series.items():
         ss = 0.0
         eff = 0.0
-        for seg in segments:
+        for seg, values in segments:
             if len(seg) < 2:
                 continue
-            m = sum(v for _, v in seg) / len(seg)
-            ss += sum((v - m) ** 2 for _, v in seg)
-            eff += _effective_dof([d for d, _ in seg], phi)
+            m = sum(values) / len(values)
+            ss += sum([(v - m) ** 2 for v in values])
+            key = id(seg)
+            if key not in seg_dof:
+                seg_dof[key] = _effective_dof(seg, phi)
+            eff += seg_dof[key]
         var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
         sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
         # Autocorrelated days carry less information about the spread than independent ones.
@@ -129,7 +152,7 @@ def estimate_noise(
     return Noise(phi=phi, sigma=sigma, dof=dof)
 
 
-def _segments(days: list[int]) -> list[list[int]]:
+def _segments(days: Sequence[int]) -> list[list[int]]:
     segments: list[list[int]] = []
     for d in days:
         if segments and d - segments[-1][-1] <= SEGMENT_GAP:
@@ -139,18 +162,19 @@ def _segments(days: list[int]) -> list[list[int]]:
     return segments
 
 
-def _estimate_phi(all_series: Iterable[list[list[tuple[int, float]]]]) -> float:
+def _estimate_phi(all_series: Iterable[list[tuple[list[int], list[float]]]]) -> float:
+    """Pooled lag-1 correlation over (days, values) segments."""
     cross = 0.0
     square = 0.0
     pairs = 0
     weighted_len = 0.0
     for segments in all_series:
-        for seg in segments:
+        for seg, values in segments:
             if len(seg) < 3:
                 continue
-            m = sum(v for _, v in seg) / len(seg)
+            m = sum(values) / len(values)
             seg_pairs = 0
-            for (d0, v0), (d1, v1) in zip(seg, seg[1:], strict=False):
+            for d0, d1, v0, v1 in zip(seg, seg[1:], values, values[1:], strict=False):
                 if d1 - d0 == 1:
                     a, b = v0 - m, v1 - m
                     cross += a * b

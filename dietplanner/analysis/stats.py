@@ -89,11 +89,14 @@ class Whitener:
     ) -> None:
         steps = _steps(phi)
         n = len(days)
-        rho = [0.0] * n
-        scale = [1.0] * n
-        for i in range(1, n):
-            gap = days[i] - days[i - 1]
-            rho[i], scale[i] = steps[gap] if gap < len(steps) else (0.0, 1.0)
+        far = (0.0, 1.0)
+        pairs = [(0.0, 1.0)] if n else []
+        pairs += [
+            steps[b - a] if b - a < len(steps) else far
+            for a, b in zip(days, days[1:], strict=False)
+        ]
+        rho = [r for r, _ in pairs]
+        scale = [s for _, s in pairs]
         self.rho = rho
         self.scale = scale
         self.gain = None
@@ -111,14 +114,14 @@ class Whitener:
 
     def apply(self, values: Sequence[float]) -> list[float]:
         rho, scale = self.rho, self.scale
-        out = [0.0] * len(values)
-        prev = 0.0
         gain = self.gain
         if gain is None:
-            for i, v in enumerate(values):
-                out[i] = (v - rho[i] * prev) * scale[i]
-                prev = v
-            return out
+            # The innovation of each day given the previous logged day (none for the first).
+            prevs = [0.0, *values[:-1]]
+            # (values may stop short of the days, as with the day-by-day loop it replaces)
+            return [(v - r * p) * s for v, r, p, s in zip(values, rho, prevs, scale, strict=False)]
+        out = [0.0] * len(values)
+        prev = 0.0
         # prev is the filtered AR(1) state given the days so far.
         for i, v in enumerate(values):
             e = v - rho[i] * prev

@@ -44,7 +44,8 @@ from .reference import (
     estimate_noise,
     follow_up_days,
     late_start,
-    reference_days,
+    pick_reference_days,
+    reference_candidates,
     span_days,
 )
 from .results import NO_DATA, NO_RISE, RISE, SMALL_RISE, ChallengeResult, ExcludedDay
@@ -195,24 +196,26 @@ def read_challenge(
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
     clean_set = set(clean)
+    usable_days = sorted(clean_set | set(corrections))
     shapes = cw.templates()
     designs: dict = {}
     reads = []
+    candidates = reference_candidates(book, cw.first, earliest, blocked)
     for symptom in program.symptoms:
-        ref_days = reference_days(book, symptom, cw.first, earliest, blocked)
+        ref_days = pick_reference_days(book, symptom, candidates)
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
         scores = book.scores
         ref = [(d, float(scores[d][symptom])) for d in ref_days]
         window_values = []
         extra = []
-        for d in range(cw.first, last_seen + 1):
+        for d in usable_days:
             if d in corrections:
                 o = corrections[d].get(symptom)
                 if o is not None:
                     window_values.append((d, scores[d][symptom] - o.points))
                     extra.append(o.extra)
-            elif symptom in scores.get(d, ()) and d in clean_set:
+            elif symptom in scores[d]:
                 window_values.append((d, float(scores[d][symptom])))
                 extra.append(0.0)
         follow = [
@@ -235,7 +238,6 @@ def read_challenge(
         symptoms=program.symptoms,
         weighted=weighted,
     )
-    usable_days = sorted(clean_set | set(corrections))
     _decide(reading, usable_days, len(shapes), noise)
     return reading
 
