@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -20,8 +21,6 @@ def dietitian_create(*, email: str, full_name: str, password: str, timezone: str
 
     Raises django.core.exceptions.ValidationError for a weak password or a used e-mail.
     """
-    from django.core.exceptions import ValidationError
-
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(f"An account with the e-mail {email} already exists.")

@@ -19,7 +19,13 @@ from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
 from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.selectors import challenges_with_doses, engine_order, program_plan
+from dietplanner.programs.selectors import (
+    challenges_with_doses,
+    day_log,
+    engine_order,
+    program_last_day,
+    program_plan,
+)
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .selectors import place_of
@@ -88,16 +94,9 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
             date__gte=program.start_date, date__lte=today
         ).values_list("date", "scores", "confounders", "off_plan", "note")
     }
-    last = today if program.is_active else _last_day(program, today, challenges, rows)
+    last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
-    diary = {
-        d: schedule.DayLog(
-            day=d,
-            scores={k: int(v) for k, v in r.scores.items() if v is not None},
-            confounders=frozenset(r.confounders),
-        )
-        for d, r in rows.items()
-    }
+    diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
     plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
     return ProgramData(
         patient=patient,
@@ -112,16 +111,6 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
         group_names=dict(FoodGroup.objects.values_list("slug", "name")),
         labels=day_labels(plan, program.start_date, max(last, program.start_date)),
     )
-
-
-def _last_day(program: Program, today: date, challenges, rows) -> date:
-    """A finished program's last day: its last entry, dose, stop or recorded washout end."""
-    candidates = [program.start_date, *rows]
-    for c in challenges:
-        if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
-            candidates.append(c.first_dose_day + timedelta(days=c.dose_days - 1))
-        candidates += [d for d in (c.stop_day, c.washout_end) if d]
-    return min(today, max(candidates))
 
 
 # --- the report ----------------------------------------------------------------------------

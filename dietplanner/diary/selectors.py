@@ -9,8 +9,14 @@ from django.core.paginator import Page, Paginator
 
 from dietplanner.accounts.models import User
 from dietplanner.programs import schedule
-from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.selectors import active_program_for, program_challenges, program_plan
+from dietplanner.programs.models import Program
+from dietplanner.programs.selectors import (
+    active_program_for,
+    day_log,
+    program_challenges,
+    program_last_day,
+    program_plan,
+)
 from foods.models import Confounder, FoodGroup, Symptom
 
 from . import charts
@@ -91,7 +97,7 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
         .values_list("date", "scores", "confounders", "off_plan")
     )
     finished = not program.is_active
-    last = _last_day(program, today, challenges, rows) if finished else today
+    last = program_last_day(program, today, challenges, rows[-1][0] if rows else None)
     rows = [row for row in rows if row[0] <= last]
     editable_from = editable_range(program, today)[0] if not finished else None
     if last < program.start_date:
@@ -108,14 +114,7 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
             logged_days=0,
         )
 
-    diary = {
-        day: schedule.DayLog(
-            day=day,
-            scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
-            confounders=frozenset(confounders or ()),
-        )
-        for day, scores, confounders, _ in rows
-    }
+    diary = {day: day_log(day, scores, confounders) for day, scores, confounders, _ in rows}
     plan = program_plan(program, last, challenges=challenges, diary=diary)
     labels = day_labels(plan, program.start_date, last)
     names = _names(program, rows)
@@ -243,18 +242,6 @@ def chart_phases(plan: schedule.Plan, last: date) -> list[charts.Phase]:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _last_day(program: Program, today: date, challenges: list[Challenge], rows) -> date:
-    """A finished program's last day: its last entry, dose, stop or recorded washout end."""
-    candidates = [program.start_date]
-    if rows:
-        candidates.append(rows[-1][0])
-    for c in challenges:
-        if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
-            candidates.append(c.first_dose_day + timedelta(days=c.dose_days - 1))
-        candidates += [d for d in (c.stop_day, c.washout_end) if d]
-    return min(today, max(candidates))
 
 
 @dataclass(frozen=True, slots=True)

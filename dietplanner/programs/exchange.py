@@ -62,16 +62,19 @@ def _stop_reason(challenge: Challenge) -> str | None:
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
-    # A blinded challenge still running keeps its order secret (the patient downloads this).
+    # A blinded challenge still running keeps its order secret: the format requires an arm on
+    # every blinded dose, so its doses are left out (allowed) rather than their arms alone.
     reveal = challenge.is_finished if reveal_arms is None else reveal_arms
+    hidden = challenge.blinded and not reveal
     doses = tuple(
         DoseFacts(
             date=d.date,
             portion=d.portion,
             taken=d.taken is not False,  # None (not recorded) counts as taken, see above
-            arm=(d.arm or None) if challenge.blinded and reveal else None,
+            arm=(d.arm or None) if challenge.blinded else None,
         )
         for d in challenge.doses.all()  # prefetched in date order
+        if not hidden
     )
     return ChallengeFacts(
         food_group=challenge.food_group.slug,
@@ -89,9 +92,9 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
 def program_document(program: Program, *, reveal_arms: bool | None = None) -> DiaryDocument:
     """The program, its challenges, doses and diary as one document (4 queries).
 
-    The arms of a blinded challenge's doses are left out until it is finished (the default,
-    `reveal_arms=None`), so a patient's own download cannot unblind it; such a document does
-    not import back while the test runs. The clinic may pass `reveal_arms=True`.
+    The doses of a blinded challenge are left out until it is finished (the default,
+    `reveal_arms=None`), so no download can unblind it and the document stays valid.
+    `reveal_arms=True` includes them with their arms.
     """
     program = (
         Program.objects.select_related("patient", "protocol")

@@ -1,7 +1,7 @@
 """Reads of programs shared by pages: access helpers and the plan as the engine computes it."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -53,17 +53,36 @@ def program_challenges(program: Program) -> list[Challenge]:
     return list(program.challenges.select_related("food_group").order_by("position"))
 
 
+def day_log(day: date, scores, confounders) -> schedule.DayLog:
+    """One stored entry as the engine reads it (blank scores were not scored)."""
+    return schedule.DayLog(
+        day=day,
+        scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
+        confounders=frozenset(confounders or ()),
+    )
+
+
 def program_diary(program: Program) -> dict[date, schedule.DayLog]:
     """The diary as the engine reads it: one DayLog per logged day (one query)."""
     rows = program.entries.values_list("date", "scores", "confounders")
-    return {
-        day: schedule.DayLog(
-            day=day,
-            scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
-            confounders=frozenset(confounders or ()),
-        )
-        for day, scores, confounders in rows
-    }
+    return {day: day_log(day, scores, confounders) for day, scores, confounders in rows}
+
+
+def program_last_day(
+    program: Program, today: date, challenges: list[Challenge], last_logged: date | None
+) -> date:
+    """The last day a program covers: today while it runs; once finished, its last entry,
+    dose, stop or recorded washout end (never after today)."""
+    if program.is_active:
+        return today
+    candidates = [program.start_date]
+    if last_logged is not None:
+        candidates.append(last_logged)
+    for c in challenges:
+        if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
+            candidates.append(c.first_dose_day + timedelta(days=c.dose_days - 1))
+        candidates += [d for d in (c.stop_day, c.washout_end) if d]
+    return min(today, max(candidates))
 
 
 def engine_order(challenges: list[Challenge]) -> list[Challenge]:

@@ -6,8 +6,6 @@ challenge is finished.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -18,7 +16,6 @@ from dietplanner.accounts.models import AccessRecord
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.analysis.exchange import dump_json
 from dietplanner.programs.exchange import program_document, program_for_export
-from dietplanner.programs.models import Challenge
 
 from ..csv_export import diary_csv as build_csv
 from ..report import load_program_data
@@ -80,27 +77,10 @@ def diary_json(request, patient_id):
     program = program_for_export(patient)
     if program is None:
         raise Http404("No program")
-    document = program_document(program)
-    # The document lists challenges in position order, as this query does.
-    statuses = program.challenges.order_by("position").values_list("status", flat=True)
-    finished = {i for i, status in enumerate(statuses) if status in Challenge.FINISHED_STATUSES}
-    document = without_hidden_arms(document, finished)
+    document = program_document(program)  # leaves out a running blinded test's doses
     export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_JSON)
     return _download(
         dump_json(document).encode("utf-8"),
         "application/json; charset=utf-8",
         _filename(patient, "diary", "json"),
     )
-
-
-def without_hidden_arms(document, finished_indexes: set[int]):
-    """The document with the doses of running blinded challenges left out.
-
-    The format requires an arm on every blinded dose, so the doses go (the format allows a
-    challenge without them) rather than the arms alone.
-    """
-    challenges = tuple(
-        c if not c.blinded or i in finished_indexes else replace(c, doses=())
-        for i, c in enumerate(document.program.challenges)
-    )
-    return replace(document, program=replace(document.program, challenges=challenges))

@@ -131,8 +131,9 @@ def checkin(request):
             return HttpResponseBadRequest(problem)
         messages.error(request, problem + " Nothing was saved.")
         return redirect("diary:today")
-    context = _page_context(request, program, today, day, data=request.POST)
-    form = context["form"]
+    # Validate with the form alone; the plan is computed only for the page that is rendered.
+    challenges = program_challenges(program)
+    form = _checkin_context(program, day, challenges, data=request.POST)["form"]
     saved = False
     if form.is_valid():
         try:
@@ -156,6 +157,9 @@ def checkin(request):
             return redirect(url if day == today else f"{url}?day={day.isoformat()}")
         context = _page_context(request, program, today, day)
         context["saved_at"] = timezone.localtime(timezone=zoneinfo.ZoneInfo(request.user.timezone))
+    else:
+        context = _page_context(request, program, today, day, data=request.POST)
+        context["form"] = form  # with the errors found while saving
     if request.htmx:
         return render(request, "diary/today.html#checkin", context)
     return render(request, "diary/today.html", context, status=400)
