@@ -7,15 +7,19 @@ corrections for how diaries are really filled in:
   forget to tick "ill" on one day in the middle of a cold);
 - off-plan eating can act with a delay (DOMAIN: 2-72 h), so it also spoils the next 2 days.
 During a challenge, eating the challenged group itself is not contamination; before it, it is.
+Runs of days with the same confounder form episodes (`DayBook.episodes`): the verdicts fit
+one level shift per episode instead of leaving steady confounders' days out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .diary import DayEntry
 
 OFF_PLAN_CARRY_DAYS = 2
+EPISODE_GAP = 1  # days without an entry that do not split a confounder episode
 
 # Why-slugs for a day left out: a confounder slug, or one of these prefixes plus a food group.
 ATE_PREFIX = "ate:"
@@ -26,7 +30,7 @@ NOT_LOGGED = "not_logged"
 class DayBook:
     """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
 
-    __slots__ = ("scores", "calm", "_confounders", "_off_plan")
+    __slots__ = ("scores", "calm", "_confounders", "_off_plan", "_episodes")
 
     def __init__(self, entries: Iterable[DayEntry]) -> None:
         scores: dict[int, dict[str, int]] = {}
@@ -46,6 +50,7 @@ class DayBook:
         self.calm = frozenset(
             d for d in scores if d not in self._confounders and d not in self._off_plan
         )
+        self._episodes: dict[int, tuple[Episode, ...]] | None = None
 
     def logged(self, day: int) -> bool:
         return day in self.scores
@@ -66,6 +71,12 @@ class DayBook:
         """The confounders logged on (or bridged over) a day."""
         return self._confounders.get(day, ())
 
+    def episodes(self, day: int) -> tuple[Episode, ...]:
+        """The confounder episodes a day belongs to, one per confounder it carries."""
+        if self._episodes is None:
+            self._episodes = _episodes(self._confounders)
+        return self._episodes.get(day, ())
+
     def ate_off_plan(self, day: int) -> bool:
         """Off-plan eating that day or in the 2 days before."""
         return day in self._off_plan
@@ -73,6 +84,33 @@ class DayBook:
     def reference_why(self, day: int) -> tuple[str, ...]:
         """Why a day cannot serve as the patient's usual level (empty: it can)."""
         return self._confounders.get(day, ()) + self._off_plan.get(day, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A run of days carrying the same confounder (a day with no entry at all may interrupt
+    it: people skip the diary when ill). `days` are the logged days of the run."""
+
+    kind: str
+    days: tuple[int, ...]
+
+
+def _episodes(confounders: dict[int, tuple[str, ...]]) -> dict[int, tuple[Episode, ...]]:
+    runs: dict[str, list[list[int]]] = {}
+    for day in sorted(confounders):
+        for kind in confounders[day]:
+            kind_runs = runs.setdefault(kind, [])
+            if kind_runs and day - kind_runs[-1][-1] <= EPISODE_GAP + 1:
+                kind_runs[-1].append(day)
+            else:
+                kind_runs.append([day])
+    out: dict[int, list[Episode]] = {}
+    for kind in sorted(runs):
+        for run in runs[kind]:
+            episode = Episode(kind, tuple(run))
+            for day in run:
+                out.setdefault(day, []).append(episode)
+    return {day: tuple(eps) for day, eps in out.items()}
 
 
 def _bridge(

@@ -9,6 +9,9 @@ best-fitting shape is kept; the number of shapes tried is part of the multiple-c
 correction in `verdicts`. Because the shapes grow with the portion, a rise that follows the
 portion scores higher than one that does not: dose-response is built into the evidence.
 
+Confounder episodes (illness, stress...) touching the window add one level-shift column each,
+with a normal prior on the shift (`_read_episodes`).
+
 Blinded challenges: the same model with one column for active-dose days and one for
 placebo-dose days; the evidence is the active-minus-placebo contrast.
 """
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import mul
 
 from .reference import Noise
-from .stats import Whitener, solve_gls
+from .stats import Whitener, solve_gls, solve_normal
 from .windows import ChallengeWindow
 
 
@@ -32,6 +35,7 @@ class ShapeFit:
     rise: float
     se: float
     xs: list[float]
+    values: list[float] | None = None  # window scores less the fitted episode shifts
 
 
 @dataclass(slots=True)
@@ -69,7 +73,7 @@ class SymptomRead:
         self.shape = name
         self.z, self.rise, self.rise_se = fit.z, fit.rise, fit.se
         xs = fit.xs
-        values = [v for _, v in self.window]
+        values = fit.values if fit.values is not None else [v for _, v in self.window]
         top = max(xs)
         response = [i for i, x in enumerate(xs) if x >= 0.5 * top]
         self.response_days = [self.window[i][0] for i in response]
@@ -91,13 +95,20 @@ def read_symptom(
     noise: Noise,
     follow: list[tuple[int, float]] = (),
     designs: dict | None = None,
-    extra: list[float] | None = None,
+    tags: list[tuple[int, ...]] | None = None,
+    outside: list[tuple[int, float, tuple[int, ...]]] = (),
+    priors: list[tuple[float, float]] = (),
 ) -> SymptomRead:
     """Evidence for one symptom. `ref` and `follow` are (day, score) reference days before
-    and after the window, `window_values` the clean window days with a score. `designs` is
-    a cache shared by the symptoms of one challenge. `extra` (one value per window day, in
-    units of the noise variance) down-weights days whose score was corrected for a confounder:
-    0 for a clean day. Such days never give the one-day peak."""
+    and after the window, `window_values` the window days with a score. `designs` is a cache
+    shared by the symptoms of one challenge.
+
+    Confounder episodes: `tags` (one per window day) names the episodes a day belongs to
+    (empty for a clean day), as indices into `priors`, which holds per episode the prior mean
+    and variance (points, points squared) of the level shift it brings; `outside` holds the
+    episodes' days around the window, (day, score, episodes). Each episode gets its own level
+    shift, fitted with the rest (see `_read_episodes`). Episode days never give the one-day
+    peak."""
     ref_level = sum([v for _, v in ref]) / len(ref)
     sigma = noise.sigma[symptom]
     read = SymptomRead(
@@ -110,15 +121,19 @@ def read_symptom(
     )
     if not window_values:
         return read
-    plain = [t for k, t in enumerate(window_values) if not extra or not extra[k]]
+    plain = [t for k, t in enumerate(window_values) if not tags or not tags[k]]
     if plain:
         peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
         read.peak_day, read.peak_rise = peak_day, peak - ref_level
     follow = list(follow)
     if cw.blinded:
         _read_blinded(read, ref, window_values, follow, cw, shapes[0][1], noise.phi)
+    elif priors:
+        _read_episodes(
+            read, ref, window_values, tags, follow, outside, priors, cw, shapes, noise, designs
+        )
     else:
-        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs, extra)
+        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs)
     return read
 
 
@@ -128,8 +143,8 @@ class _Design:
 
     __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes")
 
-    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi, extra=None) -> None:
-        wh = Whitener(days, phi, extra)
+    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
+        wh = Whitener(days, phi)
         self.whitener = wh
         self.w_one = w_one = wh.apply([1.0] * len(days))
         self.s11 = s11 = sum(o * o for o in w_one)
@@ -137,7 +152,6 @@ class _Design:
         # whose innovation still sees the last window day) enter the sums that involve it.
         self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
         rho, scale = wh.rho[self.start : self.stop], wh.scale[self.start : self.stop]
-        gain = wh.gain[self.start : self.stop] if wh.gain is not None else None
         ones = w_one[self.start : self.stop]
         offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
         tail = [0.0] if follow else []
@@ -149,37 +163,25 @@ class _Design:
             wxs = []
             s12 = s22 = 0.0
             prev = 0.0
-            # The shape is zero before the window, so the filtered state starts at zero.
-            if gain is None:
-                for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
-                    wx = (x - r * prev) * sc
-                    prev = x
-                    wxs.append(wx)
-                    s12 += o * wx
-                    s22 += wx * wx
-            else:
-                for x, r, sc, g, o in zip(xs + tail, rho, scale, gain, ones, strict=True):
-                    e = x - r * prev
-                    wx = e * sc
-                    prev = r * prev + g * e
-                    wxs.append(wx)
-                    s12 += o * wx
-                    s22 += wx * wx
+            # The shape is zero before the window.
+            for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
+                wx = (x - r * prev) * sc
+                prev = x
+                wxs.append(wx)
+                s12 += o * wx
+                s22 += wx * wx
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
                 self.shapes.append((name, xs, wxs, s12, det))
 
 
-def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs, extra) -> None:
+def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> None:
     n_ref, n_win = len(ref), len(window_values)
     days = tuple([d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow])
-    full_extra = None
-    if extra is not None and any(extra):
-        full_extra = tuple([0.0] * n_ref + list(extra) + [0.0] * len(follow))
-    key = (days, n_ref, bool(follow), full_extra)
+    key = (days, n_ref, bool(follow))
     design = designs.get(key) if designs is not None else None
     if design is None:
-        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi, full_extra)
+        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi)
         if designs is not None:
             designs[key] = design
     ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
@@ -195,6 +197,95 @@ def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs, extra
         read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
     if read.fits:
         read.use(max(read.fits, key=lambda n: read.fits[n].z))
+
+
+class _EpisodeDesign:
+    """The score-free part of an episode fit (`_read_episodes`), shared by the symptoms scored
+    on the same days: whitened level and episode columns, their cross products, and per shape
+    the whitened shape column with its cross products."""
+
+    __slots__ = ("whitener", "columns", "gram", "shapes")
+
+    def __init__(self, days, tags, window_rows, cw, shapes, phi, k) -> None:
+        wh = Whitener(days, phi)
+        self.whitener = wh
+        n = len(days)
+        columns = [wh.apply([1.0] * n)]
+        for e in range(k):
+            columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
+        self.columns = columns
+        self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
+        offsets = [days[i] - cw.first for i in window_rows]
+        self.shapes = []
+        for name, shape in shapes:
+            xs = [shape[o] for o in offsets]
+            if max(xs) <= 0.0:
+                continue
+            full = [0.0] * n
+            for i, x in zip(window_rows, xs, strict=True):
+                full[i] = x
+            wx = wh.apply(full)
+            cross = [sum(map(mul, wx, c)) for c in columns]
+            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx))))
+
+
+def _read_episodes(
+    read, ref, window_values, tags, follow, outside, priors, cw, shapes, noise, designs
+):
+    """`score = level + rise * shape + sum_e shift_e * [day in episode e] + AR(1) noise`, by
+    GLS with a normal prior on each episode's shift (a ridge: the prior acts as one more
+    observation of the shift). All days of an episode share its shift, so they are not
+    independent evidence: an episode wholly inside the window is measured mostly by its
+    prior, one that starts before or ends after it also by its own days outside."""
+    rows = [(d, v, ()) for d, v in ref] + [(d, v, ()) for d, v in follow] + list(outside)
+    rows += [(d, v, t) for (d, v), t in zip(window_values, tags, strict=True)]
+    rows.sort()
+    days = tuple([d for d, _, _ in rows])
+    row_tags = tuple([t for _, _, t in rows])
+    k = len(priors)
+    key = ("episodes", days, row_tags)
+    design = designs.get(key) if designs is not None else None
+    if design is None:
+        window_rows = [i for i, d in enumerate(days) if cw.first <= d <= cw.end]
+        design = _EpisodeDesign(days, row_tags, window_rows, cw, shapes, noise.phi, k)
+        if designs is not None:
+            designs[key] = design
+    w_y = design.whitener.apply([v for _, v, _ in rows])
+    s2 = read.sigma**2
+    # Normal equations of (level, shift_1..k), the priors added as pseudo-observations; the
+    # shape then joins through the Schur complement, one shape at a time.
+    gram = [list(row) for row in design.gram]
+    rhs = [sum(map(mul, c, w_y)) for c in design.columns]
+    for e, (mu, tau2) in enumerate(priors):
+        precision = s2 / tau2
+        gram[1 + e][1 + e] += precision
+        rhs[1 + e] += precision * mu
+    solved = solve_normal(gram, rhs)
+    if solved is None:
+        return
+    beta0, inv = solved
+    m = k + 1
+    best = None
+    for name, xs, wx, cross, xx in design.shapes:
+        ac = [sum(map(mul, inv[i], cross)) for i in range(m)]
+        denom = xx - sum(map(mul, cross, ac))
+        if denom <= 1e-9:
+            continue
+        rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
+        se = math.sqrt(s2 / denom)
+        fit = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
+        read.fits[name] = fit
+        if best is None or fit.z > best[0].z:
+            best = (fit, ac)
+    if best is None:
+        return
+    fit, ac = best
+    # The window scores less the fitted shifts of their episodes, under the best shape.
+    shifts = [beta0[1 + e] - ac[1 + e] * fit.rise for e in range(k)]
+    fit.values = [
+        v - sum(shifts[e] for e in t) for (_, v), t in zip(window_values, tags, strict=True)
+    ]
+    read.use(max(read.fits, key=lambda n: read.fits[n].z))
 
 
 def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> None:

@@ -212,13 +212,14 @@ OFFSET_NEIGHBOURS = 10  # calm days within this many days give the local usual l
 OFFSET_MIN_DAYS = 3
 OFFSET_MIN_EPISODES = 1
 OFFSET_MIN_LOCAL = 3
-OFFSET_FLOOR = 0.25  # extra variance never below a quarter of the noise variance
+OFFSET_FLOOR = 0.25  # spread beyond the noise never below a quarter of the noise variance
 
 
 @dataclass(frozen=True, slots=True)
 class Offset:
-    """The estimated rise a confounder brings to one symptom, and how uncertain it is for a
-    single day (`extra`, in units of the symptom's noise variance)."""
+    """The estimated rise a confounder brings to one symptom, and how much one episode's rise
+    may differ from it (`extra`, a variance in units of the symptom's noise variance): the
+    prior of an episode's shift in `verdicts`."""
 
     points: float
     extra: float
@@ -234,9 +235,9 @@ def confounder_offsets(
 ) -> dict[tuple[str, str], Offset]:
     """Per (confounder, symptom), from days with that one confounder outside every challenge
     window (`busy`): the mean of score minus the local usual level (calm days within 10 days).
-    The day-to-day spread of those differences beyond the noise, plus the uncertainty of the
-    mean (counted per episode, since one episode's days share its size), is the extra
-    variance given to a corrected day."""
+    The spread of those differences beyond the noise, plus the uncertainty of the mean
+    (counted per episode, since one episode's days share its size), is how far one episode
+    may stray from that mean."""
     by_kind: dict[str, list[int]] = {}
     for day in sorted(book.scores):
         if day < earliest or day in busy or book.ate_off_plan(day):

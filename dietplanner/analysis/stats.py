@@ -74,60 +74,29 @@ def _steps(phi: float) -> tuple[tuple[float, float], ...]:
 
 
 class Whitener:
-    """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`.
+    """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`:
+    each value becomes its innovation given the previous logged day,
+    `(y - phi**gap * y_prev) / sqrt(1 - phi**(2 gap))`."""
 
-    `extra` (optional, one value per day, in units of the noise variance) adds independent
-    variance to single days: a down-weighted day, whose score was corrected by an uncertain
-    confounder offset. It is then a Kalman filter on the AR(1) state; without extra variance
-    it is the usual innovation `(y - phi**gap * y_prev) / sqrt(1 - phi**(2 gap))`.
-    """
+    __slots__ = ("rho", "scale")
 
-    __slots__ = ("rho", "scale", "gain")
-
-    def __init__(
-        self, days: Sequence[int], phi: float, extra: Sequence[float] | None = None
-    ) -> None:
+    def __init__(self, days: Sequence[int], phi: float) -> None:
         steps = _steps(phi)
-        n = len(days)
         far = (0.0, 1.0)
-        pairs = [(0.0, 1.0)] if n else []
+        pairs = [(0.0, 1.0)] if days else []
         pairs += [
             steps[b - a] if b - a < len(steps) else far
             for a, b in zip(days, days[1:], strict=False)
         ]
-        rho = [r for r, _ in pairs]
-        scale = [s for _, s in pairs]
-        self.rho = rho
-        self.scale = scale
-        self.gain = None
-        if extra is not None and any(extra):
-            gain = [1.0] * n
-            p_filt = 0.0
-            for i in range(n):
-                r = rho[i]
-                p_pred = r * r * p_filt + (1.0 - r * r) if i else 1.0
-                f = p_pred + extra[i]
-                gain[i] = p_pred / f
-                scale[i] = 1.0 / math.sqrt(f)
-                p_filt = p_pred * (1.0 - gain[i])
-            self.gain = gain
+        self.rho = [r for r, _ in pairs]
+        self.scale = [s for _, s in pairs]
 
     def apply(self, values: Sequence[float]) -> list[float]:
         rho, scale = self.rho, self.scale
-        gain = self.gain
-        if gain is None:
-            # The innovation of each day given the previous logged day (none for the first).
-            prevs = [0.0, *values[:-1]]
-            # (values may stop short of the days, as with the day-by-day loop it replaces)
-            return [(v - r * p) * s for v, r, p, s in zip(values, rho, prevs, scale, strict=False)]
-        out = [0.0] * len(values)
-        prev = 0.0
-        # prev is the filtered AR(1) state given the days so far.
-        for i, v in enumerate(values):
-            e = v - rho[i] * prev
-            out[i] = e * scale[i]
-            prev = rho[i] * prev + gain[i] * e
-        return out
+        # The innovation of each day given the previous logged day (none for the first).
+        prevs = [0.0, *values[:-1]]
+        # (values may stop short of the days, as with the day-by-day loop it replaces)
+        return [(v - r * p) * s for v, r, p, s in zip(values, rho, prevs, scale, strict=False)]
 
 
 def fit_rise(w_one: Sequence[float], w_y: Sequence[float], w_x: Sequence[float]):
@@ -149,14 +118,21 @@ def fit_rise(w_one: Sequence[float], w_y: Sequence[float], w_x: Sequence[float])
 
 
 def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
-    """GLS coefficients and their unscaled covariance for prewhitened columns (k <= 4).
+    """GLS coefficients and their unscaled covariance for prewhitened columns (few).
 
     Returns (beta, cov) or None if the columns are collinear. Gauss-Jordan on the normal
     equations: tiny systems, so clarity beats cleverness.
     """
-    k = len(columns)
     gram = [[sum(a * b for a, b in zip(ci, cj, strict=True)) for cj in columns] for ci in columns]
     rhs = [sum(a * y for a, y in zip(ci, w_y, strict=True)) for ci in columns]
+    return solve_normal(gram, rhs)
+
+
+def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
+    """Solve the normal equations `gram @ beta = rhs` (small, symmetric positive definite);
+    returns (beta, inverse of gram) or None when singular. A prior on a coefficient enters as
+    its precision added to the diagonal and precision x prior mean added to `rhs`."""
+    k = len(rhs)
     aug = [gram[i] + [1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
     for col in range(k):
         pivot = max(range(col, k), key=lambda r: abs(aug[r][col]))

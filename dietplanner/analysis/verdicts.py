@@ -5,9 +5,11 @@
 One `ChallengeResult` per started challenge, in the order of `program.challenges`. The method
 (see docs/analysis.md for the why and the measured quality):
 1. each challenge's window: dose days plus 4 days after (cut at the next challenge);
-2. days with a logged confounder or off-plan eating are left out (and listed), except
-   confounded days whose effect this patient's diary shows: those are kept per symptom,
-   corrected by the estimated offset and down-weighted (`reference.confounder_offsets`);
+2. days with off-plan eating or a period are left out (and listed); days with a steady
+   confounder (illness, poor sleep, stress...) are kept, each confounder episode getting its
+   own level shift in the fit, with a prior from this patient's other such days
+   (`reference.confounder_offsets`) or a general one; its days just outside the window help
+   measure it;
 3. per symptom, the usual level from the most recent clean days before the first dose (and a
    few clean days after the window), and the patient's day-to-day wobble and autocorrelation
    from all clean days, estimated twice: the second time without the windows that rose
@@ -33,10 +35,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import wording
-from .daybook import NOT_LOGGED, DayBook
+from .daybook import NOT_LOGGED, DayBook, Episode
 from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
 from .evidence import SymptomRead, read_symptom
 from .reference import (
+    FOLLOW_UP_DAYS,
+    FOLLOW_UP_GAP,
+    LOOKBACK_DAYS,
     MIN_REFERENCE_DAYS,
     Noise,
     Offset,
@@ -65,7 +70,15 @@ MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show th
 BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later references
 PASSES = 2
 NOISE_EXCLUDE_Z = 2.0
-MAX_EXTRA = 4.0  # a confounded day is kept (corrected, down-weighted) up to this extra variance
+# Confounders whose effect is roughly a steady shift while they last; a period's effect is
+# not (it builds up before the first logged day and fades over the next ones), and off-plan
+# eating may or may not bring a delayed reaction: such days stay left out.
+STEADY_CONFOUNDERS = frozenset(
+    {"illness", "poor_sleep", "stress", "medication_change", "travel", "other"}
+)
+PRIOR_SHIFT = 1.5  # a confounder episode may raise a symptom by 0 to 3 points:
+PRIOR_SHIFT_SD = 1.0  # prior mean and SD of its level shift
+MIN_PRIOR_SD = 0.5
 
 
 def meaningful_change(level: float) -> float:
@@ -86,13 +99,16 @@ class Reading:
     excluded: list[ExcludedDay] = field(default_factory=list)
     window_days: int = 0
     clean_days: int = 0
+    counted_days: int = 0  # clean days plus confounded days whose episode could be measured
     complete: bool = True
     stop_confirmed: bool = False
     problem: str | None = None  # why the data are too thin, when they are
     placebo_reacted: list[SymptomRead] = field(default_factory=list)
     symptoms: tuple[str, ...] = ()
-    # Confounded days kept with a correction and less weight: (day, why, {symptom: points}).
-    weighted: list[tuple[int, tuple[str, ...], dict[str, float]]] = field(default_factory=list)
+    # Window days with a confounder, counted after allowing for its episode's own shift, and
+    # that episode's days around the window that helped measure the shift: (day, why).
+    allowed: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    allowed_around: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def analyze_program(
@@ -179,8 +195,9 @@ def read_challenge(
     last_seen = min(cw.end, now)
     excluded: list[ExcludedDay] = []
     clean: list[int] = []
-    weighted: list[tuple[int, tuple[str, ...], dict[str, float]]] = []
-    corrections: dict[int, dict[str, Offset]] = {}
+    # Window days with only steady confounders: kept, each confounder episode's own level
+    # shift fitted alongside the rise (`evidence._read_episodes`).
+    allowed: dict[int, tuple[Episode, ...]] = {}
     for day in range(cw.first, last_seen + 1):
         if not book.logged(day):
             excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
@@ -188,43 +205,59 @@ def read_challenge(
         why = book.window_why(day, group)
         if not why:
             clean.append(day)
-            continue
-        fixed = _correction(why, book.scores[day], program.symptoms, offsets, cw.blinded)
-        if fixed:
-            corrections[day] = fixed
-            weighted.append((day, why, {s: o.points for s, o in fixed.items()}))
+        elif not cw.blinded and all(w in STEADY_CONFOUNDERS for w in why):
+            allowed[day] = book.episodes(day)
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
-    clean_set = set(clean)
-    usable_days = sorted(clean_set | set(corrections))
+    usable_days = sorted(set(clean) | set(allowed))
+    touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
+    around = _episode_days_around(book, cw, touching, blocked, earliest, now, later_blocked)
     shapes = cw.templates()
     designs: dict = {}
     reads = []
     candidates = reference_candidates(book, cw.first, earliest, blocked)
+    scores = book.scores
     for symptom in program.symptoms:
         ref_days = pick_reference_days(book, symptom, candidates)
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
-        scores = book.scores
         ref = [(d, float(scores[d][symptom])) for d in ref_days]
-        window_values = []
-        extra = []
-        for d in usable_days:
-            if d in corrections:
-                o = corrections[d].get(symptom)
-                if o is not None:
-                    window_values.append((d, scores[d][symptom] - o.points))
-                    extra.append(o.extra)
-            elif symptom in scores[d]:
-                window_values.append((d, float(scores[d][symptom])))
-                extra.append(0.0)
+        window_values = [
+            (d, float(scores[d][symptom])) for d in usable_days if symptom in scores[d]
+        ]
         follow = [
             (d, float(scores[d][symptom]))
             for d in follow_up_days(book, symptom, cw.end, later_blocked)
             if d <= now
         ]
+        tags = None
+        outside = []
+        priors = []
+        if allowed:
+            index: dict[Episode, int] = {}
+            tags = [_tag(allowed.get(d, ()), index) for d, _ in window_values]
+            outside = [
+                (d, float(scores[d][symptom]), _tag(book.episodes(d), index))
+                for d in around
+                if symptom in scores[d]
+            ]
+            # Episodes that have days around the window but none scored inside it add
+            # nothing to the rise; they still get their shift so their days are honest.
+            priors = [_prior(e.kind, symptom, noise, offsets) for e in index]
         reads.append(
-            read_symptom(symptom, ref, window_values, cw, shapes, noise, follow, designs, extra)
+            read_symptom(
+                symptom,
+                ref,
+                window_values,
+                cw,
+                shapes,
+                noise,
+                follow,
+                designs,
+                tags,
+                outside,
+                priors,
+            )
         )
     reading = Reading(
         cw=cw,
@@ -236,30 +269,62 @@ def read_challenge(
         clean_days=len(clean),
         complete=now >= cw.end,
         symptoms=program.symptoms,
-        weighted=weighted,
+        allowed=[(d, book.confounders(d)) for d in sorted(allowed)],
+        allowed_around=[(d, book.confounders(d)) for d in around],
     )
-    _decide(reading, usable_days, len(shapes), noise)
+    # A day with a confounder counts toward enough data only when its episode's shift is
+    # measured by more than the general prior: by its own days around the window, or by what
+    # this patient's other days with that confounder show.
+    measured = set(_measured(touching, around, program.symptoms, offsets))
+    counted = sorted(set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured})
+    reading.counted_days = len(counted)
+    _decide(reading, counted, len(shapes), noise)
     return reading
 
 
-def _correction(why, day_scores, symptoms, offsets, blinded) -> dict[str, Offset]:
-    """Per symptom, the combined offset of a day's confounders when every one of them has a
-    known, steady enough effect for this patient; off-plan eating is never corrected."""
-    if blinded or not offsets or any(":" in w for w in why):
-        return {}
-    fixed = {}
-    for symptom in symptoms:
-        if symptom not in day_scores:
-            continue
-        parts = [offsets.get((w, symptom)) for w in why]
-        if any(p is None for p in parts):
-            continue
-        extra = sum(p.extra for p in parts)
-        if extra <= MAX_EXTRA:
-            fixed[symptom] = Offset(
-                points=sum(p.points for p in parts), extra=extra, days=min(p.days for p in parts)
-            )
-    return fixed
+def _episode_days_around(book, cw, episodes, blocked, earliest, now, later_blocked) -> list[int]:
+    """The days of `episodes` outside the window that may measure their size: within the
+    reference look-back before it, up to the follow-up days after it (skipping the day right
+    after, where a late reaction may linger), never in a window that may hold a reaction, never
+    with off-plan eating, and only when every confounder of the day is one of `episodes`."""
+    if not episodes:
+        return []
+    chosen = set(episodes)
+    lo = max(earliest, cw.first - LOOKBACK_DAYS)
+    hi = min(now, cw.end + 1 + FOLLOW_UP_GAP + FOLLOW_UP_DAYS - 1)
+    days = set()
+    for e in episodes:
+        for d in e.days:
+            if cw.first <= d <= cw.end + FOLLOW_UP_GAP or d < lo or d > hi:
+                continue
+            if d < cw.first and d in blocked or d > cw.end and d in later_blocked:
+                continue
+            if book.ate_off_plan(d) or not set(book.episodes(d)) <= chosen:
+                continue
+            days.add(d)
+    return sorted(days)
+
+
+def _measured(episodes, around, symptoms, offsets):
+    around = set(around)
+    offsets = offsets or {}
+    for e in episodes:
+        if any(d in around for d in e.days) or any((e.kind, s) in offsets for s in symptoms):
+            yield e
+
+
+def _tag(episodes, index: dict) -> tuple[int, ...]:
+    return tuple(index.setdefault(e, len(index)) for e in episodes)
+
+
+def _prior(kind: str, symptom: str, noise: Noise, offsets) -> tuple[float, float]:
+    """Prior mean and variance (points) of an episode's level shift on one symptom: what this
+    patient's other days with that confounder show when the diary has enough of them, else
+    the general "a confounder may raise a symptom by 0 to 3 points"."""
+    o = offsets.get((kind, symptom)) if offsets else None
+    if o is not None:
+        return o.points, max(o.extra * noise.sigma[symptom] ** 2, MIN_PRIOR_SD**2)
+    return PRIOR_SHIFT, PRIOR_SHIFT_SD**2
 
 
 def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> None:

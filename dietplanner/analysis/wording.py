@@ -85,6 +85,27 @@ def _listing(items: list[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
+UPSET_WORDS = {
+    "illness": "illness",
+    "poor_sleep": "poor sleep",
+    "stress": "stress",
+    "menstruation": "period",
+    "medication_change": "medication change",
+    "travel": "travel",
+}
+
+
+def _upsets(days: list[tuple[int, tuple[str, ...]]]) -> str:
+    """'illness', 'illness or stress', ...: the upsets of the listed days, in plain words."""
+    kinds = []
+    for _, why in days:
+        for w in why:
+            word = UPSET_WORDS.get(w, "upset")
+            if word not in kinds:
+                kinds.append(word)
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+
+
 def reasons(reading: Reading) -> tuple[str, ...]:
     out: list[str] = []
     c = reading.cw.challenge
@@ -137,9 +158,12 @@ def _trigger(reading: Reading) -> list[str]:
                 f"{r.ref_level:.1f})."
             )
         else:
+            allowing = (
+                f", after allowing for the {_upsets(reading.allowed)}" if reading.allowed else ""
+            )
             out.append(
                 f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}) "
-                "on the days after the larger portions."
+                f"on the days after the larger portions{allowing}."
             )
     if any(r.grew_with_portion for r in reading.triggered):
         out.append("The rise grew with the portion size.")
@@ -227,12 +251,20 @@ def _inconclusive(reading: Reading) -> list[str]:
         return ["This challenge has not started yet."]
     if problem == "too_early":
         return ["This challenge has only just started: too few days to tell yet."]
-    used = f"Only {reading.clean_days}" if reading.clean_days else "None"
-    return [
-        f"{used} of the {reading.window_days} days of this challenge could be used: "
-        "too few to tell.",
-        "Repeat this challenge on a calm week.",
+    used = f"Only {reading.counted_days}" if reading.counted_days else "None"
+    out = [
+        f"{used} of the {reading.window_days} days of this challenge could be fully used: "
+        "too few to tell."
     ]
+    if len(reading.allowed) > reading.counted_days - reading.clean_days:
+        kinds = _upsets(reading.allowed)
+        out.append(
+            f"The days with {kinds} helped only a little: {kinds} that starts and ends inside "
+            "a challenge cannot be told apart from the food, unless your diary shows what it "
+            "does on other days."
+        )
+    out.append("Repeat this challenge on a calm week.")
+    return out
 
 
 def _exclusions(reading: Reading) -> list[str]:
@@ -242,14 +274,19 @@ def _exclusions(reading: Reading) -> list[str]:
     if left_out:
         items = [f"{day_text(e.date)} ({why_text(e.why)})" for e in left_out]
         out.append(f"{_days(len(left_out))} left out: {_listing(items)}.")
-    if reading.weighted:
-        items = [
-            f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why, _ in reading.weighted
-        ]
+    if reading.allowed and reading.reads:
+        items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in reading.allowed]
+        kinds = _upsets(reading.allowed)
         out.append(
-            f"{_days(len(reading.weighted))} counted with less weight, after taking off what "
-            f"such days usually add for you: {_listing(items)}."
+            f"{_days(len(reading.allowed))} with {kinds} still counted, after allowing for how "
+            f"much the {kinds} raised your scores by itself: {_listing(items)}."
         )
+        if reading.allowed_around:
+            items = [day_text(date.fromordinal(d)) for d, _ in reading.allowed_around]
+            out.append(
+                f"That was measured partly on {_days(len(reading.allowed_around))} of the same "
+                f"{kinds} just before or after this challenge: {_listing(items)}."
+            )
     if missing:
         items = [day_text(e.date) for e in missing]
         out.append(f"{_days(len(missing))} not logged: {_listing(items)}.")
