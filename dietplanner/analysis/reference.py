@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import mul
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -107,6 +108,11 @@ class Noise:
     phi: float
     sigma: dict[str, float]
     dof: dict[str, float]
+    # Same-day correlation of two symptoms' wobble, never under 0: (a, b) and (b, a).
+    corr: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def pair_corr(self, a: str, b: str) -> float:
+        return self.corr.get((a, b), 0.0)
 
 
 def estimate_noise(
@@ -149,7 +155,42 @@ def estimate_noise(
         sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
         # Autocorrelated days carry less information about the spread than independent ones.
         dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
-    return Noise(phi=phi, sigma=sigma, dof=dof)
+    return Noise(phi=phi, sigma=sigma, dof=dof, corr=_pair_correlations(series))
+
+
+def _pair_correlations(series) -> dict[tuple[str, str], float]:
+    """Same-day correlation of each pair of symptoms' deviations from their run means, on the
+    days both were scored, floored at 0. Two symptoms that move together day to day count
+    as less than two independent witnesses when their evidence is added up (`verdicts`)."""
+    centred = {}
+    for symptom, segments in series.items():
+        days: list[int] = []
+        devs: list[float] = []
+        for seg, values in segments:
+            if len(seg) < 2:
+                continue
+            m = sum(values) / len(values)
+            days += seg
+            devs += [v - m for v in values]
+        centred[symptom] = (days, devs)
+    names = list(centred)
+    corr: dict[tuple[str, str], float] = {}
+    for i, a in enumerate(names):
+        days_a, dev_a = centred[a]
+        for b in names[i + 1 :]:
+            days_b, dev_b = centred[b]
+            if days_a != days_b:
+                at = dict(zip(days_a, dev_a, strict=True))
+                pairs = [(at[d], v) for d, v in zip(days_b, dev_b, strict=True) if d in at]
+                xa, xb = [x for x, _ in pairs], [y for _, y in pairs]
+            else:
+                xa, xb = dev_a, dev_b
+            saa, sbb = sum(map(mul, xa, xa)), sum(map(mul, xb, xb))
+            if len(xa) < 10 or saa <= 0.0 or sbb <= 0.0:
+                continue  # too few shared days: taken as independent
+            r = max(sum(map(mul, xa, xb)) / math.sqrt(saa * sbb), 0.0)
+            corr[(a, b)] = corr[(b, a)] = min(r, 0.99)
+    return corr
 
 
 def _segments(days: Sequence[int]) -> list[list[int]]:

@@ -17,8 +17,10 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
 4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
    lingering, by GLS under AR(1) noise (`evidence`);
 5. `trigger` needs a rise that is both beyond chance after a Bonferroni correction over
-   symptoms x shapes, and clinically meaningful (>= 2 points, or 30% of the usual level but
-   never under 1.5); or a stop for a reaction with a meaningful rise on a clean day.
+   symptoms x shapes (or, for two symptoms rising on the same days, over pairs x shapes;
+   the two routes share the false-alarm rate), and clinically meaningful (>= 2 points, or
+   30% of the usual level but never under 1.5); or a stop for a reaction with a meaningful
+   rise on a clean day.
    Blinded: the active-minus-placebo difference must pass both bars.
    `possible` for smaller or less certain rises, a one-day spike, or a stop the diary does not
    show; `inconclusive` when too few clean days; otherwise `tolerated`.
@@ -59,8 +61,14 @@ from .stats import critical_z, normal_cdf, normal_sf
 from .windows import ChallengeWindow, challenge_windows
 
 ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger`
+# Open challenges split it between two routes: one symptom alone, or two symptoms rising on
+# the same days (a reaction's timing is the food's, shared by the symptoms it hits).
+ALPHA_ONE = 0.015
+ALPHA_PAIR = ALPHA - ALPHA_ONE
+PAIR_MEMBER_Z = 1.645  # each symptom of a pair must rise on its own at the usual 5% level
 ALPHA_POSSIBLE = 0.5  # the same for the weaker `possible` evidence
 EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
+# (also per pair of symptoms, where Bonferroni over pairs x 4.5 is at or above the exact level)
 SMALL_RISE_POINTS = 1.0
 POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this size on
 ONE_DAY_RISE_POINTS = 3.0
@@ -104,6 +112,9 @@ class Reading:
     stop_confirmed: bool = False
     problem: str | None = None  # why the data are too thin, when they are
     placebo_reacted: list[SymptomRead] = field(default_factory=list)
+    # Set when two symptoms together, not one alone, gave the trigger:
+    # (strength, bar, the two symptoms).
+    pair: tuple[float, float, str, str] | None = None
     symptoms: tuple[str, ...] = ()
     # Window days with a confounder, counted after allowing for its episode's own shift, and
     # that episode's days around the window that helped measure the shift: (day, why).
@@ -331,8 +342,9 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
     cw = reading.cw
     usable = [r for r in reading.reads if r.usable]
     tests = max(len(usable), 1) * (1.0 if cw.blinded else min(EFFECTIVE_SHAPES, n_shapes))
-    z_trigger = critical_z(ALPHA, tests)
+    z_trigger = critical_z(ALPHA if cw.blinded else ALPHA_ONE, tests)
     z_possible = critical_z(ALPHA_POSSIBLE, tests)
+    gaps = {}
     for r in usable:
         bar = meaningful_change(r.ref_level)
         # Blinded: the gap that counts is active minus placebo, and active must also be up.
@@ -341,9 +353,18 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
             reading.placebo_reacted.append(r)
         if cw.blinded and r.change < bar:
             gap = min(gap, r.change)
+        gaps[id(r)] = gap
         if r.z >= z_trigger and r.rise >= bar and gap >= bar:
             reading.triggered.append(r)
-        elif r.z >= z_trigger and gap >= SMALL_RISE_POINTS:
+    if not reading.triggered and not cw.blinded:
+        _pair_trigger(reading, usable, noise, min(EFFECTIVE_SHAPES, n_shapes))
+    triggered = {id(r) for r in reading.triggered}
+    for r in usable:
+        if id(r) in triggered:
+            continue
+        bar = meaningful_change(r.ref_level)
+        gap = gaps[id(r)]
+        if r.z >= z_trigger and gap >= SMALL_RISE_POINTS:
             reading.possible.append((r, "small"))
         elif r.z >= z_possible and gap >= min(bar, POSSIBLE_RISE_POINTS):
             reading.possible.append((r, "uncertain"))
@@ -369,6 +390,47 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
     else:
         reading.verdict = "tolerated"
     reading.confidence = _confidence(reading, usable, z_trigger, z_possible)
+
+
+def _pair_trigger(reading: Reading, usable: list[SymptomRead], noise: Noise, shapes: float):
+    """Two symptoms rising on the same days under the same reaction shape. Per pair and shape
+    the strength is (z_a + z_b) / sd, where sd allows for the two symptoms' same-day
+    correlation; the bar splits ALPHA_PAIR over pairs x shapes as the one-symptom bar does.
+    The named symptoms must each rise on their own (5% level) by the meaningful change."""
+    k = len(usable)
+    if k < 2:
+        return
+    names = set(usable[0].fits).intersection(*(r.fits for r in usable[1:]))
+    bar_z = critical_z(ALPHA_PAIR, k * (k - 1) / 2.0 * shapes)
+    found = []
+    for name in sorted(names):
+        zs = [r.fits[name].z for r in usable]
+        for i in range(k):
+            if zs[i] < PAIR_MEMBER_Z:
+                continue
+            for j in range(k):
+                if j == i or (j < i and zs[j] >= PAIR_MEMBER_Z):
+                    continue  # each pair once (one of the two must rise on its own)
+                a, b = usable[i], usable[j]
+                sd = math.sqrt(2.0 * (1.0 + noise.pair_corr(a.symptom, b.symptom)))
+                strength = (zs[i] + zs[j]) / sd
+                if strength >= bar_z:
+                    found.append((strength, name, i, j))
+    # The strongest pair whose named symptoms carry a meaningful change gives the trigger.
+    for strength, name, i, j in sorted(found, key=lambda t: (-t[0], t[1], t[2], t[3])):
+        named = []
+        for r in (usable[i], usable[j]):
+            own = r.shape
+            r.use(name)
+            bar = meaningful_change(r.ref_level)
+            if r.z >= PAIR_MEMBER_Z and r.rise >= bar and r.change >= bar:
+                named.append(r)
+            else:
+                r.use(own)
+        if named:
+            reading.triggered.extend(named)
+            reading.pair = (strength, bar_z, usable[i].symptom, usable[j].symptom)
+            return
 
 
 def _one_day_spikes(reading: Reading, usable: list[SymptomRead]) -> None:
@@ -403,6 +465,8 @@ def _confidence(reading: Reading, usable, z_trigger: float, z_possible: float) -
     if reading.verdict == "trigger":
         best = max((r.z for r in reading.triggered), default=None)
         strength = 0.0 if best is None else 2.0 * normal_cdf(best - z_trigger) - 1.0
+        if reading.pair is not None:
+            strength = 2.0 * normal_cdf(reading.pair[0] - reading.pair[1]) - 1.0
         score = 0.6 + 0.35 * strength
         if reading.stop_confirmed:
             score = min(score + 0.15, 0.95) if reading.triggered else 0.7

@@ -167,7 +167,13 @@ def _trigger(reading: Reading) -> list[str]:
             )
     if any(r.grew_with_portion for r in reading.triggered):
         out.append("The rise grew with the portion size.")
-    if reading.triggered:
+    if reading.pair is not None:
+        first, second = (symptom_name(s).lower() for s in reading.pair[2:])
+        out.append(
+            f"Your {first} and {second} rose on the same days after the food: taken together, "
+            "that is more than your usual ups and downs."
+        )
+    elif reading.triggered:
         out.append("That is more than your usual ups and downs.")
     if reading.stop_confirmed:
         stop = day_text(c.stopped_early_on)
