@@ -30,7 +30,7 @@ NOT_LOGGED = "not_logged"
 class DayBook:
     """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
 
-    __slots__ = ("scores", "calm", "_confounders", "_off_plan", "_episodes")
+    __slots__ = ("scores", "calm", "_confounders", "_off_plan", "_episodes", "_eaten", "_exposures")
 
     def __init__(self, entries: Iterable[DayEntry]) -> None:
         scores: dict[int, dict[str, int]] = {}
@@ -45,12 +45,14 @@ class DayBook:
                 eaten[day] = tuple(entry.off_plan)
         self.scores = scores
         self._confounders = _bridge(logged_confounders, scores)
+        self._eaten = eaten
         self._off_plan = _carry(eaten)
         # Logged days fit to serve as the usual level: no confounder, no off-plan eating.
         self.calm = frozenset(
             d for d in scores if d not in self._confounders and d not in self._off_plan
         )
         self._episodes: dict[int, tuple[Episode, ...]] | None = None
+        self._exposures: dict[int, tuple[Episode, ...]] | None = None
 
     def logged(self, day: int) -> bool:
         return day in self.scores
@@ -76,6 +78,18 @@ class DayBook:
         if self._episodes is None:
             self._episodes = _episodes(self._confounders)
         return self._episodes.get(day, ())
+
+    def exposures(self, day: int, besides: str | None = None) -> tuple[Episode, ...]:
+        """The off-plan exposures a day belongs to (kind `ate:<group>`): the days from one
+        off-plan eating of a group to 2 days after it, joined when the same group was eaten
+        again before the last of them passed. `besides`: leave out that group's own."""
+        if self._exposures is None:
+            self._exposures = _exposures(self._eaten, self.scores)
+        found = self._exposures.get(day, ())
+        if besides is not None and found:
+            own = ATE_PREFIX + besides
+            found = tuple(e for e in found if e.kind != own)
+        return found
 
     def ate_off_plan(self, day: int) -> bool:
         """Off-plan eating that day or in the 2 days before."""
@@ -110,6 +124,29 @@ def _episodes(confounders: dict[int, tuple[str, ...]]) -> dict[int, tuple[Episod
             episode = Episode(kind, tuple(run))
             for day in run:
                 out.setdefault(day, []).append(episode)
+    return {day: tuple(eps) for day, eps in out.items()}
+
+
+def _exposures(
+    eaten: dict[int, tuple[str, ...]], scores: dict[int, dict[str, int]]
+) -> dict[int, tuple[Episode, ...]]:
+    spans: dict[str, list[list[int]]] = {}
+    for day in sorted(eaten):
+        for group in eaten[day]:
+            runs = spans.setdefault(group, [])
+            if runs and day <= runs[-1][1] + 1:
+                runs[-1][1] = day + OFF_PLAN_CARRY_DAYS
+            else:
+                runs.append([day, day + OFF_PLAN_CARRY_DAYS])
+    out: dict[int, list[Episode]] = {}
+    for group in sorted(spans):
+        for lo, hi in spans[group]:
+            days = tuple(d for d in range(lo, hi + 1) if d in scores)
+            if not days:
+                continue
+            episode = Episode(ATE_PREFIX + group, days)
+            for d in days:
+                out.setdefault(d, []).append(episode)
     return {day: tuple(eps) for day, eps in out.items()}
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import wording
-from .daybook import NOT_LOGGED, DayBook, Episode
+from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED, DayBook, Episode
 from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
 from .evidence import SymptomRead, read_symptom
 from .reference import (
@@ -87,11 +87,33 @@ STEADY_CONFOUNDERS = frozenset(
 PRIOR_SHIFT = 1.5  # a confounder episode may raise a symptom by 0 to 3 points:
 PRIOR_SHIFT_SD = 1.0  # prior mean and SD of its level shift
 MIN_PRIOR_SD = 0.5
+# Off-plan eating of an eliminated group: the days from the day eaten to 2 days after form an
+# exposure with its own level shift, like a confounder episode. Prior of its shift per symptom:
+# a group not read yet may raise a symptom by 0 to about 2 points; a group read as tolerated
+# by next to nothing; a group read as a trigger or possible by 0 up to its own full-portion
+# rise (the portion eaten off-plan is unknown).
+OFF_PLAN_SHIFT = 0.5
+OFF_PLAN_SHIFT_SD = 0.75
+TOLERATED_SHIFT_SD = 0.3
+MIN_FOOD_PRIOR_SD = 0.3
 
 
 def meaningful_change(level: float) -> float:
     """Smallest rise that counts: 2 points, or 30% of the usual level, never under 1.5."""
     return min(2.0, max(1.5, 0.3 * level))
+
+
+@dataclass(frozen=True, slots=True)
+class FoodRead:
+    """What this patient's own challenge of a food group showed: its verdict and, per symptom,
+    the fitted rise at the full portion and its uncertainty (points)."""
+
+    verdict: str
+    rises: dict[str, tuple[float, float]]
+
+
+def _off_plan(why: str) -> bool:
+    return why.startswith(ATE_PREFIX) or why.startswith(AFTER_PREFIX)
 
 
 @dataclass(slots=True)
@@ -143,10 +165,14 @@ def analyze_program(
     rising: dict[str, list[tuple[int, int]]] = {}
     later_blocked = None  # pass 1: follow-up days only outside every window
     busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
+    foods: dict[str, FoodRead] = {}
     for _ in range(PASSES):
         noise = estimate_noise(book, program.symptoms, earliest, rising)
         offsets = confounder_offsets(book, program.symptoms, earliest, busy, noise)
-        readings = _read_all(program, book, noise, windows, earliest, now, later_blocked, offsets)
+        readings = _read_all(
+            program, book, noise, windows, earliest, now, later_blocked, offsets, foods
+        )
+        foods = _food_reads(readings)
         rising = {}
         for r in readings:
             for sr in r.reads:
@@ -169,8 +195,27 @@ def analyze_program(
     return results
 
 
+def _food_reads(readings: Sequence[Reading]) -> dict[str, FoodRead]:
+    """Per food group, what its challenge showed (the strongest verdict when re-challenged)."""
+    rank = {"trigger": 3, "possible": 2, "tolerated": 1}
+    best: dict[str, Reading] = {}
+    for r in readings:
+        group = r.cw.challenge.food_group
+        if r.verdict not in rank:
+            continue
+        if group not in best or rank[r.verdict] > rank[best[group].verdict]:
+            best[group] = r
+    return {
+        group: FoodRead(
+            r.verdict,
+            {sr.symptom: (sr.rise, sr.rise_se) for sr in r.reads if sr.rise is not None},
+        )
+        for group, r in best.items()
+    }
+
+
 def _read_all(
-    program, book, noise, windows, earliest, now, later_blocked, offsets=None
+    program, book, noise, windows, earliest, now, later_blocked, offsets=None, foods=None
 ) -> list[Reading]:
     if later_blocked is None:
         later_blocked = span_days((w.first, w.end) for w in windows)
@@ -178,7 +223,7 @@ def _read_all(
     readings = []
     for cw in windows:
         reading = read_challenge(
-            program, book, noise, cw, blocked, earliest, now, later_blocked, offsets
+            program, book, noise, cw, blocked, earliest, now, later_blocked, offsets, foods
         )
         if reading.verdict in ("trigger", "possible"):
             blocked.update(range(cw.first, cw.end + 1))
@@ -201,6 +246,7 @@ def read_challenge(
     now: int,
     later_blocked: Container[int] = frozenset(),
     offsets: dict[tuple[str, str], Offset] | None = None,
+    foods: dict[str, FoodRead] | None = None,
 ) -> Reading:
     group = cw.challenge.food_group
     last_seen = min(cw.end, now)
@@ -216,13 +262,14 @@ def read_challenge(
         why = book.window_why(day, group)
         if not why:
             clean.append(day)
-        elif not cw.blinded and all(w in STEADY_CONFOUNDERS for w in why):
-            allowed[day] = book.episodes(day)
+        elif not cw.blinded and all(w in STEADY_CONFOUNDERS or _off_plan(w) for w in why):
+            allowed[day] = book.episodes(day) + book.exposures(day, besides=group)
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
     usable_days = sorted(set(clean) | set(allowed))
     touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
     around = _episode_days_around(book, cw, touching, blocked, earliest, now, later_blocked)
+    foods = foods or {}
     shapes = cw.templates()
     designs: dict = {}
     reads = []
@@ -248,13 +295,13 @@ def read_challenge(
             index: dict[Episode, int] = {}
             tags = [_tag(allowed.get(d, ()), index) for d, _ in window_values]
             outside = [
-                (d, float(scores[d][symptom]), _tag(book.episodes(d), index))
+                (d, float(scores[d][symptom]), _tag(book.episodes(d) + book.exposures(d), index))
                 for d in around
                 if symptom in scores[d]
             ]
             # Episodes that have days around the window but none scored inside it add
             # nothing to the rise; they still get their shift so their days are honest.
-            priors = [_prior(e.kind, symptom, noise, offsets) for e in index]
+            priors = [_prior(e.kind, symptom, noise, offsets, foods) for e in index]
         reads.append(
             read_symptom(
                 symptom,
@@ -280,13 +327,13 @@ def read_challenge(
         clean_days=len(clean),
         complete=now >= cw.end,
         symptoms=program.symptoms,
-        allowed=[(d, book.confounders(d)) for d in sorted(allowed)],
-        allowed_around=[(d, book.confounders(d)) for d in around],
+        allowed=[(d, book.window_why(d, group)) for d in sorted(allowed)],
+        allowed_around=[(d, book.reference_why(d)) for d in around],
     )
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
     # this patient's other days with that confounder show.
-    measured = set(_measured(touching, around, program.symptoms, offsets))
+    measured = set(_measured(touching, around, program.symptoms, offsets, foods))
     counted = sorted(set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured})
     reading.counted_days = len(counted)
     _decide(reading, counted, len(shapes), noise)
@@ -310,17 +357,22 @@ def _episode_days_around(book, cw, episodes, blocked, earliest, now, later_block
                 continue
             if d < cw.first and d in blocked or d > cw.end and d in later_blocked:
                 continue
-            if book.ate_off_plan(d) or not set(book.episodes(d)) <= chosen:
+            if not set(book.episodes(d) + book.exposures(d)) <= chosen:
                 continue
             days.add(d)
     return sorted(days)
 
 
-def _measured(episodes, around, symptoms, offsets):
+def _measured(episodes, around, symptoms, offsets, foods):
     around = set(around)
     offsets = offsets or {}
     for e in episodes:
-        if any(d in around for d in e.days) or any((e.kind, s) in offsets for s in symptoms):
+        if any(d in around for d in e.days):
+            yield e
+        elif e.kind.startswith(ATE_PREFIX):
+            if e.kind[len(ATE_PREFIX) :] in foods:
+                yield e
+        elif any((e.kind, s) in offsets for s in symptoms):
             yield e
 
 
@@ -328,14 +380,32 @@ def _tag(episodes, index: dict) -> tuple[int, ...]:
     return tuple(index.setdefault(e, len(index)) for e in episodes)
 
 
-def _prior(kind: str, symptom: str, noise: Noise, offsets) -> tuple[float, float]:
+def _prior(kind: str, symptom: str, noise: Noise, offsets, foods) -> tuple[float, float]:
     """Prior mean and variance (points) of an episode's level shift on one symptom: what this
     patient's other days with that confounder show when the diary has enough of them, else
-    the general "a confounder may raise a symptom by 0 to 3 points"."""
+    the general "a confounder may raise a symptom by 0 to 3 points". Off-plan eating: see
+    `_food_prior`."""
+    if kind.startswith(ATE_PREFIX):
+        return _food_prior(foods.get(kind[len(ATE_PREFIX) :]), symptom)
     o = offsets.get((kind, symptom)) if offsets else None
     if o is not None:
         return o.points, max(o.extra * noise.sigma[symptom] ** 2, MIN_PRIOR_SD**2)
     return PRIOR_SHIFT, PRIOR_SHIFT_SD**2
+
+
+def _food_prior(food: FoodRead | None, symptom: str) -> tuple[float, float]:
+    """Prior of the shift an off-plan exposure brings to a symptom: from what the group's own
+    challenge showed (the portion eaten off-plan may be anything from none to a full one),
+    else the general "0 to about 2 points"."""
+    if food is None:
+        return OFF_PLAN_SHIFT, OFF_PLAN_SHIFT_SD**2
+    if food.verdict == "tolerated":
+        return 0.0, TOLERATED_SHIFT_SD**2
+    rise, se = food.rises.get(symptom, (0.0, 0.0))
+    rise = max(rise, 0.0)
+    # Uniform from 0 to the full-portion rise, plus half the rise's own uncertainty.
+    var = rise * rise / 12.0 + 0.25 * se * se
+    return 0.5 * rise, max(var, MIN_FOOD_PRIOR_SD**2)
 
 
 def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> None:
