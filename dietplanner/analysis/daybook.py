@@ -7,8 +7,10 @@ corrections for how diaries are really filled in:
   forget to tick "ill" on one day in the middle of a cold);
 - off-plan eating can act with a delay (DOMAIN: 2-72 h), so it also spoils the next 2 days.
 During a challenge, eating the challenged group itself is not contamination; before it, it is.
-Runs of days with the same confounder form episodes (`DayBook.episodes`): the verdicts fit
-one level shift per episode instead of leaving steady confounders' days out.
+Runs of days with the same confounder form episodes (`DayBook.episodes`), and the days from
+an off-plan eating of a group to 2 days after it form an exposure (`DayBook.exposures`): the
+verdicts fit one level shift per episode or exposure in a window instead of leaving its days
+out. Outside windows (usual level, noise, confounder offsets) such days stay left out.
 """
 
 from __future__ import annotations

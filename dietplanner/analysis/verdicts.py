@@ -5,11 +5,12 @@
 One `ChallengeResult` per started challenge, in the order of `program.challenges`. The method
 (see docs/analysis.md for the why and the measured quality):
 1. each challenge's window: dose days plus 4 days after (cut at the next challenge);
-2. days with off-plan eating or a period are left out (and listed); days with a steady
-   confounder (illness, poor sleep, stress...) are kept, each confounder episode getting its
-   own level shift in the fit, with a prior from this patient's other such days
-   (`reference.confounder_offsets`) or a general one; its days just outside the window help
-   measure it;
+2. days with a period are left out (and listed); days with a steady confounder (illness,
+   poor sleep, stress...) are kept, each confounder episode getting its own level shift in the
+   fit, with a prior from this patient's other such days (`reference.confounder_offsets`) or
+   a general one; its days just outside the window help measure it; off-plan eating of
+   another eliminated group (the day eaten and the 2 after) is handled the same way, the
+   prior of its shift coming from what that group's own challenge showed (`_food_prior`);
 3. per symptom, the usual level from the most recent clean days before the first dose (and a
    few clean days after the window), and the patient's day-to-day wobble and autocorrelation
    from all clean days, estimated twice: the second time without the windows that rose
@@ -79,8 +80,8 @@ BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later reference
 PASSES = 2
 NOISE_EXCLUDE_Z = 2.0
 # Confounders whose effect is roughly a steady shift while they last; a period's effect is
-# not (it builds up before the first logged day and fades over the next ones), and off-plan
-# eating may or may not bring a delayed reaction: such days stay left out.
+# not (it builds up before the first logged day and fades over the next ones): its days stay
+# left out. Off-plan eating is modelled like a steady confounder (see below).
 STEADY_CONFOUNDERS = frozenset(
     {"illness", "poor_sleep", "stress", "medication_change", "travel", "other"}
 )
@@ -96,6 +97,7 @@ OFF_PLAN_SHIFT = 0.5
 OFF_PLAN_SHIFT_SD = 0.75
 TOLERATED_SHIFT_SD = 0.3
 MIN_FOOD_PRIOR_SD = 0.3
+MAX_REREADS = 2
 
 
 def meaningful_change(level: float) -> float:
@@ -130,6 +132,7 @@ class Reading:
     window_days: int = 0
     clean_days: int = 0
     counted_days: int = 0  # clean days plus confounded days whose episode could be measured
+    uncounted: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # (day, why)
     complete: bool = True
     stop_confirmed: bool = False
     problem: str | None = None  # why the data are too thin, when they are
@@ -142,6 +145,9 @@ class Reading:
     # that episode's days around the window that helped measure the shift: (day, why).
     allowed: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     allowed_around: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    # Groups eaten off-plan whose exposure was allowed for, with what their own challenge
+    # showed then ("tolerated", "reacted", or None: not known).
+    eaten: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def analyze_program(
@@ -166,13 +172,31 @@ def analyze_program(
     later_blocked = None  # pass 1: follow-up days only outside every window
     busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
     foods: dict[str, FoodRead] = {}
-    for _ in range(PASSES):
+    for pass_no in range(PASSES):
         noise = estimate_noise(book, program.symptoms, earliest, rising)
         offsets = confounder_offsets(book, program.symptoms, earliest, busy, noise)
+        used = foods
         readings = _read_all(
-            program, book, noise, windows, earliest, now, later_blocked, offsets, foods
+            program, book, noise, windows, earliest, now, later_blocked, offsets, used
         )
         foods = _food_reads(readings)
+        # Off-plan eating is allowed for by what the previous reading of that food showed
+        # (pass 1: nothing known); the last pass must agree with the readings it leaned on
+        # (the reasons name them), so it is read again, at most twice, until it does.
+        for _ in range(MAX_REREADS if pass_no == PASSES - 1 else 0):
+            if _agree(used, foods, readings):
+                break
+            used = foods
+            readings = _read_all(
+                program, book, noise, windows, earliest, now, later_blocked, offsets, used
+            )
+            foods = _food_reads(readings)
+        if pass_no == PASSES - 1 and not _agree(used, foods, readings):
+            # Still not agreeing (rare): the reasons then do not say what the food showed.
+            for r in readings:
+                r.eaten = [
+                    (g, k if k == _food_kind(foods.get(g)) else "unsettled") for g, k in r.eaten
+                ]
         rising = {}
         for r in readings:
             for sr in r.reads:
@@ -193,6 +217,23 @@ def analyze_program(
         elif challenge.started:
             results.append(_no_dose_result(index, challenge))
     return results
+
+
+def _eaten_groups(episodes) -> list[str]:
+    return sorted({e.kind[len(ATE_PREFIX) :] for e in episodes if e.kind.startswith(ATE_PREFIX)})
+
+
+def _food_kind(food: FoodRead | None) -> str | None:
+    if food is None:
+        return None
+    return "tolerated" if food.verdict == "tolerated" else "reacted"
+
+
+def _agree(used: dict[str, FoodRead], foods: dict[str, FoodRead], readings) -> bool:
+    """Whether every food whose off-plan eating was allowed for reads as it was assumed to."""
+    return all(
+        _food_kind(used.get(g)) == _food_kind(foods.get(g)) for r in readings for g, _ in r.eaten
+    )
 
 
 def _food_reads(readings: Sequence[Reading]) -> dict[str, FoodRead]:
@@ -329,6 +370,7 @@ def read_challenge(
         symptoms=program.symptoms,
         allowed=[(d, book.window_why(d, group)) for d in sorted(allowed)],
         allowed_around=[(d, book.reference_why(d)) for d in around],
+        eaten=[(g, _food_kind(foods.get(g))) for g in _eaten_groups(touching)],
     )
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -336,6 +378,8 @@ def read_challenge(
     measured = set(_measured(touching, around, program.symptoms, offsets, foods))
     counted = sorted(set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured})
     reading.counted_days = len(counted)
+    counted_set = set(counted)
+    reading.uncounted = [(d, why) for d, why in reading.allowed if d not in counted_set]
     _decide(reading, counted, len(shapes), noise)
     return reading
 
@@ -343,8 +387,8 @@ def read_challenge(
 def _episode_days_around(book, cw, episodes, blocked, earliest, now, later_blocked) -> list[int]:
     """The days of `episodes` outside the window that may measure their size: within the
     reference look-back before it, up to the follow-up days after it (skipping the day right
-    after, where a late reaction may linger), never in a window that may hold a reaction, never
-    with off-plan eating, and only when every confounder of the day is one of `episodes`."""
+    after, where a late reaction may linger), never in a window that may hold a reaction, and
+    only when every confounder and off-plan exposure of the day is one of `episodes`."""
     if not episodes:
         return []
     chosen = set(episodes)

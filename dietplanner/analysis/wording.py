@@ -95,15 +95,42 @@ UPSET_WORDS = {
 }
 
 
+def _off_plan(why: str) -> bool:
+    return why.startswith(ATE_PREFIX) or why.startswith(AFTER_PREFIX)
+
+
+def _food(why: str) -> str:
+    return _group(why.split(":", 1)[1])
+
+
 def _upsets(days: list[tuple[int, tuple[str, ...]]]) -> str:
-    """'illness', 'illness or stress', ...: the upsets of the listed days, in plain words."""
+    """'illness', 'illness or stress', 'stress or off-plan eating of gluten', ...: the upsets
+    of the listed days, in plain words."""
     kinds = []
     for _, why in days:
         for w in why:
-            word = UPSET_WORDS.get(w, "upset")
+            word = f"off-plan eating of {_food(w)}" if _off_plan(w) else UPSET_WORDS.get(w, "upset")
             if word not in kinds:
                 kinds.append(word)
-    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return _joined(kinds, "or")
+
+
+def _joined(items: list[str], word: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+# What the off-plan eating of a food was allowed for, by what its own challenge showed.
+FOOD_BASIS = {
+    "tolerated": "Your {foods} challenge showed no reaction, so next to nothing was allowed for.",
+    "reacted": (
+        "Your {foods} challenge showed a reaction, so up to the size of that reaction was "
+        "allowed for."
+    ),
+    None: (
+        "Your diary does not show yet how you react to {foods}, so a general allowance was "
+        "made (none to about 2 points)."
+    ),
+}
 
 
 def reasons(reading: Reading) -> tuple[str, ...]:
@@ -262,12 +289,12 @@ def _inconclusive(reading: Reading) -> list[str]:
         f"{used} of the {reading.window_days} days of this challenge could be fully used: "
         "too few to tell."
     ]
-    if len(reading.allowed) > reading.counted_days - reading.clean_days:
-        kinds = _upsets(reading.allowed)
+    if reading.uncounted:
+        kinds = _upsets(reading.uncounted)
         out.append(
-            f"The days with {kinds} helped only a little: {kinds} that starts and ends inside "
-            "a challenge cannot be told apart from the food, unless your diary shows what it "
-            "does on other days."
+            f"The days with {kinds} helped only a little: when it starts and ends inside a "
+            "challenge, its effect cannot be told apart from the food's, unless your diary "
+            "shows what it does on other days."
         )
     out.append("Repeat this challenge on a calm week.")
     return out
@@ -281,13 +308,17 @@ def _exclusions(reading: Reading) -> list[str]:
         items = [f"{day_text(e.date)} ({why_text(e.why)})" for e in left_out]
         out.append(f"{_days(len(left_out))} left out: {_listing(items)}.")
     if reading.allowed and reading.reads:
-        items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in reading.allowed]
-        kinds = _upsets(reading.allowed)
-        out.append(
-            f"{_days(len(reading.allowed))} with {kinds} still counted, after allowing for how "
-            f"much the {kinds} raised your scores by itself: {_listing(items)}."
-        )
+        upset = [(d, why) for d, why in reading.allowed if not all(map(_off_plan, why))]
+        if upset:
+            items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in upset]
+            kinds = _upsets([(d, tuple(w for w in why if not _off_plan(w))) for d, why in upset])
+            out.append(
+                f"{_days(len(upset))} with {kinds} still counted, after allowing for how "
+                f"much the {kinds} raised your scores by itself: {_listing(items)}."
+            )
+        out += _eaten(reading)
         if reading.allowed_around:
+            kinds = _upsets(reading.allowed)
             items = [day_text(date.fromordinal(d)) for d, _ in reading.allowed_around]
             out.append(
                 f"That was measured partly on {_days(len(reading.allowed_around))} of the same "
@@ -296,4 +327,22 @@ def _exclusions(reading: Reading) -> list[str]:
     if missing:
         items = [day_text(e.date) for e in missing]
         out.append(f"{_days(len(missing))} not logged: {_listing(items)}.")
+    return out
+
+
+def _eaten(reading: Reading) -> list[str]:
+    """Window days on or just after off-plan eating, counted with an allowance for it."""
+    days = [(d, why) for d, why in reading.allowed if any(map(_off_plan, why))]
+    if not days:
+        return []
+    items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in days]
+    foods = _joined([_group(g) for g, _ in reading.eaten], "and")
+    out = [
+        f"{_days(len(days))} on or just after eating {foods} off-plan still counted, after "
+        f"allowing for what eating {foods} may have done by itself: {_listing(items)}."
+    ]
+    for kind, text in FOOD_BASIS.items():
+        named = [_group(g) for g, k in reading.eaten if k == kind]
+        if named:
+            out.append(text.format(foods=_joined(named, "and")))
     return out
