@@ -70,7 +70,7 @@ def test_a_trigger_card_says_why_how_sure_and_shows_its_chart(patient_client, pa
     assert challenge.food_group.name in html
     assert "Likely trigger" in html and "⚠" in html and "text-bg-danger" in html
     assert f"{challenge.verdict_confidence:.2f}" in html
-    assert "Usual level" in html and "During the test" in html
+    assert "Usual level" in html and "In the test" in html
     assert "Days left out" in html
     for reason in challenge.verdict_detail["reasons"]:
         assert reason.split("(")[0].strip()[:30] in html.replace("&#x27;", "'")
