@@ -265,7 +265,6 @@ def _read_episodes(
         return
     beta0, inv = solved
     m = k + 1
-    best = None
     for name, xs, wx, cross, xx in design.shapes:
         ac = [sum(map(mul, inv[i], cross)) for i in range(m)]
         denom = xx - sum(map(mul, cross, ac))
@@ -273,19 +272,15 @@ def _read_episodes(
             continue
         rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
         se = math.sqrt(s2 / denom)
-        fit = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
-        read.fits[name] = fit
-        if best is None or fit.z > best[0].z:
-            best = (fit, ac)
-    if best is None:
-        return
-    fit, ac = best
-    # The window scores less the fitted shifts of their episodes, under the best shape.
-    shifts = [beta0[1 + e] - ac[1 + e] * fit.rise for e in range(k)]
-    fit.values = [
-        v - sum(shifts[e] for e in t) for (_, v), t in zip(window_values, tags, strict=True)
-    ]
-    read.use(max(read.fits, key=lambda n: read.fits[n].z))
+        # The window scores less the fitted shifts of their episodes under this shape: every
+        # shape may be reported (the pair route picks one shared by two symptoms).
+        shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
+        values = [
+            v - sum(shifts[e] for e in t) for (_, v), t in zip(window_values, tags, strict=True)
+        ]
+        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, values=values)
+    if read.fits:
+        read.use(max(read.fits, key=lambda n: read.fits[n].z))
 
 
 def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> None:
