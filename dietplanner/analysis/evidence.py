@@ -35,7 +35,10 @@ class ShapeFit:
     rise: float
     se: float
     xs: list[float]
-    values: list[float] | None = None  # window scores less the fitted episode shifts
+    # Episode fits: the fitted shift of each episode and the episodes of each window day,
+    # to read the window scores less those shifts (`SymptomRead.use`).
+    shifts: list[float] | None = None
+    tags: list[tuple[int, ...]] | None = None
 
 
 @dataclass(slots=True)
@@ -73,7 +76,14 @@ class SymptomRead:
         self.shape = name
         self.z, self.rise, self.rise_se = fit.z, fit.rise, fit.se
         xs = fit.xs
-        values = fit.values if fit.values is not None else [v for _, v in self.window]
+        if fit.shifts is None:
+            values = [v for _, v in self.window]
+        else:
+            shifts = fit.shifts
+            values = [
+                v - sum([shifts[e] for e in t]) if t else v
+                for (_, v), t in zip(self.window, fit.tags, strict=True)
+            ]
         top = max(xs)
         response = [i for i, x in enumerate(xs) if x >= 0.5 * top]
         self.response_days = [self.window[i][0] for i in response]
@@ -265,7 +275,6 @@ def _read_episodes(
         return
     beta0, inv = solved
     m = k + 1
-    best = None
     for name, xs, wx, cross, xx in design.shapes:
         ac = [sum(map(mul, inv[i], cross)) for i in range(m)]
         denom = xx - sum(map(mul, cross, ac))
@@ -273,19 +282,13 @@ def _read_episodes(
             continue
         rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
         se = math.sqrt(s2 / denom)
-        fit = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
-        read.fits[name] = fit
-        if best is None or fit.z > best[0].z:
-            best = (fit, ac)
-    if best is None:
-        return
-    fit, ac = best
-    # The window scores less the fitted shifts of their episodes, under the best shape.
-    shifts = [beta0[1 + e] - ac[1 + e] * fit.rise for e in range(k)]
-    fit.values = [
-        v - sum(shifts[e] for e in t) for (_, v), t in zip(window_values, tags, strict=True)
-    ]
-    read.use(max(read.fits, key=lambda n: read.fits[n].z))
+        # The episodes' fitted shifts under this shape: whatever shape is reported (the pair
+        # route may pick one that is not this symptom's best), its window level is read from
+        # the scores less these shifts.
+        shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
+        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags)
+    if read.fits:
+        read.use(max(read.fits, key=lambda n: read.fits[n].z))
 
 
 def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> None:

@@ -132,7 +132,9 @@ class Reading:
     window_days: int = 0
     clean_days: int = 0
     counted_days: int = 0  # clean days plus confounded days whose episode could be measured
-    uncounted: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # (day, why)
+    # Confounded days not counted: (day, the confounders / `ate:<group>` exposures on it
+    # whose shift could not be measured).
+    uncounted: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     complete: bool = True
     stop_confirmed: bool = False
     problem: str | None = None  # why the data are too thin, when they are
@@ -146,7 +148,7 @@ class Reading:
     allowed: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     allowed_around: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     # Groups eaten off-plan whose exposure was allowed for, with what their own challenge
-    # showed then ("tolerated", "reacted", or None: not known).
+    # showed then ("tolerated", "possible", "reacted", or None: not known).
     eaten: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -191,11 +193,14 @@ def analyze_program(
                 program, book, noise, windows, earliest, now, later_blocked, offsets, used
             )
             foods = _food_reads(readings)
-        if pass_no == PASSES - 1 and not _agree(used, foods, readings):
-            # Still not agreeing (rare): the reasons then do not say what the food showed.
+        if pass_no == PASSES - 1:
+            # The reasons say what the food's final reading showed; when it still does not
+            # agree with the one allowed for (rare), they do not say.
             for r in readings:
                 r.eaten = [
-                    (g, k if k == _food_kind(foods.get(g)) else "unsettled") for g, k in r.eaten
+                    (g, _food_word(f) if _food_kind(f) == _coarse(k) else "unsettled")
+                    for g, k in r.eaten
+                    for f in (foods.get(g),)
                 ]
         rising = {}
         for r in readings:
@@ -227,6 +232,17 @@ def _food_kind(food: FoodRead | None) -> str | None:
     if food is None:
         return None
     return "tolerated" if food.verdict == "tolerated" else "reacted"
+
+
+def _food_word(food: FoodRead | None) -> str | None:
+    """What the reasons say a food's own challenge showed (`wording.FOOD_BASIS`)."""
+    if food is None or food.verdict == "tolerated":
+        return _food_kind(food)
+    return "possible" if food.verdict == "possible" else "reacted"
+
+
+def _coarse(word: str | None) -> str | None:
+    return "reacted" if word == "possible" else word
 
 
 def _agree(used: dict[str, FoodRead], foods: dict[str, FoodRead], readings) -> bool:
@@ -370,7 +386,7 @@ def read_challenge(
         symptoms=program.symptoms,
         allowed=[(d, book.window_why(d, group)) for d in sorted(allowed)],
         allowed_around=[(d, book.reference_why(d)) for d in around],
-        eaten=[(g, _food_kind(foods.get(g))) for g in _eaten_groups(touching)],
+        eaten=[(g, _food_word(foods.get(g))) for g in _eaten_groups(touching)],
     )
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -379,7 +395,12 @@ def read_challenge(
     counted = sorted(set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured})
     reading.counted_days = len(counted)
     counted_set = set(counted)
-    reading.uncounted = [(d, why) for d, why in reading.allowed if d not in counted_set]
+    # (day, the upsets on it whose size could not be measured)
+    reading.uncounted = [
+        (d, tuple(e.kind for e in allowed[d] if e not in measured))
+        for d, _ in reading.allowed
+        if d not in counted_set
+    ]
     _decide(reading, counted, len(shapes), noise)
     return reading
 

@@ -92,6 +92,7 @@ UPSET_WORDS = {
     "menstruation": "period",
     "medication_change": "medication change",
     "travel": "travel",
+    "other": "other upset",
 }
 
 
@@ -103,16 +104,16 @@ def _food(why: str) -> str:
     return _group(why.split(":", 1)[1])
 
 
-def _upsets(days: list[tuple[int, tuple[str, ...]]]) -> str:
+def _upsets(days: list[tuple[int, tuple[str, ...]]], word: str = "or") -> str:
     """'illness', 'illness or stress', 'stress or off-plan eating of gluten', ...: the upsets
-    of the listed days, in plain words."""
+    of the listed days, in plain words (`word` joins the last two)."""
     kinds = []
     for _, why in days:
         for w in why:
-            word = f"off-plan eating of {_food(w)}" if _off_plan(w) else UPSET_WORDS.get(w, "upset")
-            if word not in kinds:
-                kinds.append(word)
-    return _joined(kinds, "or")
+            kind = f"off-plan eating of {_food(w)}" if _off_plan(w) else UPSET_WORDS.get(w, "upset")
+            if kind not in kinds:
+                kinds.append(kind)
+    return _joined(kinds, word)
 
 
 def _joined(items: list[str], word: str) -> str:
@@ -124,6 +125,10 @@ FOOD_BASIS = {
     "tolerated": "Your {foods} challenge showed no reaction, so next to nothing was allowed for.",
     "reacted": (
         "Your {foods} challenge showed a reaction, so up to the size of that reaction was "
+        "allowed for."
+    ),
+    "possible": (
+        "Your {foods} challenge showed a possible reaction, so up to the size of that rise was "
         "allowed for."
     ),
     None: (
@@ -186,7 +191,9 @@ def _trigger(reading: Reading) -> list[str]:
             )
         else:
             allowing = (
-                f", after allowing for the {_upsets(reading.allowed)}" if reading.allowed else ""
+                f", after allowing for the {_upsets(reading.allowed, 'and')}"
+                if reading.allowed
+                else ""
             )
             out.append(
                 f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}) "
@@ -195,11 +202,21 @@ def _trigger(reading: Reading) -> list[str]:
     if any(r.grew_with_portion for r in reading.triggered):
         out.append("The rise grew with the portion size.")
     if reading.pair is not None:
+        named = [r.symptom for r in reading.triggered]
         first, second = (symptom_name(s).lower() for s in reading.pair[2:])
-        out.append(
-            f"Your {first} and {second} rose on the same days after the food: taken together, "
-            "that is more than your usual ups and downs."
-        )
+        if len(named) == 1:
+            # Only one of the two rose by a meaningful amount: the other rose a little.
+            first = symptom_name(named[0]).lower()
+            second = next(symptom_name(s).lower() for s in reading.pair[2:] if s != named[0])
+            out.append(
+                f"Your {second} also rose a little on the same days as your {first}: taken "
+                "together, that is more than your usual ups and downs."
+            )
+        else:
+            out.append(
+                f"Your {first} and {second} rose on the same days after the food: taken "
+                "together, that is more than your usual ups and downs."
+            )
     elif reading.triggered:
         out.append("That is more than your usual ups and downs.")
     if reading.stop_confirmed:
@@ -292,9 +309,9 @@ def _inconclusive(reading: Reading) -> list[str]:
     if reading.uncounted:
         kinds = _upsets(reading.uncounted)
         out.append(
-            f"The days with {kinds} helped only a little: when it starts and ends inside a "
-            "challenge, its effect cannot be told apart from the food's, unless your diary "
-            "shows what it does on other days."
+            f"The days with {kinds} helped only a little: its effect could not be told apart "
+            "from the food's, as your diary does not show it on enough days outside this "
+            "challenge."
         )
     out.append("Repeat this challenge on a calm week.")
     return out
@@ -308,21 +325,26 @@ def _exclusions(reading: Reading) -> list[str]:
         items = [f"{day_text(e.date)} ({why_text(e.why)})" for e in left_out]
         out.append(f"{_days(len(left_out))} left out: {_listing(items)}.")
     if reading.allowed and reading.reads:
-        upset = [(d, why) for d, why in reading.allowed if not all(map(_off_plan, why))]
+        # Each day is listed under each kind of allowance it got, with only that kind's reason.
+        upset = [
+            (d, tuple(w for w in why if not _off_plan(w)))
+            for d, why in reading.allowed
+            if not all(map(_off_plan, why))
+        ]
         if upset:
             items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in upset]
-            kinds = _upsets([(d, tuple(w for w in why if not _off_plan(w))) for d, why in upset])
+            kinds = _upsets(upset)
             out.append(
                 f"{_days(len(upset))} with {kinds} still counted, after allowing for how "
                 f"much the {kinds} raised your scores by itself: {_listing(items)}."
             )
         out += _eaten(reading)
         if reading.allowed_around:
-            kinds = _upsets(reading.allowed)
+            kinds = _upsets(reading.allowed_around)
             items = [day_text(date.fromordinal(d)) for d, _ in reading.allowed_around]
             out.append(
-                f"That was measured partly on {_days(len(reading.allowed_around))} of the same "
-                f"{kinds} just before or after this challenge: {_listing(items)}."
+                f"The allowance was measured partly on {_days(len(reading.allowed_around))} "
+                f"of {kinds} just before or after this challenge: {_listing(items)}."
             )
     if missing:
         items = [day_text(e.date) for e in missing]
@@ -332,7 +354,11 @@ def _exclusions(reading: Reading) -> list[str]:
 
 def _eaten(reading: Reading) -> list[str]:
     """Window days on or just after off-plan eating, counted with an allowance for it."""
-    days = [(d, why) for d, why in reading.allowed if any(map(_off_plan, why))]
+    days = [
+        (d, tuple(w for w in why if _off_plan(w)))
+        for d, why in reading.allowed
+        if any(map(_off_plan, why))
+    ]
     if not days:
         return []
     items = [f"{day_text(date.fromordinal(d))} ({why_text(why)})" for d, why in days]
