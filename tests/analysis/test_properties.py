@@ -48,7 +48,12 @@ def documents(draw):
             continue
         scores = {s: draw(st.integers(0, 10)) for s in symptoms if draw(st.integers(0, 19))}
         conf = tuple(draw(st.lists(st.sampled_from(CONFOUNDERS), max_size=2, unique=True)))
-        entries.append(DayEntry(START + timedelta(days=n), scores, conf, (), ""))
+        # Off-plan eating, now and then of a group that is also challenged.
+        off = ()
+        if draw(st.integers(0, 4)) == 0:
+            pool = [c.food_group for c in challenges] or list(FOOD_GROUPS[:3])
+            off = tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)))
+        entries.append(DayEntry(START + timedelta(days=n), scores, conf, off, ""))
     program = ProgramFacts(START, baseline, symptoms, tuple(challenges), "custom")
     return DiaryDocument(Patient("Europe/Oslo", draw(st.text(max_size=8))), program, tuple(entries))
 
