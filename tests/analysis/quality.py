@@ -1,8 +1,9 @@
 """Measured quality of the analysis on simulated diaries, against two naive rules.
 
-Run `.venv/bin/python -m tests.analysis.quality [seed ...] [--linger-total] [--innovation-sd]`
-from the project root to print the table (the flags switch to harsher readings of the issue's
-sizes, see simulator.simulate_patient).
+Run `.venv/bin/python -m tests.analysis.quality [seed ...] [--linger-total] [--innovation-sd]
+[--all-logged]` from the project root to print the table (the first two flags switch to harsher
+readings of the issue's sizes, the last to a gentler diary where every confounder day is
+logged, for diagnosis; see simulator.simulate_patient).
 
 Naive rules, on the same diaries (all logged days, nothing left out):
 (a) the mean of the first 5 days of the challenge minus the mean of the last 7 baseline days
@@ -155,6 +156,7 @@ if __name__ == "__main__":
     options = {
         "linger_total": "--linger-total" in args,
         "innovation_sd": "--innovation-sd" in args,
+        "all_logged": "--all-logged" in args,
     }
     seeds = tuple(int(a) for a in args if not a.startswith("--")) or SEEDS
     print(table(measure(seeds, **options)))

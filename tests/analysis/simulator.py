@@ -113,11 +113,13 @@ def simulate_patient(
     *,
     linger_total: bool = False,
     innovation_sd: bool = False,
+    all_logged: bool = False,
 ) -> SimulatedDiary:
     """One patient's program and diary. Two readings of the issue's sizes can be switched:
     `linger_total` makes a reaction last `linger` days in all (default: `linger` days after
     its first day), `innovation_sd` makes 0.5-1.6 the SD of the daily innovations (default:
-    of the scores' noise itself, which is gentler)."""
+    of the scores' noise itself, which is gentler). `all_logged` (a gentler variant, for
+    diagnosis only) logs every day of an illness, poor sleep or stress episode."""
     protocol = rng.choice(sorted(PROTOCOLS))
     symptoms, groups = PROTOCOLS[protocol]
     symptoms = list(symptoms)
@@ -173,7 +175,7 @@ def simulate_patient(
                 for s, a in size.items():
                     effect[k][s] += a
                 disturbed[k].add(kind)
-                if rng.random() < 0.85:
+                if rng.random() < 0.85 or all_logged:
                     logged_conf[k].add(kind)
             t += length
         t += 1

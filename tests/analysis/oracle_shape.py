@@ -1,0 +1,66 @@
+"""How much does not knowing a reaction's timing cost? A diagnostic, not a test.
+
+Runs the analysis with each challenge given its one true reaction shape (the simulator's delay
+and lingering, which the real method never knows) instead of searching six shapes, and prints
+the false-trigger rate on clean tolerated foods and the share of 3-point triggers called
+trigger, per set of seeds. Compare with `tests.analysis.quality` at the same false-trigger rate:
+
+    .venv/bin/python -m tests.analysis.oracle_shape 0.04
+
+The argument is the one-symptom route's share of the false-alarm rate (verdicts.ALPHA_ONE);
+with one shape the Bonferroni split needs no shape factor, so it is set to 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dietplanner.analysis import verdicts, windows
+
+from .quality import Tally, evaluate
+from .simulator import simulate_cohort
+
+TUNING_SEEDS = (tuple(range(400, 408)), tuple(range(500, 508)))
+_true_shape: dict[tuple[str, int], tuple[int, int]] = {}
+_searched = windows.ChallengeWindow.templates
+
+
+def _one_true_shape(self: windows.ChallengeWindow):
+    key = (self.challenge.food_group, self.first)
+    if self.blinded or key not in _true_shape:
+        return _searched(self)
+    delay, linger = _true_shape[key]
+    doses = [(day - self.first, f) for day, f in self.fractions]
+    shape = windows._spread(doses, self.end - self.first + 1, delay, linger)
+    return [(f"d{delay}l{linger}", shape)]
+
+
+def measure(seeds, alpha_one: float) -> Tally:
+    verdicts.ALPHA_ONE = alpha_one
+    verdicts.EFFECTIVE_SHAPES = 1.0
+    windows.ChallengeWindow.templates = _one_true_shape
+    pooled = Tally()
+    try:
+        for seed in seeds:
+            diaries = simulate_cohort(seed, 50)
+            _true_shape.clear()
+            for diary in diaries:
+                for challenge, truth in zip(diary.program.challenges, diary.truths, strict=True):
+                    key = (challenge.food_group, challenge.started_on.toordinal())
+                    _true_shape[key] = (truth.delay, truth.linger)
+            pooled.merge(evaluate(diaries))
+    finally:
+        windows.ChallengeWindow.templates = _searched
+    return pooled
+
+
+if __name__ == "__main__":
+    alpha = float(sys.argv[1]) if len(sys.argv) > 1 else verdicts.ALPHA_ONE
+    for seeds in TUNING_SEEDS:
+        t = measure(seeds, alpha)
+        print(
+            f"seeds {seeds[0]}-{seeds[-1]}: clean tolerated called trigger "
+            f"{t.rate('clean_tolerated_called_trigger'):.1%}, 3-point triggers called trigger "
+            f"{t.rate('trigger_3pt_called_trigger'):.1%} "
+            f"(clean windows {t.rate('clean_trigger_3pt_called_trigger'):.1%})"
+        )
