@@ -269,3 +269,26 @@ def test_a_fresh_day_has_no_score_preselected(patient_client, program):
     with at(START):
         html = patient_client.get(TODAY_URL).content.decode()
     assert 'value="" checked' not in html and "checked" not in html.split('id="checkin"')[1]
+
+
+def test_an_upset_ticked_yesterday_is_recalled_until_today_is_checked_in(patient_client, program):
+    day = START + timedelta(days=3)
+    with at(day - timedelta(days=1)):
+        patient_client.post(CHECKIN_URL, checkin_data(program, confounders=["illness"]))
+    with at(day):
+        before = patient_client.get(TODAY_URL).content.decode()
+        patient_client.post(CHECKIN_URL, checkin_data(program))
+        after = patient_client.get(TODAY_URL).content.decode()
+    assert "Yesterday you ticked:" in before and "Ill (cold, flu, infection)" in before
+    # Nothing is ticked for the patient: the hint only reminds.
+    assert 'value="illness" checked' not in before
+    assert "Yesterday you ticked:" not in after
+
+
+def test_no_recall_when_yesterday_had_no_upset(patient_client, program):
+    day = START + timedelta(days=3)
+    with at(day - timedelta(days=1)):
+        patient_client.post(CHECKIN_URL, checkin_data(program))
+    with at(day):
+        response = patient_client.get(TODAY_URL)
+    assert "Yesterday you ticked:" not in response.content.decode()

@@ -1,7 +1,7 @@
 """The patient's home: what to do today, the check-in, the start button and the reaction flow."""
 
 import zoneinfo
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -99,7 +99,20 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "editable_from": editable_range(program, today)[0],
     }
     context |= _checkin_context(program, day, challenges, data)
+    context["upsets_before"] = _upsets_before(context, diary, day)
     return context
+
+
+def _upsets_before(context: dict, diary: dict, day: date) -> list[str]:
+    """What the patient ticked the day before, when this day has no check-in yet: upsets such
+    as a cold often go on, and an unticked day of one reads as a calm day in the results."""
+    if context["entry"] is not None:
+        return []
+    before = diary.get(day - timedelta(days=1))
+    if before is None or not before.confounders:
+        return []
+    names = dict(context["form"].fields["confounders"].choices)
+    return [names[slug] for slug in names if slug in before.confounders]
 
 
 @login_required
