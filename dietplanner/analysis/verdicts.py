@@ -18,10 +18,10 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
 4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
    lingering, by GLS under AR(1) noise (`evidence`);
 5. `trigger` needs a rise that is both beyond chance after a Bonferroni correction over
-   symptoms x shapes (or, for two symptoms rising on the same days, over pairs x shapes;
-   the two routes share the false-alarm rate), and clinically meaningful (>= 2 points, or
-   30% of the usual level but never under 1.5); or a stop for a reaction with a meaningful
-   rise on a clean day.
+   symptoms x shapes (or, for two symptoms rising on the same days, a likelihood ratio of a
+   3-point reaction on both against none, with one bar for all windows), and clinically
+   meaningful (>= 2 points, or 30% of the usual level but never under 1.5); or a stop for a
+   reaction with a meaningful rise on a clean day.
    Blinded: the active-minus-placebo difference must pass both bars.
    `possible` for smaller or less certain rises, a one-day spike, or a stop the diary does not
    show; `inconclusive` when too few clean days; otherwise `tolerated`.
@@ -61,11 +61,14 @@ from .results import SymptomEvidence as Evidence
 from .stats import critical_z, normal_cdf, normal_sf
 from .windows import ChallengeWindow, challenge_windows
 
-ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger`
-# Open challenges split it between two routes: one symptom alone, or two symptoms rising on
-# the same days (a reaction's timing is the food's, shared by the symptoms it hits).
+ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinded challenges)
+# Open challenges have two routes: one symptom alone (this share of the rate), or two symptoms
+# rising on the same days (a reaction's timing is the food's, shared by the symptoms it hits).
 ALPHA_ONE = 0.015
-ALPHA_PAIR = ALPHA - ALPHA_ONE
+# The pair route is a likelihood-ratio test (Neyman-Pearson): a reaction of this size on both
+# symptoms against none, the ratio at least this bar per pair and shape tried.
+PAIR_REACTION_POINTS = 3.0
+PAIR_RATIO = 3.0
 PAIR_MEMBER_Z = 1.645  # each symptom of a pair must rise on its own at the usual 5% level
 ALPHA_POSSIBLE = 0.5  # the same for the weaker `possible` evidence
 EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
@@ -528,15 +531,18 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
 
 
 def _pair_trigger(reading: Reading, usable: list[SymptomRead], noise: Noise, shapes: float):
-    """Two symptoms rising on the same days under the same reaction shape. Per pair and shape
-    the strength is (z_a + z_b) / sd, where sd allows for the two symptoms' same-day
-    correlation; the bar splits ALPHA_PAIR over pairs x shapes as the one-symptom bar does.
-    The named symptoms must each rise on their own (5% level) by the meaningful change."""
+    """Two symptoms rising on the same days under the same reaction shape. Per pair and shape,
+    the log likelihood ratio of a PAIR_REACTION_POINTS rise on both symptoms against none,
+    from the two fitted rises, their standard errors and the symptoms' same-day correlation;
+    the bar is PAIR_RATIO times the number of pairs x shapes tried (a uniform mixture over
+    them). The named symptoms must each rise on their own (5% level) by the meaningful
+    change."""
     k = len(usable)
     if k < 2:
         return
     names = set(usable[0].fits).intersection(*(r.fits for r in usable[1:]))
-    bar_z = critical_z(ALPHA_PAIR, k * (k - 1) / 2.0 * shapes)
+    log_bar = math.log(PAIR_RATIO * k * (k - 1) / 2.0 * shapes)
+    d1 = PAIR_REACTION_POINTS
     found = []
     for name in sorted(names):
         zs = [r.fits[name].z for r in usable]
@@ -546,13 +552,18 @@ def _pair_trigger(reading: Reading, usable: list[SymptomRead], noise: Noise, sha
             for j in range(k):
                 if j == i or (j < i and zs[j] >= PAIR_MEMBER_Z):
                     continue  # each pair once (one of the two must rise on its own)
-                a, b = usable[i], usable[j]
-                sd = math.sqrt(2.0 * (1.0 + noise.pair_corr(a.symptom, b.symptom)))
-                strength = (zs[i] + zs[j]) / sd
-                if strength >= bar_z:
-                    found.append((strength, name, i, j))
+                fa, fb = usable[i].fits[name], usable[j].fits[name]
+                rho = noise.pair_corr(usable[i].symptom, usable[j].symptom)
+                # With S the covariance of the two rises: t = 1'S^-1 rises, info = 1'S^-1 1.
+                va, vb, cab = fa.se * fa.se, fb.se * fb.se, rho * fa.se * fb.se
+                det = va * vb - cab * cab
+                wa, wb = (vb - cab) / det, (va - cab) / det
+                t, info = wa * fa.rise + wb * fb.rise, wa + wb
+                log_ratio = d1 * t - 0.5 * d1 * d1 * info
+                if log_ratio >= log_bar:
+                    found.append((log_ratio, name, i, j, t, info))
     # The strongest pair whose named symptoms carry a meaningful change gives the trigger.
-    for strength, name, i, j in sorted(found, key=lambda t: (-t[0], t[1], t[2], t[3])):
+    for _, name, i, j, t, info in sorted(found, key=lambda f: (-f[0], f[1], f[2], f[3])):
         named = []
         for r in (usable[i], usable[j]):
             own = r.shape
@@ -564,7 +575,10 @@ def _pair_trigger(reading: Reading, usable: list[SymptomRead], noise: Noise, sha
                 r.use(own)
         if named:
             reading.triggered.extend(named)
-            reading.pair = (strength, bar_z, usable[i].symptom, usable[j].symptom)
+            # As z: the joint rise's strength, and the bar it had to clear.
+            root = math.sqrt(info)
+            bar_z = (log_bar / d1 + 0.5 * d1 * info) / root
+            reading.pair = (t / root, bar_z, usable[i].symptom, usable[j].symptom)
             return
 
 
