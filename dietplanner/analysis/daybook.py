@@ -29,6 +29,13 @@ AFTER_PREFIX = "after:"
 NOT_LOGGED = "not_logged"
 
 
+def off_plan_group(why: str) -> str | None:
+    """The food group of an off-plan reason (`ate:<group>` or `after:<group>`), else None."""
+    if why.startswith(ATE_PREFIX) or why.startswith(AFTER_PREFIX):
+        return why.split(":", 1)[1]
+    return None
+
+
 class DayBook:
     """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
 
@@ -68,7 +75,7 @@ class DayBook:
         why = self._confounders.get(day, ())
         off = self._off_plan.get(day)
         if off:
-            why = why + tuple(w for w in off if w.split(":", 1)[1] != food_group)
+            why = why + tuple(w for w in off if off_plan_group(w) != food_group)
         return why
 
     def confounders(self, day: int) -> tuple[str, ...]:
@@ -93,6 +100,10 @@ class DayBook:
             found = tuple(e for e in found if e.kind != own)
         return found
 
+    def upsets(self, day: int, besides: str | None = None) -> tuple[Episode, ...]:
+        """The confounder episodes and off-plan exposures a day belongs to."""
+        return self.episodes(day) + self.exposures(day, besides)
+
     def ate_off_plan(self, day: int) -> bool:
         """Off-plan eating that day or in the 2 days before."""
         return day in self._off_plan
@@ -110,6 +121,11 @@ class Episode:
     kind: str
     days: tuple[int, ...]
 
+    @property
+    def food_group(self) -> str | None:
+        """The group eaten, for an off-plan exposure; None for a confounder episode."""
+        return off_plan_group(self.kind)
+
 
 def _episodes(confounders: dict[int, tuple[str, ...]]) -> dict[int, tuple[Episode, ...]]:
     runs: dict[str, list[list[int]]] = {}
@@ -120,13 +136,7 @@ def _episodes(confounders: dict[int, tuple[str, ...]]) -> dict[int, tuple[Episod
                 kind_runs[-1].append(day)
             else:
                 kind_runs.append([day])
-    out: dict[int, list[Episode]] = {}
-    for kind in sorted(runs):
-        for run in runs[kind]:
-            episode = Episode(kind, tuple(run))
-            for day in run:
-                out.setdefault(day, []).append(episode)
-    return {day: tuple(eps) for day, eps in out.items()}
+    return _by_day(Episode(kind, tuple(run)) for kind in sorted(runs) for run in runs[kind])
 
 
 def _exposures(
@@ -140,15 +150,20 @@ def _exposures(
                 runs[-1][1] = day + OFF_PLAN_CARRY_DAYS
             else:
                 runs.append([day, day + OFF_PLAN_CARRY_DAYS])
+    exposures = (
+        Episode(ATE_PREFIX + group, days)
+        for group in sorted(spans)
+        for lo, hi in spans[group]
+        if (days := tuple(d for d in range(lo, hi + 1) if d in scores))
+    )
+    return _by_day(exposures)
+
+
+def _by_day(episodes: Iterable[Episode]) -> dict[int, tuple[Episode, ...]]:
     out: dict[int, list[Episode]] = {}
-    for group in sorted(spans):
-        for lo, hi in spans[group]:
-            days = tuple(d for d in range(lo, hi + 1) if d in scores)
-            if not days:
-                continue
-            episode = Episode(ATE_PREFIX + group, days)
-            for d in days:
-                out.setdefault(d, []).append(episode)
+    for episode in episodes:
+        for day in episode.days:
+            out.setdefault(day, []).append(episode)
     return {day: tuple(eps) for day, eps in out.items()}
 
 
@@ -180,10 +195,10 @@ def _carry(eaten: dict[int, tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 
 def _add(result: dict[int, list[str]], day: int, why: str) -> None:
     items = result.setdefault(day, [])
-    group = why.split(":", 1)[1]
+    group = off_plan_group(why)
     # One reason per group and day, the day it was eaten winning over "after".
     for i, existing in enumerate(items):
-        if existing.split(":", 1)[1] == group:
+        if off_plan_group(existing) == group:
             if why.startswith(ATE_PREFIX):
                 items[i] = why
             return

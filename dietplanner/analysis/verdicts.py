@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import wording
-from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED, DayBook, Episode
+from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
 from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
 from .evidence import SymptomRead, read_symptom
 from .reference import (
@@ -117,10 +117,6 @@ class FoodRead:
     rises: dict[str, tuple[float, float]]
 
 
-def _off_plan(why: str) -> bool:
-    return why.startswith(ATE_PREFIX) or why.startswith(AFTER_PREFIX)
-
-
 @dataclass(slots=True)
 class Reading:
     """Everything decided about one challenge, before it is worded."""
@@ -150,8 +146,9 @@ class Reading:
     # that episode's days around the window that helped measure the shift: (day, why).
     allowed: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     allowed_around: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
-    # Groups eaten off-plan whose exposure was allowed for, with what their own challenge
-    # showed then ("tolerated", "possible", "reacted", or None: not known).
+    # Groups eaten off-plan whose exposure was allowed for, with what their own challenge was
+    # taken to show while reading ("tolerated", "reacted", or None: not known); the last pass
+    # turns it into what the reasons say ("tolerated", "possible", "reacted", "unsettled").
     eaten: list[tuple[str, str | None]] = field(default_factory=list)
 
 
@@ -201,7 +198,7 @@ def analyze_program(
             # agree with the one allowed for (rare), they do not say.
             for r in readings:
                 r.eaten = [
-                    (g, _food_word(f) if _food_kind(f) == _coarse(k) else "unsettled")
+                    (g, _food_word(f) if _food_kind(f) == k else "unsettled")
                     for g, k in r.eaten
                     for f in (foods.get(g),)
                 ]
@@ -228,7 +225,7 @@ def analyze_program(
 
 
 def _eaten_groups(episodes) -> list[str]:
-    return sorted({e.kind[len(ATE_PREFIX) :] for e in episodes if e.kind.startswith(ATE_PREFIX)})
+    return sorted({e.food_group for e in episodes if e.food_group is not None})
 
 
 def _food_kind(food: FoodRead | None) -> str | None:
@@ -242,10 +239,6 @@ def _food_word(food: FoodRead | None) -> str | None:
     if food is None or food.verdict == "tolerated":
         return _food_kind(food)
     return "possible" if food.verdict == "possible" else "reacted"
-
-
-def _coarse(word: str | None) -> str | None:
-    return "reacted" if word == "possible" else word
 
 
 def _agree(used: dict[str, FoodRead], foods: dict[str, FoodRead], readings) -> bool:
@@ -322,8 +315,8 @@ def read_challenge(
         why = book.window_why(day, group)
         if not why:
             clean.append(day)
-        elif not cw.blinded and all(w in STEADY_CONFOUNDERS or _off_plan(w) for w in why):
-            allowed[day] = book.episodes(day) + book.exposures(day, besides=group)
+        elif not cw.blinded and all(w in STEADY_CONFOUNDERS or off_plan_group(w) for w in why):
+            allowed[day] = book.upsets(day, besides=group)
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
     usable_days = sorted(set(clean) | set(allowed))
@@ -355,7 +348,7 @@ def read_challenge(
             index: dict[Episode, int] = {}
             tags = [_tag(allowed.get(d, ()), index) for d, _ in window_values]
             outside = [
-                (d, float(scores[d][symptom]), _tag(book.episodes(d) + book.exposures(d), index))
+                (d, float(scores[d][symptom]), _tag(book.upsets(d), index))
                 for d in around
                 if symptom in scores[d]
             ]
@@ -389,7 +382,7 @@ def read_challenge(
         symptoms=program.symptoms,
         allowed=[(d, book.window_why(d, group)) for d in sorted(allowed)],
         allowed_around=[(d, book.reference_why(d)) for d in around],
-        eaten=[(g, _food_word(foods.get(g))) for g in _eaten_groups(touching)],
+        eaten=[(g, _food_kind(foods.get(g))) for g in _eaten_groups(touching)],
     )
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -425,7 +418,7 @@ def _episode_days_around(book, cw, episodes, blocked, earliest, now, later_block
                 continue
             if d < cw.first and d in blocked or d > cw.end and d in later_blocked:
                 continue
-            if not set(book.episodes(d) + book.exposures(d)) <= chosen:
+            if not set(book.upsets(d)) <= chosen:
                 continue
             days.add(d)
     return sorted(days)
@@ -437,8 +430,8 @@ def _measured(episodes, around, symptoms, offsets, foods):
     for e in episodes:
         if any(d in around for d in e.days):
             yield e
-        elif e.kind.startswith(ATE_PREFIX):
-            if e.kind[len(ATE_PREFIX) :] in foods:
+        elif e.food_group is not None:
+            if e.food_group in foods:
                 yield e
         elif any((e.kind, s) in offsets for s in symptoms):
             yield e
@@ -453,8 +446,9 @@ def _prior(kind: str, symptom: str, noise: Noise, offsets, foods) -> tuple[float
     patient's other days with that confounder show when the diary has enough of them, else
     the general "a confounder may raise a symptom by 0 to 3 points". Off-plan eating: see
     `_food_prior`."""
-    if kind.startswith(ATE_PREFIX):
-        return _food_prior(foods.get(kind[len(ATE_PREFIX) :]), symptom)
+    group = off_plan_group(kind)
+    if group is not None:
+        return _food_prior(foods.get(group), symptom)
     o = offsets.get((kind, symptom)) if offsets else None
     if o is not None:
         return o.points, max(o.extra * noise.sigma[symptom] ** 2, MIN_PRIOR_SD**2)

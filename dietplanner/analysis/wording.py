@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED
+from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED, off_plan_group
 
 if TYPE_CHECKING:  # pragma: no cover
     from .verdicts import Reading
@@ -85,23 +85,16 @@ def _listing(items: list[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
-UPSET_WORDS = {
-    "illness": "illness",
-    "poor_sleep": "poor sleep",
-    "stress": "stress",
-    "menstruation": "period",
-    "medication_change": "medication change",
-    "travel": "travel",
-    "other": "other upset",
-}
+# The same, as the name of an upset ("days with illness") rather than of a day ("ill").
+UPSET_WORDS = CONFOUNDER_WORDS | {"illness": "illness"}
 
 
 def _off_plan(why: str) -> bool:
-    return why.startswith(ATE_PREFIX) or why.startswith(AFTER_PREFIX)
+    return off_plan_group(why) is not None
 
 
 def _food(why: str) -> str:
-    return _group(why.split(":", 1)[1])
+    return _group(off_plan_group(why))
 
 
 def _upsets(days: list[tuple[int, tuple[str, ...]]], word: str = "or") -> str:
