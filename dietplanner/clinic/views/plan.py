@@ -205,9 +205,15 @@ def respond(request, patient: User, message: str, *, ok: bool = True) -> HttpRes
     return redirect("clinic:plan", patient_id=patient.public_id)
 
 
-def changed(request, patient: User, message: str) -> HttpResponse:
+def apply_edit(request, patient: User, done: str, service, **arguments) -> HttpResponse:
+    """Run a plan-editing service as the dietitian: its refusal (`PlanError`) becomes the
+    notice; on success the change is recorded and `done` said."""
+    try:
+        service(author=request.user, **arguments)
+    except PlanError as error:
+        return respond(request, patient, str(error), ok=False)
     access_record(dietitian=request.user, patient=patient, what="plan_change")
-    return respond(request, patient, message)
+    return respond(request, patient, done)
 
 
 @login_required
@@ -231,16 +237,15 @@ def extend(request, patient_id) -> HttpResponse:
     form = ExtendForm(request.POST, url="")
     if not form.is_valid():
         return respond(request, patient, first_error(form), ok=False)
-    try:
-        baseline_extend(
-            program=program,
-            days=form.cleaned_data["days"],
-            today=patient.local_today(),
-            author=request.user,
-        )
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, "The baseline is extended.")
+    return apply_edit(
+        request,
+        patient,
+        "The baseline is extended.",
+        baseline_extend,
+        program=program,
+        days=form.cleaned_data["days"],
+        today=patient.local_today(),
+    )
 
 
 @login_required
@@ -253,17 +258,16 @@ def add(request, patient_id) -> HttpResponse:
     if not form.is_valid():
         return respond(request, patient, first_error(form), ok=False)
     data = form.cleaned_data
-    try:
-        challenge = challenge_add(
-            program=program,
-            food_group=data["food_group"],
-            dose_days=data["dose_days"],
-            washout_days=data["washout_days"],
-            author=request.user,
-        )
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, f"{challenge.food_group.name} is added to the plan.")
+    return apply_edit(
+        request,
+        patient,
+        f"{data['food_group'].name} is added to the plan.",
+        challenge_add,
+        program=program,
+        food_group=data["food_group"],
+        dose_days=data["dose_days"],
+        washout_days=data["washout_days"],
+    )
 
 
 @login_required
@@ -286,12 +290,9 @@ def move(request, patient_id, challenge_id) -> HttpResponse:
         if not 0 <= j < len(order):
             return respond(request, patient, "It cannot move further that way.", ok=False)
         order[i], order[j] = order[j], order[i]
-    try:
-        challenges_reorder(program=program, order=order, author=request.user)
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
     direction = form.cleaned_data["direction"]
-    return changed(request, patient, f"{challenge.food_group.name} moved {direction}.")
+    done = f"{challenge.food_group.name} moved {direction}."
+    return apply_edit(request, patient, done, challenges_reorder, program=program, order=order)
 
 
 @login_required
@@ -299,11 +300,8 @@ def move(request, patient_id, challenge_id) -> HttpResponse:
 def skip(request, patient_id, challenge_id) -> HttpResponse:
     patient, program = client_and_program(request, patient_id)
     challenge = challenge_in(program, challenge_id)
-    try:
-        challenge_skip(challenge=challenge, author=request.user)
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, f"{challenge.food_group.name} is skipped.")
+    done = f"{challenge.food_group.name} is skipped."
+    return apply_edit(request, patient, done, challenge_skip, challenge=challenge)
 
 
 @login_required
@@ -311,11 +309,8 @@ def skip(request, patient_id, challenge_id) -> HttpResponse:
 def unskip(request, patient_id, challenge_id) -> HttpResponse:
     patient, program = client_and_program(request, patient_id)
     challenge = challenge_in(program, challenge_id)
-    try:
-        challenge_unskip(challenge=challenge, author=request.user)
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, f"{challenge.food_group.name} is back in the plan.")
+    done = f"{challenge.food_group.name} is back in the plan."
+    return apply_edit(request, patient, done, challenge_unskip, challenge=challenge)
 
 
 @login_required
@@ -327,13 +322,12 @@ def days(request, patient_id, challenge_id) -> HttpResponse:
     form = ChallengeDaysForm(request.POST, url="", form_id="")
     if not form.is_valid():
         return respond(request, patient, first_error(form), ok=False)
-    try:
-        challenge_days_change(
-            challenge=challenge,
-            dose_days=form.cleaned_data["dose_days"],
-            washout_days=form.cleaned_data["washout_days"],
-            author=request.user,
-        )
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, f"The days of {challenge.food_group.name} are saved.")
+    return apply_edit(
+        request,
+        patient,
+        f"The days of {challenge.food_group.name} are saved.",
+        challenge_days_change,
+        challenge=challenge,
+        dose_days=form.cleaned_data["dose_days"],
+        washout_days=form.cleaned_data["washout_days"],
+    )

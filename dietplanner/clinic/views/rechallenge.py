@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
-from dietplanner.programs.services import PlanError, rechallenge_add, rechallenge_blinded_add
+from dietplanner.programs.services import rechallenge_add, rechallenge_blinded_add
 
 from ..forms_plan import BlindedForm, first_error
-from .plan import challenge_in, changed, client_and_program, respond
+from .plan import apply_edit, challenge_in, client_and_program, respond
 
 
 @login_required
@@ -16,11 +16,8 @@ def rechallenge(request, patient_id, challenge_id) -> HttpResponse:
     """Plan an open re-challenge of a finished group at the end of the plan."""
     patient, program = client_and_program(request, patient_id)
     original = challenge_in(program, challenge_id)
-    try:
-        rechallenge_add(challenge=original, author=request.user)
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(request, patient, f"A re-challenge of {original.food_group.name} is planned.")
+    done = f"A re-challenge of {original.food_group.name} is planned."
+    return apply_edit(request, patient, done, rechallenge_add, challenge=original)
 
 
 @login_required
@@ -32,19 +29,14 @@ def blinded(request, patient_id, challenge_id) -> HttpResponse:
     form = BlindedForm(request.POST, url="", form_id="")
     if not form.is_valid():
         return respond(request, patient, first_error(form), ok=False)
-    try:
-        rechallenge_blinded_add(
-            program=program,
-            food_group=original.food_group,
-            active_days=form.cleaned_data["active_days"],
-            placebo_days=form.cleaned_data["placebo_days"],
-            author=request.user,
-        )
-    except PlanError as error:
-        return respond(request, patient, str(error), ok=False)
-    return changed(
+    return apply_edit(
         request,
         patient,
         f"A blinded re-challenge of {original.food_group.name} is planned: "
         "prepare the portions as the key below says.",
+        rechallenge_blinded_add,
+        program=program,
+        food_group=original.food_group,
+        active_days=form.cleaned_data["active_days"],
+        placebo_days=form.cleaned_data["placebo_days"],
     )
