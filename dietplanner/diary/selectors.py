@@ -67,10 +67,10 @@ class DiaryHistory:
     today: date
     finished: bool
     editable_from: date | None
-    page: Page | None
-    days: tuple[DiaryDay, ...]
-    figure: charts.SymptomFigure | None
-    logged_days: int
+    page: Page | None = None
+    days: tuple[DiaryDay, ...] = ()
+    figure: charts.SymptomFigure | None = None
+    logged_days: int = 0
 
 
 def diary_program_for(patient: User) -> Program | None:
@@ -108,10 +108,6 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
             today=today,
             finished=finished,
             editable_from=editable_from,
-            page=None,
-            days=(),
-            figure=None,
-            logged_days=0,
         )
 
     diary = {day: day_log(day, scores, confounders) for day, scores, confounders, _ in rows}
