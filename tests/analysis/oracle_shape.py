@@ -36,6 +36,7 @@ def _one_true_shape(self: windows.ChallengeWindow):
 
 
 def measure(seeds, alpha_one: float) -> Tally:
+    saved = verdicts.ALPHA_ONE, verdicts.EFFECTIVE_SHAPES
     verdicts.ALPHA_ONE = alpha_one
     verdicts.EFFECTIVE_SHAPES = 1.0
     windows.ChallengeWindow.templates = _one_true_shape
@@ -51,6 +52,7 @@ def measure(seeds, alpha_one: float) -> Tally:
             pooled.merge(evaluate(diaries))
     finally:
         windows.ChallengeWindow.templates = _searched
+        verdicts.ALPHA_ONE, verdicts.EFFECTIVE_SHAPES = saved
     return pooled
 
 
