@@ -99,24 +99,6 @@ class Whitener:
         return [(v - r * p) * s for v, r, p, s in zip(values, rho, prevs, scale, strict=False)]
 
 
-def fit_rise(w_one: Sequence[float], w_y: Sequence[float], w_x: Sequence[float]):
-    """GLS fit of y = level + rise * x on prewhitened data; returns (rise, variance factor).
-
-    The variance of `rise` is `sigma**2 * factor`; None when x cannot be told from the level.
-    """
-    s11 = s12 = s22 = b1 = b2 = 0.0
-    for o, y, x in zip(w_one, w_y, w_x, strict=True):
-        s11 += o * o
-        s12 += o * x
-        s22 += x * x
-        b1 += o * y
-        b2 += x * y
-    det = s11 * s22 - s12 * s12
-    if det <= 1e-9 * max(s11 * s22, 1e-12):
-        return None
-    return (s11 * b2 - s12 * b1) / det, s11 / det
-
-
 def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
     """GLS coefficients and their unscaled covariance for prewhitened columns (few).
 
@@ -148,7 +130,3 @@ def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
     inv = [row[k:] for row in aug]
     beta = [sum(inv[i][j] * rhs[j] for j in range(k)) for i in range(k)]
     return beta, inv
-
-
-def mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
