@@ -28,7 +28,7 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, FoodGroup, Symptom
 
-from .selectors import place_of
+from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, place_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
@@ -347,6 +347,17 @@ def _figure(data: ProgramData, rows: list[ChallengeRow]) -> charts.SymptomFigure
 
 def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     items = []
+    data = report.data
+    last_entry = max(data.entries, default=None)
+    gap = (data.last - (last_entry or data.first)).days + (0 if last_entry else 1)
+    silent = data.program.is_active and gap >= NO_CHECKIN_DAYS
+    if silent:
+        items.append(
+            f"No check-in since {charts.fmt_date(last_entry)} ({gap} days): the diary and "
+            "the verdicts stop there."
+            if last_entry
+            else f"No check-in yet: the program started on {charts.fmt_date(data.first)}."
+        )
     for row in report.challenges:
         c = row.challenge
         if c.red_flags or c.no_home_retest:
@@ -363,8 +374,12 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     for scheduled in report.data.plan.challenges:
         if scheduled.long_washout_flag and scheduled.phase == "washout":
             items.append(
-                f"Washout after {scheduled.group_name} is longer than 10 days: "
-                "symptoms have not settled back."
+                f"Washout after {scheduled.group_name} is longer than {LONG_WASHOUT_DAYS} days: "
+                + (
+                    "no check-in to show symptoms settling."
+                    if silent
+                    else "symptoms have not settled back."
+                )
             )
     baseline = report.data.plan.baseline
     if baseline.talk_to_dietitian:

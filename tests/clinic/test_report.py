@@ -124,3 +124,27 @@ def test_report_costs_at_most_20_queries_whatever_the_diary_length(
     with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(20):
         response = dietitian_client.get(report_url(patient))
     assert response.status_code == 200
+
+
+def test_report_says_when_the_client_stopped_checking_in(dietitian_client, patient, catalogue):
+    program, challenge = program_with_a_challenge(patient, days_after=2)
+    last = FIRST_DOSE + timedelta(days=2)
+    with at(last + timedelta(days=1)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "No check-in since" not in html
+    with at(last + timedelta(days=20)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert f"No check-in since {last:%-d %b %Y} (20 days)" in html
+    # A washout that runs on because nothing was logged is not "symptoms have not settled".
+    assert "symptoms have not settled back" not in html
+    assert "no check-in to show symptoms settling" in html
+
+
+def test_report_says_when_the_client_never_checked_in(dietitian_client, patient, catalogue):
+    make_program(patient)
+    with at(START + timedelta(days=1)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "No check-in yet" not in html
+    with at(START + timedelta(days=4)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert f"No check-in yet: the program started on {START:%-d %b %Y}." in html
