@@ -29,7 +29,7 @@ _WEEK = 7
 
 # flag slug -> label, in the order the list shows them
 FLAGS = {
-    "no_checkin": "No check-in for 3 days",
+    "no_checkin": "No check-in for 3 days or more",
     "reaction": "Reaction reported",
     "baseline": "Baseline not improving",
     "long_washout": "Washout over 10 days",

@@ -87,7 +87,7 @@ def test_list_shows_phase_day_last_checkin_and_adherence(dietitian_client, dieti
     assert "3 days ago" in html
     assert "90% of days logged" in html  # 28 of 31 days
     assert "1 off-plan day" in html
-    assert "No check-in for 3 days" in html
+    assert "No check-in for 3 days or more" in html
 
 
 def flagged_clients(dietitian):
