@@ -95,6 +95,8 @@ class ChallengeResult:
     stopped_early_on: date | None = None
     stop_reason: str | None = None
     challenge_index: int = 0
+    # Inconclusive only because the window has just begun (not for want of calm days).
+    too_early: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -113,4 +115,5 @@ class ChallengeResult:
                 self.stopped_early_on.isoformat() if self.stopped_early_on else None
             ),
             "stop_reason": self.stop_reason,
+            "too_early": self.too_early,
         }

@@ -686,6 +686,7 @@ def _result(reading: Reading) -> ChallengeResult:
         stopped_early_on=c.stopped_early_on,
         stop_reason=c.stop_reason,
         challenge_index=cw.index,
+        too_early=reading.verdict == "inconclusive" and reading.problem == "too_early",
     )
 
 

@@ -213,7 +213,7 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
         for c in data.challenges
     ]
     place = place_of(program, rows, today)[1]
-    verdicts = Counter(c.get_verdict_display() for c in started if c.verdict and arms_visible(c))
+    verdicts = Counter(c.verdict_label for c in started if c.verdict and arms_visible(c))
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
     text = (
         f"{data.patient.full_name} started the {program.protocol.name} protocol on "
@@ -271,7 +271,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         dates=dates,
         doses=dose_text,
         verdict=verdict,
-        verdict_label=Challenge.Verdict(verdict).label if verdict else "",
+        verdict_label=c.verdict_label if verdict else "",
         confidence=round(100 * confidence) if confidence is not None else None,
         evidence=evidence,
         excluded=excluded,

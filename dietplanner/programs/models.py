@@ -81,6 +81,7 @@ class Challenge(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     FINISHED_STATUSES = (Status.DONE, Status.STOPPED, Status.SKIPPED)
+    TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
     STARTED_STATUSES = (Status.ACTIVE, Status.WASHOUT, Status.DONE, Status.STOPPED)
 
     class Verdict(models.TextChoices):
@@ -117,7 +118,7 @@ class Challenge(models.Model):
     verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
     verdict_confidence = models.FloatField(null=True, blank=True)
     verdict_detail = models.JSONField(default=dict, blank=True)
-    verdict_updated = models.DateTimeField(null=True, blank=True)
+    verdict_updated = models.DateTimeField(null=True, blank=True)  # when what a reader sees changed
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -131,6 +132,18 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.food_group.name} ({self.get_status_display()})"
+
+    @property
+    def verdict_label(self) -> str:
+        """The cached verdict in words; an inconclusive reading of a window that has only just
+        begun reads "Too early to tell", not "repeat the test"."""
+        if not self.verdict:
+            return ""
+        if self.verdict == self.Verdict.INCONCLUSIVE and (self.verdict_detail or {}).get(
+            "too_early"
+        ):
+            return self.TOO_EARLY_LABEL
+        return self.get_verdict_display()
 
     @property
     def is_started(self) -> bool:

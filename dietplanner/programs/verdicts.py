@@ -138,11 +138,19 @@ def verdicts_refresh(
         )
         if not stale:
             continue
+        if _seen_as(detail) != _seen_as(challenge.verdict_detail) or not challenge.verdict:
+            challenge.verdict_updated = now
         challenge.verdict = result.verdict
         challenge.verdict_confidence = round(result.confidence, 2)
         challenge.verdict_detail = detail
-        challenge.verdict_updated = now
         changed.append(challenge)
     if changed:
         Challenge.objects.bulk_update(changed, VERDICT_FIELDS)
     return changed
+
+
+def _seen_as(detail: dict) -> tuple:
+    """What a reader of a verdict sees change: the verdict, final or provisional, too early to
+    tell. `verdict_updated` moves only with it (the client list's "new verdicts" flag), not
+    with every recomputed figure of a running window."""
+    return (detail.get("verdict"), detail.get("complete"), bool(detail.get("too_early")))

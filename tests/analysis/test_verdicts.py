@@ -223,6 +223,15 @@ def test_a_running_challenge_gets_a_provisional_result():
     assert any("still being watched until" in r for r in result.reasons)
 
 
+def test_a_window_just_begun_is_too_early_not_wanting_data():
+    program, entries = diary([challenge("dairy", 30)], days=31, seed=CALM)
+    result = only(program, entries, today=date(2026, 2, 4))
+    assert result.verdict == "inconclusive" and result.to_dict()["too_early"] is True
+    assert "too few days to tell yet" in result.reasons[0]
+    program, entries = diary([challenge("dairy", 30)], missing=set(range(0, 30)), seed=CALM)
+    assert only(program, entries).to_dict()["too_early"] is False  # no usual level: a real gap
+
+
 def test_planned_challenges_get_no_result_and_untaken_doses_are_inconclusive():
     planned = ChallengeFacts("soy", None)
     untaken = challenge("eggs", 40, stopped=39, reason="patient_choice")

@@ -178,3 +178,15 @@ def test_the_plan_shows_the_verdict_and_links_to_results(patient_client, patient
     with at(FIRST_DOSE + timedelta(days=10)):
         html = patient_client.get(reverse("programs:plan")).content.decode()
     assert "Likely trigger" in html and f'href="{URL}">why</a>' in html
+
+
+def test_a_challenge_just_started_reads_too_early_not_inconclusive(
+    patient_client, patient, catalogue
+):
+    started_program(patient, calm, days=1)
+    day = FIRST_DOSE
+    html = get(patient_client, day)
+    assert "Too early to tell" in html and "Inconclusive" not in html
+    with at(day):
+        plan = patient_client.get(reverse("programs:plan")).content.decode()
+    assert "Result so far:</span> Too early to tell" in plan

@@ -149,3 +149,22 @@ def test_refresh_is_deterministic_and_bounded_in_queries(started, django_assert_
     challenge.refresh_from_db()
     assert challenge.verdict_detail == first
     assert Challenge.objects.filter(program=program).exclude(verdict="").count() == 1
+
+
+def test_a_check_in_that_leaves_the_verdict_as_it_was_does_not_date_it_anew(started):
+    """`verdict_updated` is when the verdict a dietitian sees last changed (it drives the
+    client list's "new verdicts" flag), not when its figures were last recomputed."""
+    program, challenge = started
+    run_window(program, reacting, days=5)
+    challenge.refresh_from_db()
+    assert challenge.verdict == "trigger" and challenge.verdict_detail["complete"] is False
+    dated, figures = challenge.verdict_updated, challenge.verdict_detail
+    check_in(program, FIRST_DOSE + timedelta(days=5), reacting)
+    challenge.refresh_from_db()
+    assert challenge.verdict == "trigger" and challenge.verdict_detail != figures
+    assert challenge.verdict_updated == dated
+    check_in(program, FIRST_DOSE + timedelta(days=6), reacting)
+    check_in(program, FIRST_DOSE + timedelta(days=7), reacting)
+    challenge.refresh_from_db()
+    assert challenge.verdict_detail["complete"] is True
+    assert challenge.verdict_updated > dated  # final now: worth a look

@@ -35,6 +35,7 @@ VERDICT_LOOK = {
     "tolerated": ("success", "✓", "No meaningful rise with this food."),
     "inconclusive": ("secondary", "↻", "Too little clean data to say: repeat this test."),
 }
+TOO_EARLY_SUMMARY = "This test has only just begun: keep checking in."
 FINDING_TEXT = {
     "rise": "Clear rise",
     "small_rise": "Small rise",
@@ -108,6 +109,9 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
     hidden = challenge.blinded and not challenge.is_finished
     verdict = "" if hidden else challenge.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
+    label = "" if hidden else challenge.verdict_label
+    if label == Challenge.TOO_EARLY_LABEL:
+        icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
     confidence = None if hidden else challenge.verdict_confidence
     return ResultCard(
@@ -115,7 +119,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
         label=_label(challenge),
         hidden=hidden,
         verdict=verdict,
-        verdict_label=Challenge.Verdict(verdict).label if verdict else "",
+        verdict_label=label,
         colour=colour,
         icon=icon,
         summary=summary,
