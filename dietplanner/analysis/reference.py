@@ -175,14 +175,21 @@ def _pair_correlations(series) -> dict[tuple[str, str], float]:
         centred[symptom] = (days, devs)
     names = list(centred)
     corr: dict[tuple[str, str], float] = {}
+    by_day: dict[str, dict[int, float]] = {}
     for i, a in enumerate(names):
         days_a, dev_a = centred[a]
         for b in names[i + 1 :]:
             days_b, dev_b = centred[b]
             if days_a != days_b:
-                at = dict(zip(days_a, dev_a, strict=True))
-                pairs = [(at[d], v) for d, v in zip(days_b, dev_b, strict=True) if d in at]
-                xa, xb = [x for x, _ in pairs], [y for _, y in pairs]
+                at = by_day.get(a)
+                if at is None:
+                    at = by_day[a] = dict(zip(days_a, dev_a, strict=True))
+                xa, xb = [], []
+                for d, v in zip(days_b, dev_b, strict=True):
+                    x = at.get(d)
+                    if x is not None:
+                        xa.append(x)
+                        xb.append(v)
             else:
                 xa, xb = dev_a, dev_b
             saa, sbb = sum(map(mul, xa, xa)), sum(map(mul, xb, xb))

@@ -62,17 +62,20 @@ from .stats import critical_z, normal_cdf, normal_sf
 from .windows import ChallengeWindow, challenge_windows
 
 ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinded challenges)
-# Open challenges have two routes: one symptom alone (this share of the rate), or two symptoms
-# rising on the same days (a reaction's timing is the food's, shared by the symptoms it hits).
-ALPHA_ONE = 0.015
-# The pair route is a likelihood-ratio test (Neyman-Pearson): a reaction of this size on both
-# symptoms against none, the ratio at least this bar per pair and shape tried.
-PAIR_REACTION_POINTS = 3.0
-PAIR_RATIO = 3.0
-PAIR_MEMBER_Z = 1.645  # each symptom of a pair must rise on its own at the usual 5% level
-ALPHA_POSSIBLE = 0.5  # the same for the weaker `possible` evidence
+# Open challenges: `trigger` is a Bayes factor (Neyman-Pearson over the mixture of windows):
+# how much better "a reaction of REACTION_POINTS at the full portion, on one symptom or on two
+# at once, under one of the reaction shapes" explains the fitted rises than "no reaction",
+# each symptom, pair and shape equally likely, one symptom TWO_SYMPTOM_SHARE less likely than
+# two or more (a reaction hits 1, 2 or 3 symptoms). The bar was set on the tuning seeds so that
+# false triggers on clean tolerated foods stayed where the earlier Bonferroni routes had them.
+REACTION_POINTS = 3.0
+TWO_SYMPTOM_SHARE = 2.0 / 3.0
+LOG_BAYES_BAR = 1.0
+MEMBER_Z = 1.645  # a symptom named in a trigger must rise on its own at the usual 5% level
+# `possible` keeps z bars: a Bonferroni split over symptoms x shapes of these rates.
+ALPHA_ONE = 0.015  # a clear but small rise
+ALPHA_POSSIBLE = 0.5  # a less certain one
 EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
-# (also per pair of symptoms, where Bonferroni over pairs x 4.5 is at or above the exact level)
 SMALL_RISE_POINTS = 1.0
 POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this size on
 ONE_DAY_RISE_POINTS = 3.0
@@ -138,9 +141,11 @@ class Reading:
     stop_confirmed: bool = False
     problem: str | None = None  # why the data are too thin, when they are
     placebo_reacted: list[SymptomRead] = field(default_factory=list)
-    # Set when two symptoms together, not one alone, gave the trigger:
-    # (strength, bar, the two symptoms).
-    pair: tuple[float, float, str, str] | None = None
+    # Open challenges: the log Bayes factor of a reaction against none (`_reaction_evidence`),
+    # and the two symptoms whose rising together weighed most in it, when pairs weighed more
+    # than single symptoms.
+    log_bayes: float | None = None
+    pair: tuple[str, str] | None = None
     symptoms: tuple[str, ...] = ()
     # Window days with a confounder, counted after allowing for its episode's own shift, and
     # that episode's days around the window that helped measure the shift: (day, why).
@@ -486,10 +491,19 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
         if cw.blinded and r.change < bar:
             gap = min(gap, r.change)
         gaps[id(r)] = gap
-        if r.z >= z_trigger and r.rise >= bar and gap >= bar:
+        if cw.blinded and r.z >= z_trigger and r.rise >= bar and gap >= bar:
             reading.triggered.append(r)
-    if not reading.triggered and not cw.blinded:
-        _pair_trigger(reading, usable, noise, min(EFFECTIVE_SHAPES, n_shapes))
+    if not cw.blinded:
+        # Only symptoms that rose on their own, by a meaningful amount, can be named.
+        named = []
+        for r in usable:
+            bar = meaningful_change(r.ref_level)
+            if r.z >= MEMBER_Z and r.rise >= bar and r.change >= bar:
+                named.append(r)
+        if named:
+            reading.log_bayes, reading.pair = _reaction_evidence(usable, noise)
+            if reading.log_bayes >= LOG_BAYES_BAR:
+                reading.triggered = named
     triggered = {id(r) for r in reading.triggered}
     for r in usable:
         if id(r) in triggered:
@@ -524,56 +538,66 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
     reading.confidence = _confidence(reading, usable, z_trigger, z_possible)
 
 
-def _pair_trigger(reading: Reading, usable: list[SymptomRead], noise: Noise, shapes: float):
-    """Two symptoms rising on the same days under the same reaction shape. Per pair and shape,
-    the log likelihood ratio of a PAIR_REACTION_POINTS rise on both symptoms against none,
-    from the two fitted rises, their standard errors and the symptoms' same-day correlation;
-    the bar is PAIR_RATIO times the number of pairs x shapes tried (a uniform mixture over
-    them). The named symptoms must each rise on their own (5% level) by the meaningful
-    change."""
+def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:
+    """The log Bayes factor of a reaction against none, from the fitted rises (points at the
+    full portion) and their standard errors, per symptom and shape: a REACTION_POINTS rise on
+    one symptom (log ratio d t - d^2 info / 2 with t = rise / se^2, info = 1 / se^2), or on two
+    at once, allowing for their same-day correlation r (with S the covariance of the two rises
+    and 1 = (1, 1): t = 1'S^-1 rises, info = 1'S^-1 1). The ratios are averaged over the
+    symptoms (or pairs) and shapes tried, then weighted 1 - TWO_SYMPTOM_SHARE (one symptom)
+    and TWO_SYMPTOM_SHARE (two). Also returns the pair that weighed most, when pairs weighed
+    more than single symptoms."""
+    d = REACTION_POINTS
+    half = 0.5 * d * d
+    exp = math.exp
+    cap = _LOG_CAP
     k = len(usable)
-    if k < 2:
-        return
-    names = set(usable[0].fits).intersection(*(r.fits for r in usable[1:]))
-    log_bar = math.log(PAIR_RATIO * k * (k - 1) / 2.0 * shapes)
-    d1 = PAIR_REACTION_POINTS
-    found = []
-    for name in sorted(names):
-        zs = [r.fits[name].z for r in usable]
-        for i in range(k):
-            if zs[i] < PAIR_MEMBER_Z:
-                continue
-            for j in range(k):
-                if j == i or (j < i and zs[j] >= PAIR_MEMBER_Z):
-                    continue  # each pair once (one of the two must rise on its own)
-                fa, fb = usable[i].fits[name], usable[j].fits[name]
-                rho = noise.pair_corr(usable[i].symptom, usable[j].symptom)
-                # With S the covariance of the two rises: t = 1'S^-1 rises, info = 1'S^-1 1.
-                va, vb, cab = fa.se * fa.se, fb.se * fb.se, rho * fa.se * fb.se
-                det = va * vb - cab * cab
-                wa, wb = (vb - cab) / det, (va - cab) / det
-                t, info = wa * fa.rise + wb * fb.rise, wa + wb
-                log_ratio = d1 * t - 0.5 * d1 * d1 * info
-                if log_ratio >= log_bar:
-                    found.append((log_ratio, name, i, j, t, info))
-    # The strongest pair whose named symptoms carry a meaningful change gives the trigger.
-    for _, name, i, j, t, info in sorted(found, key=lambda f: (-f[0], f[1], f[2], f[3])):
-        named = []
-        for r in (usable[i], usable[j]):
-            own = r.shape
-            r.use(name)
-            bar = meaningful_change(r.ref_level)
-            if r.z >= PAIR_MEMBER_Z and r.rise >= bar and r.change >= bar:
-                named.append(r)
+    names = sorted(set(usable[0].fits).intersection(*(r.fits for r in usable[1:])))
+    one = 0.0
+    n_one = 0
+    ratios = []  # per symptom, the one-symptom ratio under each shape of `names`
+    for r in usable:
+        fits = r.fits
+        for fit in fits.values():
+            info = 1.0 / (fit.se * fit.se)
+            log_ratio = (d * fit.rise - half) * info
+            one += exp(log_ratio if log_ratio < cap else cap)
+        n_one += len(fits)
+        ratios.append([exp(min((d * fits[n].rise - half) / fits[n].se ** 2, cap)) for n in names])
+    one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
+    if k < 2 or not names:
+        return _log(one), None
+    rises = [[r.fits[n].rise for n in names] for r in usable]
+    ses = [[r.fits[n].se for n in names] for r in usable]
+    two = 0.0
+    best, best_pair = -1.0, None
+    for i in range(k - 1):
+        symptom_a, rises_a, ses_a, ratios_a = usable[i].symptom, rises[i], ses[i], ratios[i]
+        for j in range(i + 1, k):
+            rho = noise.pair_corr(symptom_a, usable[j].symptom)
+            pair = 0.0
+            if rho == 0.0:  # independent: the pair's ratio is the product of the two
+                for ra, rb in zip(ratios_a, ratios[j], strict=True):
+                    pair += ra * rb
             else:
-                r.use(own)
-        if named:
-            reading.triggered.extend(named)
-            # As z: the joint rise's strength, and the bar it had to clear.
-            root = math.sqrt(info)
-            bar_z = (log_bar / d1 + 0.5 * d1 * info) / root
-            reading.pair = (t / root, bar_z, usable[i].symptom, usable[j].symptom)
-            return
+                for ra, sa, rb, sb in zip(rises_a, ses_a, rises[j], ses[j], strict=True):
+                    va, vb, cab = sa * sa, sb * sb, rho * sa * sb
+                    det = va * vb - cab * cab
+                    wa, wb = (vb - cab) / det, (va - cab) / det
+                    log_ratio = d * (wa * ra + wb * rb) - half * (wa + wb)
+                    pair += exp(log_ratio if log_ratio < cap else cap)
+            two += pair
+            if pair > best:
+                best, best_pair = pair, (symptom_a, usable[j].symptom)
+    two *= TWO_SYMPTOM_SHARE / (len(names) * k * (k - 1) / 2)
+    return _log(one + two), best_pair if two > one else None
+
+
+_LOG_CAP = 600.0  # log ratios beyond this are capped (far past any bar; no overflow)
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0.0 else -_LOG_CAP
 
 
 def _one_day_spikes(reading: Reading, usable: list[SymptomRead]) -> None:
@@ -606,10 +630,15 @@ def _confidence(reading: Reading, usable, z_trigger: float, z_possible: float) -
     coverage = reading.clean_days / max(reading.window_days, 1)
     data = 0.7 + 0.3 * coverage
     if reading.verdict == "trigger":
-        best = max((r.z for r in reading.triggered), default=None)
-        strength = 0.0 if best is None else 2.0 * normal_cdf(best - z_trigger) - 1.0
-        if reading.pair is not None:
-            strength = 2.0 * normal_cdf(reading.pair[0] - reading.pair[1]) - 1.0
+        if reading.cw.blinded:
+            best = max((r.z for r in reading.triggered), default=None)
+            strength = 0.0 if best is None else 2.0 * normal_cdf(best - z_trigger) - 1.0
+        elif reading.triggered:
+            # How far the Bayes factor clears its bar, as a z (a log ratio L is about z^2 / 2).
+            excess = max(reading.log_bayes - LOG_BAYES_BAR, 0.0)
+            strength = 2.0 * normal_cdf(math.sqrt(2.0 * excess)) - 1.0
+        else:
+            strength = 0.0
         score = 0.6 + 0.35 * strength
         if reading.stop_confirmed:
             score = min(score + 0.15, 0.95) if reading.triggered else 0.7

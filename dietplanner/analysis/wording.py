@@ -194,18 +194,19 @@ def _trigger(reading: Reading) -> list[str]:
             )
     if any(r.grew_with_portion for r in reading.triggered):
         out.append("The rise grew with the portion size.")
-    if reading.pair is not None:
-        named = [r.symptom for r in reading.triggered]
-        first, second = (symptom_name(s).lower() for s in reading.pair[2:])
-        if len(named) == 1:
+    named = [r.symptom for r in reading.triggered]
+    if reading.pair is not None and set(reading.pair) & set(named):
+        if len(set(reading.pair) & set(named)) == 1:
             # Only one of the two rose by a meaningful amount: the other rose a little.
-            first = symptom_name(named[0]).lower()
-            second = next(symptom_name(s).lower() for s in reading.pair[2:] if s != named[0])
+            first = next(s for s in reading.pair if s in named)
+            second = next(s for s in reading.pair if s != first)
             out.append(
-                f"Your {second} also rose a little on the same days as your {first}: taken "
-                "together, that is more than your usual ups and downs."
+                f"Your {symptom_name(second).lower()} also rose a little on the same days as "
+                f"your {symptom_name(first).lower()}: taken together, that is more than your "
+                "usual ups and downs."
             )
         else:
+            first, second = (symptom_name(s).lower() for s in reading.pair)
             out.append(
                 f"Your {first} and {second} rose on the same days after the food: taken "
                 "together, that is more than your usual ups and downs."

@@ -1,7 +1,8 @@
 """The per-symptom fit (`evidence.read_symptom`) on hand-made numbers."""
 
-from dietplanner.analysis.evidence import read_symptom
+from dietplanner.analysis.evidence import ShapeFit, SymptomRead, read_symptom
 from dietplanner.analysis.reference import Noise
+from dietplanner.analysis.verdicts import LOG_BAYES_BAR, _reaction_evidence
 from dietplanner.analysis.windows import challenge_windows
 
 from .builders import challenge, day, diary
@@ -27,3 +28,40 @@ def test_every_shape_reports_the_window_less_the_episode_shift():
     for name in sorted(read.fits):
         read.use(name)
         assert abs(read.change) < 0.5, name
+
+
+def _read(symptom: str, rises: list[float], se: float) -> SymptomRead:
+    """A symptom whose fitted rise is rises[k] under shape k, each with standard error se."""
+    read = SymptomRead(symptom, [1, 2, 3, 4], 3.0, 1.0, 20.0, [(10, 3.0)])
+    for k, rise in enumerate(rises):
+        read.fits[f"s{k}"] = ShapeFit(z=rise / se, rise=rise, se=se, xs=[1.0])
+    read.use("s0")
+    return read
+
+
+def _bayes(reads, corr=0.0) -> float:
+    names = [r.symptom for r in reads]
+    pairs = {(a, b): corr for a in names for b in names if a != b}
+    noise = Noise(phi=0.5, sigma=dict.fromkeys(names, 1.0), dof={}, corr=pairs)
+    return _reaction_evidence(reads, noise)[0]
+
+
+def test_the_bayes_factor_looks_for_a_reaction_the_size_of_a_real_one():
+    quiet = [_read(s, [0.0] * 6, 1.0) for s in ("fatigue", "sleep", "mood", "stiffness")]
+    # A 3-point rise under every timing tried, measured to within 1 point: a reaction.
+    assert _bayes([_read("pain", [3.0] * 6, 1.0), *quiet]) >= LOG_BAYES_BAR
+    # The same rise under one timing only, the others flat: more likely a chance bump.
+    assert _bayes([_read("pain", [3.0] + [0.0] * 5, 1.0), *quiet]) < LOG_BAYES_BAR
+    # A 1-point rise measured very precisely (z = 5) is real but far smaller than a reaction:
+    # it argues against one.
+    assert _bayes([_read("pain", [1.0] * 6, 0.2), *quiet]) < 0.0
+    assert _bayes([_read("pain", [0.0] * 6, 1.0), *quiet]) < 0.0
+
+
+def test_two_symptoms_rising_on_the_same_days_add_up_less_when_they_move_together():
+    quiet = [_read(s, [0.0] * 6, 1.0) for s in ("sleep", "mood", "stiffness")]
+    pain, fatigue = _read("pain", [2.6] * 6, 1.0), _read("fatigue", [2.6] * 6, 1.0)
+    assert _bayes([pain, _read("fatigue", [0.0] * 6, 1.0), *quiet]) < LOG_BAYES_BAR
+    assert _bayes([pain, fatigue, *quiet]) >= LOG_BAYES_BAR
+    # Symptoms whose wobble is strongly correlated are not two independent witnesses.
+    assert _bayes([pain, fatigue, *quiet], corr=0.9) < _bayes([pain, fatigue, *quiet]) - 2.0

@@ -1,12 +1,11 @@
 """Measured quality on simulated diaries with known truth (see simulator.py and quality.py).
 
 1136 challenges from 3 seeds x 50 patients, seeds fixed in advance. The issue's bars are
-asserted on the pooled figures, except one: "true triggers whose reaction reaches 3 points:
-at least 85% called trigger" holds for clean windows (88.5%) but not over all windows (84.4%):
-about half the simulated windows also hold confounders, periods or off-plan eating, and the
-noisiest of the rest show too little in 2-4 full-portion days at a 5% false-alarm rate.
-docs/analysis.md gives the breakdown of the misses and what was tried. We pin 85% on clean
-windows and 83% on all windows as a floor against regressions.
+asserted on the pooled figures: at most 5% of tolerated foods with clean windows called
+trigger; at least 85% of the triggers whose reaction reaches 3 points called trigger (over all
+windows, clean or not, and on clean windows alone); at least 90% of the triggers with clean
+windows flagged; at most 10% of clean challenges inconclusive; balanced accuracy 0.03 above
+both naive rules. docs/analysis.md gives the figures on other seeds.
 """
 
 import pytest
@@ -33,7 +32,7 @@ def test_tolerated_foods_with_clean_windows_are_rarely_called_trigger(tallies):
 def test_clear_triggers_are_called_trigger(tallies):
     pooled = tallies["pooled"]
     assert pooled.rate("clean_trigger_3pt_called_trigger") >= 0.85
-    assert pooled.rate("trigger_3pt_called_trigger") >= 0.83
+    assert pooled.rate("trigger_3pt_called_trigger") >= 0.85
 
 
 def test_triggers_with_clean_windows_are_flagged_trigger_or_possible(tallies):
