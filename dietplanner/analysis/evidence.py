@@ -282,9 +282,8 @@ def _read_episodes(
             continue
         rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
         se = math.sqrt(s2 / denom)
-        # The episodes' fitted shifts under this shape: whatever shape is reported (the pair
-        # route may pick one that is not this symptom's best), its window level is read from
-        # the scores less these shifts.
+        # The episodes' fitted shifts under this shape: whichever shape is reported, its
+        # window level is read from the scores less these shifts.
         shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags)
     if read.fits:

@@ -146,7 +146,7 @@ def estimate_noise(
             if len(seg) < 2:
                 continue
             m = sum(values) / len(values)
-            ss += sum([(v - m) ** 2 for v in values])
+            ss += sum([(v - m) * (v - m) for v in values])
             key = id(seg)
             if key not in seg_dof:
                 seg_dof[key] = _effective_dof(seg, phi)
@@ -162,40 +162,38 @@ def _pair_correlations(series) -> dict[tuple[str, str], float]:
     """Same-day correlation of each pair of symptoms' deviations from their run means, on the
     days both were scored, floored at 0. Two symptoms that move together day to day count
     as less than two independent witnesses when their evidence is added up (`verdicts`)."""
-    centred = {}
+    centred: dict[str, dict[int, float]] = {}
     for symptom, segments in series.items():
-        days: list[int] = []
-        devs: list[float] = []
+        devs: dict[int, float] = {}
         for seg, values in segments:
             if len(seg) < 2:
                 continue
             m = sum(values) / len(values)
-            days += seg
-            devs += [v - m for v in values]
-        centred[symptom] = (days, devs)
+            devs.update(zip(seg, [v - m for v in values], strict=True))
+        centred[symptom] = devs
+    # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
+    # cross product over the days both were scored is then one dot product. Each sum of
+    # squares over the shared days is the symptom's total less the days the other missed.
+    union = sorted(set().union(*centred.values()))
+    everywhere = set(union)
+    columns = {}
+    for symptom, devs in centred.items():
+        column = [devs.get(d, 0.0) for d in union]
+        columns[symptom] = (column, sum(map(mul, column, column)), everywhere - devs.keys())
     names = list(centred)
     corr: dict[tuple[str, str], float] = {}
-    by_day: dict[str, dict[int, float]] = {}
     for i, a in enumerate(names):
-        days_a, dev_a = centred[a]
+        col_a, total_a, missing_a = columns[a]
+        devs_a = centred[a]
         for b in names[i + 1 :]:
-            days_b, dev_b = centred[b]
-            if days_a != days_b:
-                at = by_day.get(a)
-                if at is None:
-                    at = by_day[a] = dict(zip(days_a, dev_a, strict=True))
-                xa, xb = [], []
-                for d, v in zip(days_b, dev_b, strict=True):
-                    x = at.get(d)
-                    if x is not None:
-                        xa.append(x)
-                        xb.append(v)
-            else:
-                xa, xb = dev_a, dev_b
-            saa, sbb = sum(map(mul, xa, xa)), sum(map(mul, xb, xb))
-            if len(xa) < 10 or saa <= 0.0 or sbb <= 0.0:
+            col_b, total_b, missing_b = columns[b]
+            devs_b = centred[b]
+            shared = len(union) - len(missing_a | missing_b)
+            saa = total_a - sum([devs_a[d] ** 2 for d in missing_b if d in devs_a])
+            sbb = total_b - sum([devs_b[d] ** 2 for d in missing_a if d in devs_b])
+            if shared < 10 or saa <= 1e-12 or sbb <= 1e-12:
                 continue  # too few shared days: taken as independent
-            r = max(sum(map(mul, xa, xb)) / math.sqrt(saa * sbb), 0.0)
+            r = max(sum(map(mul, col_a, col_b)) / math.sqrt(saa * sbb), 0.0)
             corr[(a, b)] = corr[(b, a)] = min(r, 0.99)
     return corr
 
@@ -216,20 +214,24 @@ def _estimate_phi(all_series: Iterable[list[tuple[list[int], list[float]]]]) -> 
     square = 0.0
     pairs = 0
     weighted_len = 0.0
+    adjacent: dict[int, list[int]] = {}  # by id of a (shared) segment: i where day i+1 follows
     for segments in all_series:
         for seg, values in segments:
             if len(seg) < 3:
                 continue
+            steps = adjacent.get(id(seg))
+            if steps is None:
+                steps = adjacent[id(seg)] = [
+                    i for i, (d0, d1) in enumerate(zip(seg, seg[1:], strict=False)) if d1 - d0 == 1
+                ]
+            if not steps:
+                continue
             m = sum(values) / len(values)
-            seg_pairs = 0
-            for d0, d1, v0, v1 in zip(seg, seg[1:], values, values[1:], strict=False):
-                if d1 - d0 == 1:
-                    a, b = v0 - m, v1 - m
-                    cross += a * b
-                    square += (a * a + b * b) / 2.0
-                    seg_pairs += 1
-            pairs += seg_pairs
-            weighted_len += seg_pairs * len(seg)
+            dev = [v - m for v in values]
+            cross += sum([dev[i] * dev[i + 1] for i in steps])
+            square += sum([dev[i] * dev[i] + dev[i + 1] * dev[i + 1] for i in steps]) / 2.0
+            pairs += len(steps)
+            weighted_len += len(steps) * len(seg)
     if pairs == 0 or square <= 0.0:
         return PRIOR_PHI
     raw = cross / square

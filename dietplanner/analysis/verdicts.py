@@ -17,11 +17,12 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
    (`reference`);
 4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
    lingering, by GLS under AR(1) noise (`evidence`);
-5. `trigger` needs a rise that is both beyond chance after a Bonferroni correction over
-   symptoms x shapes (or, for two symptoms rising on the same days, a likelihood ratio of a
-   3-point reaction on both against none, with one bar for all windows), and clinically
-   meaningful (>= 2 points, or 30% of the usual level but never under 1.5); or a stop for a
-   reaction with a meaningful rise on a clean day.
+5. `trigger` needs the diary to favour a reaction over none: a Bayes factor of a 3-point
+   rise at the full portion, on one symptom or on two at once, averaged over the symptoms,
+   pairs and shapes tried (`_reaction_evidence`), clearing one bar for all windows; and a
+   named symptom whose own rise is beyond the 5% level and clinically meaningful (>= 2
+   points, or 30% of the usual level but never under 1.5); or a stop for a reaction with a
+   meaningful rise on a clean day.
    Blinded: the active-minus-placebo difference must pass both bars.
    `possible` for smaller or less certain rises, a one-day spike, or a stop the diary does not
    show; `inconclusive` when too few clean days; otherwise `tolerated`.

@@ -3,11 +3,11 @@
 Runs the analysis with each patient's true day-to-day noise (the simulator's SD per symptom,
 plus the variance whole-point rounding adds, and the mean of its lag-1 correlations), which the
 real method never knows and has to estimate from 60-100 logged days, and prints, for each
-one-symptom false-alarm share given (verdicts.ALPHA_ONE), the false-trigger rate on clean
+bar on the log Bayes factor given (verdicts.LOG_BAYES_BAR), the false-trigger rate on clean
 tolerated foods and the share of 3-point triggers called trigger, with the noise estimated
 (the real method) and known. Compare the two at the same false-trigger rate:
 
-    .venv/bin/python -m tests.analysis.oracle_noise 0.008 0.015 0.03
+    .venv/bin/python -m tests.analysis.oracle_noise 0.5 1.0 1.5
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def _true_noise(book, symptoms, earliest, busy) -> Noise:
     )
 
 
-def measure(seeds, alpha_one: float, known: bool) -> Tally:
-    saved = verdicts.ALPHA_ONE
-    verdicts.ALPHA_ONE = alpha_one
+def measure(seeds, bar: float, known: bool) -> Tally:
+    saved = verdicts.LOG_BAYES_BAR
+    verdicts.LOG_BAYES_BAR = bar
     if known:
         verdicts.estimate_noise = _true_noise
     pooled = Tally()
@@ -50,18 +50,18 @@ def measure(seeds, alpha_one: float, known: bool) -> Tally:
                 pooled.merge(evaluate([diary]))
     finally:
         verdicts.estimate_noise = _estimated
-        verdicts.ALPHA_ONE = saved
+        verdicts.LOG_BAYES_BAR = saved
     return pooled
 
 
 if __name__ == "__main__":
-    alphas = [float(a) for a in sys.argv[1:]] or [verdicts.ALPHA_ONE]
+    bars = [float(a) for a in sys.argv[1:]] or [verdicts.LOG_BAYES_BAR]
     for seeds in TUNING_SEEDS:
-        for alpha in alphas:
+        for bar in bars:
             for known in (False, True):
-                t = measure(seeds, alpha, known)
+                t = measure(seeds, bar, known)
                 print(
-                    f"seeds {seeds[0]}-{seeds[-1]}, alpha {alpha}, noise "
+                    f"seeds {seeds[0]}-{seeds[-1]}, bar {bar}, noise "
                     f"{'known    ' if known else 'estimated'}: clean tolerated called trigger "
                     f"{t.rate('clean_tolerated_called_trigger'):.1%}, 3-point triggers called "
                     f"trigger {t.rate('trigger_3pt_called_trigger'):.1%}"

@@ -3,12 +3,11 @@
 Runs the analysis with each challenge given its one true reaction shape (the simulator's delay
 and lingering, which the real method never knows) instead of searching six shapes, and prints
 the false-trigger rate on clean tolerated foods and the share of 3-point triggers called
-trigger, per set of seeds. Compare with `tests.analysis.quality` at the same false-trigger rate:
+trigger, per set of seeds, for each bar on the log Bayes factor given (verdicts.LOG_BAYES_BAR;
+with one shape there is nothing to average over). Compare with `tests.analysis.quality` at the
+same false-trigger rate:
 
-    .venv/bin/python -m tests.analysis.oracle_shape 0.04
-
-The argument is the one-symptom route's share of the false-alarm rate (verdicts.ALPHA_ONE);
-with one shape the Bonferroni split needs no shape factor, so it is set to 1.
+    .venv/bin/python -m tests.analysis.oracle_shape 0.5 1.0 1.5
 """
 
 from __future__ import annotations
@@ -35,9 +34,9 @@ def _one_true_shape(self: windows.ChallengeWindow):
     return [(f"d{delay}l{linger}", shape)]
 
 
-def measure(seeds, alpha_one: float) -> Tally:
-    saved = verdicts.ALPHA_ONE, verdicts.EFFECTIVE_SHAPES
-    verdicts.ALPHA_ONE = alpha_one
+def measure(seeds, bar: float) -> Tally:
+    saved = verdicts.LOG_BAYES_BAR, verdicts.EFFECTIVE_SHAPES
+    verdicts.LOG_BAYES_BAR = bar
     verdicts.EFFECTIVE_SHAPES = 1.0
     windows.ChallengeWindow.templates = _one_true_shape
     pooled = Tally()
@@ -52,17 +51,18 @@ def measure(seeds, alpha_one: float) -> Tally:
             pooled.merge(evaluate(diaries))
     finally:
         windows.ChallengeWindow.templates = _searched
-        verdicts.ALPHA_ONE, verdicts.EFFECTIVE_SHAPES = saved
+        verdicts.LOG_BAYES_BAR, verdicts.EFFECTIVE_SHAPES = saved
     return pooled
 
 
 if __name__ == "__main__":
-    alpha = float(sys.argv[1]) if len(sys.argv) > 1 else verdicts.ALPHA_ONE
+    bars = [float(a) for a in sys.argv[1:]] or [verdicts.LOG_BAYES_BAR]
     for seeds in TUNING_SEEDS:
-        t = measure(seeds, alpha)
-        print(
-            f"seeds {seeds[0]}-{seeds[-1]}: clean tolerated called trigger "
-            f"{t.rate('clean_tolerated_called_trigger'):.1%}, 3-point triggers called trigger "
-            f"{t.rate('trigger_3pt_called_trigger'):.1%} "
-            f"(clean windows {t.rate('clean_trigger_3pt_called_trigger'):.1%})"
-        )
+        for bar in bars:
+            t = measure(seeds, bar)
+            print(
+                f"seeds {seeds[0]}-{seeds[-1]}, bar {bar}: clean tolerated called trigger "
+                f"{t.rate('clean_tolerated_called_trigger'):.1%}, 3-point triggers called trigger "
+                f"{t.rate('trigger_3pt_called_trigger'):.1%} "
+                f"(clean windows {t.rate('clean_trigger_3pt_called_trigger'):.1%})"
+            )

@@ -10,8 +10,8 @@ from .builders import challenge, day, diary
 
 def test_every_shape_reports_the_window_less_the_episode_shift():
     # An illness from 3 days before the window to its 4th day raises pain by 3 points; the
-    # food does nothing. Whatever shape is reported (the pair route may pick one that is not
-    # this symptom's best), its window level must be read after taking off the illness.
+    # food does nothing. Whatever shape is reported, its window level must be read after
+    # taking off the illness.
     program, _ = diary([challenge("dairy", 30)])
     (cw,) = challenge_windows(program)
     ill = set(range(27, 34))

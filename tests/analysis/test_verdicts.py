@@ -289,7 +289,7 @@ def test_a_pair_trigger_with_one_meaningful_rise_says_the_other_rose_only_a_litt
 
 
 def test_a_partner_rise_of_about_a_point_does_not_make_a_pair_trigger():
-    # The pair route weighs the two rises against a reaction of 3 points: in the same diary, a
+    # A pair weighs the two rises against a reaction of 3 points on both: in the same diary, a
     # second symptom up by about a point is too small to carry a rise that is not a trigger
     # on its own (it stays possible).
     assert _pain_and_fatigue(1.6).verdict == "trigger"
