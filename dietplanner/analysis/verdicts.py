@@ -502,9 +502,10 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
             if r.z >= MEMBER_Z and r.rise >= bar and r.change >= bar:
                 named.append(r)
         if named:
-            reading.log_bayes, reading.pair = _reaction_evidence(usable, noise)
+            reading.log_bayes, pair = _reaction_evidence(usable, noise)
             if reading.log_bayes >= LOG_BAYES_BAR:
                 reading.triggered = named
+                reading.pair = _pair_to_mention(pair, usable)
     triggered = {id(r) for r in reading.triggered}
     for r in usable:
         if id(r) in triggered:
@@ -595,6 +596,17 @@ def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, 
 
 
 _LOG_CAP = 600.0  # log ratios beyond this are capped (far past any bar; no overflow)
+
+
+def _pair_to_mention(pair: tuple[str, str] | None, usable: list[SymptomRead]):
+    """The pair that weighed most, when both of its symptoms visibly rose (by a point or more,
+    beyond their usual wobble): a noisy symptom that stayed flat can still lend a pair weight,
+    and must not be said to have risen."""
+    if pair is None:
+        return None
+    reads = {r.symptom: r for r in usable}
+    rose = all(reads[s].z >= 1.0 and reads[s].change >= SMALL_RISE_POINTS for s in pair)
+    return pair if rose else None
 
 
 def _log(x: float) -> float:

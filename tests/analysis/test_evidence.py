@@ -2,7 +2,7 @@
 
 from dietplanner.analysis.evidence import ShapeFit, SymptomRead, read_symptom
 from dietplanner.analysis.reference import Noise
-from dietplanner.analysis.verdicts import LOG_BAYES_BAR, _reaction_evidence
+from dietplanner.analysis.verdicts import LOG_BAYES_BAR, _pair_to_mention, _reaction_evidence
 from dietplanner.analysis.windows import challenge_windows
 
 from .builders import challenge, day, diary
@@ -65,3 +65,21 @@ def test_two_symptoms_rising_on_the_same_days_add_up_less_when_they_move_togethe
     assert _bayes([pain, fatigue, *quiet]) >= LOG_BAYES_BAR
     # Symptoms whose wobble is strongly correlated are not two independent witnesses.
     assert _bayes([pain, fatigue, *quiet], corr=0.9) < _bayes([pain, fatigue, *quiet]) - 2.0
+
+
+def test_a_noisy_symptom_that_stayed_flat_is_never_said_to_have_risen_with_another():
+    # Pain rose; the other symptoms stayed flat but are measured loosely, so pairs of pain and
+    # any of them weigh more than pain alone.
+    pain = _read("pain", [3.2] * 6, 1.0)
+    pain.change = 3.2
+    loose = [_read(s, [0.0] * 6, 3.0) for s in ("fatigue", "sleep", "mood", "stiffness")]
+    for r in loose:
+        r.change = 0.0
+    reads = [pain, *loose]
+    noise = Noise(phi=0.5, sigma=dict.fromkeys([r.symptom for r in reads], 1.0), dof={})
+    _, pair = _reaction_evidence(reads, noise)
+    assert pair is not None and "pain" in pair
+    assert _pair_to_mention(pair, reads) is None
+    partner = next(r for r in loose if r.symptom in pair)
+    partner.z, partner.change = 1.6, 1.6
+    assert _pair_to_mention(pair, reads) == pair
