@@ -555,18 +555,37 @@ def _legend(grid, labels, phases, has_markers, markers_label, has_reference, uid
     x, row = grid.x0, 0
     top = grid.height + 4
     for swatch, text in items:
-        item_width = 38 + _text_width(text, _LEGEND_FONT) + 18
-        if x > grid.x0 and x + item_width > grid.width:
+        lines = _wrap(text, grid.width - grid.x0 - 38)
+        item_width = 38 + max(_text_width(line, _LEGEND_FONT) for line in lines) + 18
+        if x > grid.x0 and (x + item_width > grid.width or len(lines) > 1):
             x, row = grid.x0, row + 1
         y = top + row * _LEGEND_ROW + _LEGEND_ROW / 2
+        # (a space ends each wrapped line, so the text still reads as one phrase)
+        words = escape(lines[0]) + "".join(
+            f' <tspan x="38" dy="{_LEGEND_ROW}">{escape(line)}</tspan>' for line in lines[1:]
+        )
         out.append(
             f'<g transform="translate({_n(x)} {_n(y)})">{swatch}'
             f'<text x="38" y="0" dy="0.35em" font-size="{_LEGEND_FONT}" fill="#212529">'
-            f"{escape(text)}</text></g>"
+            f"{words}</text></g>"
         )
         x += item_width
+        if len(lines) > 1:  # a wrapped item keeps its rows to itself
+            x, row = grid.width, row + len(lines) - 1
     out.append("</g>")
     return "".join(out), (row + 1) * _LEGEND_ROW + 8
+
+
+def _wrap(text: str, room: float) -> list[str]:
+    """`text` in lines of at most `room` units at the legend's size (a word longer than that
+    keeps a line to itself)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width(f"{lines[-1]} {word}", _LEGEND_FONT) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [text]
 
 
 def _describe(start, end, points, phases, markers) -> str:

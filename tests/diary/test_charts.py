@@ -9,6 +9,7 @@ import pytest
 from dietplanner.diary.charts import (
     Marker,
     Phase,
+    _text_width,
     chart_table,
     date_ticks,
     symptom_chart,
@@ -308,3 +309,24 @@ def test_two_charts_with_different_titles_do_not_share_ids():
     first, second = parse(chart(title="Before")), parse(chart(title="After"))
 
     assert first.find(f"{SVG}title").get("id") != second.find(f"{SVG}title").get("id")
+
+
+def test_a_long_legend_label_wraps_inside_a_narrow_chart():
+    # The clinic report's phone chart: 400 units wide, with the markers' long explanation.
+    label = "Verdict, off-plan eating or something else logged"
+    root = parse(
+        chart(
+            width=400,
+            markers=[Marker(day=START + timedelta(days=2), label="Ate gluten")],
+            markers_label=label,
+        )
+    )
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-legend")
+    assert " ".join("".join(legend.itertext()).split()).endswith(label)
+    for item in legend.findall(f"{SVG}g"):
+        x = float(re.match(r"translate\(([-\d.]+)", item.get("transform")).group(1))
+        for text in item.iter(f"{SVG}text"):
+            for line in [text, *text.iter(f"{SVG}tspan")]:
+                words = (line.text or "").strip()
+                if words:  # each line of text ends inside the drawing
+                    assert x + 38 + _text_width(words, 14) <= 400, words

@@ -187,6 +187,7 @@ def test_a_challenge_just_started_reads_too_early_not_inconclusive(
     day = FIRST_DOSE
     html = get(patient_client, day)
     assert "Too early to tell" in html and "Inconclusive" not in html
+    assert "How sure" not in html  # nothing to be sure of yet
     with at(day):
         plan = patient_client.get(reverse("programs:plan")).content.decode()
     assert "Result so far:</span> Too early to tell" in plan

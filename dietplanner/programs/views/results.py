@@ -110,10 +110,11 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
     verdict = "" if hidden else challenge.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
     label = "" if hidden else challenge.verdict_label
-    if label == Challenge.TOO_EARLY_LABEL:
+    too_early = label == Challenge.TOO_EARLY_LABEL
+    if too_early:
         icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
-    confidence = None if hidden else challenge.verdict_confidence
+    confidence = None if hidden or too_early else challenge.verdict_confidence
     return ResultCard(
         challenge=challenge,
         label=_label(challenge),
