@@ -66,9 +66,10 @@ ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinde
 # Open challenges: `trigger` is a Bayes factor (Neyman-Pearson over the mixture of windows):
 # how much better "a reaction of REACTION_POINTS at the full portion, on one symptom or on two
 # at once, under one of the reaction shapes" explains the fitted rises than "no reaction",
-# each symptom, pair and shape equally likely, one symptom TWO_SYMPTOM_SHARE less likely than
-# two or more (a reaction hits 1, 2 or 3 symptoms). The bar was set on the tuning seeds so that
-# false triggers on clean tolerated foods stayed where the earlier Bonferroni routes had them.
+# each symptom, pair and shape equally likely within its kind, "two or more symptoms" weighed
+# TWO_SYMPTOM_SHARE and "one" the rest (a reaction hits 1, 2 or 3 symptoms). The bar was set on
+# the tuning seeds so that false triggers on clean tolerated foods stayed where the earlier
+# Bonferroni routes had them.
 REACTION_POINTS = 3.0
 TWO_SYMPTOM_SHARE = 2.0 / 3.0
 LOG_BAYES_BAR = 1.0
