@@ -38,6 +38,12 @@ PRIOR_SIGMA = 1.0
 PRIOR_SIGMA_DOF = 2.0
 MIN_SIGMA = 0.5
 SEGMENT_GAP = 7
+# A symptom often scored 0 hides part of its wobble under the floor: its spread is read as
+# that of a normal censored at 0 when at least this many, and this share, of its days are 0.
+FLOOR_MIN_DAYS = 3
+FLOOR_MIN_SHARE = 0.05
+FLOOR_CUT = 0.5  # a score of 0 stands for anything under half a point
+FLOOR_EM_STEPS = 100
 
 
 def late_start(program: ProgramFacts) -> int:
@@ -152,10 +158,50 @@ def estimate_noise(
                 seg_dof[key] = _effective_dof(seg, phi)
             eff += seg_dof[key]
         var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
+        zeros = sum([values.count(0.0) for _, values in segments])
+        if zeros >= FLOOR_MIN_DAYS:
+            values = [v for _, seg_values in segments for v in seg_values]
+            if zeros >= FLOOR_MIN_SHARE * len(values):
+                var *= floor_spread_ratio(values) ** 2
         sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
         # Autocorrelated days carry less information about the spread than independent ones.
         dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
     return Noise(phi=phi, sigma=sigma, dof=dof, corr=_pair_correlations(series))
+
+
+def floor_spread_ratio(values: Sequence[float]) -> float:
+    """How much wider a symptom's wobble is than its scores show, when the floor at 0 hides
+    part of it: the SD of a normal censored below 0.5 (a score of 0 stands for anything under
+    half a point), fitted by expectation-maximisation, over the plain SD of the scores; never
+    under 1. Upward rises are not cut by the floor, so it is the uncut wobble a rise must
+    clear."""
+    n = len(values)
+    if n < 2:
+        return 1.0
+    mean = sum(values) / n
+    plain = math.sqrt(sum([(v - mean) ** 2 for v in values]) / (n - 1))
+    above = [v for v in values if v > 0.0]
+    under = n - len(above)
+    if plain <= 0.0 or not under or len(above) < 2:
+        return 1.0
+    s1, s2 = sum(above), sum([v * v for v in above])
+    mu, sd = mean, plain
+    for _ in range(FLOOR_EM_STEPS):
+        # Expected value and square of a latent score below the cut, given the current fit.
+        a = (FLOOR_CUT - mu) / sd
+        below = 0.5 * math.erfc(-a / math.sqrt(2.0))
+        if below <= 1e-12:
+            break
+        lam = math.exp(-0.5 * a * a) / math.sqrt(2.0 * math.pi) / below
+        e1 = mu - sd * lam
+        e2 = mu * mu + sd * sd - sd * (FLOOR_CUT + mu) * lam
+        new_mu = (s1 + under * e1) / n
+        new_sd = math.sqrt(max((s2 + under * e2) / n - new_mu * new_mu, 1e-6))
+        done = abs(new_mu - mu) < 1e-7 and abs(new_sd - sd) < 1e-7
+        mu, sd = new_mu, new_sd
+        if done:
+            break
+    return max(sd / plain, 1.0)
 
 
 def _pair_correlations(series) -> dict[tuple[str, str], float]:

@@ -72,7 +72,7 @@ ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinde
 # Bonferroni routes had them.
 REACTION_POINTS = 3.0
 TWO_SYMPTOM_SHARE = 2.0 / 3.0
-LOG_BAYES_BAR = 1.0
+LOG_BAYES_BAR = 0.9
 MEMBER_Z = 1.645  # a symptom named in a trigger must rise on its own at the usual 5% level
 # `possible` keeps z bars: a Bonferroni split over symptoms x shapes of these rates.
 ALPHA_ONE = 0.015  # a clear but small rise

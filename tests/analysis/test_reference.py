@@ -1,0 +1,29 @@
+"""The patient's wobble (`reference`): what the floor at 0 hides."""
+
+import random
+
+import pytest
+
+from dietplanner.analysis.reference import floor_spread_ratio
+
+
+def scores(level: float, sd: float, n: int = 400, seed: int = 5) -> list[float]:
+    rng = random.Random(seed)
+    return [float(min(10, max(0, round(rng.gauss(level, sd))))) for _ in range(n)]
+
+
+def sample_sd(values: list[float]) -> float:
+    m = sum(values) / len(values)
+    return (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+
+
+def test_a_symptom_often_at_0_is_read_as_wobbling_as_much_as_it_really_does():
+    low = scores(level=0.8, sd=1.5)
+    assert low.count(0.0) > 100  # the floor cuts off a good part of the wobble
+    assert sample_sd(low) < 1.25  # the plain spread of the scores looks calmer than it is
+    assert 1.35 <= sample_sd(low) * floor_spread_ratio(low) <= 1.75
+
+
+@pytest.mark.parametrize("values", [scores(level=5.0, sd=1.2), [0.0] * 20, [3.0], []])
+def test_scores_away_from_the_floor_or_without_spread_are_left_as_they_are(values):
+    assert floor_spread_ratio(values) == pytest.approx(1.0, abs=0.01)
