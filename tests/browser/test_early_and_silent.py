@@ -59,3 +59,8 @@ def test_the_report_says_first_when_a_client_stopped_checking_in(
     items = page.locator("ul.report-discuss li")
     expect(items.first).to_contain_text(re.compile(r"No check-in since .* \(12 days\)"))
     axe(page, f"report-silent-{viewport}")
+    # The tables fit the screen: nothing to scroll sideways to read.
+    width = page.viewport_size["width"]
+    for table in page.locator("table.report-challenges, table.report-levels").all():
+        box = table.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, table.get_attribute("class")
