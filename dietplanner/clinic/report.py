@@ -8,6 +8,7 @@ it is finished, and its result stays hidden until then: the report may be shown 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -253,7 +254,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         and s.get("reference_level") is not None
     )
     if not evidence and detail.get("reasons"):
-        evidence = (detail["reasons"][0],)
+        evidence = (third_person(detail["reasons"][0]),)
     excluded = tuple(
         f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
         for d in detail.get("excluded_days", ())
@@ -343,6 +344,23 @@ def _figure(data: ProgramData, rows: list[ChallengeRow]) -> charts.SymptomFigure
         day_labels=data.labels,
         narrow_width=400,
     )
+
+
+# The analysis words its reasons for the patient; the report speaks of them.
+_THIRD_PERSON = (
+    (re.compile(r"\byou react\b"), "the client reacts"),
+    (re.compile(r"\bYour\b"), "The client's"),
+    (re.compile(r"\byour\b"), "the client's"),
+    (re.compile(r"\bYou\b"), "The client"),
+    (re.compile(r"\byou\b"), "the client"),
+)
+
+
+def third_person(text: str) -> str:
+    """A patient-facing reason ("your usual level", "You stopped") as the report says it."""
+    for pattern, words in _THIRD_PERSON:
+        text = pattern.sub(words, text)
+    return text
 
 
 def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:

@@ -148,3 +148,11 @@ def test_report_says_when_the_client_never_checked_in(dietitian_client, patient,
     with at(START + timedelta(days=4)):
         html = dietitian_client.get(report_url(patient)).content.decode()
     assert f"No check-in yet: the program started on {START:%-d %b %Y}." in html
+
+
+def test_the_report_speaks_of_the_client_not_to_them(dietitian_client, patient, catalogue):
+    program_with_a_challenge(patient, reaction=False)
+    with at(FIRST_DOSE + timedelta(days=6)):
+        html = dietitian_client.get(report_url(patient)).content.decode()
+    assert "of the client&#x27;s usual level" in html or "of the client's usual level" in html
+    assert "your usual level" not in html.lower()
