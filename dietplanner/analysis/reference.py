@@ -141,18 +141,25 @@ def estimate_noise(
         if segments is None:
             segments = segmented[days] = _segments(days)
         series[symptom] = [(seg, [float(scores[d][symptom]) for d in seg]) for seg in segments]
-    phi = _estimate_phi(series.values())
+    # Each run's deviations from its own mean (runs of one day carry no spread).
+    centred = {
+        symptom: [
+            (seg, [v - m for v in values])
+            for seg, values in segments
+            if len(seg) >= 2
+            for m in (sum(values) / len(values),)
+        ]
+        for symptom, segments in series.items()
+    }
+    phi = _estimate_phi(centred.values())
     sigma: dict[str, float] = {}
     dof: dict[str, float] = {}
     seg_dof: dict[int, float] = {}  # by id of a shared segment
     for symptom, segments in series.items():
         ss = 0.0
         eff = 0.0
-        for seg, values in segments:
-            if len(seg) < 2:
-                continue
-            m = sum(values) / len(values)
-            ss += sum([(v - m) * (v - m) for v in values])
+        for seg, devs in centred[symptom]:
+            ss += sum(map(mul, devs, devs))
             key = id(seg)
             if key not in seg_dof:
                 seg_dof[key] = _effective_dof(seg, phi)
@@ -166,7 +173,7 @@ def estimate_noise(
         sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
         # Autocorrelated days carry less information about the spread than independent ones.
         dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
-    return Noise(phi=phi, sigma=sigma, dof=dof, corr=_pair_correlations(series))
+    return Noise(phi=phi, sigma=sigma, dof=dof, corr=_pair_correlations(centred))
 
 
 def floor_spread_ratio(values: Sequence[float]) -> float:
@@ -204,18 +211,16 @@ def floor_spread_ratio(values: Sequence[float]) -> float:
     return max(sd / plain, 1.0)
 
 
-def _pair_correlations(series) -> dict[tuple[str, str], float]:
-    """Same-day correlation of each pair of symptoms' deviations from their run means, on the
-    days both were scored, floored at 0. Two symptoms that move together day to day count
-    as less than two independent witnesses when their evidence is added up (`verdicts`)."""
+def _pair_correlations(runs) -> dict[tuple[str, str], float]:
+    """Same-day correlation of each pair of symptoms' deviations from their run means (`runs`:
+    per symptom, (days, deviations) of each run), on the days both were scored, floored at 0.
+    Two symptoms that move together day to day count as less than two independent witnesses
+    when their evidence is added up (`verdicts`)."""
     centred: dict[str, dict[int, float]] = {}
-    for symptom, segments in series.items():
+    for symptom, segments in runs.items():
         devs: dict[int, float] = {}
-        for seg, values in segments:
-            if len(seg) < 2:
-                continue
-            m = sum(values) / len(values)
-            devs.update(zip(seg, [v - m for v in values], strict=True))
+        for seg, seg_devs in segments:
+            devs.update(zip(seg, seg_devs, strict=True))
         centred[symptom] = devs
     # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
     # cross product over the days both were scored is then one dot product. Each sum of
@@ -254,15 +259,15 @@ def _segments(days: Sequence[int]) -> list[list[int]]:
     return segments
 
 
-def _estimate_phi(all_series: Iterable[list[tuple[list[int], list[float]]]]) -> float:
-    """Pooled lag-1 correlation over (days, values) segments."""
+def _estimate_phi(all_runs: Iterable[list[tuple[list[int], list[float]]]]) -> float:
+    """Pooled lag-1 correlation over (days, deviations from the run's mean) runs."""
     cross = 0.0
     square = 0.0
     pairs = 0
     weighted_len = 0.0
     adjacent: dict[int, list[int]] = {}  # by id of a (shared) segment: i where day i+1 follows
-    for segments in all_series:
-        for seg, values in segments:
+    for segments in all_runs:
+        for seg, dev in segments:
             if len(seg) < 3:
                 continue
             steps = adjacent.get(id(seg))
@@ -272,8 +277,6 @@ def _estimate_phi(all_series: Iterable[list[tuple[list[int], list[float]]]]) -> 
                 ]
             if not steps:
                 continue
-            m = sum(values) / len(values)
-            dev = [v - m for v in values]
             cross += sum([dev[i] * dev[i + 1] for i in steps])
             square += sum([dev[i] * dev[i] + dev[i + 1] * dev[i + 1] for i in steps]) / 2.0
             pairs += len(steps)

@@ -115,6 +115,14 @@ def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
     returns (beta, inverse of gram) or None when singular. A prior on a coefficient enters as
     its precision added to the diagonal and precision x prior mean added to `rhs`."""
     k = len(rhs)
+    if k == 2:  # the usual case (the level and one episode): in closed form
+        (a, b), (c, d) = gram
+        det = a * d - b * c
+        if max(abs(a), abs(c)) < 1e-9 or abs(det) < 1e-9 * max(abs(a), abs(c)):
+            return None
+        inv = [[d / det, -b / det], [-c / det, a / det]]
+        beta = [inv[0][0] * rhs[0] + inv[0][1] * rhs[1], inv[1][0] * rhs[0] + inv[1][1] * rhs[1]]
+        return beta, inv
     aug = [gram[i] + [1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
     for col in range(k):
         pivot = max(range(col, k), key=lambda r: abs(aug[r][col]))
