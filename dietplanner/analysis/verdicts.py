@@ -315,6 +315,7 @@ def read_challenge(
     # Window days with only steady confounders: kept, each confounder episode's own level
     # shift fitted alongside the rise (`evidence._read_episodes`).
     allowed: dict[int, tuple[Episode, ...]] = {}
+    allowed_why: list[tuple[int, tuple[str, ...]]] = []
     for day in range(cw.first, last_seen + 1):
         if not book.logged(day):
             excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
@@ -324,6 +325,7 @@ def read_challenge(
             clean.append(day)
         elif not cw.blinded and all(w in STEADY_CONFOUNDERS or off_plan_group(w) for w in why):
             allowed[day] = book.upsets(day, besides=group)
+            allowed_why.append((day, why))
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
     usable_days = sorted(set(clean) | set(allowed))
@@ -387,7 +389,7 @@ def read_challenge(
         clean_days=len(clean),
         complete=now >= cw.end,
         symptoms=program.symptoms,
-        allowed=[(d, book.window_why(d, group)) for d in sorted(allowed)],
+        allowed=allowed_why,
         allowed_around=[(d, book.reference_why(d)) for d in around],
         eaten=[(g, _food_kind(foods.get(g))) for g in _eaten_groups(touching)],
     )
@@ -560,13 +562,13 @@ def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, 
     n_one = 0
     ratios = []  # per symptom, the one-symptom ratio under each shape of `names`
     for r in usable:
-        fits = r.fits
-        for fit in fits.values():
-            info = 1.0 / (fit.se * fit.se)
-            log_ratio = (d * fit.rise - half) * info
-            one += exp(log_ratio if log_ratio < cap else cap)
-        n_one += len(fits)
-        ratios.append([exp(min((d * fits[n].rise - half) / fits[n].se ** 2, cap)) for n in names])
+        by_shape = {}
+        for name, fit in r.fits.items():
+            log_ratio = (d * fit.rise - half) / (fit.se * fit.se)
+            by_shape[name] = exp(log_ratio if log_ratio < cap else cap)
+        one += sum(by_shape.values())
+        n_one += len(by_shape)
+        ratios.append([by_shape[n] for n in names])
     one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
     if k < 2 or not names:
         return _log(one), None

@@ -29,7 +29,7 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, FoodGroup, Symptom
 
-from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, place_of
+from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
@@ -367,7 +367,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     items = []
     data = report.data
     last_entry = max(data.entries, default=None)
-    gap = (data.last - (last_entry or data.first)).days + (0 if last_entry else 1)
+    gap = days_silent(data.first, last_entry, data.last)
     silent = data.program.is_active and gap >= NO_CHECKIN_DAYS
     if silent:
         items.append(

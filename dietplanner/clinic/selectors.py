@@ -225,10 +225,9 @@ def _row(link, program, challenges, stats, baseline_rows, today: date) -> Client
     expected = max(0, (min(end, today) - program.start_date).days + 1)
     days_since = (today - last).days if last else None
     flags = []
-    if program.is_active and today >= program.start_date:
-        silent = days_since if last else (today - program.start_date).days + 1
-        if silent >= NO_CHECKIN_DAYS:
-            flags.append("no_checkin")
+    silent = days_silent(program.start_date, last, today)
+    if program.is_active and today >= program.start_date and silent >= NO_CHECKIN_DAYS:
+        flags.append("no_checkin")
     seen = link.last_visit
     if any(_reaction_since(c, seen) for c in challenges):
         flags.append("reaction")
@@ -293,6 +292,12 @@ def _reaction_since(challenge: dict, seen: datetime | None) -> bool:
     if challenge["status"] != Challenge.Status.STOPPED or not challenge["stop_day"]:
         return False
     return seen is None or challenge["stop_day"] >= seen.date()
+
+
+def days_silent(start: date, last: date | None, today: date) -> int:
+    """Days without a check-in: since the last one, or since the program started (its first
+    day counting) when there is none yet."""
+    return (today - last).days if last else (today - start).days + 1
 
 
 def _new_verdict(challenge: dict, seen: datetime | None) -> bool:

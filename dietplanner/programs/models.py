@@ -81,8 +81,8 @@ class Challenge(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     FINISHED_STATUSES = (Status.DONE, Status.STOPPED, Status.SKIPPED)
-    TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
     STARTED_STATUSES = (Status.ACTIVE, Status.WASHOUT, Status.DONE, Status.STOPPED)
+    TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
 
     class Verdict(models.TextChoices):
         TRIGGER = "trigger", "Likely trigger"
@@ -134,16 +134,19 @@ class Challenge(models.Model):
         return f"{self.food_group.name} ({self.get_status_display()})"
 
     @property
+    def too_early(self) -> bool:
+        """Whether the cached verdict is inconclusive only because its window has just begun."""
+        return self.verdict == self.Verdict.INCONCLUSIVE and bool(
+            (self.verdict_detail or {}).get("too_early")
+        )
+
+    @property
     def verdict_label(self) -> str:
         """The cached verdict in words; an inconclusive reading of a window that has only just
         begun reads "Too early to tell", not "repeat the test"."""
         if not self.verdict:
             return ""
-        if self.verdict == self.Verdict.INCONCLUSIVE and (self.verdict_detail or {}).get(
-            "too_early"
-        ):
-            return self.TOO_EARLY_LABEL
-        return self.get_verdict_display()
+        return self.TOO_EARLY_LABEL if self.too_early else self.get_verdict_display()
 
     @property
     def is_started(self) -> bool:

@@ -24,6 +24,12 @@ def report_url(patient) -> str:
     return reverse("clinic:report", args=[patient.public_id])
 
 
+def report_on(client, patient, day: date) -> str:
+    """The report's HTML as the dietitian sees it on `day`."""
+    with at(day):
+        return client.get(report_url(patient)).content.decode()
+
+
 def program_with_a_challenge(patient, *, blinded=False, reaction=True, days_after=6):
     """Pat's program: 21 calm baseline days, then the first group tested with a clear rise."""
     program = make_program(patient)
@@ -73,8 +79,7 @@ def test_report_lists_a_possible_trigger_and_red_flags_to_discuss(
 ):
     program, challenge = program_with_a_challenge(patient, days_after=1)
     challenge_stop(challenge=challenge, on=FIRST_DOSE + timedelta(days=1), red_flags=["hives"])
-    with at(FIRST_DOSE + timedelta(days=2)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=2))
     assert "red-flag symptoms reported. Never re-test at home" in html
     assert "Stopped for a reaction" in html
 
@@ -83,13 +88,11 @@ def test_blinded_arms_stay_hidden_until_the_challenge_is_finished(
     dietitian_client, patient, catalogue
 ):
     program, challenge = program_with_a_challenge(patient, blinded=True, days_after=1)
-    with at(FIRST_DOSE + timedelta(days=1)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=1))
     assert "placebo" not in html and "arms hidden" in html
     assert "Shown once the blinded test is finished" in html
     Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.DONE)
-    with at(FIRST_DOSE + timedelta(days=8)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=8))
     assert "placebo" in html
 
 
@@ -129,11 +132,9 @@ def test_report_costs_at_most_20_queries_whatever_the_diary_length(
 def test_report_says_when_the_client_stopped_checking_in(dietitian_client, patient, catalogue):
     program, challenge = program_with_a_challenge(patient, days_after=2)
     last = FIRST_DOSE + timedelta(days=2)
-    with at(last + timedelta(days=1)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, last + timedelta(days=1))
     assert "No check-in since" not in html
-    with at(last + timedelta(days=20)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, last + timedelta(days=20))
     assert f"No check-in since {last:%-d %b %Y} (20 days)" in html
     # A washout that runs on because nothing was logged is not "symptoms have not settled".
     assert "symptoms have not settled back" not in html
@@ -142,17 +143,14 @@ def test_report_says_when_the_client_stopped_checking_in(dietitian_client, patie
 
 def test_report_says_when_the_client_never_checked_in(dietitian_client, patient, catalogue):
     make_program(patient)
-    with at(START + timedelta(days=1)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, START + timedelta(days=1))
     assert "No check-in yet" not in html
-    with at(START + timedelta(days=4)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, START + timedelta(days=4))
     assert f"No check-in yet: the program started on {START:%-d %b %Y}." in html
 
 
 def test_the_report_speaks_of_the_client_not_to_them(dietitian_client, patient, catalogue):
     program_with_a_challenge(patient, reaction=False)
-    with at(FIRST_DOSE + timedelta(days=6)):
-        html = dietitian_client.get(report_url(patient)).content.decode()
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
     assert "of the client&#x27;s usual level" in html or "of the client's usual level" in html
     assert "your usual level" not in html.lower()

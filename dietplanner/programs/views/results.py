@@ -110,7 +110,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
     verdict = "" if hidden else challenge.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
     label = "" if hidden else challenge.verdict_label
-    too_early = label == Challenge.TOO_EARLY_LABEL
+    too_early = not hidden and challenge.too_early
     if too_early:
         icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
