@@ -16,7 +16,13 @@ from statistics import fmean
 
 from dietplanner.accounts.models import User
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
-from dietplanner.analysis.wording import chance_words, finding_words, symptom_name, why_text
+from dietplanner.analysis.wording import (
+    MEANINGFUL_RULE,
+    chance_words,
+    finding_words,
+    symptom_name,
+    why_text,
+)
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
@@ -155,6 +161,11 @@ class ClientReport:
     off_plan_days: int
     confounders: list[tuple[str, int]]
     to_discuss: list[str] = field(default_factory=list)
+
+    @property
+    def rise_rule(self) -> str:
+        """The one threshold for a clear rise, as the report says it."""
+        return third_person(MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + ".")
 
     @property
     def adherence_percent(self) -> int | None:

@@ -165,5 +165,5 @@ def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_
     assert "foods with results like this are real triggers for the person" in html
     assert f"{challenge.verdict_probability:.2f}" not in html  # never a bare number
     assert "it can come from the food, but also from chance or from expecting a reaction" in html
-    assert "A clear rise is 2 points, or 30% of the usual level" in html
+    assert "A clear rise is 2 points, or 30% of the client&#x27;s usual level" in html
     assert "over the usual level" in html and "in the days after" in html
