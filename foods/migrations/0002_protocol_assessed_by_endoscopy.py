@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('foods', '0001_initial'),
+        ("foods", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='protocol',
-            name='assessed_by_endoscopy',
+            model_name="protocol",
+            name="assessed_by_endoscopy",
             field=models.BooleanField(default=False),
         ),
     ]

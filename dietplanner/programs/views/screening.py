@@ -52,9 +52,7 @@ def _after_save(request, saved, program) -> HttpResponse:
         assessment = saved.assessment_for(program.protocol)
         messages.warning(
             request,
-            CHANGED_WORRYING.format(
-                reason=assessment.concerns[0].reason, advice=assessment.advice
-            ),
+            CHANGED_WORRYING.format(reason=assessment.concerns[0].reason, advice=assessment.advice),
         )
     else:
         messages.success(request, "Your health answers are saved.")

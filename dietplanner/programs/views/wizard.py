@@ -121,9 +121,7 @@ def start(request) -> HttpResponse:
         return render(request, "programs/start_blocked.html", context)
     protocols = _protocols()
     for protocol in protocols:
-        protocol.gate = screening_gate(
-            patient=request.user, protocol=protocol, screening=screening
-        )
+        protocol.gate = screening_gate(patient=request.user, protocol=protocol, screening=screening)
     return render(request, "programs/start_choose.html", {"protocols": protocols})
 
 
