@@ -151,7 +151,7 @@ QUESTIONS: tuple[Question, ...] = (
         "coeliac_tested",
         "coeliac",
         "Have you been tested for coeliac disease while eating gluten?",
-        help="Only asked for diets that leave out gluten or wheat: a test done after leaving "
+        help="This matters for diets that leave out gluten or wheat: a test done after leaving "
         "gluten out can miss coeliac disease.",
         choices=((YES, "Yes"), (NO, "No"), (NOT_SURE, "I am not sure")),
         worrying=frozenset({NO, NOT_SURE}),

@@ -258,7 +258,7 @@ class ScreeningForm(forms.Form):
                 label=question.text,
                 help_text=question.help,
                 choices=question.choices,
-                widget=forms.RadioSelect(attrs={"class": "screening-choice"}),
+                widget=forms.RadioSelect,
                 error_messages={"required": "Please choose an answer."},
             )
         self.helper = FormHelper(self)

@@ -8,6 +8,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from dietplanner.programs.models import Challenge
+from tests.browser.conftest import answer_health_questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +48,8 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
         page.get_by_role("button", name="Create my account").click()
 
         page.get_by_role("link", name="Choose my program").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Start your elimination")
+        answer_health_questions(page)
         axe(page, f"wizard-choose-{viewport}")
         page.get_by_role("link", name=re.compile("Choose Anti-inflammatory")).click()
         axe(page, f"wizard-settings-{viewport}")
