@@ -17,7 +17,7 @@ from django.utils import timezone
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis import screening as intake
-from foods.models import Protocol
+from foods.models import Protocol, ProtocolGroup
 
 from .models import Program, Screening
 
@@ -28,7 +28,12 @@ class ScreeningError(ValueError):
 
 def current_screening(patient: User) -> Screening | None:
     """The patient's newest answers, or None before the first intake."""
-    return Screening.objects.filter(patient=patient).order_by("-answered_at", "-pk").first()
+    return (
+        Screening.objects.filter(patient=patient)
+        .select_related("cleared_by")
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,38 @@ def needs_review(screening: Screening | None, program: Program | None = None) ->
     """Whether a clinician should look at these answers: worrying and not yet cleared.
 
     For a running program the coeliac question counts only when its diet leaves out gluten;
-    without one, every worrying answer counts.
+    without one, every worrying answer counts. (The client list applies the same rule through
+    `review_needed` with the gluten question settled in bulk.)
     """
+    if program is None or not program.is_active:
+        return review_needed(screening, removes_gluten=True)
+    slugs = [g.slug for g in program.protocol.groups_in_order()]
+    return review_needed(screening, removes_gluten=intake.removes_gluten(slugs))
+
+
+def review_needed(screening: Screening | None, *, removes_gluten: bool) -> bool:
     if screening is None or screening.is_cleared:
         return False
-    if program is not None:
-        return not screening.assessment_for(program.protocol).clear
-    return not screening.assessment().clear
+    return not screening.assessment(removes_gluten=removes_gluten).clear
+
+
+def current_screenings(patient_ids) -> dict[int, Screening]:
+    """The newest answers of each of these patients, by patient id (one query)."""
+    latest: dict[int, Screening] = {}
+    for screening in Screening.objects.filter(patient_id__in=patient_ids).order_by(
+        "patient_id", "-answered_at", "-pk"
+    ):
+        latest.setdefault(screening.patient_id, screening)
+    return latest
+
+
+def gluten_free_protocol_ids() -> set[int]:
+    """Ids of the protocols that leave out gluten (one query)."""
+    return set(
+        ProtocolGroup.objects.filter(group__slug__in=intake.GLUTEN_GROUPS).values_list(
+            "protocol_id", flat=True
+        )
+    )
 
 
 @transaction.atomic
@@ -126,3 +156,51 @@ def screening_clear(*, screening: Screening, dietitian: User, note: str = "") ->
     screening.clearance_note = note.strip()
     screening.save(update_fields=["cleared_by", "cleared_at", "clearance_note"])
     return screening
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question and its answer as a clinician reads it."""
+
+    section: str
+    question: str
+    answer: str
+    worrying: bool
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """A patient's current answers for the report and the export: outcome and every answer."""
+
+    screening: Screening
+    assessment: intake.Assessment
+    rows: tuple[AnswerRow, ...]
+
+    @property
+    def needs_clearance(self) -> bool:
+        return not self.screening.is_cleared and not self.assessment.clear
+
+
+def screening_summary(
+    screening: Screening | None, program: Program | None
+) -> ScreeningSummary | None:
+    """The answers with the ones that need a clinician marked (for the running program's diet;
+    without one, as for a diet without gluten)."""
+    if screening is None:
+        return None
+    if program is not None and program.is_active:
+        assessment = screening.assessment_for(program.protocol)
+    else:
+        assessment = screening.assessment(removes_gluten=True)
+    titles = dict(intake.SECTIONS)
+    worrying = assessment.worrying_questions
+    rows = tuple(
+        AnswerRow(
+            section=titles[q.section],
+            question=q.text,
+            answer=q.label_of(screening.answers.get(q.slug, "")),
+            worrying=q.slug in worrying,
+        )
+        for q in intake.QUESTIONS
+    )
+    return ScreeningSummary(screening=screening, assessment=assessment, rows=rows)
