@@ -89,13 +89,18 @@ def admin(db) -> User:
     )
 
 
+def sign_in(client, user: User) -> None:
+    """Log the client in as this user, past every step their role must pass."""
+    client.force_login(user)
+
+
 @pytest.fixture
 def patient_client(client, patient):
-    client.force_login(patient)
+    sign_in(client, patient)
     return client
 
 
 @pytest.fixture
 def dietitian_client(client, dietitian):
-    client.force_login(dietitian)
+    sign_in(client, dietitian)
     return client
