@@ -88,7 +88,7 @@ class Program(models.Model):
     reminder_time = models.TimeField(null=True, blank=True)
     # The health answers in force: those the program started with, then the patient's changes.
     screening = models.ForeignKey(
-        Screening, on_delete=models.PROTECT, null=True, blank=True, related_name="programs"
+        Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="programs"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BASELINE)
     created = models.DateTimeField(auto_now_add=True)
