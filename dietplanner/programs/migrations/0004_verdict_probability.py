@@ -11,7 +11,7 @@ def clear_old_scores(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0002_plan_changes_and_blinding"),
+        ("programs", "0003_screening"),
     ]
 
     operations = [
