@@ -571,14 +571,18 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, pri
         else:
             reading.verdict = "tolerated"
     else:
+        # A trigger needs a clear rise: the one threshold the pages show (`rise_kind`).
+        clear = reading.meaningful or [
+            r for r in usable if rise_kind(r.change, r.ref_level, r.z) == "clear"
+        ]
         reading.verdict = probability.band(
             probability.posterior(reading.log_lr, prior),
-            meaningful=bool(reading.meaningful) or reading.stop_confirmed,
+            meaningful=bool(clear) or reading.stop_confirmed,
             stopped_for_reaction=cw.challenge.stopped_for_reaction,
             too_little_data=reading.problem is not None,
         )
         if reading.verdict == "trigger":
-            reading.triggered = reading.meaningful
+            reading.triggered = clear
         else:
             reading.pair = None
 

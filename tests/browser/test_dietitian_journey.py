@@ -27,7 +27,9 @@ def test_dietitian_follows_a_client_and_sets_up_a_blinded_rechallenge(
 ):
     program, challenge = program_with_a_challenge(patient, days_after=3)
     # A doubtful result is what a blinded re-challenge is for.
-    Challenge.objects.filter(pk=challenge.pk).update(verdict="possible", status="done")
+    Challenge.objects.filter(pk=challenge.pk).update(
+        verdict="possible", verdict_probability=0.4, status="done"
+    )
     log_in(page, dietitian.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Clients")
     axe(page, f"clinic-clients-{viewport}")
