@@ -138,3 +138,20 @@ class InviteForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class MeasuresForm(forms.ModelForm):
+    """How portions are worded for this patient: US cups and spoons, or grams and millilitres."""
+
+    class Meta:
+        model = User
+        fields = ["measures"]
+        widgets = {"measures": forms.RadioSelect}
+        help_texts = {
+            "measures": "Every portion shows both; this chooses which comes first. "
+            "Portions already planned for a challenge keep their wording."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save", "measures-form")

@@ -57,6 +57,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(
         "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
     )
+
+    class Measures(models.TextChoices):
+        US = "us", "US cups and spoons, with grams and millilitres beside them"
+        METRIC = "metric", "Grams and millilitres, with cups and spoons beside them"
+
+    measures = models.CharField(
+        "portions in", max_length=8, choices=Measures.choices, default=Measures.US
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("settings/portions/", views.measures, name="measures"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

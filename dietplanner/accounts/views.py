@@ -5,7 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .forms import SignUpForm
+from foods.portions import SPOON_NOTE
+
+from .decorators import role_required
+from .forms import MeasuresForm, SignUpForm
 from .models import User
 
 
@@ -35,3 +38,22 @@ def home(request):
     if user.is_dietitian:
         return redirect("clinic:clients")
     return redirect("diary:today")
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def measures(request):
+    """The patient's choice of measures for portions (metric or US)."""
+    account = User.objects.get(pk=request.user.pk)  # a refused form leaves request.user alone
+    form = MeasuresForm(request.POST or None, instance=account)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            shown = account.get_measures_display().lower()
+            messages.success(request, f"Saved: portions now show {shown}.")
+            return redirect("accounts:measures")
+        return render(
+            request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE}, status=400
+        )
+    return render(request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE})

@@ -173,11 +173,9 @@ class Challenge(models.Model):
             return ""
         return "active" if label == self.blind_active_label else "placebo"
 
-    def ladder(self) -> tuple[str, str, str]:
-        steps = list(self.food_group.ladder)[:3]
-        while len(steps) < 3:
-            steps.append(steps[-1] if steps else "a usual portion")
-        return (steps[0], steps[1], steps[2])
+    def ladder(self, measures: str = "us") -> tuple[str, str, str]:
+        """The 3 portions in words, in the patient's choice of measures (`User.measures`)."""
+        return self.food_group.ladder_in(measures)
 
 
 class PlanChange(models.Model):

@@ -95,7 +95,7 @@ def engine_order(challenges: list[Challenge]) -> list[Challenge]:
     return started + rest
 
 
-def challenge_state(challenge: Challenge) -> schedule.ChallengeState:
+def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.ChallengeState:
     status = challenge.status
     if (
         status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
@@ -107,7 +107,7 @@ def challenge_state(challenge: Challenge) -> schedule.ChallengeState:
         food_group=challenge.food_group.slug,
         dose_days=challenge.dose_days,
         washout_days=challenge.washout_days,
-        ladder=challenge.ladder(),
+        ladder=challenge.ladder(measures),
         status=status,
         first_dose_day=challenge.first_dose_day if status != "planned" else None,
         stop_day=challenge.stop_day,
@@ -122,8 +122,11 @@ def program_plan(
     *,
     challenges: list[Challenge] | None = None,
     diary: dict[date, schedule.DayLog] | None = None,
+    measures: str = "us",
 ) -> schedule.Plan:
-    """The engine's plan for this program as of `today` (two queries unless given the rows)."""
+    """The engine's plan for this program as of `today` (two queries unless given the rows).
+
+    `measures` words the portions (the patient's `User.measures` on their own pages)."""
     challenges = program_challenges(program) if challenges is None else challenges
     diary = program_diary(program) if diary is None else diary
     ordered = engine_order(challenges)
@@ -135,7 +138,11 @@ def program_plan(
     )
     names = {c.food_group.slug: c.food_group.name for c in challenges}
     return schedule.compute_plan(
-        settings, [challenge_state(c) for c in ordered], diary, today, group_names=names
+        settings,
+        [challenge_state(c, measures) for c in ordered],
+        diary,
+        today,
+        group_names=names,
     )
 
 

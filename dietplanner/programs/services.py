@@ -92,7 +92,8 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     challenge.save(update_fields=["status", "first_dose_day", "updated"])
     program.status = Program.Status.REINTRODUCTION
     program.save(update_fields=["status", "updated"])
-    started = program_plan(program, on).challenge(str(challenge.public_id))
+    measures = program.patient.measures
+    started = program_plan(program, on, measures=measures).challenge(str(challenge.public_id))
     Dose.objects.bulk_create(_doses(challenge, started.dose_days))
     verdicts_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.models import Challenge
+from foods.models import FoodGroup
 
 from .factories import START, log_days, make_program
 
@@ -188,6 +189,8 @@ def test_another_patients_challenge_cannot_be_started(client, other_patient, pro
 def started(program, patient_client):
     ready_program(program)
     challenge = first_challenge(program)
+    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
+    challenge.save(update_fields=["food_group"])
     with at(START + timedelta(days=21)):
         patient_client.post(
             reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
@@ -292,3 +295,23 @@ def test_no_recall_when_yesterday_had_no_upset(patient_client, program):
     with at(day):
         response = patient_client.get(TODAY_URL)
     assert "Yesterday you ticked:" not in response.content.decode()
+
+
+def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
+    patient_client, patient, program
+):
+    patient.measures = "metric"
+    patient.save(update_fields=["measures"])
+    ready_program(program)
+    challenge = first_challenge(program)
+    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
+    challenge.save(update_fields=["food_group"])
+    with at(START + timedelta(days=21)):
+        patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
+        )
+        page = patient_client.get(TODAY_URL)
+    first = challenge.doses.order_by("date").first()
+    assert first.portion == challenge.food_group.ladder_in("metric")[0]
+    assert first.portion.startswith("60 ml of milk")
+    assert first.portion.encode() in page.content

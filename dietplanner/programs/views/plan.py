@@ -135,7 +135,7 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         return {"program": None}
     today = request.user.local_today()
     challenges = program_challenges(program)
-    plan = program_plan(program, today, challenges=challenges)
+    plan = program_plan(program, today, challenges=challenges, measures=request.user.measures)
     by_key = {str(c.public_id): c for c in challenges}
     editable = program.is_active
     nxt = plan.next_challenge if editable else None
@@ -369,7 +369,7 @@ def ical(request) -> HttpResponse:
     program = shown_program(request.user)
     if program is None:
         raise Http404("No program")
-    plan = program_plan(program, request.user.local_today())
+    plan = program_plan(program, request.user.local_today(), measures=request.user.measures)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//dietplanner//plan//EN")
     calendar.add("version", "2.0")
