@@ -59,8 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
 
     class Measures(models.TextChoices):
-        US = "us", "US cups and spoons, with grams and millilitres beside them"
-        METRIC = "metric", "Grams and millilitres, with cups and spoons beside them"
+        US = "us", "US cups and spoons first, grams and millilitres beside them"
+        METRIC = "metric", "Grams and millilitres first, cups and spoons beside them"
 
     measures = models.CharField(
         "portions in", max_length=8, choices=Measures.choices, default=Measures.US

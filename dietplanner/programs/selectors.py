@@ -1,6 +1,7 @@
 """Reads of programs shared by pages: access helpers and the plan as the engine computes it."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
@@ -157,12 +158,30 @@ def challenges_with_doses(program: Program) -> list[Challenge]:
 
 
 # What a food means for a patient now, worst first: one group that is a trigger is enough.
-FOOD_STATUS_ORDER = ["trigger", "challenged", "eliminated", "tolerated", "allowed"]
+# A group's long-term plan, once it has one, speaks for it (avoid, test_again, limit, free).
+FOOD_STATUS_ORDER = [
+    "avoid",
+    "trigger",
+    "challenged",
+    "eliminated",
+    "untested",
+    "test_again",
+    "limit",
+    "tolerated",
+    "free",
+    "allowed",
+]
+PLAN_KEYS = ("avoid", "untested", "test_again", "limit", "free")
 FOOD_STATUS_LABELS = {
-    "trigger": "Likely trigger: avoid",
+    "avoid": "Avoid for now",
+    "trigger": "Keep out for now",
     "challenged": "Being tested now",
     "eliminated": "Left out for now",
+    "untested": "Not covered by your test",
+    "test_again": "Worth testing again",
+    "limit": "Fine in a limited portion",
     "tolerated": "Reintroduced: tolerated",
+    "free": "Back on your menu",
     "allowed": "Allowed",
 }
 
@@ -190,3 +209,48 @@ def group_statuses(program: Program, today: date) -> dict[str, str]:
 def food_status(group_slugs: list[str], statuses: dict[str, str]) -> str:
     found = [statuses[s] for s in group_slugs if s in statuses] or ["allowed"]
     return min(found, key=FOOD_STATUS_ORDER.index)
+
+
+@dataclass(frozen=True)
+class FoodAnswer:
+    """What a food means for this patient: the worst status and a line per group that counts."""
+
+    key: str
+    lines: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The plan's own sentence where the worst group has one, else the status in words."""
+        return self.lines[0] if self.key in PLAN_KEYS else FOOD_STATUS_LABELS[self.key]
+
+
+def food_answer(
+    groups, kinds, statuses: dict[str, str], plans: dict, measures: str = "us"
+) -> FoodAnswer:
+    """A food's answer from the patient's results and long-term plan (`plans`: slug -> plan).
+
+    A result covers a food of a mixed group only when its kind was tested (peanuts are not
+    covered by an almond test): such a food stays "not covered" whatever the result.
+    """
+    found: list[tuple[str, str]] = []
+    for group in groups:
+        plan, status = plans.get(group.slug), statuses.get(group.slug)
+        if plan is None and status is None:
+            continue
+        if (plan is not None or status in ("tolerated", "trigger")) and not group.covers(kinds):
+            untested = ", ".join(group.untested_kind_names())
+            found.append(
+                (
+                    "untested",
+                    f"Not covered by your {group.name.lower()} test "
+                    f"({untested} need a test of their own): left out for now.",
+                )
+            )
+        elif plan is not None:
+            found.append((plan.status, plan.in_words(measures)))
+        else:
+            found.append((status, f"{group.name}: {FOOD_STATUS_LABELS[status].lower()}."))
+    if not found:
+        return FoodAnswer("allowed", (FOOD_STATUS_LABELS["allowed"],))
+    found.sort(key=lambda f: FOOD_STATUS_ORDER.index(f[0]))
+    return FoodAnswer(found[0][0], tuple(line for _, line in found))
