@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_accessrecord_dietitiancode_carelink'),
+        ("accounts", "0002_accessrecord_dietitiancode_carelink"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='measures',
-            field=models.CharField(choices=[('us', 'US cups and spoons first, grams and millilitres beside them'), ('metric', 'Grams and millilitres first, cups and spoons beside them')], default='us', max_length=8, verbose_name='portions in'),
+            model_name="user",
+            name="measures",
+            field=models.CharField(
+                choices=[
+                    ("us", "US cups and spoons first, grams and millilitres beside them"),
+                    ("metric", "Grams and millilitres first, cups and spoons beside them"),
+                ],
+                default="us",
+                max_length=8,
+                verbose_name="portions in",
+            ),
         ),
     ]
