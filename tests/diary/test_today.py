@@ -315,3 +315,27 @@ def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
     assert first.portion == challenge.food_group.ladder_in("metric")[0]
     assert first.portion.startswith("60 ml of milk")
     assert first.portion.encode() in page.content
+
+
+def test_changed_health_answers_hold_the_next_food_test_until_the_dietitian_clears(
+    patient_client, patient, dietitian, program
+):
+    from dietplanner.programs.intake import current_screening, screening_clear
+    from tests.conftest import screened
+
+    ready_program(program)
+    screened(patient, pregnant_or_breastfeeding="yes")
+    challenge = first_challenge(program)
+    with at(START + timedelta(days=21)):
+        page = patient_client.get(TODAY_URL).content.decode()
+        refused = patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}, follow=True
+        )
+        assert "your dietitian needs to see them before the next food test" in page
+        assert reverse("diary:start-challenge") not in page
+        assert "dietitian needs to see them" in refused.content.decode()
+        challenge.refresh_from_db()
+        assert challenge.status == Challenge.Status.PLANNED
+
+        screening_clear(screening=current_screening(patient), dietitian=dietitian)
+        assert reverse("diary:start-challenge") in patient_client.get(TODAY_URL).content.decode()

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.exchange import program_for_export
 from dietplanner.programs.group_plans import group_plans_for
+from dietplanner.programs.intake import current_screening, screening_summary
 
-from ..forms import NoteForm
+from ..forms import NoteForm, ScreeningClearForm
 from ..report import client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
@@ -29,7 +30,15 @@ def report_context(request, patient, *, note_form=None) -> dict:
             {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
         ]
     action = reverse("clinic:note-add", args=[patient.public_id])
+    health = screening_summary(current_screening(patient), program)
     return {
+        "health": health,
+        "clear_form": ScreeningClearForm(
+            action=reverse("clinic:screening-clear", args=[patient.public_id]),
+            initial={"screening": health.screening.public_id},
+        )
+        if health and health.needs_clearance
+        else None,
         "patient": patient,
         "program": program,
         "report": report,

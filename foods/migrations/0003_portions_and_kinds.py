@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("foods", "0001_initial"),
+        ("foods", "0002_protocol_assessed_by_endoscopy"),
     ]
 
     operations = [

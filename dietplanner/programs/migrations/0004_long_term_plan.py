@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("foods", "0002_portions_and_kinds"),
-        ("programs", "0002_plan_changes_and_blinding"),
+        ("foods", "0003_portions_and_kinds"),
+        ("programs", "0003_screening"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
