@@ -339,3 +339,12 @@ def test_changed_health_answers_hold_the_next_food_test_until_the_dietitian_clea
 
         screening_clear(screening=current_screening(patient), dietitian=dietitian)
         assert reverse("diary:start-challenge") in patient_client.get(TODAY_URL).content.decode()
+
+
+def test_when_every_group_is_tested_today_points_to_the_long_term_plan(patient_client, program):
+    ready_program(program)
+    program.challenges.update(status=Challenge.Status.SKIPPED)
+    with at(START + timedelta(days=21)):
+        html = patient_client.get(TODAY_URL).content.decode()
+    assert "You have tested every food group" in html
+    assert reverse("programs:long-term") in html
