@@ -103,8 +103,8 @@ def measures(request):
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            shown = account.get_measures_display().lower()
-            messages.success(request, f"Saved: portions now show {shown}.")
+            shown = account.get_measures_display()
+            messages.success(request, f"Saved. Portions: {shown}.")
             return redirect("accounts:measures")
         return render(
             request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE}, status=400

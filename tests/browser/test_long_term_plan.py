@@ -42,6 +42,17 @@ def test_patient_reads_the_plan_the_summary_and_a_portion_limit_in_the_lookup(
     expect(card).to_contain_text("For you: Dairy: fine up to 1/2 cup of milk (120 ml)")
     axe(page, f"lookup-limit-{viewport}")
 
+    page.goto("/program/long-term-plan/")
+    page.get_by_role("link", name="Change how portions are shown").click()
+    page.get_by_label("Grams and millilitres first").check()
+    axe(page, f"measures-{viewport}")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("Grams and millilitres first")
+    page.goto("/program/long-term-plan/")
+    expect(
+        page.get_by_text("Dairy: fine up to 120 ml of milk (1/2 cup) at a time.")
+    ).to_be_visible()
+
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
 def test_dietitian_changes_a_group_and_sees_it_saved(page, axe, dietitian, patient, viewport):
