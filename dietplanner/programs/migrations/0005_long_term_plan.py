@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("foods", "0003_portions_and_kinds"),
-        ("programs", "0003_screening"),
+        ("programs", "0004_verdict_probability"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
