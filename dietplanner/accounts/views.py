@@ -1,12 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .forms import SignUpForm
+from .forms import LoginForm, SignUpForm
 from .models import User
+from .session_policy import remember_device
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with e-mail and password; a patient may stay signed in on this device."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            remember_device(self.request)
+        return response
 
 
 @require_http_methods(["GET", "POST"])
