@@ -68,6 +68,11 @@ TABLE: dict[str, Row] = {
     "landing": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "safety": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "accounts:signup": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
+    "accounts:signup-sent": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    # Pat's account is active, so no sign-up link opens for her id.
+    "accounts:signup-confirm": Row(
+        "404 404 404 404 404 404 404", "404 404 404 404 404 404 404", args={"token": "reset_token"}
+    ),
     "accounts:dietitians": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "accounts:code-redeem": Row("login 405 405 404 404 404 404", "login 400 400 404 404 404 404"),
     "accounts:link-stop": Row("login 200 404 404 404 404 404", "login 302 404 404 404 404 404"),
@@ -76,7 +81,8 @@ TABLE: dict[str, Row] = {
         "login 302 404 404 404 404 404",
         args={"invite_id": "invite_to_pat"},
     ),
-    "accounts:invite-accept": Row("login 200 200 403 403 403 403", "login 302 302 403 403 403 403"),
+    # An invite opens only for the address it was sent to (Pat's), so Olive gets 404.
+    "accounts:invite-accept": Row("login 200 404 403 403 403 403", "login 302 404 403 403 403 403"),
     "accounts:who-saw": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "accounts:login": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "accounts:logout": Row("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
@@ -117,6 +123,8 @@ TABLE: dict[str, Row] = {
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    # An incomplete set of answers is shown again with its errors.
+    "programs:screening": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "programs:start": Row("login 302 302 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:start-settings": Row(
         "login 302 302 404 404 404 404", "login 405 405 404 404 404 404"
@@ -143,6 +151,8 @@ TABLE: dict[str, Row] = {
     "clinic:diary-json": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:note-add": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     "clinic:note-edit": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
+    # Pat's answers are clear; a post without the answers' id changes nothing and goes back.
+    "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:plan-extend": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-add": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
