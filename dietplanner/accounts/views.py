@@ -12,9 +12,24 @@ from foods.portions import SPOON_NOTE
 
 from . import services
 from .decorators import role_required
-from .forms import MeasuresForm, SignUpForm
+from .forms import LoginForm, MeasuresForm, SignUpForm
 from .models import User
+from .session_policy import remember_device
 from .throttle import throttle
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with e-mail and password; a patient may stay signed in on this device."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            remember_device(self.request)
+        return response
 
 
 def _safe_next(request) -> str:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_accessrecord_dietitiancode_carelink"),
+        ("accounts", "0003_two_step_login"),
     ]
 
     operations = [
