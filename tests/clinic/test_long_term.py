@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.programs.models import GroupPlan, PlanChange
+from tests.conftest import sign_in
 from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_a_group_without_a_plan_is_404(dietitian_client, patient, catalogue):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_dietitian_without_a_link_gets_404(client, other_dietitian, patient, catalogue, method):
     program_after_dairy_test(patient, rise_from=4)
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
     url = page_url(patient) if method == "get" else change_url(patient)
     response = getattr(client, method)(url, form("free"))
     assert response.status_code == 404
