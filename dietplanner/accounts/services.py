@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
+
+from dietplanner.outbox.models import Email
+from dietplanner.outbox.services import email_queue
 
 from .models import CareLink, DietitianCode, User
 
@@ -29,6 +31,8 @@ def dietitian_create(*, email: str, full_name: str, password: str, timezone: str
         user.timezone = timezone
     validate_password(password, user)
     user.set_password(password)
+    # An administrator vouches for a dietitian's address.
+    user.email_verified_at = dj_timezone.now()
     user.full_clean()
     user.save()
     return user
@@ -89,10 +93,15 @@ def invite_send(*, dietitian: User, email: str, request_base_url: str) -> CareLi
     invite.save()
     accept_url = request_base_url.rstrip("/") + reverse("accounts:invite-accept", args=[token])
     context = {"dietitian": dietitian, "accept_url": accept_url, "expires": expires}
-    subject = render_to_string("accounts/email/invite_subject.txt", context)
-    body = render_to_string("accounts/email/invite.txt", context)
-    # Sent inside the transaction: if the mail server refuses, no invite is left dangling.
-    send_mail(" ".join(subject.split()), body, None, [email])
+    # Queued in the same transaction (a slow mail server never slows the page); the worker
+    # sends it, and retries it if the mail server refuses for a while.
+    email_queue(
+        key=f"invite:{invite.pk}:{invite.token_hash}",
+        kind=Email.Kind.INVITE,
+        to=email,
+        subject=render_to_string("accounts/email/invite_subject.txt", context),
+        body=render_to_string("accounts/email/invite.txt", context),
+    )
     return invite
 
 
@@ -146,6 +155,11 @@ def invite_accept(
     e-mail. The token is cleared, so a second use fails. Raises ConsentError with the reason.
     """
     _require_patient(patient)
+    if not patient.email_verified:
+        raise ConsentError(
+            f"Please confirm your e-mail address first: open the link we sent to {patient.email}. "
+            "Then accept the invite again."
+        )
     found = _pending_invite(token=token, invite=invite, patient=patient)
     _require_not_linked(dietitian=found.dietitian, patient=patient)
     found.patient = patient

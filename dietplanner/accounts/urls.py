@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from . import views
+from . import settings_views, views
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 app_name = "accounts"
@@ -22,6 +22,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("verify/resend/", settings_views.verify_resend, name="verify-resend"),
+    path("verify/<str:token>/", settings_views.verify_email, name="verify-email"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

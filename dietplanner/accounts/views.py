@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import SignUpForm
 from .models import User
+from .verification import email_verification_send
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,8 +23,13 @@ def signup(request):
         next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        email_verification_send(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
+        messages.success(
+            request,
+            f"Welcome, {user.first_name}. Your account is ready. We sent a link to {user.email}: "
+            "open it to confirm your address.",
+        )
         return redirect(next_url or "accounts:home")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
