@@ -72,7 +72,7 @@ def _claim(email_id: int) -> Email | None:
     """Mark a due e-mail as being sent (committed), or None if it is not ours to send."""
     with transaction.atomic():
         email = (
-            Email.objects.select_for_update(skip_locked=True)
+            Email.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(
                 pk=email_id,
