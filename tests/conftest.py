@@ -17,6 +17,16 @@ def _fast_tests(settings):
     settings.AXES_ENABLED = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real shipped catalogue once per test database."""
@@ -83,13 +93,18 @@ def admin(db) -> User:
     )
 
 
+def sign_in(client, user: User) -> None:
+    """Log the client in as this user, past every step their role must pass."""
+    client.force_login(user)
+
+
 @pytest.fixture
 def patient_client(client, patient):
-    client.force_login(patient)
+    sign_in(client, patient)
     return client
 
 
 @pytest.fixture
 def dietitian_client(client, dietitian):
-    client.force_login(dietitian)
+    sign_in(client, dietitian)
     return client

@@ -63,14 +63,15 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     """The page a confirmation link opens: one button confirms (a GET changes nothing, so a
     mail scanner that follows links does not confirm for the reader)."""
     try:
-        user = verification.user_for_verification(token)
+        verification.user_for_verification(token)
     except verification.VerificationError as error:
         return render(request, "accounts/verify_invalid.html", {"reason": str(error)}, status=404)
     if request.method == "POST":
         verification.email_verify(token=token)
-        messages.success(request, f"Thank you: {user.email} is confirmed.")
+        messages.success(request, "Thank you: your e-mail address is confirmed.")
         return redirect("accounts:home" if request.user.is_authenticated else "accounts:login")
-    return render(request, "accounts/verify.html", {"email": user.email})
+    # The page names nobody: whoever holds the link sees no address or name.
+    return render(request, "accounts/verify.html")
 
 
 @login_required

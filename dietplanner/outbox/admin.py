@@ -19,3 +19,6 @@ class EmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the key is what stops a second send: the row stays

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from dietplanner.accounts import services
 from dietplanner.accounts.models import CareLink, User
-from dietplanner.accounts.verification import email_verification_send, verification_token
+from dietplanner.accounts.verification import (
+    email_verification_send,
+    verification_token,
+    verification_url,
+)
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +29,6 @@ SIGNUP = {
 }
 
 
-def link_in(message) -> str:
-    return re.search(r"http://\S+/accounts/verify/\S+/", message.body).group(0)
-
-
 def path_of(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
@@ -38,29 +38,41 @@ def newcomer(db) -> User:
     return make_user("new@example.com", "Nia New", User.Role.PATIENT, email_verified_at=None)
 
 
-def test_sign_up_sends_a_confirmation_link_and_the_account_starts_unconfirmed(client):
-    response = client.post(reverse("accounts:signup"), SIGNUP, follow=True)
-
-    user = User.objects.get(email="sam@example.com")
-    assert user.email_verified_at is None
-    assert [m.to for m in mail.outbox] == [["sam@example.com"]]
-    assert "/accounts/verify/" in mail.outbox[0].body
-    assert "Please confirm your e-mail address" in response.content.decode()
-
-
-def test_opening_the_link_asks_and_the_button_confirms(client):
+def test_the_sign_up_link_activates_the_account_and_confirms_its_address(client):
     client.post(reverse("accounts:signup"), SIGNUP)
-    client.logout()
-    url = path_of(link_in(mail.outbox[0]))
+    user = User.objects.get(email="sam@example.com")
+    assert user.email_verified_at is None and not user.is_active
+    (sent,) = mail.outbox
+    assert sent.to == ["sam@example.com"]
+
+    url = re.search(r"http://testserver(/accounts/signup/confirm/\S+/)", sent.body).group(1)
+    client.post(url)
+    user.refresh_from_db()
+    assert user.is_active and user.email_verified_at is not None
+
+
+def test_the_sign_up_mail_is_recorded_and_sent_by_the_queue(client):
+    from dietplanner.outbox.models import Email
+
+    client.post(reverse("accounts:signup"), SIGNUP)
+    email = Email.objects.get()
+    assert email.to == "sam@example.com" and email.status == Email.Status.SENT
+
+
+def test_opening_the_link_asks_and_the_button_confirms(client, newcomer):
+    url = path_of(verification_url(newcomer))
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Yes, confirm sam@example.com" in page.content.decode()
-    assert User.objects.get(email="sam@example.com").email_verified_at is None  # GET writes nothing
+    assert "Yes, confirm my address" in page.content.decode()
+    assert "new@example.com" not in page.content.decode()
+    newcomer.refresh_from_db()
+    assert newcomer.email_verified_at is None  # opening the link writes nothing
 
     response = client.post(url, follow=True)
-    assert User.objects.get(email="sam@example.com").email_verified_at is not None
-    assert "sam@example.com is confirmed" in response.content.decode()
+    newcomer.refresh_from_db()
+    assert newcomer.email_verified_at is not None
+    assert "your e-mail address is confirmed" in response.content.decode()
 
 
 def test_a_forged_link_confirms_nothing(client, newcomer):
