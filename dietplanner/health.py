@@ -8,7 +8,8 @@ writes nothing and returns no data.
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
@@ -28,7 +29,8 @@ def _database_ok() -> bool:
 
 
 def _cache_ok() -> bool:
-    if "locmem" in settings.CACHES["default"]["BACKEND"].lower():
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
         return True  # nothing outside the process to reach
     cache.set("healthz", "1", timeout=10)
     return cache.get("healthz") == "1"

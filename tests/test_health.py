@@ -37,17 +37,12 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
 def test_healthz_checks_the_cache_and_the_queue_when_they_are_configured(
     client, settings, monkeypatch
 ):
-    settings.TASK_BACKEND = "database"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
-    }
-    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    monkeypatch.setattr(health, "cache", caches.create_connection("default"))
+    settings.TASK_BACKEND = "database"
+    # Nothing listens on port 1: the configured Redis is down.
+    redis = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    monkeypatch.setattr(health, "caches", {"default": redis})
     response = client.get("/healthz")
     assert response.status_code == 503
     assert b"cache: down" in response.content

@@ -132,3 +132,10 @@ def test_dietitians_and_visitors_do_not_get_the_patient_settings(dietitian_clien
     assert dietitian_client.get(URL).status_code == 404
     client.logout()
     assert client.get(URL)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_settings_page_stays_within_a_few_queries(
+    patient_client, program, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        assert patient_client.get(URL).status_code == 200
