@@ -9,10 +9,11 @@ import hashlib
 import json
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from dietplanner.outbox.services import email_queue, email_record_skipped, email
 from dietplanner.programs.models import DOSE_DAY_MORNING, Program
 from dietplanner.programs.selectors import program_plan
 
-from .timing import due_day
+from .timing import CATCH_UP, due_day
 
 DOSE_NOTE_TIME = DOSE_DAY_MORNING  # in the patient's zone, like the calendar's alarm
 DIGEST_WEEKDAY = 0  # Monday
@@ -112,10 +113,32 @@ def _reminder_candidates():
     )
 
 
+def _due_soon(now: datetime) -> Q:
+    """Which candidates may be due at `now`, as a filter the database applies: per time zone of
+    the candidates, the reminder times near the local time, and every one where it is the
+    dose-note hour. The exact test (`due_day`) runs on the few rows this lets through."""
+    slack = timedelta(hours=1)  # a daylight-saving change moves a wall time by an hour at most
+    near = Q(pk__in=[])
+    zones = _reminder_candidates().order_by().values_list("patient__timezone", flat=True)
+    for name in zones.distinct():
+        zone = zoneinfo.ZoneInfo(name)
+        if due_day(now, DOSE_NOTE_TIME, zone) is not None:
+            near |= Q(patient__timezone=name)
+            continue
+        wall = now.astimezone(zone)
+        low, high = wall - CATCH_UP - slack, wall + slack
+        near |= Q(
+            patient__timezone=name,
+            reminder_time__gte=low.time() if low.date() == wall.date() else time.min,
+            reminder_time__lte=high.time() if high.date() == wall.date() else time.max,
+        )
+    return near
+
+
 def _patient_messages_queue(now: datetime) -> tuple[int, int]:
     reminders: list[tuple[Program, date]] = []
     notes: list[tuple[Program, date]] = []
-    for program in _reminder_candidates():
+    for program in _reminder_candidates().filter(_due_soon(now)):
         zone = zoneinfo.ZoneInfo(program.patient.timezone)
         day = due_day(now, program.reminder_time, zone)
         if day is not None and day >= program.start_date:
