@@ -61,6 +61,10 @@ class ChallengeFacts:
     blinded: bool = False
     doses: tuple[Dose, ...] = ()
     status: str | None = None
+    # What the exporting app last read (`ChallengeResult.verdict`, `.probability`): carried for
+    # the reader of an export; the analysis ignores them and reads the diary again.
+    verdict: str | None = None
+    probability: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))

@@ -26,7 +26,7 @@ from .diary import (
     Patient,
     ProgramFacts,
 )
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
 VERSION = 1
@@ -230,6 +230,19 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
         rd.fail(f"{p}.status", f"unknown status {_show(status)}")
     blinded = rd.get(obj, "blinded", p, bool, required=False, default=False)
     doses = _parse_doses(rd, obj, p, blinded)
+    # Optional (older files have neither): the exporting app's last reading.
+    verdict = rd.get(obj, "verdict", p, str, required=False)
+    if verdict is not None and verdict not in VERDICTS:
+        rd.fail(f"{p}.verdict", f"unknown verdict {_show(verdict)}")
+        verdict = None
+    probability = obj.get("probability")
+    if probability is not None and (
+        isinstance(probability, bool)
+        or not isinstance(probability, int | float)
+        or not 0 <= probability <= 1
+    ):
+        rd.fail(f"{p}.probability", f"expected a number from 0 to 1, got {_show(probability)}")
+        probability = None
     if started_on is None and (stopped or doses):
         rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
     if started_on and stopped and stopped < started_on:
@@ -247,6 +260,8 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
         blinded=blinded,
         doses=doses,
         status=status,
+        verdict=verdict,
+        probability=None if probability is None else float(probability),
     )
 
 
@@ -360,6 +375,10 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
     }
     if c.status is not None:
         out["status"] = c.status
+    if c.verdict is not None:
+        out["verdict"] = c.verdict
+    if c.probability is not None:
+        out["probability"] = c.probability
     for d in c.doses:
         dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
         if d.arm is not None:
