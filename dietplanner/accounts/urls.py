@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from . import settings_views, views
-from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from .throttle import throttle
 
 app_name = "accounts"
@@ -14,20 +14,15 @@ urlpatterns = [
     path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup-confirm"),
     # consent: my dietitians, invites, who saw my data
     path("", include("dietplanner.accounts.urls_consent")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    # two-step login
+    path("", include("dietplanner.accounts.urls_two_factor")),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("verify/resend/", settings_views.verify_resend, name="verify-resend"),
     path("verify/<str:token>/", settings_views.verify_email, name="verify-email"),
+    path("settings/portions/", views.measures, name="measures"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -24,9 +24,10 @@ from .diary import (
     DiaryDocument,
     Dose,
     Patient,
+    PlanItem,
     ProgramFacts,
 )
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS, VERDICTS
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
 VERSION = 1
@@ -139,9 +140,49 @@ def parse_document(data: object) -> DiaryDocument:
     patient = _parse_patient(rd, rd.get(data, "patient", "", dict, default={}))
     program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
     entries = _parse_entries(rd, data, program)
+    plan = _parse_long_term_plan(rd, data)
     if rd.errors:
         raise DiaryFormatError(rd.errors)
-    return DiaryDocument(patient=patient, program=program, entries=entries, exported_at=exported_at)
+    return DiaryDocument(
+        patient=patient,
+        program=program,
+        entries=entries,
+        exported_at=exported_at,
+        long_term_plan=plan,
+    )
+
+
+def _parse_long_term_plan(rd: _Reader, data: Mapping) -> tuple[PlanItem, ...]:
+    """The optional `long_term_plan` (files written before it existed have none)."""
+    items, seen = [], set()
+    for i, obj in enumerate(rd.get(data, "long_term_plan", "", list, required=False, default=[])):
+        p = f"long_term_plan[{i}]"
+        if not isinstance(obj, Mapping):
+            rd.fail(p, f"expected an object, got {_show(obj)}")
+            continue
+        group = rd.get(obj, "food_group", p, str, default="")
+        if group and group not in FOOD_GROUPS:
+            rd.fail(f"{p}.food_group", f"unknown food group {_show(group)}")
+        elif group in seen:
+            rd.fail(f"{p}.food_group", f"food group {_show(group)} listed twice")
+        seen.add(group)
+        plan = rd.get(obj, "plan", p, str, default="")
+        if plan and plan not in LONG_TERM_PLANS:
+            rd.fail(f"{p}.plan", f"unknown plan {_show(plan)}")
+        portion = rd.get(obj, "portion", p, str, required=False)
+        if plan == "limit" and not portion:
+            rd.fail(f"{p}.portion", "required when the plan is 'limit'")
+        items.append(
+            PlanItem(
+                food_group=group or "",
+                plan=plan or "",
+                portion=portion if plan == "limit" else None,
+                retest_on=rd.date(obj, "retest_on", p, required=False),
+                note=rd.get(obj, "note", p, str, required=False, default=""),
+                changed_by=rd.get(obj, "changed_by", p, str, required=False),
+            )
+        )
+    return tuple(items)
 
 
 def _parse_exported_at(rd: _Reader, data: Mapping) -> datetime | None:
@@ -359,6 +400,18 @@ def dump_document(doc: DiaryDocument) -> dict:
         }
         for e in sorted(doc.entries, key=lambda e: e.date)
     ]
+    if doc.long_term_plan:
+        data["long_term_plan"] = [
+            {
+                "food_group": item.food_group,
+                "plan": item.plan,
+                "portion": item.portion,
+                "retest_on": item.retest_on.isoformat() if item.retest_on else None,
+                "note": item.note,
+                "changed_by": item.changed_by,
+            }
+            for item in doc.long_term_plan
+        ]
     return data
 
 

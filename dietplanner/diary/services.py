@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
+from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
-from dietplanner.programs.verdicts import verdicts_refresh
 
 from .models import DailyEntry, Dose
 
@@ -88,5 +88,5 @@ def entry_save(
     if dose is not None:
         dose.taken = dose_taken
         dose.save(update_fields=["taken", "updated"])
-    verdicts_refresh(program=program, changed_on=on, today=today)
+    results_refresh(program=program, changed_on=on, today=today)
     return entry

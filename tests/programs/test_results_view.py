@@ -9,6 +9,7 @@ from django.urls import reverse
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge
 from dietplanner.programs.verdicts import verdicts_refresh
+from tests.conftest import sign_in
 from tests.diary.factories import START, make_program
 
 from .test_verdicts_cache import FIRST_DOSE, calm, log_baseline, reacting, run_window
@@ -138,7 +139,7 @@ def test_text_is_escaped(patient_client, patient, catalogue):
 
 def test_another_patient_sees_only_their_own(client, patient, other_patient, catalogue):
     _, challenge = started_program(patient)
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
     html = get(client)
     assert challenge.food_group.name not in html
     assert "no elimination program yet" in html

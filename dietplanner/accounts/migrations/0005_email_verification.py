@@ -14,7 +14,7 @@ def existing_addresses_count_as_confirmed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_accessrecord_dietitiancode_carelink"),
+        ("accounts", "0004_user_measures"),
     ]
 
     operations = [
