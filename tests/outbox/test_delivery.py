@@ -14,6 +14,7 @@ from dietplanner.outbox.services import (
     email_queue,
     emails_retry_due,
 )
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -145,7 +146,9 @@ def test_an_address_the_server_refuses_is_flagged_bounced_and_not_retried(settin
     assert mail.outbox == []
 
 
-def test_the_admin_lists_what_was_sent(admin_client):
+def test_the_admin_lists_what_was_sent(client, admin):
+    sign_in(client, admin)
+    admin_client = client
     queue()
     response = admin_client.get("/admin/outbox/email/")
     assert response.status_code == 200
