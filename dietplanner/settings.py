@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dietplanner.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,6 +217,7 @@ THROTTLE_RATES = {
     "signup": env_rate("THROTTLE_SIGNUP", "10/hour"),
     "dietitian-code": env_rate("THROTTLE_DIETITIAN_CODE", "10/hour"),
     "invite": env_rate("THROTTLE_INVITE", "20/hour"),
+    "delete-account": env_rate("THROTTLE_DELETE_ACCOUNT", "5/hour"),
 }
 
 LANGUAGE_CODE = "en-gb"

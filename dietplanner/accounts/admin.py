@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
 from .forms import AdminUserCreationForm
 from .models import User
 
@@ -19,6 +20,15 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def delete_model(self, request, obj):
+        """The same erasure as a patient's own: what is other people's history stays."""
+        services.account_erase(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_erase(user=user)
+
     add_fieldsets = [
         (
             None,

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("delete/", views.delete_account, name="delete-account"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

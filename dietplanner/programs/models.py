@@ -184,9 +184,16 @@ class PlanChange(models.Model):
     """One change to a program's plan: who made it, when, and what, in the patient's words."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan_changes")
+    # The author's name is kept with the change: deleting their account (a dietitian who left)
+    # leaves the patient's plan history readable.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_changes",
     )
+    author_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     summary = models.TextField()
 
@@ -194,4 +201,9 @@ class PlanChange(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.author}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.author_name}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.author is not None and not self.author_name:
+            self.author_name = self.author.full_name
+        super().save(*args, **kwargs)

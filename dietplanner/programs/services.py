@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 from django.db import IntegrityError, transaction
 
 from dietplanner.accounts.models import User
+from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
 from . import schedule
@@ -15,8 +16,8 @@ from .selectors import program_challenges, program_plan
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
-DOSE_DAYS_RANGE = (1, MAX_DOSE_DAYS)
-WASHOUT_DAYS_RANGE = (1, 14)
+DOSE_DAYS_RANGE = DOSE_DAYS
+WASHOUT_DAYS_RANGE = WASHOUT_DAYS
 
 
 class PlanError(ValueError):
@@ -166,6 +167,8 @@ def baseline_extend(
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
+    if program.baseline_days + days > BASELINE_DAYS[1]:
+        raise PlanError(f"A baseline cannot last more than {BASELINE_DAYS[1]} days.")
     if program.original_baseline_days is None:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days
