@@ -123,13 +123,9 @@ class AccountDeleteForm(forms.Form):
         self.user = user
         self.helper = FormHelper()
         self.helper.form_id = "delete-account-form"
-        self.helper.add_input(
-            Submit(
-                "submit",
-                "Delete my account and all my data",
-                css_class="btn-danger btn-lg w-100 w-sm-auto",
-            )
-        )
+        delete = Submit("submit", "Delete my account and all my data")
+        delete.field_classes = "btn btn-danger btn-lg text-wrap w-100 w-sm-auto"
+        self.helper.add_input(delete)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
