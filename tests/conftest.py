@@ -3,6 +3,7 @@
 import pytest
 
 from dietplanner.accounts.models import User
+from dietplanner.analysis import screening as intake
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -52,14 +53,29 @@ def make_user(email: str, name: str, role: str, **extra) -> User:
     )
 
 
+# Health answers that raise no concern for any diet ("no" to all, tested for coeliac disease).
+CLEAR_ANSWERS = {q.slug: "yes" if q.gluten_only else "no" for q in intake.QUESTIONS}
+
+
+def screened(patient: User, **changes) -> User:
+    """The patient with health answers saved (clear ones, with `changes`)."""
+    from dietplanner.programs.intake import screening_save
+
+    screening_save(patient=patient, answers={**CLEAR_ANSWERS, **changes})
+    return patient
+
+
 @pytest.fixture
 def patient(db) -> User:
-    return make_user("pat@example.com", "Pat Doe", User.Role.PATIENT, timezone="Europe/Oslo")
+    """Pat, who answered the health questions with nothing worrying."""
+    return screened(
+        make_user("pat@example.com", "Pat Doe", User.Role.PATIENT, timezone="Europe/Oslo")
+    )
 
 
 @pytest.fixture
 def other_patient(db) -> User:
-    return make_user("olive@example.com", "Olive Other", User.Role.PATIENT)
+    return screened(make_user("olive@example.com", "Olive Other", User.Role.PATIENT))
 
 
 @pytest.fixture

@@ -109,6 +109,8 @@ TABLE: dict[str, Row] = {
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    # An incomplete set of answers is shown again with its errors.
+    "programs:screening": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "programs:start": Row("login 302 302 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:start-settings": Row(
         "login 302 302 404 404 404 404", "login 405 405 404 404 404 404"
@@ -135,6 +137,8 @@ TABLE: dict[str, Row] = {
     "clinic:diary-json": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:note-add": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     "clinic:note-edit": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
+    # Pat's answers are clear; a post without the answers' id changes nothing and goes back.
+    "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:plan-extend": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-add": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),

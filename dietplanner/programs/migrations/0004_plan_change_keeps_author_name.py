@@ -15,7 +15,7 @@ def fill_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0002_plan_changes_and_blinding"),
+        ("programs", "0003_screening"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
