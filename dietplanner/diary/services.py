@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
 from dietplanner.programs.models import Program
+from dietplanner.programs.services import program_lock
 from dietplanner.programs.verdicts import verdicts_refresh
 
 from .models import DailyEntry, Dose
@@ -74,6 +75,7 @@ def entry_save(
         "off_plan": sorted(set(off_plan)),
         "note": note.strip()[:2000],
     }
+    program_lock(program.pk)  # program first, as every writer of a program does
     entry = DailyEntry.objects.select_for_update().filter(program=program, date=on).first()
     if entry is None:
         try:

@@ -28,6 +28,16 @@ class PlanError(ValueError):
     """A plan change that cannot be made; the message is shown to the user as is."""
 
 
+def program_lock(program_id: int) -> Program:
+    """Lock a program's row, inside the caller's transaction, before anything of it.
+
+    Every write to a program, its challenges, doses, diary entries or plan log takes this lock
+    first: with one order everywhere (program, then its rows) two edits of the same program
+    queue up instead of deadlocking (a patient's reorder and a dietitian's skip used to).
+    """
+    return Program.objects.select_for_update().select_related("protocol").get(pk=program_id)
+
+
 @transaction.atomic
 def program_start(
     *,
@@ -110,7 +120,7 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     """
     from dietplanner.diary.models import Dose
 
-    program = Program.objects.select_for_update().get(pk=challenge.program_id)
+    program = program_lock(challenge.program_id)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
@@ -161,6 +171,7 @@ def challenge_stop(
     """
     from dietplanner.diary.models import Dose
 
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge.first_dose_day or challenge.first_dose_day > on:
         raise PlanError("This food group is not being tested today.")
@@ -193,7 +204,7 @@ def baseline_extend(
     """
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise PlanError(f"Extend by 1 to {MAX_EXTENSION_DAYS} days at a time.")
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = program_lock(program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
     if program.baseline_days + days > BASELINE_DAYS[1]:
@@ -219,8 +230,8 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
 
     With an `author`, the change is logged on the plan (PlanChange).
     """
-    # Lock the program so two reorders (two tabs) cannot interleave their position updates.
-    Program.objects.select_for_update().filter(pk=program.pk).first()
+    # Program first, as everywhere: two reorders (two tabs) cannot interleave their updates.
+    program_lock(program.pk)
     challenges = program_challenges(program)
     by_id = {str(c.public_id): c for c in challenges}
     planned = [c for c in challenges if c.status == Challenge.Status.PLANNED]
@@ -253,6 +264,7 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
 @transaction.atomic
 def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Challenge:
     """Leave a planned group out of this program; it takes no days (logged with an author)."""
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.PLANNED:
         raise PlanError(f"{challenge.food_group.name} has already started and cannot be skipped.")
@@ -268,6 +280,7 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
 @transaction.atomic
 def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Challenge:
     """Put a skipped group back at its old place (logged with an author)."""
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
@@ -309,7 +322,7 @@ def _check_days(dose_days: int, washout_days: int) -> None:
 
 
 def _locked_running(program: Program) -> Program:
-    program = Program.objects.select_for_update().select_related("protocol").get(pk=program.pk)
+    program = program_lock(program.pk)
     if not program.is_active:
         raise PlanError("This program has ended, so its plan can no longer change.")
     return program
@@ -533,9 +546,12 @@ def program_sync(
             if wanted == Challenge.Status.DONE:
                 challenge.washout_end = scheduled.washout_end
             changed.append(challenge)
+    completes = plan.today.kind == "completed" and program.status != Program.Status.COMPLETED
+    if changed or completes:
+        program_lock(program.pk)  # program first, as every writer does
     for challenge in changed:
         challenge.save(update_fields=["status", "washout_end", "updated"])
-    if plan.today.kind == "completed" and program.status != Program.Status.COMPLETED:
+    if completes:
         program.status = Program.Status.COMPLETED
         program.save(update_fields=["status", "updated"])
     return changed
