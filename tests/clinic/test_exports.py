@@ -11,7 +11,7 @@ from dietplanner.analysis.exchange import parse_document
 from dietplanner.clinic.csv_export import safe_cell
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge
-from tests.diary.factories import START
+from tests.diary.factories import START, log_days, make_program
 
 from .test_report import FIRST_DOSE, at, program_with_a_challenge
 
@@ -193,3 +193,17 @@ def test_each_export_is_recorded(dietitian_client, dietitian, program, name, wha
 def test_exports_without_a_program_are_404(dietitian_client, patient, catalogue):
     for name in ("diary-csv", "diary-json"):
         assert dietitian_client.get(url(name, patient)).status_code == 404
+
+
+def test_the_pdf_chart_covers_only_the_last_weeks_of_a_long_program(patient, catalogue):
+    from dietplanner.clinic.report import PDF_CHART_DAYS, client_report, load_program_data
+
+    program = make_program(patient, start=START)
+    last = START + timedelta(days=300)
+    log_days(program, START, last)
+    data = load_program_data(patient, program, last)
+    whole = client_report(data, last)
+    bounded = client_report(data, last, chart_days=PDF_CHART_DAYS)
+    assert whole.figure.start == START
+    assert bounded.figure.start == data.last - timedelta(days=PDF_CHART_DAYS - 1)
+    assert len(bounded.figure.table.rows) == PDF_CHART_DAYS < len(whole.figure.table.rows)
