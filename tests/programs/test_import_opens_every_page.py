@@ -148,7 +148,7 @@ def import_and_open_every_page(document: dict, number: int, dana: User) -> None:
 
 
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
