@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
 from .forms import AdminUserCreationForm
-from .models import AccessRecord, User
+from .models import AccessRecord, RecoveryCodes, User
 from .selectors import access_records_for_listing
 
 
@@ -72,3 +72,21 @@ class UserAdmin(RecordsPatientAccess, BaseUserAdmin):
             },
         )
     ]
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Staff can see whether someone has recovery codes left and delete them (with the
+    authenticator) when a phone is lost; the codes themselves are never shown."""
+
+    list_display = ["user", "confirmed", "codes_left"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="unused codes")
+    def codes_left(self, device: RecoveryCodes) -> int:
+        return device.remaining()

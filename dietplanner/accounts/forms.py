@@ -73,8 +73,15 @@ class SignUpForm(BaseUserCreationForm):
 
 
 class LoginForm(AuthenticationForm):
+    remember = forms.BooleanField(label="Keep me signed in on this device", required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["remember"].help_text = (
+            f"For {settings.PATIENT_REMEMBER_DAYS} days, on your own phone or computer only. "
+            "Otherwise you are signed out when you close the browser. Clinic accounts are "
+            f"always signed out after {settings.CLINIC_IDLE_MINUTES} minutes without activity."
+        )
         self.fields["username"].label = "E-mail address"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
         self.helper = _helper("Log in", "login-form")
@@ -168,3 +175,20 @@ class InviteForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class MeasuresForm(forms.ModelForm):
+    """How portions are worded for this patient: US cups and spoons, or grams and millilitres."""
+
+    class Meta:
+        model = User
+        fields = ["measures"]
+        widgets = {"measures": forms.RadioSelect}
+        help_texts = {
+            "measures": "Every portion shows both; this chooses which comes first. "
+            "Portions already planned for a challenge keep their wording."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save", "measures-form")

@@ -8,11 +8,28 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from foods.portions import SPOON_NOTE
+
 from . import services
 from .decorators import role_required
-from .forms import AccountDeleteForm, SignUpForm
+from .forms import AccountDeleteForm, LoginForm, MeasuresForm, SignUpForm
 from .models import User
+from .session_policy import remember_device
 from .throttle import throttle
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with e-mail and password; a patient may stay signed in on this device."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            remember_device(self.request)
+        return response
 
 
 def _safe_next(request) -> str:
@@ -108,3 +125,22 @@ def home(request):
     if user.is_dietitian:
         return redirect("clinic:clients")
     return redirect("diary:today")
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def measures(request):
+    """The patient's choice of measures for portions (metric or US)."""
+    account = User.objects.get(pk=request.user.pk)  # a refused form leaves request.user alone
+    form = MeasuresForm(request.POST or None, instance=account)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            shown = account.get_measures_display()
+            messages.success(request, f"Saved. Portions: {shown}.")
+            return redirect("accounts:measures")
+        return render(
+            request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE}, status=400
+        )
+    return render(request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE})

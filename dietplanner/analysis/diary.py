@@ -61,6 +61,10 @@ class ChallengeFacts:
     blinded: bool = False
     doses: tuple[Dose, ...] = ()
     status: str | None = None
+    # What the exporting app last read (`ChallengeResult.verdict`, `.probability`): carried for
+    # the reader of an export; the analysis ignores them and reads the diary again.
+    verdict: str | None = None
+    probability: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))
@@ -110,6 +114,19 @@ class DayEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One food group's long-term plan: `plan` a LONG_TERM_PLANS slug; `portion` the limit in
+    words (limit only); `changed_by` who last changed it (None: as the results suggested)."""
+
+    food_group: str
+    plan: str
+    portion: str | None = None
+    retest_on: date | None = None
+    note: str = ""
+    changed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Patient:
     timezone: str
     name: str = ""
@@ -124,6 +141,8 @@ class DiaryDocument:
     entries: tuple[DayEntry, ...] = ()
     exported_at: datetime | None = None
     version: int = 1
+    long_term_plan: tuple[PlanItem, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "entries", _tuple(self.entries))
+        object.__setattr__(self, "long_term_plan", _tuple(self.long_term_plan))

@@ -24,6 +24,7 @@ from .diary import (
     DiaryDocument,
     Dose,
     Patient,
+    PlanItem,
     ProgramFacts,
 )
 from .limits import (
@@ -38,7 +39,7 @@ from .limits import (
     start_problem,
     text_problem,
 )
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
 VERSION = 1
@@ -180,9 +181,49 @@ def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
     patient = _parse_patient(rd, rd.get(data, "patient", "", dict, default={}))
     program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
     entries = _parse_entries(rd, data, program)
+    plan = _parse_long_term_plan(rd, data)
     if rd.errors:
         raise DiaryFormatError(rd.all_errors())
-    return DiaryDocument(patient=patient, program=program, entries=entries, exported_at=exported_at)
+    return DiaryDocument(
+        patient=patient,
+        program=program,
+        entries=entries,
+        exported_at=exported_at,
+        long_term_plan=plan,
+    )
+
+
+def _parse_long_term_plan(rd: _Reader, data: Mapping) -> tuple[PlanItem, ...]:
+    """The optional `long_term_plan` (files written before it existed have none)."""
+    items, seen = [], set()
+    for i, obj in enumerate(rd.get(data, "long_term_plan", "", list, required=False, default=[])):
+        p = f"long_term_plan[{i}]"
+        if not isinstance(obj, Mapping):
+            rd.fail(p, f"expected an object, got {_show(obj)}")
+            continue
+        group = rd.get(obj, "food_group", p, str, default="")
+        if group and group not in FOOD_GROUPS:
+            rd.fail(f"{p}.food_group", f"unknown food group {_show(group)}")
+        elif group in seen:
+            rd.fail(f"{p}.food_group", f"food group {_show(group)} listed twice")
+        seen.add(group)
+        plan = rd.get(obj, "plan", p, str, default="")
+        if plan and plan not in LONG_TERM_PLANS:
+            rd.fail(f"{p}.plan", f"unknown plan {_show(plan)}")
+        portion = rd.get(obj, "portion", p, str, required=False)
+        if plan == "limit" and not portion:
+            rd.fail(f"{p}.portion", "required when the plan is 'limit'")
+        items.append(
+            PlanItem(
+                food_group=group or "",
+                plan=plan or "",
+                portion=portion if plan == "limit" else None,
+                retest_on=rd.date(obj, "retest_on", p, required=False),
+                note=rd.get(obj, "note", p, str, required=False, default=""),
+                changed_by=rd.get(obj, "changed_by", p, str, required=False),
+            )
+        )
+    return tuple(items)
 
 
 def _parse_exported_at(rd: _Reader, data: Mapping) -> datetime | None:
@@ -279,6 +320,19 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
     doses = _parse_doses(rd, obj, p, blinded, program_start)
     if dose_days is not None and len(doses) > dose_days:
         rd.fail(f"{p}.doses", f"{len(doses)} doses for {dose_days} dose days")
+    # Optional (older files have neither): the exporting app's last reading.
+    verdict = rd.get(obj, "verdict", p, str, required=False)
+    if verdict is not None and verdict not in VERDICTS:
+        rd.fail(f"{p}.verdict", f"unknown verdict {_show(verdict)}")
+        verdict = None
+    probability = obj.get("probability")
+    if probability is not None and (
+        isinstance(probability, bool)
+        or not isinstance(probability, int | float)
+        or not 0 <= probability <= 1
+    ):
+        rd.fail(f"{p}.probability", f"expected a number from 0 to 1, got {_show(probability)}")
+        probability = None
     if started_on is None and (stopped or doses):
         rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
     if status == "planned" and started_on is not None:
@@ -302,6 +356,8 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         blinded=blinded,
         doses=doses,
         status=status,
+        verdict=verdict,
+        probability=None if probability is None else float(probability),
     )
 
 
@@ -429,6 +485,18 @@ def dump_document(doc: DiaryDocument) -> dict:
         }
         for e in sorted(doc.entries, key=lambda e: e.date)
     ]
+    if doc.long_term_plan:
+        data["long_term_plan"] = [
+            {
+                "food_group": item.food_group,
+                "plan": item.plan,
+                "portion": item.portion,
+                "retest_on": item.retest_on.isoformat() if item.retest_on else None,
+                "note": item.note,
+                "changed_by": item.changed_by,
+            }
+            for item in doc.long_term_plan
+        ]
     return data
 
 
@@ -445,6 +513,10 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
     }
     if c.status is not None:
         out["status"] = c.status
+    if c.verdict is not None:
+        out["verdict"] = c.verdict
+    if c.probability is not None:
+        out["probability"] = c.probability
     for d in c.doses:
         dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
         if d.arm is not None:

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
+from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
 from dietplanner.programs.services import program_lock
-from dietplanner.programs.verdicts import verdicts_refresh
 
 from .models import DailyEntry, Dose
 
@@ -90,5 +90,5 @@ def entry_save(
     if dose is not None:
         dose.taken = dose_taken
         dose.save(update_fields=["taken", "updated"])
-    verdicts_refresh(program=program, changed_on=on, today=today)
+    results_refresh(program=program, changed_on=on, today=today)
     return entry

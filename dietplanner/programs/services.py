@@ -11,10 +11,11 @@ from foods.models import FoodGroup, Protocol
 
 from . import intake, schedule
 from .blinding import blind_order_draw, portion_text
+from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
 from .schedule.plan import MAX_DOSE_DAYS
 from .selectors import program_challenges, program_plan
-from .verdicts import VERDICT_FIELDS, verdicts_refresh
+from .verdicts import VERDICT_FIELDS
 
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = DOSE_DAYS
@@ -132,9 +133,10 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     challenge.save(update_fields=["status", "first_dose_day", "updated"])
     program.status = Program.Status.REINTRODUCTION
     program.save(update_fields=["status", "updated"])
-    started = program_plan(program, on).challenge(str(challenge.public_id))
+    measures = program.patient.measures
+    started = program_plan(program, on, measures=measures).challenge(str(challenge.public_id))
     Dose.objects.bulk_create(_doses(challenge, started.dose_days))
-    verdicts_refresh(program=program, changed_on=on, today=on)
+    results_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -189,7 +191,7 @@ def challenge_stop(
     challenge.no_home_retest = challenge.no_home_retest or bool(flags)
     challenge.save()
     Dose.objects.filter(challenge=challenge, date__gt=challenge.stop_day).delete()
-    verdicts_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
+    results_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -554,4 +556,6 @@ def program_sync(
     if completes:
         program.status = Program.Status.COMPLETED
         program.save(update_fields=["status", "updated"])
+    if completes or any(c.status == Challenge.Status.DONE for c in changed):
+        group_plans_refresh(program=program)
     return changed

@@ -11,13 +11,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dietplanner.accounts import services
 from dietplanner.accounts.models import AccessRecord, User
 from dietplanner.clinic.models import ClinicalNote
-from dietplanner.programs.models import PlanChange
+from dietplanner.programs.models import GroupPlan, PlanChange
 from dietplanner.programs.services import plan_change_record
-from tests.conftest import PASSWORD
+from foods.models import FoodGroup
+from tests.conftest import PASSWORD, sign_in
 from tests.diary.factories import START, log_days, make_program
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,13 @@ def pats_world(patient, dietitian, admin, catalogue):
     plan_change_record(program=program, author=patient, summary="Moved dairy up.")
     plan_change_record(program=program, author=dietitian, summary="Skipped eggs.")
     ClinicalNote.objects.create(patient=patient, author=dietitian, text="Pat Doe sleeps badly.")
+    GroupPlan.objects.create(
+        program=program,
+        food_group=FoodGroup.objects.get(slug="dairy"),
+        status=GroupPlan.Status.AVOID,
+        changed_by=dietitian,
+        changed_at=timezone.now(),
+    )
     AccessRecord.objects.create(dietitian=dietitian, patient=patient, what="report")
     LogEntry.objects.create(
         user=admin,
@@ -123,7 +132,7 @@ def test_only_patients_delete_themselves_here(dietitian_client):
 def test_an_admin_deletes_a_dietitian_who_edited_plans_and_patients_keep_their_history(
     client, admin, patient, dietitian, pats_world
 ):
-    client.force_login(admin)
+    sign_in(client, admin)
     url = reverse("admin:accounts_user_delete", args=[dietitian.pk])
     response = client.post(url, {"post": "yes"})
 
@@ -131,6 +140,8 @@ def test_an_admin_deletes_a_dietitian_who_edited_plans_and_patients_keep_their_h
     assert not User.objects.filter(pk=dietitian.pk).exists()
     change = PlanChange.objects.get(summary="Skipped eggs.")
     assert change.author is None and change.author_name == "Dana Dietitian"
+    plan = GroupPlan.objects.get(program__patient=patient)
+    assert plan.changed_by is None and plan.changed_at is not None  # kept as Dana set it
     record = AccessRecord.objects.get(patient=patient, what="report")
     assert record.dietitian is None and record.dietitian_name == "Dana Dietitian"
     client.force_login(patient)
@@ -141,7 +152,7 @@ def test_an_admin_deletes_a_dietitian_who_edited_plans_and_patients_keep_their_h
 
 
 def test_an_admin_deletes_a_patient_who_edited_their_plan(client, admin, patient, pats_world):
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(
         reverse("admin:accounts_user_delete", args=[patient.pk]), {"post": "yes"}
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.clinic.models import ClinicalNote
+from tests.conftest import sign_in
 from tests.diary.factories import START, make_program
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_the_client_list_records_one_access_per_listing(
 
 def test_staff_reading_a_clinical_note_in_the_admin_is_recorded(client, admin, patient, dietitian):
     note = ClinicalNote.objects.create(patient=patient, author=dietitian, text="Sleeps badly.")
-    client.force_login(admin)
+    sign_in(client, admin)
     assert client.get(reverse("admin:clinic_clinicalnote_changelist")).status_code == 200
     url = reverse("admin:clinic_clinicalnote_change", args=[note.pk])
     assert client.get(url).status_code == 200
@@ -66,7 +67,7 @@ def test_staff_reading_a_clinical_note_in_the_admin_is_recorded(client, admin, p
 def test_staff_opening_a_patients_account_is_recorded_and_shown_to_the_patient(
     client, admin, patient, dietitian
 ):
-    client.force_login(admin)
+    sign_in(client, admin)
     client.get(reverse("admin:accounts_user_change", args=[patient.pk]))
     client.get(reverse("admin:accounts_user_change", args=[dietitian.pk]))  # not a patient
     assert records(patient) == [("Ada Admin", "admin")]
@@ -80,7 +81,7 @@ def test_staff_opening_a_patients_account_is_recorded_and_shown_to_the_patient(
 def test_the_admins_user_list_records_each_patient_listed(
     client, admin, patient, other_patient, dietitian
 ):
-    client.force_login(admin)
+    sign_in(client, admin)
     client.get(reverse("admin:accounts_user_changelist"))
     assert records(patient) == [("Ada Admin", "admin")]
     assert records(other_patient) == [("Ada Admin", "admin")]

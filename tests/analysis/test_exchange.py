@@ -132,6 +132,18 @@ def test_errors_name_the_json_path_and_the_reason():
         ({"entries__0__off_plan": ["pizza"]}, "entries[0].off_plan[0]: unknown food group"),
         ({"exported_at": "2026-11-25T12:00:00"}, "exported_at: needs a time zone"),
         ({"program__baseline_days": 0}, "program.baseline_days: must be between 1 and 365"),
+        (
+            {"program__challenges__0__probability": 1.5},
+            "program.challenges[0].probability: expected a number from 0 to 1, got 1.5",
+        ),
+        (
+            {"program__challenges__0__probability": "high"},
+            "program.challenges[0].probability: expected a number from 0 to 1",
+        ),
+        (
+            {"program__challenges__0__verdict": "allergy"},
+            "program.challenges[0].verdict: unknown verdict 'allergy'",
+        ),
     ],
 )
 def test_bad_values_are_reported_with_their_path(changes, message):
@@ -199,4 +211,57 @@ def test_the_json_schema_matches_the_vocabulary():
     assert defs["food_group"]["enum"] == list(vocabulary.FOOD_GROUPS)
     assert defs["confounder"]["enum"] == list(vocabulary.CONFOUNDERS)
     assert defs["protocol"]["enum"] == list(vocabulary.PROTOCOLS)
+    challenge = defs["challenge"]["properties"]
+    assert challenge["verdict"]["enum"] == list(vocabulary.VERDICTS)
+    assert (challenge["probability"]["minimum"], challenge["probability"]["maximum"]) == (0, 1)
     assert schema["properties"]["format"]["const"] == "dietplanner-diary"
+
+
+def test_the_long_term_plan_round_trips_and_older_files_without_it_still_read():
+    data = json.loads(json.dumps(EXAMPLE))
+    assert "long_term_plan" not in data
+    assert parse_document(data).long_term_plan == ()
+    data["long_term_plan"] = [
+        {"food_group": "dairy", "plan": "limit", "portion": "1/2 cup of milk (120 ml)"},
+        {"food_group": "gluten", "plan": "avoid", "retest_on": "2026-05-01", "changed_by": "Dana"},
+    ]
+    doc = parse_document(data)
+    assert [(i.food_group, i.plan) for i in doc.long_term_plan] == [
+        ("dairy", "limit"),
+        ("gluten", "avoid"),
+    ]
+    assert parse_document(dump_document(doc)) == doc
+
+
+def test_a_bad_long_term_plan_is_refused_with_every_reason():
+    data = json.loads(json.dumps(EXAMPLE))
+    data["long_term_plan"] = [
+        {"food_group": "diary", "plan": "never"},
+        {"food_group": "dairy", "plan": "limit"},
+        {"food_group": "gluten", "plan": "avoid", "retest_on": "2026-02-30"},
+    ]
+    with pytest.raises(DiaryFormatError) as caught:
+        parse_document(data)
+    errors = caught.value.errors
+    assert "long_term_plan[0].food_group: unknown food group 'diary'" in errors
+    assert "long_term_plan[0].plan: unknown plan 'never'" in errors
+    assert "long_term_plan[1].portion: required when the plan is 'limit'" in errors
+    assert "long_term_plan[2].retest_on: not a real date: '2026-02-30'" in errors
+
+
+def test_the_schema_uses_the_vocabulary_of_long_term_plans():
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["$defs"]["long_term_plan"]["enum"] == list(vocabulary.LONG_TERM_PLANS)
+
+
+def test_a_challenge_carries_its_last_verdict_and_probability_and_older_files_still_read():
+    data = copy.deepcopy(EXAMPLE)
+    data["program"]["challenges"][0].update({"verdict": "trigger", "probability": 0.87})
+    doc = parse_document(data)
+    assert doc.program.challenges[0].verdict == "trigger"
+    assert doc.program.challenges[0].probability == 0.87
+    dumped = dump_document(doc)["program"]["challenges"][0]
+    assert dumped["verdict"] == "trigger" and dumped["probability"] == 0.87
+    older = parse_document(copy.deepcopy(EXAMPLE))  # written before `probability` existed
+    assert older.program.challenges[0].probability is None
+    assert "probability" not in dump_document(older)["program"]["challenges"][0]

@@ -27,6 +27,7 @@ from django.utils import timezone
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.analysis import limits
 from dietplanner.analysis.vocabulary import FOOD_GROUPS, SYMPTOMS
+from tests.conftest import sign_in
 
 
 def attack_file() -> dict:
@@ -127,7 +128,7 @@ def test_worst_import_and_its_pages(catalogue):
         )
         patients.append(pat)
     patient, dietitian = Client(), Client()
-    dietitian.force_login(dana)
+    sign_in(dietitian, dana)
 
     attack = json.dumps(attack_file()).encode()
     print(f"\nattack file: {len(attack) / 2**20:.1f} MB")

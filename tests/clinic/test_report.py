@@ -119,12 +119,13 @@ def test_report_of_a_client_without_a_program_says_so(dietitian_client, patient,
 
 
 @pytest.mark.parametrize("days", [10, 200])
-def test_report_costs_at_most_20_queries_whatever_the_diary_length(
+def test_report_costs_at_most_21_queries_whatever_the_diary_length(
     dietitian_client, patient, catalogue, days, django_assert_max_num_queries
 ):
     program, _ = program_with_a_challenge(patient, days_after=days)
     Dose.objects.update(taken=True)
-    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(20):
+    # 20, and one for the long-term plan.
+    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(21):
         response = dietitian_client.get(report_url(patient))
     assert response.status_code == 200
 
@@ -154,3 +155,16 @@ def test_the_report_speaks_of_the_client_not_to_them(dietitian_client, patient, 
     html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
     assert "of the client&#x27;s usual level" in html or "of the client's usual level" in html
     assert "your usual level" not in html.lower()
+
+
+def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_it(
+    dietitian_client, patient, catalogue
+):
+    _, challenge = program_with_a_challenge(patient)
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
+    assert "How sure" in html and "Confidence" not in html
+    assert "foods with results like this are real triggers for the person" in html
+    assert f"{challenge.verdict_probability:.2f}" not in html  # never a bare number
+    assert "it can come from the food, but also from chance or from expecting a reaction" in html
+    assert "A clear rise is 2 points, or 30% of the client&#x27;s usual level" in html
+    assert "over the usual level" in html and "in the days after" in html

@@ -18,6 +18,7 @@ from dietplanner.analysis.exchange import dump_document, parse_document
 from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.models import Dose as DoseRow
 from dietplanner.programs.exchange import ImportRefused, program_document, program_import
+from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Challenge, Program
 from foods.models import Protocol
 from tests.diary.factories import START, log_days, make_program
@@ -104,12 +105,14 @@ def test_analyze_good_file_gives_verdicts_in_json(tmp_path):
             "food_group",
             "started_on",
             "verdict",
-            "confidence",
+            "probability",
+            "prior",
             "symptoms",
             "excluded_days",
             "reasons",
         }
         assert c["verdict"] in ("trigger", "possible", "tolerated", "inconclusive")
+        assert 0 <= c["probability"] <= 1 and c["prior"] == 0.2
     assert challenges[1]["started_on"] == "2026-02-05"
     assert challenges[1]["verdict"] in ("trigger", "possible")
 
@@ -156,7 +159,7 @@ def test_analyze_text_format_is_a_readable_table_with_errors_listed(tmp_path):
     assert status == 1
     lines = out.splitlines()
     assert lines[0].startswith("File")
-    for column in ("Food group", "Started", "Verdict", "Confidence", "Top reason"):
+    for column in ("Food group", "Started", "Verdict", "Trigger chance", "Top reason"):
         assert column in lines[0]
     assert any("gluten" in line and "2026-01-26" in line for line in lines)
     assert any("dairy" in line and "2026-02-05" in line for line in lines)
@@ -289,6 +292,8 @@ def lived_program(patient) -> Program:
     DailyEntry.objects.filter(program=program, date=START + timedelta(days=3)).update(
         confounders=["illness"], off_plan=["gluten"], note="Birthday cake, ø and é"
     )
+    # The app refreshes its verdicts and long-term plan on every save; the export carries them.
+    results_refresh(program=program, today=patient.local_today())
     return program
 
 
@@ -302,7 +307,7 @@ def test_program_document_maps_the_orm_in_few_queries(
     patient, catalogue, django_assert_num_queries
 ):
     program = lived_program(patient)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # program, challenges, doses, long-term plan, entries
         doc = program_document(program)
     assert doc.patient == Patient("Europe/Oslo", "Pat Doe")
     assert doc.program.protocol == "anti-inflammatory"

@@ -23,6 +23,7 @@ from dietplanner.analysis.diary import CHALLENGE_STATUSES, STOP_REASONS
 from dietplanner.analysis.exchange import DiaryFormatError, parse_document
 from dietplanner.analysis.vocabulary import CONFOUNDERS, FOOD_GROUPS, SYMPTOMS
 from dietplanner.programs.models import Program
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def import_and_open_every_page(document: dict, number: int, dana: User) -> None:
     )
     patient, dietitian = Client(), Client()
     patient.force_login(pat)
-    dietitian.force_login(dana)
+    sign_in(dietitian, dana)
     upload = SimpleUploadedFile("diary.json", json.dumps(document).encode())
     response = patient.post(reverse("programs:my-data"), {"diary_file": upload})
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -87,10 +87,25 @@ TABLE: dict[str, Row] = {
     ),
     # An invite opens only for the address it was sent to (Pat's), so Olive gets 404.
     "accounts:invite-accept": Row("login 200 404 403 403 403 403", "login 302 404 403 403 403 403"),
+    "accounts:measures": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "accounts:who-saw": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "accounts:login": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "accounts:logout": Row("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "accounts:home": Row("login 302 302 302 302 302 302", "login 302 302 302 302 302 302"),
+    # two-step login (Pat and the clinic accounts have it on; Olive does not)
+    "accounts:two-factor": Row("login 200 200 200 200 200 200", "login 404 200 404 404 404 404"),
+    "accounts:two-factor-verify": Row(
+        "login 302 302 302 302 302 302", "login 302 302 302 302 302 302"
+    ),
+    "accounts:two-factor-codes": Row(
+        "login 302 302 302 302 302 302", "login 405 405 405 405 405 405"
+    ),
+    "accounts:two-factor-codes-new": Row(
+        "login 405 405 405 405 405 405", "login 302 404 302 302 302 302"
+    ),
+    "accounts:two-factor-off": Row(
+        "login 200 404 404 404 404 404", "login 200 404 404 404 404 404"
+    ),
     "accounts:password-change": Row(
         "login 200 200 200 200 200 200", "login 200 200 200 200 200 200"
     ),
@@ -130,6 +145,8 @@ TABLE: dict[str, Row] = {
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:unskip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:results": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    "programs:long-term": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    "programs:summary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:my-data": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "programs:my-data-download": Row(
         "login 200 200 404 404 404 404", "login 405 405 404 404 404 404"
@@ -154,6 +171,11 @@ TABLE: dict[str, Row] = {
         "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"
     ),
     "clinic:plan-blinded": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:long-term": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
+    # ANY_BODY has no plan for the group: the linked dietitian's change is refused (400).
+    "clinic:long-term-change": Row(
+        "login 405 405 405 405 405 405", "login 404 404 400 404 404 404"
+    ),
     "clinic:invite": Row("login 404 404 200 200 200 200", "login 404 404 302 302 302 302"),
     "clinic:invite-cancel": Row("login 404 404 405 405 405 405", "login 404 404 302 404 404 404"),
     "foods:lookup": Row("login 200 200 200 200 200 200", "login 405 405 405 405 405 405"),
@@ -174,6 +196,11 @@ TABLE: dict[str, Row] = {
     **model_admin("axes", "accesslog", add="403", change="302"),
     **model_admin("axes", "accessfailurelog", add="403", change="302"),
     **model_admin("accounts", "user"),
+    # Staff may remove a lost phone's authenticator, never read its secret or recovery codes.
+    **model_admin("otp_totp", "totpdevice"),
+    "admin:otp_totp_totpdevice_config": staff_only("403", "403"),
+    "admin:otp_totp_totpdevice_qrcode": staff_only("403", "403"),
+    **model_admin("accounts", "recoverycodes", add="403", change="302"),
     **model_admin("clinic", "clinicalnote"),
     **model_admin("foods", "symptom"),
     **model_admin("foods", "confounder"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.exchange import program_for_export
+from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
 
 from ..forms import NoteForm, ScreeningClearForm
@@ -23,9 +24,13 @@ def report_context(request, patient, *, note_form=None, chart_days: int | None =
     today = patient.local_today()
     program = program_for_export(patient)
     report = None
+    long_term = []
     if program is not None:
         data = load_program_data(patient, program, today)
         report = client_report(data, today, chart_days=chart_days)
+        long_term = [
+            {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
+        ]
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
@@ -39,6 +44,7 @@ def report_context(request, patient, *, note_form=None, chart_days: int | None =
         "patient": patient,
         "program": program,
         "report": report,
+        "long_term": long_term,
         "today": today,
         "notes": notes_for(author=request.user, patient=patient),
         "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),

@@ -15,7 +15,7 @@ def fill_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0003_screening"),
+        ("programs", "0005_long_term_plan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,7 +15,7 @@ def fill_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_accessrecord_dietitiancode_carelink"),
+        ("accounts", "0004_user_measures"),
     ]
 
     operations = [
