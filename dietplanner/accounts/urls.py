@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/", settings_views.settings_page, name="settings"),
     path("verify/resend/", settings_views.verify_resend, name="verify-resend"),
     path("verify/<str:token>/", settings_views.verify_email, name="verify-email"),
+    path("delete/", views.delete_account, name="delete-account"),
     path("settings/portions/", views.measures, name="measures"),
     path(
         "password/change/",

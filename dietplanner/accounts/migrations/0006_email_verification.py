@@ -14,7 +14,7 @@ def existing_addresses_count_as_confirmed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_user_measures"),
+        ("accounts", "0005_access_record_keeps_name"),
     ]
 
     operations = [
