@@ -143,6 +143,11 @@ def account_erase(*, user: User) -> None:
     axes_reset(username=user.email)
     for log in (AccessLog, AccessFailureLog):  # the lockout's records of their log-ins
         log.objects.filter(username__iexact=user.email).delete()
+    # Mails to them go with the account (those linked to it cascade); a digest that named a
+    # deleted patient keeps only that it was sent.
+    Email.objects.filter(to__iexact=user.email).delete()
+    if user.full_name:
+        Email.objects.filter(kind=Email.Kind.DIGEST, body__contains=user.full_name).update(body="")
     user.delete()
 
 

@@ -98,6 +98,7 @@ def email_change(*, user: User, new_email: str) -> None:
     email_queue(
         key=f"email-changed:{user.pk}:{old_email}:{user.email}:{timezone.now():%Y%m%d%H%M%S}",
         kind=Email.Kind.NOTICE,
+        user=user,  # deleted with the account
         to=old_email,
         subject="Your dietplanner e-mail address was changed",
         body=render_to_string(

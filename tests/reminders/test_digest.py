@@ -87,3 +87,12 @@ def test_a_dietitian_who_stopped_the_digest_gets_none(silent_client, dietitian):
 def test_clients_of_other_dietitians_are_not_in_the_digest(silent_client, other_dietitian):
     sent = send_due_at(MONDAY_8)
     assert [m for m in sent if m.to == ["otto@example.com"]] == []
+
+
+def test_deleting_a_patient_leaves_no_digest_naming_them(silent_client, patient):
+    from dietplanner.accounts.services import account_erase
+
+    assert len(digests(send_due_at(MONDAY_8))) == 1
+    account_erase(user=patient)
+    digest = Email.objects.get(kind=Email.Kind.DIGEST)
+    assert digest.status == Email.Status.SENT and "Pat Doe" not in digest.body
