@@ -59,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(
         "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
     )
+    # When the owner proved they read this address (a signed link); None until then and again
+    # after a change of address. Invites and reminders wait for it.
+    email_verified_at = models.DateTimeField("e-mail address confirmed", null=True, blank=True)
+    # Set when the mail server refused the address: nothing more is sent to it until it changes.
+    email_bounced_at = models.DateTimeField("e-mail address bounced", null=True, blank=True)
+    reminders_enabled = models.BooleanField("daily reminders by e-mail", default=True)
 
     class Measures(models.TextChoices):
         US = "us", "US cups and spoons first, grams and millilitres beside them"
@@ -106,6 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def can_receive_email(self) -> bool:
+        """Whether optional mail (reminders, digests) may go to this address."""
+        return self.is_active and self.email_verified and self.email_bounced_at is None
 
     def local_today(self):
         """Today's date in the user's own time zone (a check-in belongs to their calendar day)."""
@@ -188,8 +203,15 @@ class AccessRecord(models.Model):
         EXPORT_JSON = "export_json", "Diary file export"
         PLAN_CHANGE = "plan_change", "Plan change"
         NOTES = "notes", "Notes"
+        CLIENT_LIST = "client_list", "Client list"
+        ADMIN = "admin", "Clinic staff, in the admin"
 
-    dietitian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses_made")
+    # Who opened the data: a dietitian, or clinic staff in the admin. Their name is kept with
+    # the record, so deleting their account never takes the patient's history with it.
+    dietitian = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses_made"
+    )
+    dietitian_name = models.CharField(max_length=150, blank=True)
     patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses")
     what = models.CharField(max_length=16, choices=What.choices)
     at = models.DateTimeField(default=dj_timezone.now, db_index=True)
@@ -198,8 +220,13 @@ class AccessRecord(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        who = f"{self.dietitian.full_name} -> {self.patient.full_name}"
+        who = f"{self.dietitian_name} -> {self.patient.full_name}"
         return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.what}"
+
+    def save(self, *args, **kwargs):
+        if self.dietitian is not None and not self.dietitian_name:
+            self.dietitian_name = self.dietitian.full_name
+        super().save(*args, **kwargs)
 
 
 def recovery_code_hash(code: str) -> str:
