@@ -39,7 +39,7 @@ def test_dietitian_sees_the_suggested_plan_and_the_access_is_recorded(
     with at(LAST_DAY):
         html = dietitian_client.get(page_url(patient)).content.decode()
     assert "Dairy: fine up to 1/2 cup of milk (120 ml) at a time." in html
-    assert "Suggested from the results" in html
+    assert "Suggested from the test results" in html
     assert AccessRecord.objects.filter(dietitian=dietitian, patient=patient, what="plan").exists()
 
 
