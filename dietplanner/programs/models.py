@@ -308,7 +308,8 @@ class GroupPlan(models.Model):
         if self.status == self.Status.FREE:
             return "back on your menu, in any usual portion."
         if self.status == self.Status.LIMIT:
-            return f"fine up to {self.portion(measures)} at a time."
+            when = f" Try more from {_day(self.retest_on)}." if self.retest_on else ""
+            return f"fine up to {self.portion(measures)} at a time.{when}"
         if self.status == self.Status.AVOID:
             if self.no_home_retest:
                 return "avoid; do not test it again at home."
