@@ -1,6 +1,6 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from foods.portions import SPOON_NOTE
 
 from . import services
 from .decorators import role_required
-from .forms import LoginForm, MeasuresForm, SignUpForm
+from .forms import AccountDeleteForm, LoginForm, MeasuresForm, SignUpForm
 from .models import User
 from .session_policy import remember_device
 from .throttle import throttle
@@ -97,6 +97,25 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # The owner proved they hold the mailbox: the log-in pause for this account ends.
         axes_reset(username=form.user.email)
         return response
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+@throttle("delete-account")
+def delete_account(request):
+    """A patient deletes their account and all their data, after their password; the page
+    offers a last download of the diary first."""
+    user: User = request.user
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.account_erase(user=user)
+        logout(request)
+        messages.success(request, "Your account and all your data were deleted. Take care.")
+        return redirect("landing")
+    context = {"form": form, "has_program": user.programs.exists()}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/delete_account.html", context, status=status)
 
 
 @login_required

@@ -87,7 +87,7 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
     written = []
     for group_id, challenge in latest.items():
         plan = existing.get(group_id)
-        if plan is not None and plan.changed_by_id is not None:
+        if plan is not None and plan.changed_at is not None:
             continue
         advice = longterm.default_advice(
             _outcome(challenge, over, doses.get(challenge.pk, []), entries), meaningful_change

@@ -236,9 +236,16 @@ class PlanChange(models.Model):
     """One change to a program's plan: who made it, when, and what, in the patient's words."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan_changes")
+    # The author's name is kept with the change: deleting their account (a dietitian who left)
+    # leaves the patient's plan history readable.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_changes",
     )
+    author_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     summary = models.TextField()
 
@@ -246,7 +253,12 @@ class PlanChange(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.author}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.author_name}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.author is not None and not self.author_name:
+            self.author_name = self.author.full_name
+        super().save(*args, **kwargs)
 
 
 class GroupPlan(models.Model):
@@ -272,9 +284,11 @@ class GroupPlan(models.Model):
     reason = models.TextField(blank=True)
     note = models.TextField("note for the patient", blank=True)
     no_home_retest = models.BooleanField(default=False)
+    # SET_NULL: deleting the dietitian's account leaves the plan as they set it (changed_at
+    # still says a person changed it, so the results do not overwrite it).
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

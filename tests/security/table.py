@@ -68,6 +68,10 @@ TABLE: dict[str, Row] = {
     "landing": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "safety": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "accounts:signup": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
+    # Without the password nothing is deleted (400); only patients delete themselves here.
+    "accounts:delete-account": Row(
+        "login 200 200 404 404 404 404", "login 400 400 404 404 404 404"
+    ),
     "accounts:signup-sent": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     # Pat's account is active, so no sign-up link opens for her id.
     "accounts:signup-confirm": Row(

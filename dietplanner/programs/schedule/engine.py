@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from dietplanner.analysis.limits import WASHOUT_DAYS
 from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
 
 from .diary import Diary, InRange, flare_on, in_range_test, late_baseline_reference
@@ -93,8 +94,13 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
         keys.add(c.key)
         if c.status not in STATUSES:
             raise ValueError(f"challenge {c.key!r}: unknown status {c.status!r}")
-        if not 1 <= c.dose_days <= MAX_DOSE_DAYS or c.washout_days < 0 or len(c.ladder) != 3:
-            raise ValueError(f"challenge {c.key!r}: dose_days 1-7, washout_days >= 0, 3 portions")
+        low, high = WASHOUT_DAYS
+        if not 1 <= c.dose_days <= MAX_DOSE_DAYS or not low <= c.washout_days <= high:
+            raise ValueError(
+                f"challenge {c.key!r}: dose_days 1-{MAX_DOSE_DAYS}, washout_days {low}-{high}"
+            )
+        if len(c.ladder) != 3:
+            raise ValueError(f"challenge {c.key!r}: a ladder of 3 portions")
         if c.status == "planned":
             if c.first_dose_day is not None:
                 raise ValueError(f"challenge {c.key!r}: planned but has a first_dose_day")
