@@ -34,12 +34,16 @@ def _tuple(value) -> tuple:
 
 @dataclass(frozen=True, slots=True)
 class Dose:
-    """One dose day of a challenge. `arm` is "active" or "placebo" on blinded challenges only."""
+    """One dose day of a challenge. On blinded challenges only: `arm` ("active" or "placebo"),
+    `pair` (from 1; one active and one placebo portion each) and `label` (the letter the
+    patient saw, "A" or "B")."""
 
     date: date
     portion: str = ""
     taken: bool = True
     arm: str | None = None
+    pair: int | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,9 @@ class ChallengeFacts:
     blinded: bool = False
     doses: tuple[Dose, ...] = ()
     status: str | None = None
+    # A blinded challenge run in pairs (version 2): the planned number of pairs, each test day
+    # followed by `washout_days` quiet days. None: open, or the old back-to-back design.
+    pairs: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))
@@ -123,7 +130,7 @@ class DiaryDocument:
     program: ProgramFacts
     entries: tuple[DayEntry, ...] = ()
     exported_at: datetime | None = None
-    version: int = 1
+    version: int = 2  # the version read from (exchange.VERSION when built here)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "entries", _tuple(self.entries))

@@ -231,7 +231,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     hidden = c.blinded and not c.is_finished
     detail = {} if hidden else (c.verdict_detail or {})
     scheduled = data.plan.challenge(str(c.public_id))
-    last_dose = c.stop_day or c.first_dose_day + timedelta(days=c.dose_days - 1)
+    last_dose = c.stop_day or c.last_dose_day
     end = scheduled.washout_end if scheduled else (c.washout_end or last_dose)
     dates = f"{charts.fmt_date(c.first_dose_day)} to {charts.fmt_date(last_dose)}"
     if end > last_dose:
