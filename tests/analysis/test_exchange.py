@@ -211,12 +211,15 @@ BLINDED_V2 = {
     "blinded": True,
     "pairs": 2,
     "doses": [
-        {"date": "2026-01-26", "portion": "test portion B", "arm": "placebo", "pair": 1, "label": "B"},
-        {"date": "2026-01-30", "portion": "test portion A", "arm": "active", "pair": 1, "label": "A"},
-        {"date": "2026-02-03", "portion": "test portion A", "arm": "active", "pair": 2, "label": "A"},
-        {"date": "2026-02-07", "portion": "test portion B", "arm": "placebo", "pair": 2, "label": "B"},
+        {"date": day, "portion": f"test portion {label}", "arm": arm, "pair": pair, "label": label}
+        for day, arm, pair, label in (
+            ("2026-01-26", "placebo", 1, "B"),
+            ("2026-01-30", "active", 1, "A"),
+            ("2026-02-03", "active", 2, "A"),
+            ("2026-02-07", "placebo", 2, "B"),
+        )
     ],
-}  # fmt: skip
+}
 
 
 def test_version_2_carries_the_pairs_and_the_quiet_days_of_a_blinded_challenge():
