@@ -422,7 +422,7 @@ def paired_reasons(reading: PairedReading, challenge: ChallengeFacts) -> tuple[s
         out.append("The difference was small or not consistent in every pair: worth another test.")
     for p in reading.pairs:
         if p.missing:
-            out.append(f"Pair {p.pair} was left out ({_missing_text(p.missing)}).")
+            out.append(f"Pair {p.pair} was left out ({missing_text(p.missing)}).")
     if challenge.stopped_early_on is not None:
         after = {True: f"after {active} (the food)", False: f"after {placebo} (the placebo)"}
         when = after.get(reading.stopped_after_active, "before any portion")
@@ -446,7 +446,7 @@ MISSING_WORDS = {
 }
 
 
-def _missing_text(missing: tuple[str, ...]) -> str:
+def missing_text(missing: tuple[str, ...]) -> str:
     known = [MISSING_WORDS[m] for m in missing if m in MISSING_WORDS]
     other = tuple(m for m in missing if m not in MISSING_WORDS)
     return ", ".join(known + ([why_text(other)] if other else []))

@@ -530,3 +530,27 @@ def test_a_design_out_of_bounds_gets_a_clear_message(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not program.challenges.filter(blinded=True).exists()
+
+
+def test_the_report_shows_the_unblinded_result_with_its_pairs_once_it_ends(
+    dietitian_client, patient, dietitian, catalogue
+):
+    arms = ("placebo", "active", "active", "placebo", "placebo", "active")
+    program, blinded = running_blinded(patient, dietitian, pairs=3, seed=seed_for(arms))
+    report_url = reverse("clinic:report", args=[patient.public_id])
+    with at(BLIND_START + timedelta(days=10)):
+        running = dietitian_client.get(report_url).content.decode()
+    assert "Shown once the blinded test is finished" in running and "report-pairs" not in running
+
+    blinded = _finish(program, blinded, on_placebo_too=False)
+    with at(BLIND_START + timedelta(days=30)):
+        html = dietitian_client.get(report_url).content.decode()
+    active, placebo = blinded.blind_active_label, blinded.blind_placebo_label
+    assert "blinded re-challenge, unblinded" in html
+    assert (
+        f"In 3 of 3 pairs the client&#x27;s pain scores were higher after portion {active}" in html
+        or f"In 3 of 3 pairs the client's pain scores were higher after portion {active}" in html
+    )
+    assert f"{placebo} (placebo), then {active} (citrus fruit)" in html
+    assert f"{active} (citrus fruit), then {placebo} (placebo)" in html
+    assert html.count('data-label="Difference">+5.0') == 3
