@@ -82,6 +82,24 @@ def test_missing_pairs_give_inconclusive_never_tolerated():
     assert any("Pair 2 was left out (ill)" in r for r in result.reasons)
 
 
+@pytest.mark.parametrize("effect", [0.0, 4.0])
+def test_with_one_usable_pair_every_order_reads_inconclusive(effect):
+    for order in orders(3):
+        days = portion_days(order)
+        for seed in range(5):
+            # Pairs 2 and 3 spoiled: a test day not logged, then illness in a period.
+            program, entries = blinded_diary(
+                order,
+                effect=effect,
+                seed=seed,
+                missing=frozenset({days[2]}),
+                confounders={days[5] + 1: ("illness",)},
+            )
+            result = analyze_program(program, entries)[0]
+            assert result.verdict == "inconclusive", (order, seed)
+            assert result.pairs_usable == 1
+
+
 def test_the_result_says_how_many_pairs_favoured_the_food_and_names_the_portion():
     order = ("placebo", "active", "active", "placebo", "placebo", "active")
     program, entries = blinded_diary(order, effect=4.0, seed=5, active_label="B")
