@@ -48,14 +48,16 @@ def today_status(
         if dose is None:
             return _between_portions(current, title, today)
         blind = " (blinded)" if current.blinded else ""
-        portion = (
-            f"the portion your dietitian prepared for day {dose.number}"
-            if current.blinded
-            else dose.portion
-        )
-        sentence = (
-            f"{title}{blind}, day {dose.number} of {len(current.dose_days)}: have {portion} today."
-        )
+        if current.blinded:
+            sentence = (
+                f"{title}{blind}, test day {dose.number} of {len(current.dose_days)}: have "
+                "today's test portion, as your dietitian prepared it."
+            )
+        else:
+            sentence = (
+                f"{title}, day {dose.number} of {len(current.dose_days)}: "
+                f"have {dose.portion} today."
+            )
         return _about(
             current,
             "dose",
