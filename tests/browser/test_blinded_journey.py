@@ -16,7 +16,12 @@ from dietplanner.programs.models import Challenge
 from dietplanner.programs.services import challenge_skip
 from tests.browser.test_dietitian_journey import log_in
 from tests.browser.test_program_journey import checkin
-from tests.programs.test_blinded import BLIND_START, finished_open_challenge
+from tests.programs.test_blinded import (
+    BLIND_START,
+    finished_open_challenge,
+    log_pain,
+    reaction_days,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,18 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on(day: date, hour: int = 9):
     """The whole app (the live server runs in this process) on `day`, the clock running."""
     return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=UTC))
-
-
-def log_scores(program, first: date, last: date, hit: set[date]) -> None:
-    """Pat's diary: calm (3) every day, pain 8 on the days in `hit`."""
-    day, rows = first, []
-    while day <= last:
-        scores = {s: 3 for s in program.symptoms}
-        if day in hit:
-            scores["pain"] = 8
-        rows.append(DailyEntry(program=program, date=day, scores=scores))
-        day += timedelta(days=1)
-    DailyEntry.objects.bulk_create(rows)
 
 
 def check_in_calm(page) -> None:
@@ -103,15 +96,8 @@ def test_a_blinded_rechallenge_of_three_pairs_from_setup_to_unblinded_result(
 
     # The rest of the test passes: a clear reaction after each active portion.
     end = doses[-1].date + timedelta(days=6)
-    hit = {d.date + timedelta(days=k) for d in doses if d.arm == "active" for k in range(3)}
-    logged = set(DailyEntry.objects.filter(program=program).values_list("date", flat=True))
-    DailyEntry.objects.filter(program=program, date__in=hit & logged).delete()
-    logged -= hit
-    day = BLIND_START
-    while day <= end:
-        if day not in logged:
-            log_scores(program, day, day, hit)
-        day += timedelta(days=1)
+    DailyEntry.objects.filter(program=program, date__gte=BLIND_START).delete()
+    log_pain(program, BLIND_START, end, reaction_days(blinded))
     with on(end):
         page.context.clear_cookies()  # weeks later: a fresh log-in
         log_in(page, patient.email)

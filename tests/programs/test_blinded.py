@@ -277,12 +277,10 @@ def _secret_words(blinded: Challenge) -> list[str]:
     ]
 
 
-def _log_clear_reaction(program, blinded, last: date) -> None:
-    """Pain at 8 on each active portion's day and the 2 after; 3 otherwise, up to `last`."""
-    doses = list(Dose.objects.filter(challenge=blinded))
-    hit = {d.date + timedelta(days=k) for d in doses if d.arm == "active" for k in range(3)}
-    day = BLIND_START
+def log_pain(program, first: date, last: date, hit: set[date]) -> None:
+    """Calm days (every symptom 3) from `first` to `last`, pain 8 on the days in `hit`."""
     rows = []
+    day = first
     while day <= last:
         scores = {s: 3 for s in program.symptoms}
         if day in hit:
@@ -290,6 +288,16 @@ def _log_clear_reaction(program, blinded, last: date) -> None:
         rows.append(DailyEntry(program=program, date=day, scores=scores))
         day += timedelta(days=1)
     DailyEntry.objects.bulk_create(rows)
+
+
+def reaction_days(blinded: Challenge) -> set[date]:
+    """Each active portion's day and the 2 after."""
+    doses = Dose.objects.filter(challenge=blinded, arm="active")
+    return {d.date + timedelta(days=k) for d in doses for k in range(3)}
+
+
+def _log_clear_reaction(program, blinded, last: date) -> None:
+    log_pain(program, BLIND_START, last, reaction_days(blinded))
     verdicts_refresh(program=program, today=last)
 
 
