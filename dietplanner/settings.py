@@ -158,7 +158,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name", "first_name"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -177,6 +180,43 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a proxy every connection comes from the proxy: the client's address is read from
+# X-Forwarded-For through this many trusted proxies (0: no proxy, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "dietplanner.accounts.throttle.client_address"
+AXES_USERNAME_CALLABLE = "dietplanner.accounts.throttle.login_username"
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A throttle rate from the environment: `5/hour`, `10/minute`, `20/day` or `5/600` (seconds).
+
+    Returns (attempts, seconds)."""
+    raw = os.environ.get(name, "").strip() or default
+    units = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+    count_text, _, period_text = raw.partition("/")
+    period_text = period_text.strip().lower().removesuffix("s")
+    try:
+        count = int(count_text)
+        seconds = units[period_text] if period_text in units else int(period_text)
+    except ValueError:
+        count = seconds = 0
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(
+            f"{name} must look like 5/hour, 10/minute, 20/day or 5/600; got {raw!r}"
+        )
+    return count, seconds
+
+
+# Forms that would otherwise invite guessing or mail-bombing: attempts per client address, per
+# logged-in user and per e-mail asked for, counted in the cache (Redis when REDIS_URL is set).
+THROTTLE_RATES = {
+    "password-reset": env_rate("THROTTLE_PASSWORD_RESET", "5/hour"),
+    "signup": env_rate("THROTTLE_SIGNUP", "10/hour"),
+    "dietitian-code": env_rate("THROTTLE_DIETITIAN_CODE", "10/hour"),
+    "invite": env_rate("THROTTLE_INVITE", "20/hour"),
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")

@@ -100,6 +100,9 @@ class Protocol(models.Model):
     dose_days = models.PositiveSmallIntegerField(default=3)
     washout_days = models.PositiveSmallIntegerField(default=3)
     default_symptoms = models.JSONField(default=list, blank=True)
+    # The eosinophilic-oesophagitis pathway: a linked dietitian starts it, and each food's
+    # return is judged at an endoscopy, not by symptom scores.
+    assessed_by_endoscopy = models.BooleanField(default=False)
     eliminated_groups = models.ManyToManyField(
         FoodGroup, through="ProtocolGroup", related_name="protocols", blank=True
     )

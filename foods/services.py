@@ -153,6 +153,7 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
             "dose_days": item.get("dose_days", 3),
             "washout_days": item.get("washout_days", 3),
             "default_symptoms": list(item.get("default_symptoms", [])),
+            "assessed_by_endoscopy": bool(item.get("assessed_by_endoscopy", False)),
             "position": pos,
         }
         changed = _sync(report, "protocols", obj, values)

@@ -3,6 +3,7 @@
 import pytest
 
 from dietplanner.accounts.models import User
+from dietplanner.analysis import screening as intake
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -15,6 +16,16 @@ def _fast_tests(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +53,29 @@ def make_user(email: str, name: str, role: str, **extra) -> User:
     )
 
 
+# Health answers that raise no concern for any diet ("no" to all, tested for coeliac disease).
+CLEAR_ANSWERS = {q.slug: "yes" if q.gluten_only else "no" for q in intake.QUESTIONS}
+
+
+def screened(patient: User, **changes) -> User:
+    """The patient with health answers saved (clear ones, with `changes`)."""
+    from dietplanner.programs.intake import screening_save
+
+    screening_save(patient=patient, answers={**CLEAR_ANSWERS, **changes})
+    return patient
+
+
 @pytest.fixture
 def patient(db) -> User:
-    return make_user("pat@example.com", "Pat Doe", User.Role.PATIENT, timezone="Europe/Oslo")
+    """Pat, who answered the health questions with nothing worrying."""
+    return screened(
+        make_user("pat@example.com", "Pat Doe", User.Role.PATIENT, timezone="Europe/Oslo")
+    )
 
 
 @pytest.fixture
 def other_patient(db) -> User:
-    return make_user("olive@example.com", "Olive Other", User.Role.PATIENT)
+    return screened(make_user("olive@example.com", "Olive Other", User.Role.PATIENT))
 
 
 @pytest.fixture
@@ -79,13 +105,18 @@ def admin(db) -> User:
     )
 
 
+def sign_in(client, user: User) -> None:
+    """Log the client in as this user, past every step their role must pass."""
+    client.force_login(user)
+
+
 @pytest.fixture
 def patient_client(client, patient):
-    client.force_login(patient)
+    sign_in(client, patient)
     return client
 
 
 @pytest.fixture
 def dietitian_client(client, dietitian):
-    client.force_login(dietitian)
+    sign_in(client, dietitian)
     return client

@@ -12,6 +12,7 @@ from . import services
 from .decorators import role_required
 from .forms import DietitianCodeForm
 from .models import AccessRecord, CareLink, User
+from .throttle import throttle
 
 WHO_SAW_PER_PAGE = 25
 
@@ -46,6 +47,7 @@ def dietitians(request: HttpRequest) -> HttpResponse:
 @login_required
 @role_required(User.Role.PATIENT)
 @require_POST
+@throttle("dietitian-code")
 def code_redeem(request: HttpRequest) -> HttpResponse:
     form = DietitianCodeForm(request.POST)
     if form.is_valid():
@@ -84,6 +86,7 @@ def link_stop(request: HttpRequest, link_id) -> HttpResponse:
 @login_required
 @role_required(User.Role.PATIENT)
 @require_POST
+@throttle("invite")
 def invite_answer(request: HttpRequest, invite_id) -> HttpResponse:
     """Accept or decline a pending invite addressed to the patient's own e-mail address."""
     invite = get_object_or_404(
@@ -123,12 +126,13 @@ def _answer(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("invite", methods=("GET", "POST"))
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The page an e-mailed invite opens: who invites, what they would see, Accept/Decline."""
     if not request.user.is_patient:
         return render(request, "accounts/consent/invite_wrong_role.html", status=403)
     try:
-        invite = services.invite_for_token(token)
+        invite = services.invite_for_token(token, patient=request.user)
     except services.ConsentError as error:
         return render(
             request, "accounts/consent/invite_invalid.html", {"reason": str(error)}, status=404

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from dietplanner.analysis import screening as intake
 from dietplanner.diary.services import entry_save
+from dietplanner.programs import intake as intake_services
 from dietplanner.programs import services as program_services
 from dietplanner.programs.models import Program
 from dietplanner.programs.selectors import program_plan
@@ -19,6 +21,8 @@ from .models import CareLink, User
 # enough to stop, the third one mildly.
 STOP_AT = {0: 2}
 MILD = {2: 1.5}
+# The demo patients' health answers: nothing worrying, tested for coeliac disease.
+CLEAR_ANSWERS = {q.slug: intake.YES if q.gluten_only else intake.NO for q in intake.QUESTIONS}
 
 
 def _scores(rng: random.Random, symptoms, level: float) -> dict[str, int]:
@@ -29,6 +33,7 @@ def _scores(rng: random.Random, symptoms, level: float) -> dict[str, int]:
 def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Program:
     """Replace the patient's programs with one that started `days_ago` days ago, logged daily."""
     Program.objects.filter(patient=patient).delete()
+    intake_services.screening_save(patient=patient, answers=CLEAR_ANSWERS)
     start = today - timedelta(days=days_ago)
     protocol = Protocol.objects.get(slug="anti-inflammatory")
     program = program_services.program_start(

@@ -53,12 +53,16 @@ class SignUpForm(BaseUserCreationForm):
         self.helper = _helper("Create my account", "signup-form")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail already exists. Log in, or reset your password."
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        """A used address is not an error here: the form must not tell who has an account
+        (accounts.services.signup_request e-mails the owner instead)."""
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=False)

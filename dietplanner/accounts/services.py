@@ -3,14 +3,19 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from .models import CareLink, DietitianCode, User
 
@@ -32,6 +37,73 @@ def dietitian_create(*, email: str, full_name: str, password: str, timezone: str
     user.full_clean()
     user.save()
     return user
+
+
+# --- Sign-up: the same answer whether or not the address has an account ----------------------
+
+
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """A link that finishes a sign-up once: it dies when the account becomes active."""
+
+    key_salt = "dietplanner.accounts.signup"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.password}{user.is_active}{timestamp}"
+
+
+signup_tokens = SignupTokenGenerator()
+
+
+def _send(template: str, context: dict, to: str) -> None:
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def signup_request(*, form, base_url: str, next_url: str = "") -> None:
+    """Start a sign-up from a valid SignUpForm; the caller answers the same in every case.
+
+    A new address gets an inactive patient account and a link that activates it. An address
+    with an account gets an e-mail telling its owner (with the link again when the account is
+    still waiting for it); the form's data is then dropped, so nobody can take over or change
+    an account by signing up with its address.
+    """
+    email = form.cleaned_data["email"]
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        with transaction.atomic():
+            user = form.save(commit=False)
+            user.is_active = False
+            user.save()
+        _send("signup_confirm", _signup_link_context(user, base_url, next_url), user.email)
+        return
+    # Hash the unused password anyway, so both answers take about as long.
+    make_password(form.cleaned_data.get("password1"))
+    context = {"user": existing, "login_url": base_url + reverse("accounts:login")}
+    context["reset_url"] = base_url + reverse("accounts:password-reset")
+    if not existing.is_active and existing.last_login is None:
+        context.update(_signup_link_context(existing, base_url, next_url))
+    _send("signup_existing", context, existing.email)
+
+
+def _signup_link_context(user: User, base_url: str, next_url: str) -> dict:
+    path = reverse(
+        "accounts:signup-confirm",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), signup_tokens.make_token(user)],
+    )
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return {"user": user, "confirm_url": base_url + path + query}
+
+
+@transaction.atomic
+def signup_confirm(*, user: User, token: str) -> bool:
+    """Activate the account the link was made for; False when the link is used or expired."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active or not signup_tokens.check_token(user, token):
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return True
 
 
 # --- Care links: invites, codes, consent -------------------------------------------------------
@@ -96,8 +168,10 @@ def invite_send(*, dietitian: User, email: str, request_base_url: str) -> CareLi
     return invite
 
 
-def invite_for_token(token: str) -> CareLink:
-    """The pending invite a token opens; ConsentError if forged, used or expired."""
+def invite_for_token(token: str, *, patient: User | None = None) -> CareLink:
+    """The pending invite a token opens; ConsentError if forged, used or expired, or when it
+    was sent to another address than the `patient`'s (unless they already share with its
+    dietitian, which the invite page says)."""
     invite = (
         CareLink.objects.select_related("dietitian")
         .filter(token_hash=_token_hash(token or ""), status=CareLink.Status.INVITED)
@@ -114,6 +188,8 @@ def invite_for_token(token: str) -> CareLink:
             f"This invite from {invite.dietitian.full_name} has expired (invites are valid "
             f"{INVITE_VALID_DAYS} days). Ask them to send you a new one."
         )
+    if patient is not None:
+        _require_addressed_or_linked(invite, patient)
     return invite
 
 
@@ -136,6 +212,25 @@ def _pending_invite(*, token: str | None, invite: CareLink | None, patient: User
     return found
 
 
+def _require_addressed_to(invite: CareLink, patient: User) -> None:
+    """An invite is for the address it was sent to: a forwarded or leaked link opens nothing."""
+    if invite.invite_email.strip().lower() != patient.email.strip().lower():
+        raise ConsentError(
+            f"This invite from {invite.dietitian.full_name} was sent to another e-mail address "
+            f"than the one you log in with ({patient.email}). Log in with the invited address, "
+            f"or ask {invite.dietitian.full_name} to invite {patient.email} or to give you "
+            "their code."
+        )
+
+
+def _require_addressed_or_linked(invite: CareLink, patient: User) -> None:
+    """A patient who already shares with the dietitian may still see and decline an extra
+    invite sent to another of their addresses; nobody else may."""
+    linked = CareLink.objects.active().filter(dietitian=invite.dietitian, patient=patient)
+    if not linked.exists():
+        _require_addressed_to(invite, patient)
+
+
 @transaction.atomic
 def invite_accept(
     *, patient: User, token: str | None = None, invite: CareLink | None = None
@@ -148,6 +243,7 @@ def invite_accept(
     _require_patient(patient)
     found = _pending_invite(token=token, invite=invite, patient=patient)
     _require_not_linked(dietitian=found.dietitian, patient=patient)
+    _require_addressed_to(found, patient)
     found.patient = patient
     found.status = CareLink.Status.ACTIVE
     found.accepted = dj_timezone.now()
@@ -169,6 +265,7 @@ def invite_decline(
     """The patient says no: the invite is kept as declined and its token stops working."""
     _require_patient(patient)
     found = _pending_invite(token=token, invite=invite, patient=patient)
+    _require_addressed_or_linked(found, patient)
     found.patient = patient
     found.status = CareLink.Status.DECLINED
     found.ended = dj_timezone.now()

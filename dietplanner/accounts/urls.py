@@ -3,12 +3,15 @@ from django.urls import include, path, reverse_lazy
 
 from . import views
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .throttle import throttle
 
 app_name = "accounts"
 
 # /accounts/
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup-sent"),
+    path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup-confirm"),
     # consent: my dietitians, invites, who saw my data
     path("", include("dietplanner.accounts.urls_consent")),
     path(
@@ -40,12 +43,14 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=PasswordResetForm,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
+        throttle("password-reset", fields=("email",))(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                form_class=PasswordResetForm,
+                email_template_name="accounts/email/password_reset.txt",
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),
@@ -56,7 +61,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             form_class=SetPasswordForm,
             success_url=reverse_lazy("accounts:password-reset-complete"),

@@ -1,31 +1,84 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods, require_safe
 
+from . import services
 from .forms import SignUpForm
 from .models import User
+from .throttle import throttle
+
+
+def _safe_next(request) -> str:
+    """The ?next= page to go on to, only when it is one of our own pages."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
 
 
 @require_http_methods(["GET", "POST"])
+@throttle("signup", fields=("email",))
 def signup(request):
+    """Sign-up answers the same whether or not the address has an account: check your inbox."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
     # An invite link sends newcomers here with ?next=; only our own pages are followed.
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        services.signup_request(
+            form=form, base_url=request.build_absolute_uri("/").rstrip("/"), next_url=next_url
+        )
+        return redirect("accounts:signup-sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@require_safe
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+@throttle("signup", methods=("POST",))
+def signup_confirm(request, uidb64: str, token: str):
+    """The link from the sign-up e-mail: a button activates the account and logs in.
+
+    Opening the link changes nothing (mail scanners open links too); the POST does.
+    """
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, OverflowError, User.DoesNotExist):
+        user = None
+    valid = (
+        user is not None and not user.is_active and services.signup_tokens.check_token(user, token)
+    )
+    if not valid:
+        return render(request, "accounts/signup_confirm.html", {"valid": False}, status=404)
+    if request.method == "POST" and services.signup_confirm(user=user, token=token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.first_name}. Your account is ready.")
-        return redirect(next_url or "accounts:home")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+        return redirect(_safe_next(request) or "accounts:home")
+    return render(
+        request,
+        "accounts/signup_confirm.html",
+        {"valid": True, "confirm_user": user, "next": _safe_next(request)},
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The owner proved they hold the mailbox: the log-in pause for this account ends.
+        axes_reset(username=form.user.email)
+        return response
 
 
 @login_required

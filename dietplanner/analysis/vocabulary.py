@@ -14,6 +14,10 @@ SYMPTOMS: tuple[str, ...] = (
     "nausea",
     "mood",
     "skin",
+    # oesophageal (the eosinophilic-oesophagitis pathway)
+    "swallowing",
+    "food_sticking",
+    "heartburn",
 )
 
 CONFOUNDERS: tuple[str, ...] = (

@@ -79,3 +79,26 @@ class NoteForm(forms.ModelForm):
                 "hx-swap": "outerHTML",
             }
         self.helper.add_input(Submit("save", submit))
+
+
+class ScreeningClearForm(forms.Form):
+    """Clear a client's health answers for a program; the answers cleared travel with it, so
+    answers the client changed in the meantime are never cleared unseen."""
+
+    screening = forms.UUIDField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why a program is safe for this client, e.g. 'Coeliac serology negative, "
+        "March 2026'. Kept with the clearance.",
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_action = action
+        self.helper.form_id = "screening-clear-form"
+        self.helper.add_input(Submit("clear", "Clear for a program"))

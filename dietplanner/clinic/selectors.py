@@ -18,6 +18,11 @@ from django.http import Http404
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.diary.charts import fmt_date
 from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.intake import (
+    current_screenings,
+    gluten_free_protocol_ids,
+    review_needed,
+)
 from dietplanner.programs.models import Challenge, Program
 
 from .models import ClinicalNote
@@ -29,6 +34,7 @@ _WEEK = 7
 
 # flag slug -> label, in the order the list shows them
 FLAGS = {
+    "screening": "Health answers to review",
     "no_checkin": "No check-in for 3 days or more",
     "reaction": "Reaction reported",
     "baseline": "Baseline not improving",
@@ -82,7 +88,7 @@ class ClientRow:
 
 
 def client_rows(dietitian: User, today: date) -> list[ClientRow]:
-    """Every patient actively linked to `dietitian`, by name, in five queries whatever their number.
+    """Every patient actively linked to `dietitian`, by name, in 7 queries whatever their number.
 
     A client's program is their running one, else their latest.
     """
@@ -140,20 +146,27 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
     baseline_scores = _baseline_scores(
         [p for p in programs.values() if p.status == Program.Status.BASELINE], today
     )
+    screenings = current_screenings(patient_ids)
+    gluten_free = gluten_free_protocol_ids()
 
     rows = []
     for link in links:
         program = programs.get(link.patient_id)
-        rows.append(
-            _row(
-                link,
-                program,
-                challenges.get(program.pk, []) if program else [],
-                stats.get(program.pk) if program else None,
-                baseline_scores.get(program.pk, []) if program else [],
-                today,
-            )
+        row = _row(
+            link,
+            program,
+            challenges.get(program.pk, []) if program else [],
+            stats.get(program.pk) if program else None,
+            baseline_scores.get(program.pk, []) if program else [],
+            today,
         )
+        running = program is not None and program.is_active
+        if review_needed(
+            screenings.get(link.patient_id),
+            removes_gluten=not running or program.protocol_id in gluten_free,
+        ):
+            row.flags = ("screening", *row.flags)
+        rows.append(row)
     return rows
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clients, exports, notes, report
+from .views import clients, exports, notes, report, screening
 
 # /clinic/  (client list, one client's report, its exports and the dietitian's notes)
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("clients/<uuid:patient_id>/diary.csv", exports.diary_csv, name="diary-csv"),
     path("clients/<uuid:patient_id>/diary.json", exports.diary_json, name="diary-json"),
     path("clients/<uuid:patient_id>/notes/add/", notes.note_add, name="note-add"),
+    path(
+        "clients/<uuid:patient_id>/health/clear/",
+        screening.clear,
+        name="screening-clear",
+    ),
     path(
         "clients/<uuid:patient_id>/notes/<uuid:note_id>/edit/",
         notes.note_edit,

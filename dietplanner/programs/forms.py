@@ -6,12 +6,13 @@ without JavaScript; the htmx attributes sit on their helpers and swap the plan i
 
 from datetime import date, timedelta
 
-from crispy_forms.bootstrap import StrictButton
+from crispy_forms.bootstrap import InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.urls import reverse
 
+from dietplanner.analysis import screening as intake
 from foods.models import Protocol
 
 from .services import MAX_EXTENSION_DAYS
@@ -244,3 +245,41 @@ class ExtendBaselineForm(forms.Form):
         if not 1 <= days <= MAX_EXTENSION_DAYS:
             raise forms.ValidationError(f"Extend by 1 to {MAX_EXTENSION_DAYS} days at a time.")
         return days
+
+
+class ScreeningForm(forms.Form):
+    """The health questions (analysis.screening): one required yes/no (or not sure) each,
+    grouped by theme; the answers are stored as given and judged by `screening.assess`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in intake.QUESTIONS:
+            self.fields[question.slug] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help,
+                choices=question.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please choose an answer."},
+            )
+        self.helper = FormHelper(self)
+        self.helper.form_method = "post"
+        self.helper.form_action = reverse("programs:screening")
+        self.helper.form_id = "screening-form"
+        self.helper.layout = Layout(
+            *(
+                Fieldset(
+                    title,
+                    *(
+                        InlineRadios(q.slug, wrapper_class="screening-question")
+                        for q in intake.QUESTIONS
+                        if q.section == section
+                    ),
+                    css_class="screening-section",
+                )
+                for section, title in intake.SECTIONS
+            ),
+            StrictButton("Save my answers", type="submit", css_class="btn-primary btn-lg"),
+        )
+
+    def answers(self) -> dict[str, str]:
+        return {q.slug: self.cleaned_data[q.slug] for q in intake.QUESTIONS}

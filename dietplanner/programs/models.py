@@ -6,9 +6,58 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dietplanner.analysis import screening as intake
 from foods.models import FoodGroup, Protocol
 
 from .schedule.blinded import portion_day_offsets
+
+
+class Screening(models.Model):
+    """A patient's answers to the health questions asked before a diet (one row per change).
+
+    The newest row is the patient's current answers; older rows stay as history. A linked
+    dietitian may clear a row whose answers need a clinician (who and when are recorded);
+    the clearance belongs to these answers, not to later ones.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
+    )
+    answers = models.JSONField("answer per question slug", default=dict)
+    answered_at = models.DateTimeField(default=timezone.now)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screenings_cleared",
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clearance_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        get_latest_by = ["answered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Health answers of {self.patient} at {self.answered_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
+
+    def assessment(self, *, removes_gluten: bool = True) -> intake.Assessment:
+        return intake.assess(self.answers, removes_gluten=removes_gluten)
+
+    def assessment_for(self, protocol: Protocol) -> intake.Assessment:
+        """The outcome for this diet (the coeliac question counts only without gluten)."""
+        slugs = [g.slug for g in getattr(protocol, "groups", None) or protocol.groups_in_order()]
+        return self.assessment(removes_gluten=intake.removes_gluten(slugs))
+
+    def allows(self, protocol: Protocol) -> bool:
+        """Whether these answers let the patient start this diet (clear, or cleared)."""
+        return self.is_cleared or self.assessment_for(protocol).clear
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -39,6 +88,10 @@ class Program(models.Model):
     )
     symptoms = models.JSONField("tracked symptoms", default=list)
     reminder_time = models.TimeField(null=True, blank=True)
+    # The health answers in force: those the program started with, then the patient's changes.
+    screening = models.ForeignKey(
+        Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="programs"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BASELINE)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

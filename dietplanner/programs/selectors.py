@@ -14,7 +14,12 @@ from .models import Challenge, Program
 
 def active_program_for(patient: User) -> Program | None:
     """The patient's running program with its protocol, or None."""
-    return Program.objects.active().filter(patient=patient).select_related("protocol").first()
+    return (
+        Program.objects.active()
+        .filter(patient=patient)
+        .select_related("protocol", "screening")
+        .first()
+    )
 
 
 def _as_uuid(public_id) -> uuid.UUID:

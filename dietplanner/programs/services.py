@@ -5,9 +5,10 @@ from datetime import date, time
 from django.db import IntegrityError, transaction
 
 from dietplanner.accounts.models import User
+from dietplanner.accounts.selectors import active_link
 from foods.models import FoodGroup, Protocol
 
-from . import schedule
+from . import intake, schedule
 from .blinding import portion_text
 from .models import Challenge, PlanChange, Program
 from .schedule.blinded import (
@@ -25,6 +26,9 @@ from .verdicts import VERDICT_FIELDS, verdicts_refresh
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = (1, MAX_DOSE_DAYS)
 WASHOUT_DAYS_RANGE = (1, 14)
+SCREENING_HOLD = (
+    "Your health answers changed: your dietitian needs to see them before the next food test."
+)
 
 
 class PlanError(ValueError):
@@ -41,13 +45,18 @@ def program_start(
     symptoms: list[str],
     reminder_time: time | None = None,
     today: date,
+    started_by: User | None = None,
 ) -> Program:
     """Start a program: the protocol's eliminated groups become planned challenges in order.
 
-    Raises PlanError when the patient already runs a program or the settings are out of bounds.
+    The patient's health answers must allow this diet (`intake.screening_gate`); a linked
+    dietitian (`started_by`) may start any diet for a client who answered, and doing so clears
+    answers that needed a clinician. Raises PlanError when the patient already runs a program,
+    the answers do not allow it, or the settings are out of bounds.
     """
     if Program.objects.active().filter(patient=patient).exists():
         raise PlanError("You already have a program running. Finish or stop it first.")
+    screening = _screening_for_start(patient=patient, protocol=protocol, started_by=started_by)
     if start_date < today:
         raise PlanError("The first baseline day cannot be in the past.")
     if not protocol.baseline_min <= baseline_days <= protocol.baseline_max:
@@ -66,6 +75,7 @@ def program_start(
                 baseline_days=baseline_days,
                 symptoms=list(symptoms),
                 reminder_time=reminder_time,
+                screening=screening,
             )
     except IntegrityError as exc:  # a second tab started one a moment ago
         raise PlanError("You already have a program running.") from exc
@@ -82,6 +92,23 @@ def program_start(
     return program
 
 
+def _screening_for_start(*, patient: User, protocol: Protocol, started_by: User | None):
+    """The answers a new program starts with; PlanError when they do not allow this diet."""
+    screening = intake.current_screening(patient)
+    if started_by is not None and started_by != patient:
+        if not started_by.is_dietitian or active_link(started_by, patient) is None:
+            raise PlanError("Only the client's linked dietitian can start a program for them.")
+        if screening is None:
+            raise PlanError("Ask your client to answer the health questions first.")
+        if not screening.allows(protocol):
+            intake.screening_clear(screening=screening, dietitian=started_by)
+        return screening
+    gate = intake.screening_gate(patient=patient, protocol=protocol, screening=screening)
+    if gate is not None:
+        raise PlanError(f"{gate.reason} {gate.advice}")
+    return screening
+
+
 @transaction.atomic
 def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     """Start the next challenge today: its dose days and portions are fixed from the plan.
@@ -91,6 +118,8 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = Program.objects.select_for_update().get(pk=challenge.program_id)
+    if intake.needs_review(program.screening, program):
+        raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
     if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")

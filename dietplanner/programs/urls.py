@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import mydata, plan, results, wizard
+from .views import mydata, plan, results, screening, wizard
 
 app_name = "programs"
 
 # /program/
 urlpatterns = [
+    # the health questions: the wizard's first step, and changed later from the plan
+    path("health/", screening.screening, name="screening"),
     # the start wizard: choose a diet, settings, summary and confirm
     path("start/", wizard.start, name="start"),
     path("start/settings/", wizard.start_settings, name="start-settings"),

@@ -445,3 +445,25 @@ def test_the_code_form_is_404_for_a_dietitian(dietitian_client):
 
     assert response.status_code == 404
     assert not DietitianCode.objects.exists()
+
+
+# --- an invite is for the address it was sent to ----------------------------------------------
+
+
+def test_an_invite_sent_to_one_address_cannot_be_accepted_by_another_account(
+    client, other_dietitian, patient, other_patient
+):
+    _, token = send_invite(other_dietitian, email="pat@example.com")
+    client.force_login(other_patient)
+    url = reverse("accounts:invite-accept", args=[token])
+
+    page = client.get(url)
+    assert page.status_code == 404
+    assert "was sent to another e-mail address" in page.content.decode()
+    client.post(url, {"answer": "accept"})
+    client.post(url, {"answer": "decline"})
+
+    assert not CareLink.objects.filter(patient=other_patient).exists()
+    with pytest.raises(services.ConsentError, match="another e-mail address"):
+        services.invite_accept(token=token, patient=other_patient)
+    assert services.invite_accept(token=token, patient=patient).status == CareLink.Status.ACTIVE

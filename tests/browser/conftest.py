@@ -108,3 +108,16 @@ def save_screenshot(page, name: str) -> None:
 @pytest.fixture
 def axe():
     return AxeChecker()
+
+
+def answer_health_questions(page, **changes) -> None:
+    """Answer the health questions as a screen reader user would: clear answers, with
+    `changes` (question slug to answer slug), then save."""
+    from dietplanner.analysis import screening as intake
+    from tests.conftest import CLEAR_ANSWERS
+
+    for question in intake.QUESTIONS:
+        label = dict(question.choices)[changes.get(question.slug, CLEAR_ANSWERS[question.slug])]
+        group = page.get_by_role("group", name=question.text)
+        group.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Save my answers").click()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from dietplanner.accounts.models import User
@@ -24,6 +25,12 @@ def test_landing_sign_up_then_food_lookup(page, axe, viewport):
     page.get_by_label("Password confirmation").fill("a-long-and-quiet-river")
     page.get_by_role("button", name="Create my account").click()
 
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    axe(page, f"signup-sent-{viewport}")
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    axe(page, f"signup-confirm-{viewport}")
+    page.get_by_role("button", name="Activate my account and log in").click()
     expect(page.get_by_role("status").first).to_contain_text("Welcome, Robin")
     assert User.objects.get(email="robin@example.com").is_patient
     axe(page, f"patient-home-{viewport}")

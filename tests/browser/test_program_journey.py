@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from playwright.sync_api import expect
 
 from dietplanner.programs.models import Challenge
+from tests.browser.conftest import answer_health_questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,8 +47,14 @@ def test_new_patient_runs_baseline_challenge_reaction_washout_and_next(
         page.get_by_label("Password confirmation").fill("a-long-and-quiet-river")
         page.get_by_label("Your time zone").select_option("Europe/London")
         page.get_by_role("button", name="Create my account").click()
+        expect(page.get_by_text("check your e-mail", exact=False).first).to_be_visible()
+        link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+        page.goto(link)
+        page.get_by_role("button", name="Activate my account and log in").click()
 
         page.get_by_role("link", name="Choose my program").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Start your elimination")
+        answer_health_questions(page)
         axe(page, f"wizard-choose-{viewport}")
         page.get_by_role("link", name=re.compile("Choose Anti-inflammatory")).click()
         axe(page, f"wizard-settings-{viewport}")

@@ -292,3 +292,27 @@ def test_no_recall_when_yesterday_had_no_upset(patient_client, program):
     with at(day):
         response = patient_client.get(TODAY_URL)
     assert "Yesterday you ticked:" not in response.content.decode()
+
+
+def test_changed_health_answers_hold_the_next_food_test_until_the_dietitian_clears(
+    patient_client, patient, dietitian, program
+):
+    from dietplanner.programs.intake import current_screening, screening_clear
+    from tests.conftest import screened
+
+    ready_program(program)
+    screened(patient, pregnant_or_breastfeeding="yes")
+    challenge = first_challenge(program)
+    with at(START + timedelta(days=21)):
+        page = patient_client.get(TODAY_URL).content.decode()
+        refused = patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}, follow=True
+        )
+        assert "your dietitian needs to see them before the next food test" in page
+        assert reverse("diary:start-challenge") not in page
+        assert "dietitian needs to see them" in refused.content.decode()
+        challenge.refresh_from_db()
+        assert challenge.status == Challenge.Status.PLANNED
+
+        screening_clear(screening=current_screening(patient), dietitian=dietitian)
+        assert reverse("diary:start-challenge") in patient_client.get(TODAY_URL).content.decode()

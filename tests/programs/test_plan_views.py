@@ -342,9 +342,9 @@ def test_the_running_program_wins_over_an_older_one(patient_client, patient):
     Program.objects.filter(pk=old.pk).update(status=Program.Status.ABANDONED)
     running = program_start(
         patient=patient,
-        protocol=Protocol.objects.get(slug="six-food"),
+        protocol=Protocol.objects.get(slug="anti-inflammatory"),
         start_date=date(2026, 3, 10),
-        baseline_days=42,
+        baseline_days=21,
         symptoms=["skin"],
         today=date(2026, 3, 10),
     )
@@ -359,9 +359,9 @@ def test_the_most_recent_finished_program_is_shown_when_none_runs(patient_client
     Program.objects.filter(pk=older.pk).update(status=Program.Status.COMPLETED)
     newer = program_start(
         patient=patient,
-        protocol=Protocol.objects.get(slug="six-food"),
+        protocol=Protocol.objects.get(slug="anti-inflammatory"),
         start_date=date(2026, 3, 5),
-        baseline_days=42,
+        baseline_days=21,
         symptoms=["skin"],
         today=date(2026, 3, 5),
     )

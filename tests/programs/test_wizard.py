@@ -120,7 +120,7 @@ def test_confirm_page_only_takes_posts(patient_client):
 
 
 def test_choose_page_shows_each_diet_in_plain_words(patient_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = patient_client.get(START)
 
     html = response.content.decode()
@@ -160,7 +160,7 @@ def test_settings_form_starts_from_the_protocol_defaults(patient_client):
     assert form["start_date"].value() == TODAY
     assert form["baseline_days"].value() == 21
     assert form["symptoms"].value() == ["pain", "fatigue", "sleep", "brain_fog", "stiffness"]
-    assert html.count('type="checkbox"') == 12
+    assert html.count('type="checkbox"') == 15  # every symptom of the catalogue
     assert 'value="2026-03-01"' in html and 'min="2026-03-01"' in html
     assert 'min="14"' in html and 'max="42"' in html
     assert 'type="time"' in html
@@ -265,11 +265,13 @@ def test_baseline_outside_the_protocol_bounds_is_refused(patient_client, days):
 
 
 def test_baseline_bounds_follow_the_chosen_protocol(patient_client):
+    Protocol.objects.filter(slug="low-fodmap").update(baseline_min=20, baseline_max=30)
+
     response = patient_client.get(
-        REVIEW + "?" + query(protocol="six-food", baseline_days="41", symptoms=["skin"])
+        REVIEW + "?" + query(protocol="low-fodmap", baseline_days="19", symptoms=["bloating"])
     )
 
-    assert "The baseline of this diet lasts 42 to 56 days." in response.content.decode()
+    assert "The baseline of this diet lasts 20 to 30 days." in response.content.decode()
 
 
 def test_baseline_that_is_not_a_number_is_refused(patient_client):

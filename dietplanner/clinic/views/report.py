@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.exchange import program_for_export
+from dietplanner.programs.intake import current_screening, screening_summary
 
-from ..forms import NoteForm
+from ..forms import NoteForm, ScreeningClearForm
 from ..report import client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
@@ -24,7 +25,15 @@ def report_context(request, patient, *, note_form=None) -> dict:
     if program is not None:
         report = client_report(load_program_data(patient, program, today), today)
     action = reverse("clinic:note-add", args=[patient.public_id])
+    health = screening_summary(current_screening(patient), program)
     return {
+        "health": health,
+        "clear_form": ScreeningClearForm(
+            action=reverse("clinic:screening-clear", args=[patient.public_id]),
+            initial={"screening": health.screening.public_id},
+        )
+        if health and health.needs_clearance
+        else None,
         "patient": patient,
         "program": program,
         "report": report,

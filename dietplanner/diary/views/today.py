@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.programs import services as program_services
+from dietplanner.programs.intake import needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.selectors import (
     active_program_for,
@@ -97,6 +98,9 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         and current.status != Challenge.Status.STOPPED,
         "logged_days": len(diary),
         "editable_from": editable_range(program, today)[0],
+        # changed health answers that need the dietitian hold the next food test
+        "screening_hold": plan.today.kind == "ready_for_next"
+        and needs_review(program.screening, program),
     }
     context |= _checkin_context(program, day, challenges, data)
     context["upsets_before"] = _upsets_before(context, diary, day)

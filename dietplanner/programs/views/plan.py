@@ -23,6 +23,7 @@ from foods.models import Symptom
 
 from .. import schedule
 from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm
+from ..intake import needs_review
 from ..models import Challenge, Program
 from ..selectors import get_challenge_for_user, program_challenges, program_plan
 from ..services import (
@@ -60,7 +61,7 @@ def shown_program(user: User) -> Program | None:
     )
     return (
         Program.objects.filter(patient=user)
-        .select_related("protocol")
+        .select_related("protocol", "screening")
         .order_by(running_first, "-start_date", "-created")
         .first()
     )
@@ -207,6 +208,7 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
             else 0
         ),
         "symptom_names": [names.get(slug, slug.replace("_", " ")) for slug in program.symptoms],
+        "screening_hold": editable and needs_review(program.screening, program),
     }
 
 

@@ -1,4 +1,4 @@
-"""Starting a program: choose a diet, set it up, see the dated plan, confirm.
+"""Starting a program: health questions, choose a diet, set it up, see the dated plan, confirm.
 
 The wizard's state travels in the querystring and, on the summary, in hidden fields: nothing is
 saved before "Start my program", and the browser's back and forward buttons just work.
@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dietplanner.accounts.decorators import role_required
-from dietplanner.accounts.models import User
+from dietplanner.accounts.models import CareLink, User
 from foods.models import Protocol, ProtocolGroup, Symptom
 
 from .. import schedule
 from ..forms import StartConfirmForm, StartForm
+from ..intake import current_screening, screening_gate
 from ..models import Challenge, Program
 from ..selectors import active_program_for, program_plan
 from ..services import PlanError, program_start
@@ -33,8 +34,8 @@ def _protocols() -> list[Protocol]:
     return protocols
 
 
-def _selectable_protocol(slug: str | None) -> Protocol | None:
-    """A diet a patient may start alone: one that names the groups it leaves out.
+def _diet_with_groups(slug: str | None) -> Protocol | None:
+    """A diet that names the groups it leaves out, or None.
 
     A protocol without groups (the custom one) is built by a dietitian; a patient starting it
     would get a baseline with nothing to reintroduce.
@@ -56,6 +57,21 @@ def _already_running(request) -> HttpResponse | None:
 def _no_such_diet(request) -> HttpResponse:
     messages.error(request, "Choose one of the diets below to start.")
     return redirect("programs:start")
+
+
+def _startable(request, slug: str | None) -> tuple[Protocol | None, HttpResponse | None]:
+    """The diet to set up, or where to send a patient who may not start it alone (a clinic
+    diet, or health answers that need a clinician: also on a forged request)."""
+    protocol = _diet_with_groups(slug)
+    if protocol is None:
+        return None, _no_such_diet(request)
+    gate = screening_gate(patient=request.user, protocol=protocol)
+    if gate is None:
+        return protocol, None
+    if gate.needs_answers:
+        return None, redirect("programs:screening")
+    messages.error(request, f"{gate.reason} {gate.advice}")
+    return None, redirect("programs:start")
 
 
 def _form(form_class, data, protocol: Protocol, request, symptoms=None):
@@ -93,22 +109,36 @@ def plan_preview(protocol: Protocol, settings: dict, today) -> schedule.Plan:
 @role_required(User.Role.PATIENT)
 @require_GET
 def start(request) -> HttpResponse:
-    """Step 1: one card per diet, in plain words."""
+    """Step 2: one card per diet, in plain words; step 1 (health questions) comes first."""
     if response := _already_running(request):
         return response
-    return render(request, "programs/start_choose.html", {"protocols": _protocols()})
+    screening = current_screening(request.user)
+    if screening is None:
+        return redirect("programs:screening")
+    general = screening.assessment(removes_gluten=False)
+    if not general.clear and not screening.is_cleared:
+        context = {"assessment": general, "links": _links(request.user)}
+        return render(request, "programs/start_blocked.html", context)
+    protocols = _protocols()
+    for protocol in protocols:
+        protocol.gate = screening_gate(patient=request.user, protocol=protocol, screening=screening)
+    return render(request, "programs/start_choose.html", {"protocols": protocols})
+
+
+def _links(patient: User) -> list[CareLink]:
+    return list(CareLink.objects.active().filter(patient=patient).select_related("dietitian"))
 
 
 @login_required
 @role_required(User.Role.PATIENT)
 @require_GET
 def start_settings(request) -> HttpResponse:
-    """Step 2: start date, baseline length, symptoms, reminder (prefilled when coming back)."""
+    """Step 3: start date, baseline length, symptoms, reminder (prefilled when coming back)."""
     if response := _already_running(request):
         return response
-    protocol = _selectable_protocol(request.GET.get("protocol"))
-    if protocol is None:
-        return _no_such_diet(request)
+    protocol, refused = _startable(request, request.GET.get("protocol"))
+    if refused:
+        return refused
     data = request.GET if "start_date" in request.GET else None
     return _render_settings(request, protocol, _form(StartForm, data, protocol, request))
 
@@ -117,12 +147,12 @@ def start_settings(request) -> HttpResponse:
 @role_required(User.Role.PATIENT)
 @require_GET
 def start_review(request) -> HttpResponse:
-    """Step 3: the dated plan these settings give, and the button that starts it."""
+    """Step 4: the dated plan these settings give, and the button that starts it."""
     if response := _already_running(request):
         return response
-    protocol = _selectable_protocol(request.GET.get("protocol"))
-    if protocol is None:
-        return _no_such_diet(request)
+    protocol, refused = _startable(request, request.GET.get("protocol"))
+    if refused:
+        return refused
     symptoms = list(Symptom.objects.all())
     form = _form(StartForm, request.GET, protocol, request, symptoms)
     if not form.is_valid():
@@ -146,9 +176,9 @@ def start_confirm(request) -> HttpResponse:
     """Start the program, then go to today's page; bad settings go back to the form."""
     if response := _already_running(request):
         return response
-    protocol = _selectable_protocol(request.POST.get("protocol"))
-    if protocol is None:
-        return _no_such_diet(request)
+    protocol, refused = _startable(request, request.POST.get("protocol"))
+    if refused:
+        return refused
     symptoms = list(Symptom.objects.all())
     form = _form(StartConfirmForm, request.POST, protocol, request, symptoms)
     if not form.is_valid():

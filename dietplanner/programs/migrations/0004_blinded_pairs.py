@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0002_plan_changes_and_blinding"),
+        ("programs", "0003_screening"),
     ]
 
     operations = [
