@@ -562,3 +562,14 @@ def test_the_report_shows_the_unblinded_result_with_its_pairs_once_it_ends(
     assert f"{placebo} (placebo), then {active} (citrus fruit)" in html
     assert f"{active} (citrus fruit), then {placebo} (placebo)" in html
     assert html.count('data-label="Difference">+5.0') == 3
+
+
+def test_the_diary_names_quiet_days_between_test_portions(
+    patient_client, patient, dietitian, catalogue
+):
+    program, blinded = running_blinded(patient, dietitian)
+    log_days(program, BLIND_START, BLIND_START + timedelta(days=5))
+    with at(BLIND_START + timedelta(days=5)):
+        html = patient_client.get(reverse("diary:diary")).content.decode()
+    assert "Citrus fruit challenge (blinded), quiet day 2 after test day 1" in html
+    assert "Citrus fruit challenge (blinded) day 2" in html
