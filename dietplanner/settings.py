@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "dietplanner.accounts",
     "dietplanner.programs",
     "dietplanner.diary",
@@ -103,7 +105,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: they end sessions and hold back unverified users.
+    "dietplanner.accounts.middleware.SessionPolicyMiddleware",
+    "dietplanner.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,6 +178,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "landing"
+
+# Sessions: dietitians and staff are signed out after CLINIC_IDLE_MINUTES without a request and
+# CLINIC_SESSION_HOURS after logging in; a patient chooses at login between a browser session
+# and staying signed in on the device for PATIENT_REMEMBER_DAYS.
+CLINIC_IDLE_MINUTES = env_int("CLINIC_IDLE_MINUTES", 30)
+CLINIC_SESSION_HOURS = env_int("CLINIC_SESSION_HOURS", 12)
+PATIENT_REMEMBER_DAYS = env_int("PATIENT_REMEMBER_DAYS", 14)
+SESSION_COOKIE_AGE = PATIENT_REMEMBER_DAYS * 24 * 3600
+
+# Two-step login (django-otp): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "dietplanner")
+# The admin never shows an authenticator's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock out by username and IP together, for an hour, after 5 failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

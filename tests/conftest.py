@@ -1,6 +1,9 @@
 """Shared personas and fixtures (DESIGN.md): Pat, Dana, Olive, Otto and an admin."""
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dietplanner.accounts.models import User
 from dietplanner.analysis import screening as intake
@@ -105,9 +108,29 @@ def admin(db) -> User:
     )
 
 
+def authenticator(user: User):
+    """The user's authenticator app (a confirmed TOTP device), set up on first use."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def current_code(user: User) -> str:
+    """The code the user's authenticator shows now (usable again: each call forgets the last
+    code used, so a test can log in twice within 30 seconds)."""
+    device = authenticator(user)
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
 def sign_in(client, user: User) -> None:
-    """Log the client in as this user, past every step their role must pass."""
+    """Log the client in as this user, past every step their account must pass: clinic
+    accounts (dietitians, staff) and patients who turned it on also pass two-step login."""
     client.force_login(user)
+    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if user.works_in_clinic or has_device:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .forms import AdminUserCreationForm
-from .models import User
+from .models import RecoveryCodes, User
 
 
 @admin.register(User)
@@ -28,3 +28,21 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Staff can see whether someone has recovery codes left and delete them (with the
+    authenticator) when a phone is lost; the codes themselves are never shown."""
+
+    list_display = ["user", "confirmed", "codes_left"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="unused codes")
+    def codes_left(self, device: RecoveryCodes) -> int:
+        return device.remaining()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dietplanner.analysis import screening as intake
 from dietplanner.diary.services import entry_save
@@ -16,6 +17,10 @@ from dietplanner.programs.selectors import program_plan
 from foods.models import Protocol
 
 from .models import CareLink, User
+from .two_factor import recovery_codes_make, totp_secret
+
+# The demo dietitian's authenticator secret: public, like the demo passwords (development only).
+DEMO_TOTP_KEY = b"dietplanner-demo-key".hex()
 
 # Groups the demo patient reacts to (by position in the protocol's order): the first one hard
 # enough to stop, the third one mildly.
@@ -93,3 +98,14 @@ def demo_link(dietitian: User, patient: User) -> CareLink:
     link.ended = None
     link.save()
     return link
+
+
+@transaction.atomic
+def demo_authenticator(user: User) -> tuple[str, list[str]]:
+    """Set up two-step login for a demo account with the public demo secret; returns the
+    secret as typed into an app and fresh recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(
+        user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+    )
+    return totp_secret(device), recovery_codes_make(user=user)

@@ -73,8 +73,15 @@ class SignUpForm(BaseUserCreationForm):
 
 
 class LoginForm(AuthenticationForm):
+    remember = forms.BooleanField(label="Keep me signed in on this device", required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["remember"].help_text = (
+            f"For {settings.PATIENT_REMEMBER_DAYS} days, on your own phone or computer only. "
+            "Otherwise you are signed out when you close the browser. Clinic accounts are "
+            f"always signed out after {settings.CLINIC_IDLE_MINUTES} minutes without activity."
+        )
         self.fields["username"].label = "E-mail address"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
         self.helper = _helper("Log in", "login-form")

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone as dj_timezone
+from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin
 
 
 def validate_timezone(value: str) -> None:
@@ -80,6 +82,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_dietitian(self) -> bool:
         return self.role == self.Role.DIETITIAN
+
+    @property
+    def works_in_clinic(self) -> bool:
+        """Dietitians and staff: they see others' health data, so their sign-in is stricter
+        (two-step login required, short sessions)."""
+        return self.is_dietitian or self.is_staff
 
     @property
     def first_name(self) -> str:
@@ -184,3 +192,49 @@ class AccessRecord(models.Model):
     def __str__(self) -> str:
         who = f"{self.dietitian.full_name} -> {self.patient.full_name}"
         return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.what}"
+
+
+def recovery_code_hash(code: str) -> str:
+    """A keyed hash of a recovery code, as typed or as shown (case, spaces, dashes ignored).
+    The codes are long random strings, so a fast hash keyed by SECRET_KEY is enough."""
+    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
+    return salted_hmac("dietplanner.recovery-code", normalised, algorithm="sha256").hexdigest()
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A user's one-time recovery codes, for when their phone is lost: a django-otp device, so a
+    code verifies a login like an authenticator code does. Only hashes of the codes are kept."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+        verbose_name_plural = "recovery codes"
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(code_hash=recovery_code_hash(str(token)), used=None).update(
+            used=dj_timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def remaining(self) -> int:
+        return self.codes.filter(used=None).count()
+
+
+class RecoveryCode(models.Model):
+    """One recovery code, stored as a keyed hash; `used` is set the moment it is spent."""
+
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user} ({'used' if self.used else 'unused'})"

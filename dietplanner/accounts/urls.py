@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from . import views
-from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from .throttle import throttle
 
 app_name = "accounts"
@@ -14,15 +14,9 @@ urlpatterns = [
     path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup-confirm"),
     # consent: my dietitians, invites, who saw my data
     path("", include("dietplanner.accounts.urls_consent")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    # two-step login
+    path("", include("dietplanner.accounts.urls_two_factor")),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
     path(

@@ -9,9 +9,24 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
-from .forms import SignUpForm
+from .forms import LoginForm, SignUpForm
 from .models import User
+from .session_policy import remember_device
 from .throttle import throttle
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with e-mail and password; a patient may stay signed in on this device."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            remember_device(self.request)
+        return response
 
 
 def _safe_next(request) -> str:

@@ -31,7 +31,7 @@ from .daybook import NOT_LOGGED, DayBook
 from .diary import ChallengeFacts, Dose
 from .reference import Noise
 from .results import NO_DATA, NO_RISE, RISE, SMALL_RISE, SymptomEvidence
-from .stats import critical_z, normal_cdf, normal_sf
+from .stats import critical_z
 from .wording import day_text, symptom_name, why_text
 
 REACTION_DAYS = 2  # days after a portion that belong to its period (reactions come 2-72 h late)
@@ -95,7 +95,6 @@ class PairRead:
 @dataclass(frozen=True, slots=True)
 class PairedReading:
     verdict: str
-    confidence: float
     pairs: tuple[PairRead, ...]
     symptoms: tuple[SymptomEvidence, ...]
     lead: str | None  # the symptom the pairs are counted on (None: all symptoms together)
@@ -273,9 +272,6 @@ def read_pairs(
     pair_reads, favoured = _pair_reads(pairs, lead)
     return PairedReading(
         verdict=verdict,
-        confidence=_confidence(
-            verdict, stats, rise or small, z_trigger, z_possible, bar, usable, len(pairs)
-        ),
         pairs=tuple(pair_reads),
         symptoms=tuple(evidence),
         lead=lead,
@@ -368,24 +364,6 @@ def _pair_reads(pairs, lead: str | None) -> tuple[list[PairRead], int]:
             )
         )
     return out, favoured
-
-
-def _confidence(verdict, stats, named, z_trigger, z_possible, bar, usable, total) -> float:
-    coverage = 0.7 + 0.3 * usable / max(total, 1)
-    if verdict == "trigger":
-        best = max(stats[s][2] for s in named)
-        score = 0.6 + 0.35 * (2.0 * normal_cdf(best - z_trigger) - 1.0)
-    elif verdict == "possible":
-        best = max((stats[s][2] for s in named), default=z_possible)
-        score = 0.3 + 0.25 * (2.0 * normal_cdf(best - z_possible) - 1.0)
-    elif verdict == "tolerated":
-        margins = [
-            1.0 - normal_sf((bar(level) - d) / se) for d, se, _, level, _, _ in stats.values()
-        ]
-        score = 0.4 + 0.55 * min(margins, default=0.0)
-    else:
-        return 0.1
-    return round(min(max(score * coverage, 0.0), 0.99), 2)
 
 
 def paired_reasons(reading: PairedReading, challenge: ChallengeFacts) -> tuple[str, ...]:

@@ -68,6 +68,10 @@ class ChallengeFacts:
     # A blinded challenge run in pairs (version 2): the planned number of pairs, each test day
     # followed by `washout_days` quiet days. None: open, or the old back-to-back design.
     pairs: int | None = None
+    # What the exporting app last read (`ChallengeResult.verdict`, `.probability`): carried for
+    # the reader of an export; the analysis ignores them and reads the diary again.
+    verdict: str | None = None
+    probability: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))

@@ -31,7 +31,7 @@ from .diary import (
     Patient,
     ProgramFacts,
 )
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
 VERSION = 2  # the version written
@@ -258,6 +258,19 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
                 if isinstance(item, Mapping) and item.get("pair") is None:
                     rd.fail(f"{p}.doses[{i}].pair", "required when the challenge has pairs")
         _check_pairs(rd, doses, p, pairs)
+    # Optional (older files have neither): the exporting app's last reading.
+    verdict = rd.get(obj, "verdict", p, str, required=False)
+    if verdict is not None and verdict not in VERDICTS:
+        rd.fail(f"{p}.verdict", f"unknown verdict {_show(verdict)}")
+        verdict = None
+    probability = obj.get("probability")
+    if probability is not None and (
+        isinstance(probability, bool)
+        or not isinstance(probability, int | float)
+        or not 0 <= probability <= 1
+    ):
+        rd.fail(f"{p}.probability", f"expected a number from 0 to 1, got {_show(probability)}")
+        probability = None
     if started_on is None and (stopped or doses):
         rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
     if started_on and stopped and stopped < started_on:
@@ -276,6 +289,8 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
         doses=doses,
         status=status,
         pairs=pairs,
+        verdict=verdict,
+        probability=None if probability is None else float(probability),
     )
 
 
@@ -412,6 +427,10 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
         out["status"] = c.status
     if c.pairs is not None:
         out["pairs"] = c.pairs
+    if c.verdict is not None:
+        out["verdict"] = c.verdict
+    if c.probability is not None:
+        out["probability"] = c.probability
     for d in c.doses:
         dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
         if d.arm is not None:

@@ -5,11 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .probability import PRIOR, posterior
+
 # SymptomEvidence.finding
 RISE = "rise"  # a meaningful rise beyond the day-to-day wobble
 SMALL_RISE = "small_rise"  # a rise worth a second look, not enough on its own
 NO_RISE = "no_rise"
 NO_DATA = "no_data"  # no usual level or no clean day in the window for this symptom
+
+# The one threshold: the smallest change patients notice as real (DOMAIN.md). A "clear rise"
+# reaches it and stands out from the day-to-day wobble (the 5% level); one that reaches it
+# without standing out is "within your usual ups and downs"; from SMALL_RISE_POINTS below it,
+# a "small rise" (`rise_kind`, worded by `wording.rise_words`).
+SMALL_RISE_POINTS = 1.0
+CLEAR_RISE_Z = 1.645
+
+
+def meaningful_change(level: float) -> float:
+    """Smallest rise that counts: 2 points, or 30% of the usual level, never under 1.5."""
+    return min(2.0, max(1.5, 0.3 * level))
+
+
+def rise_kind(change: float, level: float, strength: float | None) -> str:
+    """ "clear", "uncertain" (big enough, not beyond the wobble), "small" or "none"."""
+    if change >= meaningful_change(level):
+        return "clear" if strength is not None and strength >= CLEAR_RISE_Z else "uncertain"
+    return "small" if change >= SMALL_RISE_POINTS else "none"
+
+
+FINDING_OF_KIND = {"clear": RISE, "uncertain": SMALL_RISE, "small": SMALL_RISE, "none": NO_RISE}
 
 
 def _r1(value: float | None) -> float | None:
@@ -74,16 +98,15 @@ class ExcludedDay:
 class ChallengeResult:
     """The reading of one started challenge. `verdict` is a VERDICTS slug.
 
-    `confidence` (0-1, 2 decimals) is a heuristic strength-of-evidence score, not a
-    probability: it grows with how far the evidence clears (or stays below) the bar and shrinks
-    with missing or excluded days. `complete` is False while the window is still running (the
-    verdict is then provisional and the reasons say so).
+    `probability` (0-1) is the chance that this food is a trigger for this patient, given the
+    diary and `prior`, the share of tested groups taken to be triggers before it was read
+    (`analysis.probability`); the verdict is a band of it. `complete` is False while the
+    window is still running (the verdict is then provisional and the reasons say so).
     """
 
     food_group: str
     started_on: date
     verdict: str
-    confidence: float
     symptoms: tuple[SymptomEvidence, ...]
     excluded_days: tuple[ExcludedDay, ...]
     reasons: tuple[str, ...]
@@ -103,13 +126,26 @@ class ChallengeResult:
     pairs_favouring_active: int | None = None
     pairs_usable: int | None = None
     active_label: str | None = None
+    # The calibrated log likelihood ratio of "trigger" against "not" (`probability`), the prior
+    # it was combined with, and the result: the chance (0-1) that this food is a trigger.
+    log_lr: float = 0.0
+    prior: float = PRIOR
+
+    @property
+    def probability(self) -> float:
+        return posterior(self.log_lr, self.prior)
+
+    def probability_at(self, prior: float) -> float:
+        """The chance of a trigger had the share of triggers before the diary been `prior`."""
+        return posterior(self.log_lr, prior)
 
     def to_dict(self) -> dict:
         data = {
             "food_group": self.food_group,
             "started_on": self.started_on.isoformat(),
             "verdict": self.verdict,
-            "confidence": round(self.confidence, 2),
+            "probability": round(self.probability, 3),
+            "prior": self.prior,
             "symptoms": [s.to_dict() for s in self.symptoms],
             "excluded_days": [d.to_dict() for d in self.excluded_days],
             "reasons": list(self.reasons),

@@ -17,15 +17,16 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
    (`reference`);
 4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
    lingering, by GLS under AR(1) noise (`evidence`);
-5. `trigger` needs the diary to favour a reaction over none: a Bayes factor of a 3-point
-   rise at the full portion, on one symptom or on two at once, averaged over the symptoms,
-   pairs and shapes tried (`_reaction_evidence`), clearing one bar for all windows; and a
-   named symptom whose own rise is beyond the 5% level and clinically meaningful (>= 2
-   points, or 30% of the usual level but never under 1.5); or a stop for a reaction with a
-   meaningful rise on a clean day.
-   Blinded: the active-minus-placebo difference must pass both bars.
-   `possible` for smaller or less certain rises, a one-day spike, or a stop the diary does not
-   show; `inconclusive` when too few clean days; otherwise `tolerated`.
+5. the evidence: a Bayes factor of a 3-point rise at the full portion, on one symptom or on
+   two at once, averaged over the symptoms, pairs and shapes tried (`_reaction_evidence`);
+   whether a symptom's own rise is beyond the 5% level and clinically meaningful (>= 2
+   points, or 30% of the usual level but never under 1.5); smaller or less certain rises, a
+   one-day spike, a stop for a reaction (confirmed or not by a clean day);
+6. the chance that the food is a trigger, from that evidence and the prior (`probability`),
+   and the verdict as a band of it: `trigger` from 0.5 with a meaningful rise (or a
+   confirmed stop), `possible` from 0.25 (and any stop for a reaction), `inconclusive` when
+   too few clean days, otherwise `tolerated`.
+   Blinded: the active-minus-placebo difference must pass both bars (their own rules).
 Deterministic: no randomness, no clock (pass `today`). Every result depends on the whole
 diary (the noise estimate, follow-up days up to 8 days after a window, earlier tolerated
 challenges), so re-run the whole program after any change: it takes ~15 ms for a year.
@@ -38,7 +39,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import wording
+from . import probability, wording
 from .blinded import PairedReading, paired_reasons, read_pairs
 from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
 from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
@@ -58,28 +59,37 @@ from .reference import (
     reference_candidates,
     span_days,
 )
-from .results import NO_DATA, NO_RISE, RISE, SMALL_RISE, ChallengeResult, ExcludedDay
+from .results import (
+    CLEAR_RISE_Z,
+    FINDING_OF_KIND,
+    NO_DATA,
+    NO_RISE,
+    RISE,
+    SMALL_RISE,
+    SMALL_RISE_POINTS,
+    ChallengeResult,
+    ExcludedDay,
+    meaningful_change,
+    rise_kind,
+)
 from .results import SymptomEvidence as Evidence
-from .stats import critical_z, normal_cdf, normal_sf
+from .stats import critical_z
 from .windows import ChallengeWindow, challenge_windows
 
 ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinded challenges)
-# Open challenges: `trigger` is a Bayes factor (Neyman-Pearson over the mixture of windows):
-# how much better "a reaction of REACTION_POINTS at the full portion, on one symptom or on two
-# at once, under one of the reaction shapes" explains the fitted rises than "no reaction",
-# each symptom, pair and shape equally likely within its kind, "two or more symptoms" weighed
-# TWO_SYMPTOM_SHARE and "one" the rest (a reaction hits 1, 2 or 3 symptoms). The bar was set on
-# the tuning seeds so that false triggers on clean tolerated foods stayed where the earlier
-# Bonferroni routes had them.
+# Open challenges: the main evidence is a Bayes factor (Neyman-Pearson over the mixture of
+# windows): how much better "a reaction of REACTION_POINTS at the full portion, on one symptom
+# or on two at once, under one of the reaction shapes" explains the fitted rises than "no
+# reaction", each symptom, pair and shape equally likely within its kind, "two or more
+# symptoms" weighed TWO_SYMPTOM_SHARE and "one" the rest (a reaction hits 1, 2 or 3 symptoms).
+# `probability` turns it, with the other evidence, into the chance of a trigger.
 REACTION_POINTS = 3.0
 TWO_SYMPTOM_SHARE = 2.0 / 3.0
-LOG_BAYES_BAR = 0.9
-MEMBER_Z = 1.645  # a symptom named in a trigger must rise on its own at the usual 5% level
+MEMBER_Z = CLEAR_RISE_Z  # a symptom named in a trigger must rise on its own (5% level)
 # `possible` keeps z bars: a Bonferroni split over symptoms x shapes of these rates.
 ALPHA_ONE = 0.015  # a clear but small rise
 ALPHA_POSSIBLE = 0.5  # a less certain one
 EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
-SMALL_RISE_POINTS = 1.0
 POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this size on
 ONE_DAY_RISE_POINTS = 3.0
 MIN_WINDOW_DAYS = 3
@@ -109,11 +119,6 @@ MIN_FOOD_PRIOR_SD = 0.3
 MAX_REREADS = 2
 
 
-def meaningful_change(level: float) -> float:
-    """Smallest rise that counts: 2 points, or 30% of the usual level, never under 1.5."""
-    return min(2.0, max(1.5, 0.3 * level))
-
-
 @dataclass(frozen=True, slots=True)
 class FoodRead:
     """What this patient's own challenge of a food group showed: its verdict and, per symptom,
@@ -129,7 +134,6 @@ class Reading:
 
     cw: ChallengeWindow
     verdict: str
-    confidence: float
     reads: list[SymptomRead]
     triggered: list[SymptomRead] = field(default_factory=list)
     possible: list[tuple[SymptomRead, str]] = field(default_factory=list)
@@ -148,6 +152,9 @@ class Reading:
     # and the two symptoms whose rising together weighed most in it, when pairs weighed more
     # than single symptoms.
     log_bayes: float | None = None
+    log_lr: float = 0.0  # calibrated log likelihood ratio of trigger against not (`probability`)
+    # Open challenges: the symptoms that rose on their own by a meaningful amount.
+    meaningful: list[SymptomRead] = field(default_factory=list)
     pair: tuple[str, str] | None = None
     symptoms: tuple[str, ...] = ()
     # Window days with a confounder, counted after allowing for its episode's own shift, and
@@ -163,14 +170,24 @@ class Reading:
 
 
 def analyze_program(
-    program: ProgramFacts, entries: Sequence[DayEntry], *, today: date | None = None
+    program: ProgramFacts,
+    entries: Sequence[DayEntry],
+    *,
+    today: date | None = None,
+    prior: float | None = None,
 ) -> list[ChallengeResult]:
     """Read every started challenge of `program` against its diary `entries`.
 
-    `today` marks which windows are still running (default: the last logged day). Challenges
+    `today` marks which windows are still running (default: the last logged day). `prior` is
+    the share of tested groups taken to be triggers before the diary is read (0-1; default:
+    the stated prior of the program's protocol, `probability.prior_for`): each
+    result's `probability` combines it with the diary's evidence, and the verdict is a band of
+    that probability (`probability.band`). Challenges
     are read in order of first dose, so a later challenge's usual level can use the days of an
     earlier challenge that was read as tolerated.
     """
+    if prior is None:
+        prior = probability.prior_for(program.protocol)
     book = DayBook(entries)
     windows = challenge_windows(program)
     earliest = late_start(program)
@@ -192,7 +209,7 @@ def analyze_program(
         offsets = confounder_offsets(book, program.symptoms, earliest, busy, noise)
         used = foods
         readings = _read_all(
-            program, book, noise, windows, earliest, now, later_blocked, offsets, used
+            program, book, noise, windows, earliest, now, later_blocked, offsets, used, prior
         )
         foods = _food_reads(readings)
         # Off-plan eating is allowed for by what the previous reading of that food showed
@@ -203,7 +220,7 @@ def analyze_program(
                 break
             used = foods
             readings = _read_all(
-                program, book, noise, windows, earliest, now, later_blocked, offsets, used
+                program, book, noise, windows, earliest, now, later_blocked, offsets, used, prior
             )
             foods = _food_reads(readings)
         if pass_no == PASSES - 1:
@@ -227,13 +244,13 @@ def analyze_program(
         busy = span_days(
             (r.cw.first, r.cw.end + BLOCK_AFTER) for r in readings if r.verdict != "tolerated"
         )
-    by_index = {r.cw.index: _result(r) for r in readings}
+    by_index = {r.cw.index: _result(r, prior) for r in readings}
     results = []
     for index, challenge in enumerate(program.challenges):
         if index in by_index:
             results.append(by_index[index])
         elif challenge.started:
-            results.append(_no_dose_result(index, challenge))
+            results.append(_no_dose_result(index, challenge, prior))
     return results
 
 
@@ -285,7 +302,16 @@ def _food_reads(readings: Sequence[Reading]) -> dict[str, FoodRead]:
 
 
 def _read_all(
-    program, book, noise, windows, earliest, now, later_blocked, offsets=None, foods=None
+    program,
+    book,
+    noise,
+    windows,
+    earliest,
+    now,
+    later_blocked,
+    offsets=None,
+    foods=None,
+    prior=probability.PRIOR,
 ) -> list[Reading]:
     if later_blocked is None:
         later_blocked = span_days((w.first, w.end) for w in windows)
@@ -293,7 +319,7 @@ def _read_all(
     readings = []
     for cw in windows:
         reading = read_challenge(
-            program, book, noise, cw, blocked, earliest, now, later_blocked, offsets, foods
+            program, book, noise, cw, blocked, earliest, now, later_blocked, offsets, foods, prior
         )
         if cw.challenge.blinded:
             reading.paired = read_pairs(
@@ -312,9 +338,11 @@ def _read_all(
     return readings
 
 
-def analyze_document(document: DiaryDocument, *, today: date | None = None):
+def analyze_document(
+    document: DiaryDocument, *, today: date | None = None, prior: float | None = None
+):
     """`analyze_program` on a parsed `dietplanner-diary` document."""
-    return analyze_program(document.program, document.entries, today=today)
+    return analyze_program(document.program, document.entries, today=today, prior=prior)
 
 
 def read_challenge(
@@ -328,6 +356,7 @@ def read_challenge(
     later_blocked: Container[int] = frozenset(),
     offsets: dict[tuple[str, str], Offset] | None = None,
     foods: dict[str, FoodRead] | None = None,
+    prior: float = probability.PRIOR,
 ) -> Reading:
     group = cw.challenge.food_group
     last_seen = min(cw.end, now)
@@ -403,7 +432,6 @@ def read_challenge(
     reading = Reading(
         cw=cw,
         verdict="inconclusive",
-        confidence=0.0,
         reads=reads,
         excluded=excluded,
         window_days=last_seen - cw.first + 1,
@@ -427,7 +455,7 @@ def read_challenge(
         for d, _ in reading.allowed
         if d not in counted_set
     ]
-    _decide(reading, counted, len(shapes), noise)
+    _decide(reading, counted, len(shapes), noise, prior)
     return reading
 
 
@@ -500,7 +528,7 @@ def _food_prior(food: FoodRead | None, symptom: str) -> tuple[float, float]:
     return 0.5 * rise, max(var, MIN_FOOD_PRIOR_SD**2)
 
 
-def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> None:
+def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, prior: float) -> None:
     cw = reading.cw
     usable = [r for r in reading.reads if r.usable]
     tests = max(len(usable), 1) * (1.0 if cw.blinded else min(EFFECTIVE_SHAPES, n_shapes))
@@ -525,12 +553,12 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
             bar = meaningful_change(r.ref_level)
             if r.z >= MEMBER_Z and r.rise >= bar and r.change >= bar:
                 named.append(r)
-        if named:
+        reading.meaningful = named
+        if usable:
             reading.log_bayes, pair = _reaction_evidence(usable, noise)
-            if reading.log_bayes >= LOG_BAYES_BAR:
-                reading.triggered = named
-                reading.pair = _pair_to_mention(pair, usable)
-    triggered = {id(r) for r in reading.triggered}
+            reading.pair = _pair_to_mention(pair, usable)
+    # Smaller rises, on the symptoms that did not rise by the meaningful change.
+    triggered = {id(r) for r in reading.triggered} | {id(r) for r in reading.meaningful}
     for r in usable:
         if id(r) in triggered:
             continue
@@ -551,17 +579,31 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise) -> 
             for r in reading.reads
         )
     reading.problem = _data_problem(reading, clean)
-    if reading.triggered or reading.stop_confirmed:
-        reading.verdict = "trigger"
-    elif cw.challenge.stopped_for_reaction:
-        reading.verdict = "possible"
-    elif reading.problem:
-        reading.verdict = "inconclusive"
-    elif reading.possible:
-        reading.verdict = "possible"
+    reading.log_lr = probability.log_likelihood_ratio(probability.features(reading))
+    if cw.blinded:
+        # Blinded challenges keep their own bars (the contrast with placebo); their
+        # probability is reported beside the verdict.
+        if reading.triggered or reading.stop_confirmed:
+            reading.verdict = "trigger"
+        elif cw.challenge.stopped_for_reaction:
+            reading.verdict = "possible"
+        elif reading.problem:
+            reading.verdict = "inconclusive"
+        elif reading.possible:
+            reading.verdict = "possible"
+        else:
+            reading.verdict = "tolerated"
     else:
-        reading.verdict = "tolerated"
-    reading.confidence = _confidence(reading, usable, z_trigger, z_possible)
+        reading.verdict = probability.band(
+            probability.posterior(reading.log_lr, prior),
+            meaningful=bool(reading.meaningful) or reading.stop_confirmed,
+            stopped_for_reaction=cw.challenge.stopped_for_reaction,
+            too_little_data=reading.problem is not None,
+        )
+        if reading.verdict == "trigger":
+            reading.triggered = reading.meaningful
+        else:
+            reading.pair = None
 
 
 def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:
@@ -638,7 +680,8 @@ def _log(x: float) -> float:
 
 
 def _one_day_spikes(reading: Reading, usable: list[SymptomRead]) -> None:
-    flagged = {id(r) for r in reading.triggered} | {id(r) for r, _ in reading.possible}
+    flagged = {id(r) for r in reading.triggered + reading.meaningful}
+    flagged |= {id(r) for r, _ in reading.possible}
     n_days = max(len(r.window) for r in usable) if usable else 0
     z_day = critical_z(ALPHA, max(len(usable), 1) * max(n_days, 1))
     for r in usable:
@@ -663,43 +706,7 @@ def _data_problem(reading: Reading, clean: list[int]) -> str | None:
     return None
 
 
-def _confidence(reading: Reading, usable, z_trigger: float, z_possible: float) -> float:
-    coverage = reading.clean_days / max(reading.window_days, 1)
-    data = 0.7 + 0.3 * coverage
-    if reading.verdict == "trigger":
-        if reading.cw.blinded:
-            best = max((r.z for r in reading.triggered), default=None)
-            strength = 0.0 if best is None else 2.0 * normal_cdf(best - z_trigger) - 1.0
-        elif reading.triggered:
-            # How far the Bayes factor clears its bar, as a z (a log ratio L is about z^2 / 2).
-            excess = max(reading.log_bayes - LOG_BAYES_BAR, 0.0)
-            strength = 2.0 * normal_cdf(math.sqrt(2.0 * excess)) - 1.0
-        else:
-            strength = 0.0
-        score = 0.6 + 0.35 * strength
-        if reading.stop_confirmed:
-            score = min(score + 0.15, 0.95) if reading.triggered else 0.7
-    elif reading.verdict == "possible":
-        best = max((r.z for r, _ in reading.possible), default=z_possible)
-        score = 0.3 + 0.25 * (2.0 * normal_cdf(best - z_possible) - 1.0)
-    elif reading.verdict == "tolerated":
-        # How clearly each symptom stayed under its meaningful bar, the weakest one counting.
-        margins = [
-            1.0 - normal_sf((meaningful_change(r.ref_level) - r.rise) / r.rise_se) for r in usable
-        ]
-        score = 0.4 + 0.55 * min(margins, default=0.0)
-    else:
-        score = 0.1
-    if reading.verdict != "inconclusive":
-        score *= data
-        if not reading.complete:
-            score *= 0.8
-    return round(min(max(score, 0.0), 0.99), 2)
-
-
 def _evidence(reading: Reading) -> tuple[Evidence, ...]:
-    triggered = {id(r) for r in reading.triggered}
-    possible = {id(r) for r, _ in reading.possible}
     out = []
     read_by_symptom = {r.symptom: r for r in reading.reads}
     for symptom in reading.symptoms:
@@ -714,7 +721,12 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
                 )
             )
             continue
-        finding = RISE if id(r) in triggered else SMALL_RISE if id(r) in possible else NO_RISE
+        # The one threshold (`results.rise_kind`), whatever the verdict.
+        finding = (
+            FINDING_OF_KIND[rise_kind(r.change, r.ref_level, r.z)]
+            if r.change is not None
+            else NO_RISE
+        )
         if not r.usable:
             finding = NO_DATA
         out.append(
@@ -733,16 +745,15 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def _result(reading: Reading) -> ChallengeResult:
+def _result(reading: Reading, prior: float) -> ChallengeResult:
     cw = reading.cw
     c = cw.challenge
     if reading.paired is not None:
-        return _paired_result(reading.paired, cw)
+        return _paired_result(reading.paired, cw, prior)
     return ChallengeResult(
         food_group=c.food_group,
         started_on=c.started_on,
         verdict=reading.verdict,
-        confidence=reading.confidence,
         symptoms=_evidence(reading),
         excluded_days=tuple(reading.excluded),
         reasons=wording.reasons(reading),
@@ -755,16 +766,17 @@ def _result(reading: Reading) -> ChallengeResult:
         stop_reason=c.stop_reason,
         challenge_index=cw.index,
         too_early=reading.verdict == "inconclusive" and reading.problem == "too_early",
+        log_lr=reading.log_lr,
+        prior=prior,
     )
 
 
-def _paired_result(paired: PairedReading, cw: ChallengeWindow) -> ChallengeResult:
+def _paired_result(paired: PairedReading, cw: ChallengeWindow, prior: float) -> ChallengeResult:
     c = cw.challenge
     return ChallengeResult(
         food_group=c.food_group,
         started_on=c.started_on,
         verdict=paired.verdict,
-        confidence=paired.confidence,
         symptoms=paired.symptoms,
         excluded_days=(),
         reasons=paired_reasons(paired, c),
@@ -779,15 +791,38 @@ def _paired_result(paired: PairedReading, cw: ChallengeWindow) -> ChallengeResul
         pairs_favouring_active=paired.favoured,
         pairs_usable=paired.usable,
         active_label=paired.active_label,
+        log_lr=_paired_log_lr(paired, c),
+        prior=prior,
     )
 
 
-def _no_dose_result(index: int, challenge: ChallengeFacts) -> ChallengeResult:
+def _paired_log_lr(paired: PairedReading, c: ChallengeFacts) -> float:
+    """The chance of a trigger is reported beside a blinded verdict (which keeps its own bars,
+    `blinded.py`): the open calibration applied to the pairs' evidence, in the order of
+    `probability.FEATURES`. It was not fitted on blinded diaries."""
+    lo, hi = probability.LOG_BAYES_CAP
+    log_bayes = min(max(paired.log_bayes or 0.0, lo), hi)
+    findings = {s.finding for s in paired.symptoms}
+    stopped = c.stopped_for_reaction
+    return probability.log_likelihood_ratio(
+        (
+            max(log_bayes, 0.0),
+            min(log_bayes, 0.0),
+            float(RISE in findings),
+            float(SMALL_RISE in findings),
+            0.0,
+            0.0,
+            0.0,
+            float(stopped),
+        )
+    )
+
+
+def _no_dose_result(index: int, challenge: ChallengeFacts, prior: float) -> ChallengeResult:
     return ChallengeResult(
         food_group=challenge.food_group,
         started_on=challenge.started_on,
         verdict="inconclusive",
-        confidence=0.0,
         symptoms=(),
         excluded_days=(),
         reasons=(wording.NO_DOSE,),
@@ -797,4 +832,5 @@ def _no_dose_result(index: int, challenge: ChallengeFacts) -> ChallengeResult:
         stopped_early_on=challenge.stopped_early_on,
         stop_reason=challenge.stop_reason,
         challenge_index=index,
+        prior=prior,
     )

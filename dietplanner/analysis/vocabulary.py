@@ -63,6 +63,10 @@ PROTOCOLS: tuple[str, ...] = ("anti-inflammatory", "low-fodmap", "six-food", "cu
 
 VERDICTS: tuple[str, ...] = ("trigger", "possible", "tolerated", "inconclusive")
 
+# Staple food groups: hard to avoid for long, so a trigger among them, read from an open test
+# (where expecting a reaction can raise scores), deserves a blinded re-challenge first.
+STAPLE_GROUPS: frozenset[str] = frozenset({"dairy", "wheat", "gluten", "lactose", "fructans_wheat"})
+
 # Confounders that make a challenge start worth postponing (DOMAIN.md, issue 3).
 POSTPONE_CONFOUNDERS: frozenset[str] = frozenset({"illness", "stress", "travel"})
 

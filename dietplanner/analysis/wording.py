@@ -8,6 +8,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .daybook import AFTER_PREFIX, ATE_PREFIX, NOT_LOGGED, off_plan_group
+from .results import NO_DATA, rise_kind
+from .vocabulary import STAPLE_GROUPS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .verdicts import Reading
@@ -49,6 +51,52 @@ STOP_WORDS = {
 NO_DOSE = "No portion of this food was recorded as taken, so there is nothing to read yet."
 REPEAT = "Worth repeating this challenge later to be sure."
 MAX_LISTED_DAYS = 6
+# An open test shows what happened after the food, not that the food did it.
+NOT_CAUSE = "That can be the food, but also chance or expecting a reaction."
+OPEN_TEST = (
+    "This was an open test: you knew what you were eating, and expecting a reaction can raise "
+    "scores by itself. Before leaving {food} out for the long term, ask your dietitian about "
+    "a blinded re-challenge (real and dummy portions you cannot tell apart)."
+)
+# The one threshold, in words (`results.rise_kind`).
+MEANINGFUL_RULE = (
+    "a clear rise is 2 points, or 30% of your usual level when that is less (never under 1.5 "
+    "points), and more than your usual ups and downs"
+)
+RISE_WORDS = {
+    "clear": "a clear rise",
+    "uncertain": "a rise within your usual ups and downs",
+    "small": "a small rise",
+    "none": "no meaningful rise",
+}
+FINDING_WORDS = {NO_DATA: "not enough data"}
+
+
+def rise_words(change: float, level: float, strength: float | None) -> str:
+    """'a clear rise', 'a small rise'...: the one threshold (MEANINGFUL_RULE) in words."""
+    return RISE_WORDS[rise_kind(change, level, strength)]
+
+
+def finding_words(symptom: dict) -> str:
+    """A symptom's finding (`SymptomEvidence.to_dict()`) in words, from its numbers."""
+    change, level = symptom.get("change"), symptom.get("reference_level")
+    if symptom.get("finding") == NO_DATA or change is None or level is None:
+        return FINDING_WORDS[NO_DATA]
+    words = rise_words(change, level, symptom.get("strength"))
+    return words.removeprefix("a ")
+
+
+def chance_words(probability: float) -> str:
+    """How sure, in words a tired reader takes at face value: "about 9 in 10 foods with
+    results like this are real triggers for the person". The only way the app words a
+    probability: never a bare number."""
+    tail = "foods with results like this are real triggers for the person"
+    if probability < 0.05:
+        return f"fewer than 1 in 20 {tail}"
+    if probability > 0.95:
+        return f"more than 19 in 20 {tail}"
+    tenths = max(1, min(9, round(probability * 10)))
+    return f"about {tenths} in 10 {tail}"
 
 
 def day_text(d: date) -> str:
@@ -134,10 +182,11 @@ FOOD_BASIS = {
 def reasons(reading: Reading) -> tuple[str, ...]:
     out: list[str] = []
     c = reading.cw.challenge
-    if reading.verdict == "trigger":
-        out += _trigger(reading)
-    elif reading.verdict == "possible":
-        out += _possible(reading)
+    if reading.verdict in ("trigger", "possible"):
+        out += _trigger(reading) if reading.verdict == "trigger" else _possible(reading)
+        if not reading.cw.blinded:
+            out.append(NOT_CAUSE)
+        out += _open_test(reading)
     elif reading.verdict == "tolerated":
         out += _tolerated(reading)
     else:
@@ -188,10 +237,7 @@ def _trigger(reading: Reading) -> list[str]:
                 if reading.allowed
                 else ""
             )
-            out.append(
-                f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}) "
-                f"on the days after the larger portions{allowing}."
-            )
+            out.append(_higher(r, allowing))
     if any(r.grew_with_portion for r in reading.triggered):
         out.append("The rise grew with the portion size.")
     named = [r.symptom for r in reading.triggered]
@@ -213,7 +259,7 @@ def _trigger(reading: Reading) -> list[str]:
             )
     elif reading.triggered:
         out.append("That is more than your usual ups and downs.")
-    if reading.stop_confirmed:
+    if reading.stop_confirmed and c.stopped_early_on:
         stop = day_text(c.stopped_early_on)
         if reading.triggered:
             out.append(f"You also stopped the challenge on {stop} because of a reaction.")
@@ -230,9 +276,32 @@ def _trigger(reading: Reading) -> list[str]:
     return out
 
 
+def _higher(r, allowing: str = "") -> str:
+    """ "Your pain was higher in the days after the larger portions: +2.8 points over your usual
+    level (3.1), a clear rise." Says when, not why (NOT_CAUSE follows)."""
+    return (
+        f"Your {symptom_name(r.symptom).lower()} was higher in the days after the larger "
+        f"portions: {r.change:+.1f} points over your usual level ({r.ref_level:.1f}){allowing}, "
+        f"{rise_words(r.change, r.ref_level, r.z)}."
+    )
+
+
+def _open_test(reading: Reading) -> list[str]:
+    """The open-test limit: a trigger in a staple group, or any possible, deserves a blinded
+    re-challenge before it is avoided for the long term."""
+    group = reading.cw.challenge.food_group
+    if reading.cw.blinded:
+        return []
+    if reading.verdict == "possible" or (reading.verdict == "trigger" and group in STAPLE_GROUPS):
+        return [OPEN_TEST.format(food=_group(group))]
+    return []
+
+
 def _possible(reading: Reading) -> list[str]:
     out = []
     c = reading.cw.challenge
+    for r in reading.meaningful[:3]:
+        out.append(_higher(r) + " But your scores move this much on some ordinary days.")
     if c.stopped_for_reaction and not reading.stop_confirmed:
         out.append(
             f"You stopped the challenge on {day_text(c.stopped_early_on)} because of a "
@@ -248,20 +317,42 @@ def _possible(reading: Reading) -> list[str]:
             )
         elif kind == "small":
             out.append(
-                f"{name} rose {r.change:.1f} points above your usual level ({r.ref_level:.1f}): "
-                "a steady but small change."
+                f"{name} was {r.change:+.1f} points over your usual level ({r.ref_level:.1f}) "
+                f"in the days after the food: {rise_words(r.change, r.ref_level, r.z)}, but a "
+                "steady one."
             )
         else:
             out.append(
-                f"{name} was {r.change:.1f} points above your usual level ({r.ref_level:.1f}), "
-                "but your scores move this much on some ordinary days."
+                f"{name} was {r.change:+.1f} points over your usual level ({r.ref_level:.1f}) "
+                f"in the days after the food, {rise_words(r.change, r.ref_level, r.z)}, but your "
+                "scores move this much on some ordinary days."
+            )
+    if not out:
+        # Rises too small to name one by one, that together still tip the balance.
+        usable = [r for r in reading.reads if r.usable and r.change is not None]
+        if usable:
+            top = max(usable, key=lambda r: r.change)
+            out.append(
+                f"The biggest change was {symptom_name(top.symptom).lower()}: "
+                f"{top.change:+.1f} points over your usual level ({top.ref_level:.1f}), "
+                f"{rise_words(top.change, top.ref_level, top.z)}. Taken together, your "
+                "symptoms were a little higher than your usual ups and downs."
             )
     out.append(REPEAT)
     return out
 
 
 def _tolerated(reading: Reading) -> list[str]:
-    out = ["No symptom rose by a meaningful amount (2 points, or 30% of your usual level)."]
+    out = [f"No symptom had a clear rise ({MEANINGFUL_RULE})."]
+    if reading.meaningful and not reading.cw.blinded:
+        # A clear rise on its own, which the other symptoms and the usual ups and downs make
+        # likely enough to be chance.
+        r = max(reading.meaningful, key=lambda r: r.change)
+        return [
+            _higher(r),
+            "Taken with your other symptoms and your usual ups and downs, foods with results "
+            "like this are seldom real triggers.",
+        ]
     usable = [r for r in reading.reads if r.usable and r.change is not None]
     if reading.cw.blinded:
         out[0] = "No symptom was meaningfully worse with the real food than with placebo."
@@ -278,7 +369,8 @@ def _tolerated(reading: Reading) -> list[str]:
         if top.change > 0.05:
             out.append(
                 f"The biggest change was {symptom_name(top.symptom).lower()}: "
-                f"{top.change:.1f} points above your usual level ({top.ref_level:.1f})."
+                f"{top.change:+.1f} points over your usual level ({top.ref_level:.1f}), "
+                f"{rise_words(top.change, top.ref_level, top.z)}."
             )
     return out
 

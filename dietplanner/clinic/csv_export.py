@@ -42,6 +42,8 @@ def diary_csv(data: ProgramData) -> str:
             "challenge",
             "dose",
             "dose taken",
+            "verdict",
+            "trigger probability",
             "note",
         ]
     )
@@ -55,8 +57,13 @@ def diary_csv(data: ProgramData) -> str:
 def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list:
     entry = data.entries.get(day)
     challenge, dose = doses.get(day, (None, None))
-    challenge_text = dose_text = taken = ""
+    challenge_text = dose_text = taken = verdict = probability = ""
     if dose is not None:
+        # The challenge's reading on its dose days; a blinded one only once it is finished.
+        if challenge.verdict and arms_visible(challenge):
+            verdict = challenge.verdict_label
+            if challenge.verdict_probability is not None:
+                probability = f"{challenge.verdict_probability:.2f}"
         challenge_text = challenge.food_group.name + (" (blinded)" if challenge.blinded else "")
         dose_text = dose.portion
         if challenge.blinded:
@@ -72,6 +79,8 @@ def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list
             challenge_text,
             dose_text,
             taken,
+            verdict,
+            probability,
             "",
         ]
     return [
@@ -83,5 +92,7 @@ def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list
         challenge_text,
         dose_text,
         taken,
+        verdict,
+        probability,
         entry.note,
     ]

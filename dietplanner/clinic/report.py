@@ -16,7 +16,14 @@ from statistics import fmean
 
 from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
-from dietplanner.analysis.wording import symptom_name, why_text
+from dietplanner.analysis.vocabulary import STAPLE_GROUPS
+from dietplanner.analysis.wording import (
+    MEANINGFUL_RULE,
+    chance_words,
+    finding_words,
+    symptom_name,
+    why_text,
+)
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
@@ -34,13 +41,6 @@ from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
-MEANINGFUL_CHANGE = 2.0  # points on 0-10 (DOMAIN.md): smaller moves are noise
-FINDING_TEXT = {
-    "rise": "clear rise",
-    "small_rise": "small rise",
-    "no_rise": "no meaningful rise",
-    "no_data": "not enough data",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,8 @@ class ChallengeRow:
     doses: str
     verdict: str
     verdict_label: str
-    confidence: int | None
+    probability: float | None  # the chance the food is a trigger for the client
+    chance: str  # that chance in words (`wording.chance_words`)
     evidence: tuple[str, ...]
     excluded: tuple[str, ...]
     status: str
@@ -177,6 +178,11 @@ class ClientReport:
     off_plan_days: int
     confounders: list[tuple[str, int]]
     to_discuss: list[str] = field(default_factory=list)
+
+    @property
+    def rise_rule(self) -> str:
+        """The one threshold for a clear rise, as the report says it."""
+        return third_person(MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + ".")
 
     @property
     def adherence_percent(self) -> int | None:
@@ -263,12 +269,13 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         else:
             dose_text += " (arms hidden until the test is finished)"
     evidence = tuple(
-        f"{data.symptom(s['symptom'])}: {FINDING_TEXT.get(s.get('finding'), '')}"
-        f" ({s['window_level']:.1f} vs usual {s['reference_level']:.1f})"
+        f"{data.symptom(s['symptom'])}: {finding_words(s)}, {s['change']:+.1f} over the usual "
+        f"level ({s['window_level']:.1f} vs {s['reference_level']:.1f}) in the days after"
         for s in detail.get("symptoms", ())
         if s.get("finding") in ("rise", "small_rise")
         and s.get("window_level") is not None
         and s.get("reference_level") is not None
+        and s.get("change") is not None
     )
     if (not evidence or detail.get("pairs")) and detail.get("reasons"):
         evidence = (third_person(detail["reasons"][0]),)
@@ -277,7 +284,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         for d in detail.get("excluded_days", ())
     )
     verdict = "" if hidden else c.verdict
-    confidence = None if hidden or c.verdict_confidence is None else c.verdict_confidence
+    probability = None if hidden else c.verdict_probability
     status = c.get_status_display()
     if c.status == Challenge.Status.STOPPED and c.stop_day:
         status = f"Stopped for a reaction on {charts.fmt_date(c.stop_day, year=False)}"
@@ -290,7 +297,8 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         doses=dose_text,
         verdict=verdict,
         verdict_label=c.verdict_label if verdict else "",
-        confidence=round(100 * confidence) if confidence is not None else None,
+        probability=probability,
+        chance=chance_words(probability) if probability is not None else "",
         evidence=evidence,
         excluded=excluded,
         status=status,
@@ -435,6 +443,11 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
         elif row.verdict == "inconclusive":
             items.append(f"{row.label}: inconclusive, too little clean data; repeat the test.")
+        elif row.verdict == "trigger" and c.food_group.slug in STAPLE_GROUPS and not c.blinded:
+            items.append(
+                f"{row.label}: likely trigger in a staple group, from an open test; a blinded "
+                "re-challenge before long-term avoidance, then look for a tolerated portion."
+            )
         elif row.verdict == "trigger":
             items.append(f"{row.label}: likely trigger; keep out or look for a tolerated portion.")
     for scheduled in report.data.plan.challenges:

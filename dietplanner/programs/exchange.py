@@ -66,6 +66,8 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
     # every blinded dose, so its doses are left out (allowed) rather than their arms alone.
     reveal = challenge.is_finished if reveal_arms is None else reveal_arms
     hidden = challenge.blinded and not reveal
+    # A blinded result stays hidden until the test is finished, whatever the arms.
+    hidden_result = challenge.blinded and not challenge.is_finished
     doses = tuple(
         DoseFacts(
             date=d.date,
@@ -89,6 +91,8 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         doses=doses,
         status=challenge.status,
         pairs=challenge.blind_pairs if challenge.paired else None,
+        verdict=None if hidden_result else (challenge.verdict or None),
+        probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
 

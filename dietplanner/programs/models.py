@@ -176,7 +176,8 @@ class Challenge(models.Model):
     )
     # Cached analysis results, refreshed when an entry in or before the window changes.
     verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
-    verdict_confidence = models.FloatField(null=True, blank=True)
+    # The chance (0-1) that the food is a trigger for this patient (analysis `probability`).
+    verdict_probability = models.FloatField(null=True, blank=True)
     verdict_detail = models.JSONField(default=dict, blank=True)
     verdict_updated = models.DateTimeField(null=True, blank=True)  # when what a reader sees changed
     created = models.DateTimeField(auto_now_add=True)

@@ -22,7 +22,7 @@ from .models import Challenge, Program
 # may be longer. Either way, an entry after this many days past the dose days is outside.
 _AFTER_DAYS = 4
 _ARMS = ("active", "placebo")
-VERDICT_FIELDS = ["verdict", "verdict_confidence", "verdict_detail", "verdict_updated"]
+VERDICT_FIELDS = ["verdict", "verdict_probability", "verdict_detail", "verdict_updated"]
 
 
 def _challenge_facts(challenge: Challenge, doses: Iterable) -> ChallengeFacts:
@@ -130,7 +130,7 @@ def verdicts_refresh(
             result = None
         if result is None:
             if challenge.verdict or challenge.verdict_detail:
-                challenge.verdict, challenge.verdict_confidence = "", None
+                challenge.verdict, challenge.verdict_probability = "", None
                 challenge.verdict_detail, challenge.verdict_updated = {}, now
                 changed.append(challenge)
             continue
@@ -148,7 +148,7 @@ def verdicts_refresh(
         if _seen_as(detail) != _seen_as(challenge.verdict_detail) or not challenge.verdict:
             challenge.verdict_updated = now
         challenge.verdict = result.verdict
-        challenge.verdict_confidence = round(result.confidence, 2)
+        challenge.verdict_probability = round(result.probability, 3)
         challenge.verdict_detail = detail
         changed.append(challenge)
     if changed:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dietplanner.accounts import services
 from dietplanner.accounts.models import AccessRecord, CareLink, DietitianCode, User
 from dietplanner.accounts.selectors import access_record, get_patient_for_dietitian
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 BASE = "http://testserver/"
 
@@ -252,7 +252,7 @@ def test_stop_sharing_asks_first_then_ends_the_link(patient_client, dietitian, p
 
 def test_a_patient_cannot_stop_someone_elses_link(client, dietitian, other_patient):
     link = CareLink.objects.get(dietitian=dietitian)
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
 
     response = client.post(reverse("accounts:link-stop", args=[link.public_id]))
 
@@ -273,7 +273,7 @@ def test_a_pending_invite_can_be_accepted_from_the_page(patient_client, patient,
 
 def test_an_invite_addressed_to_someone_else_is_404(client, other_patient, other_dietitian):
     invite, _ = send_invite(other_dietitian, email="pat@example.com")
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
 
     response = client.post(
         reverse("accounts:invite-answer", args=[invite.public_id]), {"answer": "accept"}
@@ -351,7 +351,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client, other_dietitian
 
 def test_a_dietitian_opening_an_invite_gets_a_clear_message(client, other_dietitian, dietitian):
     _, token = send_invite(other_dietitian)
-    client.force_login(dietitian)
+    sign_in(client, dietitian)
 
     response = client.post(reverse("accounts:invite-accept", args=[token]), {"answer": "accept"})
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, authenticator, current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,13 @@ def test_patient_lands_on_patient_home(client, patient):
     assert b"Hello Pat" in response.content or b"no elimination program" in response.content
 
 
-def test_dietitian_lands_on_their_client_list(client, dietitian):
+def test_dietitian_lands_on_their_client_list_after_the_second_step(client, dietitian):
+    authenticator(dietitian)
     response = login(client, dietitian.email)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-verify"))
+    response = client.post(
+        response.redirect_chain[-1][0], {"code": current_code(dietitian)}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("clinic:clients")
 
 

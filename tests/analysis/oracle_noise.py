@@ -3,18 +3,18 @@
 Runs the analysis with each patient's true day-to-day noise (the simulator's SD per symptom,
 plus the variance whole-point rounding adds, and the mean of its lag-1 correlations), which the
 real method never knows and has to estimate from 60-100 logged days, and prints, for each
-bar on the log Bayes factor given (verdicts.LOG_BAYES_BAR), the false-trigger rate on clean
+trigger band given (probability.TRIGGER_FROM), the false-trigger rate on clean
 tolerated foods and the share of 3-point triggers called trigger, with the noise estimated
 (the real method) and known. Compare the two at the same false-trigger rate:
 
-    .venv/bin/python -m tests.analysis.oracle_noise 0.5 1.0 1.5
+    .venv/bin/python -m tests.analysis.oracle_noise 0.4 0.5 0.6
 """
 
 from __future__ import annotations
 
 import sys
 
-from dietplanner.analysis import verdicts
+from dietplanner.analysis import probability, verdicts
 from dietplanner.analysis.reference import Noise
 
 from .quality import Tally, evaluate
@@ -38,8 +38,8 @@ def _true_noise(book, symptoms, earliest, busy) -> Noise:
 
 
 def measure(seeds, bar: float, known: bool) -> Tally:
-    saved = verdicts.LOG_BAYES_BAR
-    verdicts.LOG_BAYES_BAR = bar
+    saved = probability.TRIGGER_FROM
+    probability.TRIGGER_FROM = bar
     if known:
         verdicts.estimate_noise = _true_noise
     pooled = Tally()
@@ -50,12 +50,12 @@ def measure(seeds, bar: float, known: bool) -> Tally:
                 pooled.merge(evaluate([diary]))
     finally:
         verdicts.estimate_noise = _estimated
-        verdicts.LOG_BAYES_BAR = saved
+        probability.TRIGGER_FROM = saved
     return pooled
 
 
 if __name__ == "__main__":
-    bars = [float(a) for a in sys.argv[1:]] or [verdicts.LOG_BAYES_BAR]
+    bars = [float(a) for a in sys.argv[1:]] or [probability.TRIGGER_FROM]
     for seeds in TUNING_SEEDS:
         for bar in bars:
             for known in (False, True):

@@ -3,18 +3,19 @@
 Runs the analysis with each challenge given its one true reaction shape (the simulator's delay
 and lingering, which the real method never knows) instead of searching six shapes, and prints
 the false-trigger rate on clean tolerated foods and the share of 3-point triggers called
-trigger, per set of seeds, for each bar on the log Bayes factor given (verdicts.LOG_BAYES_BAR;
-with one shape there is nothing to average over). Compare with `tests.analysis.quality` at the
+trigger, per set of seeds, for each trigger band given (probability.TRIGGER_FROM, the
+probability from which a challenge is a trigger; with one shape there is nothing to average
+over). Compare with `tests.analysis.quality` at the
 same false-trigger rate:
 
-    .venv/bin/python -m tests.analysis.oracle_shape 0.5 1.0 1.5
+    .venv/bin/python -m tests.analysis.oracle_shape 0.4 0.5 0.6
 """
 
 from __future__ import annotations
 
 import sys
 
-from dietplanner.analysis import verdicts, windows
+from dietplanner.analysis import probability, verdicts, windows
 
 from .quality import Tally, evaluate
 from .simulator import simulate_cohort
@@ -35,8 +36,8 @@ def _one_true_shape(self: windows.ChallengeWindow):
 
 
 def measure(seeds, bar: float) -> Tally:
-    saved = verdicts.LOG_BAYES_BAR, verdicts.EFFECTIVE_SHAPES
-    verdicts.LOG_BAYES_BAR = bar
+    saved = probability.TRIGGER_FROM, verdicts.EFFECTIVE_SHAPES
+    probability.TRIGGER_FROM = bar
     verdicts.EFFECTIVE_SHAPES = 1.0
     windows.ChallengeWindow.templates = _one_true_shape
     pooled = Tally()
@@ -51,12 +52,12 @@ def measure(seeds, bar: float) -> Tally:
             pooled.merge(evaluate(diaries))
     finally:
         windows.ChallengeWindow.templates = _searched
-        verdicts.LOG_BAYES_BAR, verdicts.EFFECTIVE_SHAPES = saved
+        probability.TRIGGER_FROM, verdicts.EFFECTIVE_SHAPES = saved
     return pooled
 
 
 if __name__ == "__main__":
-    bars = [float(a) for a in sys.argv[1:]] or [verdicts.LOG_BAYES_BAR]
+    bars = [float(a) for a in sys.argv[1:]] or [probability.TRIGGER_FROM]
     for seeds in TUNING_SEEDS:
         for bar in bars:
             t = measure(seeds, bar)

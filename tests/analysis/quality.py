@@ -1,9 +1,10 @@
 """Measured quality of the analysis on simulated diaries, against two naive rules.
 
 Run `.venv/bin/python -m tests.analysis.quality [seed ...] [--linger-total] [--innovation-sd]
-[--all-logged]` from the project root to print the table (the first two flags switch to harsher
-readings of the issue's sizes, the last to a gentler diary where every confounder day is
-logged, for diagnosis; see simulator.simulate_patient).
+[--all-logged] [--share 0.2]` from the project root to print the table (the first two flags
+switch to harsher readings of the issue's sizes, the third to a gentler diary where every
+confounder day is logged, for diagnosis, see simulator.simulate_patient; `--share` sets the
+share of trigger groups, 0.4 by default, also given to the analysis as its prior).
 
 Naive rules, on the same diaries (all logged days, nothing left out):
 (a) the mean of the first 5 days of the challenge minus the mean of the last 7 baseline days
@@ -26,6 +27,9 @@ from .simulator import SimulatedDiary, simulate_cohort
 
 SEEDS = (1, 2, 3)
 PATIENTS_PER_SEED = 50
+# The simulator's share of trigger groups (simulator.simulate_patient), given to the analysis
+# as its prior: the stated prior of a real clinic is its own (probability.PRIOR).
+SIMULATED_SHARE = 0.4
 
 
 def naive_rules(diary: SimulatedDiary, index: int) -> tuple[bool, bool]:
@@ -79,10 +83,13 @@ class Tally:
         self.counts.update(other.counts)
 
 
-def evaluate(diaries: list[SimulatedDiary]) -> Tally:
+def evaluate(diaries: list[SimulatedDiary], prior: float = SIMULATED_SHARE) -> Tally:
+    """Tallies over `diaries`, read with `prior` as the share of triggers (the simulator's)."""
     tally = Tally()
     for diary in diaries:
-        results = {r.challenge_index: r for r in analyze_program(diary.program, diary.entries)}
+        results = {
+            r.challenge_index: r for r in analyze_program(diary.program, diary.entries, prior=prior)
+        }
         for index, truth in enumerate(diary.truths):
             result = results[index]
             tally.n += 1
@@ -144,7 +151,8 @@ def measure(seeds=SEEDS, patients: int = PATIENTS_PER_SEED, **options) -> dict[s
     tallies: dict[str, Tally] = {}
     pooled = Tally()
     for seed in seeds:
-        tally = evaluate(simulate_cohort(seed, patients, **options))
+        share = options.get("trigger_share", SIMULATED_SHARE)
+        tally = evaluate(simulate_cohort(seed, patients, **options), prior=share)
         tallies[f"seed {seed}"] = tally
         pooled.merge(tally)
     tallies["pooled"] = pooled
@@ -158,5 +166,9 @@ if __name__ == "__main__":
         "innovation_sd": "--innovation-sd" in args,
         "all_logged": "--all-logged" in args,
     }
+    if "--share" in args:
+        at = args.index("--share")
+        options["trigger_share"] = float(args[at + 1])
+        del args[at : at + 2]
     seeds = tuple(int(a) for a in args if not a.startswith("--")) or SEEDS
     print(table(measure(seeds, **options)))

@@ -2,10 +2,13 @@
 
 from dietplanner.analysis.evidence import ShapeFit, SymptomRead, read_symptom
 from dietplanner.analysis.reference import Noise
-from dietplanner.analysis.verdicts import LOG_BAYES_BAR, _pair_to_mention, _reaction_evidence
+from dietplanner.analysis.verdicts import _pair_to_mention, _reaction_evidence
 from dietplanner.analysis.windows import challenge_windows
 
 from .builders import challenge, day, diary
+
+# A Bayes factor of about 2.5: the bar the trigger verdict had before the calibrated bands.
+BAR = 0.9
 
 
 def test_every_shape_reports_the_window_less_the_episode_shift():
@@ -49,9 +52,9 @@ def _bayes(reads, corr=0.0) -> float:
 def test_the_bayes_factor_looks_for_a_reaction_the_size_of_a_real_one():
     quiet = [_read(s, [0.0] * 6, 1.0) for s in ("fatigue", "sleep", "mood", "stiffness")]
     # A 3-point rise under every timing tried, measured to within 1 point: a reaction.
-    assert _bayes([_read("pain", [3.0] * 6, 1.0), *quiet]) >= LOG_BAYES_BAR
+    assert _bayes([_read("pain", [3.0] * 6, 1.0), *quiet]) >= BAR
     # The same rise under one timing only, the others flat: more likely a chance bump.
-    assert _bayes([_read("pain", [3.0] + [0.0] * 5, 1.0), *quiet]) < LOG_BAYES_BAR
+    assert _bayes([_read("pain", [3.0] + [0.0] * 5, 1.0), *quiet]) < BAR
     # A 1-point rise measured very precisely (z = 5) is real but far smaller than a reaction:
     # it argues against one.
     assert _bayes([_read("pain", [1.0] * 6, 0.2), *quiet]) < 0.0
@@ -61,8 +64,8 @@ def test_the_bayes_factor_looks_for_a_reaction_the_size_of_a_real_one():
 def test_two_symptoms_rising_on_the_same_days_add_up_less_when_they_move_together():
     quiet = [_read(s, [0.0] * 6, 1.0) for s in ("sleep", "mood", "stiffness")]
     pain, fatigue = _read("pain", [2.6] * 6, 1.0), _read("fatigue", [2.6] * 6, 1.0)
-    assert _bayes([pain, _read("fatigue", [0.0] * 6, 1.0), *quiet]) < LOG_BAYES_BAR
-    assert _bayes([pain, fatigue, *quiet]) >= LOG_BAYES_BAR
+    assert _bayes([pain, _read("fatigue", [0.0] * 6, 1.0), *quiet]) < BAR
+    assert _bayes([pain, fatigue, *quiet]) >= BAR
     # Symptoms whose wobble is strongly correlated are not two independent witnesses.
     assert _bayes([pain, fatigue, *quiet], corr=0.9) < _bayes([pain, fatigue, *quiet]) - 2.0
 

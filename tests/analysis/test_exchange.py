@@ -132,6 +132,18 @@ def test_errors_name_the_json_path_and_the_reason():
         ({"entries__0__off_plan": ["pizza"]}, "entries[0].off_plan[0]: unknown food group"),
         ({"exported_at": "2026-11-25T12:00:00"}, "exported_at: needs a time zone"),
         ({"program__baseline_days": 0}, "program.baseline_days: must be between 1 and 365"),
+        (
+            {"program__challenges__0__probability": 1.5},
+            "program.challenges[0].probability: expected a number from 0 to 1, got 1.5",
+        ),
+        (
+            {"program__challenges__0__probability": "high"},
+            "program.challenges[0].probability: expected a number from 0 to 1",
+        ),
+        (
+            {"program__challenges__0__verdict": "allergy"},
+            "program.challenges[0].verdict: unknown verdict 'allergy'",
+        ),
     ],
 )
 def test_bad_values_are_reported_with_their_path(changes, message):
@@ -199,6 +211,9 @@ def test_the_json_schema_matches_the_vocabulary():
     assert defs["food_group"]["enum"] == list(vocabulary.FOOD_GROUPS)
     assert defs["confounder"]["enum"] == list(vocabulary.CONFOUNDERS)
     assert defs["protocol"]["enum"] == list(vocabulary.PROTOCOLS)
+    challenge = defs["challenge"]["properties"]
+    assert challenge["verdict"]["enum"] == list(vocabulary.VERDICTS)
+    assert (challenge["probability"]["minimum"], challenge["probability"]["maximum"]) == (0, 1)
     assert schema["properties"]["format"]["const"] == "dietplanner-diary"
 
 
@@ -294,3 +309,16 @@ def test_version_1_files_with_back_to_back_blinded_days_are_still_read():
     assert any("too close together" in r for r in result.reasons)
     assert dump_document(doc)["version"] == 2
     assert "pairs" not in dump_document(doc)["program"]["challenges"][0]
+
+
+def test_a_challenge_carries_its_last_verdict_and_probability_and_older_files_still_read():
+    data = copy.deepcopy(EXAMPLE)
+    data["program"]["challenges"][0].update({"verdict": "trigger", "probability": 0.87})
+    doc = parse_document(data)
+    assert doc.program.challenges[0].verdict == "trigger"
+    assert doc.program.challenges[0].probability == 0.87
+    dumped = dump_document(doc)["program"]["challenges"][0]
+    assert dumped["verdict"] == "trigger" and dumped["probability"] == 0.87
+    older = parse_document(copy.deepcopy(EXAMPLE))  # written before `probability` existed
+    assert older.program.challenges[0].probability is None
+    assert "probability" not in dump_document(older)["program"]["challenges"][0]

@@ -72,7 +72,7 @@ def test_analysis_is_deterministic_and_returns_a_known_verdict(doc):
     assert first == again
     for result in first:
         assert result["verdict"] in ("trigger", "possible", "tolerated", "inconclusive")
-        assert 0.0 <= result["confidence"] <= 1.0
+        assert 0.0 <= result["probability"] <= 1.0
 
 
 @settings(max_examples=40, deadline=None)

@@ -7,18 +7,26 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from dietplanner.accounts.models import User
 from dietplanner.programs.models import Challenge
 from tests.clinic.test_report import program_with_a_challenge
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, authenticator, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, email, password=PASSWORD):
+    """Log in through the form; clinic accounts also type their authenticator's code."""
+    user = User.objects.get(email=email)
+    if user.works_in_clinic:
+        authenticator(user)
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(password)
     page.get_by_role("button", name="Log in").click()
+    if user.works_in_clinic:
+        page.get_by_label(re.compile(r"^\s*Code\W*$")).fill(current_code(user))
+        page.get_by_role("button", name="Continue").click()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
@@ -75,6 +83,11 @@ def test_patient_accepts_an_invite_and_sees_who_saw_their_data(page, axe, other_
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill("a-long-and-quiet-river")
     page.get_by_label("Password confirmation").fill("a-long-and-quiet-river")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    confirm = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body)
+    page.goto(confirm.group(1))
+    page.get_by_role("button", name="Activate my account and log in").click()
+    page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_contain_text("invites you")
     axe(page, "invite-accept-desktop")
     page.get_by_role("button", name=re.compile("^Accept")).click()

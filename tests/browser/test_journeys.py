@@ -5,7 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from dietplanner.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, authenticator, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,12 +53,15 @@ def test_landing_sign_up_then_food_lookup(page, axe, viewport):
 
 
 def test_dietitian_logs_in_and_lands_on_their_home(page, axe, dietitian):
+    authenticator(dietitian)
     page.goto("/")
     page.get_by_role("link", name="Log in").first.click()
     axe(page, "login-desktop")
     page.get_by_label("E-mail address").fill(dietitian.email)
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label(re.compile(r"^\s*Code\W*$")).fill(current_code(dietitian))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clients")
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients")

@@ -33,3 +33,23 @@ def test_patient_reads_results_and_downloads_their_diary(page, axe, patient, vie
         page.get_by_role("link", name=re.compile("Download", re.I)).first.click()
     assert download.value.suggested_filename.endswith(".json")
     axe(page, f"my-data-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
+def test_results_open_with_a_summary_and_say_how_sure_in_plain_words(page, axe, patient, viewport):
+    demo_program(patient, days_ago=60, seed=7, today=date.today())
+    log_in(page, patient.email)
+    page.goto("/program/results/")
+    summary = page.get_by_role("region", name="In short")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text(
+        re.compile("Back on your menu|Keep out for now|Worth testing again|Still being tested")
+    )
+    # The summary comes before the first card.
+    box = summary.bounding_box()
+    first_card = page.locator("section.result-card").first.bounding_box()
+    assert box["y"] < first_card["y"]
+    chance = page.locator(".result-chance").first
+    expect(chance).to_contain_text(re.compile(r"in (10|20) foods with results like this"))
+    expect(page.locator("body")).not_to_contain_text("strength-of-evidence")
+    axe(page, f"results-summary-{viewport}")

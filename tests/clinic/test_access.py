@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dietplanner.accounts.models import CareLink
 from dietplanner.clinic.models import ClinicalNote
+from tests.conftest import sign_in
 from tests.diary.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def client_urls(patient, note) -> list[str]:
 
 
 def test_unlinked_dietitian_gets_404_on_every_client_url(client, other_dietitian, patient, note):
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
     for url in client_urls(patient, note):
         assert client.get(url).status_code == 404, url
     post = reverse("clinic:note-add", args=[patient.public_id])
@@ -69,7 +70,7 @@ def test_unknown_client_id_is_404(dietitian_client, catalogue):
 def test_nothing_is_recorded_when_access_is_refused(client, other_dietitian, patient, note):
     from dietplanner.accounts.models import AccessRecord
 
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
     for url in client_urls(patient, note):
         client.get(url)
     assert not AccessRecord.objects.exists()

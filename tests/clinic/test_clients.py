@@ -9,6 +9,7 @@ from dietplanner.accounts.models import CareLink, User
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge, Program
 from foods.models import FoodGroup, Protocol
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def get(client, **params):
 
 
 def test_no_clients_says_how_to_invite(client, other_dietitian, catalogue):
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
     response = get(client)
     assert response.status_code == 200
     assert b"No clients yet" in response.content
@@ -211,7 +212,7 @@ def test_list_is_paginated_and_pages_keep_the_filter(dietitian_client, dietitian
 
 
 def test_dietitian_sees_only_active_links(client, dietitian, other_dietitian, patient, catalogue):
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
     CareLink.objects.create(dietitian=other_dietitian, patient=patient, status="revoked")
     assert b"Pat Doe" not in get(client).content
 

@@ -15,6 +15,7 @@ from dietplanner.accounts.models import AccessRecord, CareLink
 from dietplanner.programs.models import Challenge, PlanChange, Program
 from dietplanner.programs.services import challenge_skip, challenge_start, challenge_unskip
 from foods.models import FoodGroup
+from tests.conftest import sign_in
 from tests.diary.factories import START, log_days, make_program
 from tests.programs.test_blinded import BLIND_START, finished_open_challenge
 
@@ -30,7 +31,7 @@ def at(day: date):
 def later(client, user, day: date):
     """Travel to `day` and log in again (the session of 5 Jan would have expired)."""
     with at(day):
-        client.force_login(user)
+        sign_in(client, user)
         yield
 
 
@@ -90,14 +91,14 @@ def test_anyone_without_an_active_link_gets_404_on_every_plan_url(
 ):
     challenge = challenges(program)[0]
     if who == "otto":
-        client.force_login(other_dietitian)
+        sign_in(client, other_dietitian)
     elif who == "revoked":
         CareLink.objects.filter(dietitian=dietitian).update(status=CareLink.Status.REVOKED)
-        client.force_login(dietitian)
+        sign_in(client, dietitian)
     elif who == "patient":
-        client.force_login(patient)
+        sign_in(client, patient)
     else:  # Dana asking for a client she is not linked to, with Pat's challenge id
-        client.force_login(dietitian)
+        sign_in(client, dietitian)
         patient = other_patient
     for method, target in every_url(patient, challenge):
         response = getattr(client, method)(target, {"days": 3, "direction": "up"})

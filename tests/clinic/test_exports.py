@@ -147,3 +147,36 @@ def test_each_export_is_recorded(dietitian_client, dietitian, program, name, wha
 def test_exports_without_a_program_are_404(dietitian_client, patient, catalogue):
     for name in ("diary-csv", "diary-json"):
         assert dietitian_client.get(url(name, patient)).status_code == 404
+
+
+def test_csv_gives_each_dose_day_its_verdict_and_trigger_probability(dietitian_client, program):
+    challenge = program.challenges.order_by("position").first()
+    with at(TODAY):
+        rows = read_csv(dietitian_client.get(url("diary-csv", program.patient)))
+    header = rows[0]
+    assert "verdict" in header and "trigger probability" in header
+    dose_day = dict(zip(header, rows[1 + 21], strict=True))
+    assert dose_day["verdict"] == challenge.get_verdict_display()
+    assert float(dose_day["trigger probability"]) == pytest.approx(
+        challenge.verdict_probability, abs=0.005
+    )
+    baseline_day = dict(zip(header, rows[1], strict=True))
+    assert baseline_day["verdict"] == "" and baseline_day["trigger probability"] == ""
+
+
+def test_json_export_carries_each_read_challenge_verdict_and_probability(dietitian_client, program):
+    challenge = program.challenges.order_by("position").first()
+    with at(TODAY):
+        data = json.loads(dietitian_client.get(url("diary-json", program.patient)).content)
+    first = data["program"]["challenges"][0]
+    assert first["verdict"] == challenge.verdict
+    assert first["probability"] == challenge.verdict_probability
+    assert "probability" not in data["program"]["challenges"][1]  # not started: no reading
+
+
+def test_json_export_hides_a_running_blinded_verdict(dietitian_client, patient, catalogue):
+    program_with_a_challenge(patient, blinded=True, days_after=1)
+    with at(FIRST_DOSE + timedelta(days=1)):
+        data = json.loads(dietitian_client.get(url("diary-json", patient)).content)
+    first = data["program"]["challenges"][0]
+    assert "verdict" not in first and "probability" not in first

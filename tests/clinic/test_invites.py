@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dietplanner.accounts import services
 from dietplanner.accounts.models import CareLink, DietitianCode
+from tests.conftest import sign_in
 
 URL = "/clinic/invite/"
 
@@ -70,7 +71,7 @@ def test_a_dietitian_cannot_cancel_another_dietitians_invite(client, dietitian, 
     invite = services.invite_send(
         dietitian=dietitian, email="olive@example.com", request_base_url="http://testserver"
     )
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
 
     response = client.post(reverse("clinic:invite-cancel", args=[invite.public_id]))
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink
 from dietplanner.clinic.models import ClinicalNote
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_another_dietitian_cannot_see_or_edit_the_note(client, dietitian, collea
     note = ClinicalNote.objects.create(
         author=dietitian, patient=patient, written_on=date(2026, 2, 1), text="Dana's own"
     )
-    client.force_login(colleague)
+    sign_in(client, colleague)
     assert client.get(edit_url(note)).status_code == 404
     assert client.post(edit_url(note), {"written_on": "2026-02-02", "text": "x"}).status_code == 404
     note.refresh_from_db()

@@ -154,3 +154,16 @@ def test_the_report_speaks_of_the_client_not_to_them(dietitian_client, patient, 
     html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
     assert "of the client&#x27;s usual level" in html or "of the client's usual level" in html
     assert "your usual level" not in html.lower()
+
+
+def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_it(
+    dietitian_client, patient, catalogue
+):
+    _, challenge = program_with_a_challenge(patient)
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
+    assert "How sure" in html and "Confidence" not in html
+    assert "foods with results like this are real triggers for the person" in html
+    assert f"{challenge.verdict_probability:.2f}" not in html  # never a bare number
+    assert "it can come from the food, but also from chance or from expecting a reaction" in html
+    assert "A clear rise is 2 points, or 30% of the client&#x27;s usual level" in html
+    assert "over the usual level" in html and "in the days after" in html

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dietplanner.programs.intake import current_screening
 from dietplanner.programs.models import Program
-from tests.conftest import CLEAR_ANSWERS, screened
+from tests.conftest import CLEAR_ANSWERS, screened, sign_in
 from tests.diary.factories import make_program
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -71,7 +71,7 @@ def test_clearing_records_who_and_when_and_lets_the_client_start(
     html = dietitian_client.get(report_url(patient)).content.decode()
     assert "Cleared for a program by Dana Dietitian" in html
     assert "Seen in clinic; GP reviewed." in html
-    client.force_login(patient)
+    sign_in(client, patient)
     page = client.get(reverse("programs:start")).content.decode()
     assert "?protocol=low-fodmap" in page
 
@@ -99,7 +99,7 @@ def test_a_bad_clearance_form_saves_nothing_and_is_not_a_500(dietitian_client, p
 
 def test_an_unlinked_dietitian_gets_404_and_clears_nothing(client, other_dietitian, patient):
     screened(patient, known_food_allergy="yes")
-    client.force_login(other_dietitian)
+    sign_in(client, other_dietitian)
 
     assert clear(client, patient).status_code == 404
     assert client.get(report_url(patient)).status_code == 404

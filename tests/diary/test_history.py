@@ -14,6 +14,7 @@ from dietplanner.diary.selectors import DAYS_PER_PAGE, NO_CHALLENGE
 from dietplanner.programs.models import Program
 from dietplanner.programs.services import challenge_start, challenge_stop, program_start
 from foods.models import Protocol
+from tests.conftest import sign_in
 
 URL = "/diary/"
 START = date(2025, 3, 3)  # a Monday
@@ -106,7 +107,7 @@ def test_patient_without_a_program_sees_an_empty_state_linking_to_the_start(pati
 def test_another_patient_sees_only_their_own_diary(client, patient, other_patient):
     log(start_program(patient), 1, 3, note="Pat's private note")
     log(start_program(other_patient), 1, 3, note="Olive's note")
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
 
     html = get(client, day(3)).content.decode()
 
@@ -339,7 +340,7 @@ def test_query_count_does_not_grow_with_the_length_of_the_diary(
         challenge = start_first_challenge(program)
         log(program, 22, length, skip={25, 29}, confounders=["stress"], off_plan=["dairy"])
         Dose.objects.filter(challenge=challenge).update(taken=True)
-        client.force_login(person)
+        sign_in(client, person)
         for page in (1, 2):
             with django_assert_max_num_queries(10) as captured:
                 assert get(client, day(length), page=page).status_code == 200

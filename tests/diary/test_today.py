@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.models import Challenge
+from tests.conftest import sign_in
 
 from .factories import START, log_days, make_program
 
@@ -178,7 +179,7 @@ def test_a_challenge_cannot_start_before_the_baseline_is_ready(patient_client, p
 
 def test_another_patients_challenge_cannot_be_started(client, other_patient, program):
     make_program(other_patient)
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
     response = client.post(
         reverse("diary:start-challenge"), {"challenge": str(first_challenge(program).public_id)}
     )

@@ -19,6 +19,7 @@ from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.models import Dose as DoseRow
 from dietplanner.programs.exchange import ImportRefused, program_document, program_import
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.verdicts import verdicts_refresh
 from foods.models import Protocol
 from tests.diary.factories import START, log_days, make_program
 
@@ -104,12 +105,14 @@ def test_analyze_good_file_gives_verdicts_in_json(tmp_path):
             "food_group",
             "started_on",
             "verdict",
-            "confidence",
+            "probability",
+            "prior",
             "symptoms",
             "excluded_days",
             "reasons",
         }
         assert c["verdict"] in ("trigger", "possible", "tolerated", "inconclusive")
+        assert 0 <= c["probability"] <= 1 and c["prior"] == 0.2
     assert challenges[1]["started_on"] == "2026-02-05"
     assert challenges[1]["verdict"] in ("trigger", "possible")
 
@@ -156,7 +159,7 @@ def test_analyze_text_format_is_a_readable_table_with_errors_listed(tmp_path):
     assert status == 1
     lines = out.splitlines()
     assert lines[0].startswith("File")
-    for column in ("Food group", "Started", "Verdict", "Confidence", "Top reason"):
+    for column in ("Food group", "Started", "Verdict", "Trigger chance", "Top reason"):
         assert column in lines[0]
     assert any("gluten" in line and "2026-01-26" in line for line in lines)
     assert any("dairy" in line and "2026-02-05" in line for line in lines)
@@ -289,6 +292,8 @@ def lived_program(patient) -> Program:
     DailyEntry.objects.filter(program=program, date=START + timedelta(days=3)).update(
         confounders=["illness"], off_plan=["gluten"], note="Birthday cake, ø and é"
     )
+    # The app refreshes its verdicts on every save; the export carries them.
+    verdicts_refresh(program=program, today=patient.local_today())
     return program
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dietplanner.analysis.exchange import parse_json
 from dietplanner.programs.models import Program
+from tests.conftest import sign_in
 from tests.diary.factories import START, log_days, make_program
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_download_without_a_program_says_so(patient_client, catalogue):
 def test_upload_starts_a_program_from_a_downloaded_file(patient_client, other_patient, program):
     body = patient_client.get(DOWNLOAD).content
     patient_client.logout()
-    patient_client.force_login(other_patient)
+    sign_in(patient_client, other_patient)
     response = upload(patient_client, body)
     assert response.status_code == 302
     imported = Program.objects.get(patient=other_patient)
@@ -109,7 +110,7 @@ def test_an_imported_program_has_its_verdicts_cached(patient_client, other_patie
             scores={s: 3 for s in program.symptoms},
         )
     body = patient_client.get(DOWNLOAD).content
-    patient_client.force_login(other_patient)
+    sign_in(patient_client, other_patient)
     upload(patient_client, body)
     imported = Program.objects.get(patient=other_patient).challenges.get(position=0)
     assert imported.verdict in {"tolerated", "possible", "inconclusive", "trigger"}

@@ -15,6 +15,7 @@ from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.services import challenge_skip, program_start
 from foods.models import Protocol
+from tests.conftest import sign_in
 
 START = date(2026, 3, 1)
 PLAN = reverse("programs:plan")
@@ -129,7 +130,7 @@ def test_dietitian_gets_404_on_every_action(dietitian_client, program):
 
 
 def test_another_patients_challenge_gives_404_and_stays_as_it_was(client, other_patient, program):
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
     start_program(other_patient)
     theirs = challenges(program)[2]
 
@@ -152,7 +153,7 @@ def test_malformed_challenge_id_gives_404(patient_client, program):
 
 
 def test_another_patient_sees_only_their_own_plan(client, other_patient, program):
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
 
     response = client.get(PLAN)
 
@@ -164,7 +165,7 @@ def test_reordering_with_another_patients_ids_is_refused_like_unknown_ids(
     client, other_patient, program
 ):
     theirs = start_program(other_patient)
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
     mine = keys(c for c in challenges(program))
 
     response = client.post(REORDER, {"order": mine}, follow=True)
@@ -312,7 +313,7 @@ def test_a_finished_program_stays_readable_without_buttons(client, patient, prog
     Program.objects.filter(pk=program.pk).update(status=Program.Status.COMPLETED)
 
     with travel(date(2026, 4, 30)):
-        client.force_login(patient)  # a fresh session: the old one has expired by then
+        sign_in(client, patient)  # a fresh session: the old one has expired by then
         response = client.get(PLAN)
 
     html = html_of(response)
@@ -329,7 +330,7 @@ def test_a_program_stopped_mid_challenge_shows_no_current_step(client, patient, 
     Program.objects.filter(pk=program.pk).update(status=Program.Status.ABANDONED)
 
     with travel(date(2026, 3, 20)):
-        client.force_login(patient)
+        sign_in(client, patient)
         response = client.get(PLAN)
 
     item = response.context["timeline"][0]
@@ -386,7 +387,7 @@ def test_a_long_baseline_tells_the_patient_to_talk_to_the_dietitian(client, pati
     )
 
     with travel(date(2026, 3, 31)):
-        client.force_login(patient)
+        sign_in(client, patient)
         html = html_of(client.get(PLAN))
 
     assert "the planned days are over" in html

@@ -9,6 +9,7 @@ from django.urls import reverse
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge
 from dietplanner.programs.verdicts import verdicts_refresh
+from tests.conftest import sign_in
 from tests.diary.factories import START, make_program
 
 from .test_verdicts_cache import FIRST_DOSE, calm, log_baseline, reacting, run_window
@@ -69,7 +70,12 @@ def test_a_trigger_card_says_why_how_sure_and_shows_its_chart(patient_client, pa
     html = get(patient_client)
     assert challenge.food_group.name in html
     assert "Likely trigger" in html and "⚠" in html and "text-bg-danger" in html
-    assert f"{challenge.verdict_confidence:.2f}" in html
+    tenths = round(challenge.verdict_probability * 10)
+    assert (
+        f'How sure: <span class="fw-semibold">About {tenths} in 10 foods with results like '
+        "this are real triggers for the person.</span>"
+    ) in html or "More than 19 in 20 foods with results like this are real triggers" in html
+    assert "strength-of-evidence" not in html
     assert "Usual level" in html and "In the test" in html
     assert "Days left out" in html
     for reason in challenge.verdict_detail["reasons"]:
@@ -133,7 +139,7 @@ def test_text_is_escaped(patient_client, patient, catalogue):
 
 def test_another_patient_sees_only_their_own(client, patient, other_patient, catalogue):
     _, challenge = started_program(patient)
-    client.force_login(other_patient)
+    sign_in(client, other_patient)
     html = get(client)
     assert challenge.food_group.name not in html
     assert "no elimination program yet" in html
@@ -191,3 +197,56 @@ def test_a_challenge_just_started_reads_too_early_not_inconclusive(
     with at(day):
         plan = patient_client.get(reverse("programs:plan")).content.decode()
     assert "Result so far:</span> Too early to tell" in plan
+
+
+def _cached(challenge, verdict, probability, first_dose, complete=True):
+    """Give a challenge a cached reading, as `verdicts_refresh` leaves it."""
+    Challenge.objects.filter(pk=challenge.pk).update(
+        status=Challenge.Status.DONE if complete else Challenge.Status.ACTIVE,
+        first_dose_day=first_dose,
+        verdict=verdict,
+        verdict_probability=probability,
+        verdict_detail={"verdict": verdict, "probability": probability, "complete": complete},
+    )
+
+
+def test_the_page_opens_with_a_five_second_summary_of_the_menu(patient_client, patient, catalogue):
+    program, trigger = started_program(patient)
+    others = list(program.challenges.order_by("position"))[1:4]
+    _cached(others[0], "tolerated", 0.03, FIRST_DOSE - timedelta(days=30))
+    _cached(others[1], "possible", 0.4, FIRST_DOSE - timedelta(days=20))
+    _cached(others[2], "tolerated", 0.05, FIRST_DOSE + timedelta(days=9), complete=False)
+    html = get(patient_client).replace("&#x27;", "'")
+    summary = html[html.index("In short") : html.index("One card per food group")]
+    assert f"Back on your menu:</span> {others[0].food_group.name}." in summary
+    assert (
+        f"Keep out for now:</span> {trigger.food_group.name} (ask about a smaller amount)."
+    ) in summary
+    assert f"Worth testing again:</span> {others[1].food_group.name}." in summary
+    assert f"Still being tested:</span> {others[2].food_group.name}." in summary
+    assert html.index("In short") < html.index('class="card result-card')
+
+
+def test_a_re_tested_group_appears_once_in_the_summary_by_its_latest_test(
+    patient_client, patient, catalogue
+):
+    program, trigger = started_program(patient)
+    later = list(program.challenges.order_by("position"))[1]
+    Challenge.objects.filter(pk=later.pk).update(food_group=trigger.food_group)
+    _cached(later, "tolerated", 0.04, FIRST_DOSE + timedelta(days=-40))
+    html = get(patient_client)
+    summary = html[html.index("In short") : html.index("One card per food group")]
+    assert summary.count(trigger.food_group.name) == 1
+    assert "Keep out for now" in summary  # the later test (by date) is the trigger
+
+
+def test_a_card_words_its_evidence_without_claiming_a_cause(patient_client, patient, catalogue):
+    _, challenge = started_program(patient)
+    assert challenge.verdict == "trigger"
+    html = get(patient_client).replace("&#x27;", "'")
+    assert "Your symptoms were clearly higher in the days after this food." in html
+    assert "rose clearly with this food" not in html
+    assert "That can be the food, but also chance or expecting a reaction." in html
+    assert "was higher in the days after the larger portions: +" in html
+    assert "A clear rise is 2 points, or 30% of your usual level when that is less" in html
+    assert "Clear rise" in html

@@ -12,7 +12,7 @@ from dietplanner.programs.intake import current_screening, screening_clear
 from dietplanner.programs.models import Program, Screening
 from dietplanner.programs.services import PlanError, challenge_start, program_start
 from foods.models import Protocol
-from tests.conftest import CLEAR_ANSWERS, make_user, screened
+from tests.conftest import CLEAR_ANSWERS, make_user, screened, sign_in
 
 TODAY = date(2026, 3, 1)
 HEALTH = reverse("programs:screening")
@@ -38,7 +38,7 @@ def newcomer(db) -> User:
 
 @pytest.fixture
 def newcomer_client(client, newcomer):
-    client.force_login(newcomer)
+    sign_in(client, newcomer)
     return client
 
 

@@ -69,8 +69,9 @@ def test_a_clear_reaction_on_the_dose_days_reads_as_a_trigger(started):
     run_window(program, reacting)
     challenge.refresh_from_db()
     assert challenge.verdict == "trigger"
-    assert 0 < challenge.verdict_confidence <= 1
+    assert 0.5 <= challenge.verdict_probability <= 1
     detail = challenge.verdict_detail
+    assert detail["probability"] == pytest.approx(challenge.verdict_probability, abs=1e-3)
     assert detail["verdict"] == "trigger" and detail["complete"] is True
     assert detail["food_group"] == challenge.food_group.slug
     assert {s["symptom"] for s in detail["symptoms"]} == set(program.symptoms)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.services import program_start
 from foods.models import Protocol
+from tests.conftest import sign_in
 
 TODAY = date(2026, 3, 1)
 START = reverse("programs:start")
@@ -88,7 +89,7 @@ def test_dietitian_cannot_start_a_program_for_themselves(dietitian_client):
 
 
 def test_admin_gets_404_too(client, admin):
-    client.force_login(admin)
+    sign_in(client, admin)
 
     assert client.get(START).status_code == 404
 

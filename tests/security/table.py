@@ -86,6 +86,20 @@ TABLE: dict[str, Row] = {
     "accounts:login": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "accounts:logout": Row("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "accounts:home": Row("login 302 302 302 302 302 302", "login 302 302 302 302 302 302"),
+    # two-step login (Pat and the clinic accounts have it on; Olive does not)
+    "accounts:two-factor": Row("login 200 200 200 200 200 200", "login 404 200 404 404 404 404"),
+    "accounts:two-factor-verify": Row(
+        "login 302 302 302 302 302 302", "login 302 302 302 302 302 302"
+    ),
+    "accounts:two-factor-codes": Row(
+        "login 302 302 302 302 302 302", "login 405 405 405 405 405 405"
+    ),
+    "accounts:two-factor-codes-new": Row(
+        "login 405 405 405 405 405 405", "login 302 404 302 302 302 302"
+    ),
+    "accounts:two-factor-off": Row(
+        "login 200 404 404 404 404 404", "login 200 404 404 404 404 404"
+    ),
     "accounts:password-change": Row(
         "login 200 200 200 200 200 200", "login 200 200 200 200 200 200"
     ),
@@ -169,6 +183,11 @@ TABLE: dict[str, Row] = {
     **model_admin("axes", "accesslog", add="403", change="302"),
     **model_admin("axes", "accessfailurelog", add="403", change="302"),
     **model_admin("accounts", "user"),
+    # Staff may remove a lost phone's authenticator, never read its secret or recovery codes.
+    **model_admin("otp_totp", "totpdevice"),
+    "admin:otp_totp_totpdevice_config": staff_only("403", "403"),
+    "admin:otp_totp_totpdevice_qrcode": staff_only("403", "403"),
+    **model_admin("accounts", "recoverycodes", add="403", change="302"),
     **model_admin("clinic", "clinicalnote"),
     **model_admin("foods", "symptom"),
     **model_admin("foods", "confounder"),

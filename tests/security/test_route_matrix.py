@@ -13,23 +13,12 @@ from django.urls import reverse
 from tests.conftest import sign_in
 from tests.security.routes import Route, admin_model, all_routes, fill
 from tests.security.table import ANY_BODY, PERSONAS, TABLE, row_for
-from tests.security.world import PATS_WORDS, build_world, pats_data
+from tests.security.world import PATS_WORDS, pats_data
 
 pytestmark = pytest.mark.django_db
 
 # Personas who must never see or change Pat's data (the staff only inside the admin).
 OUTSIDERS = {"anonymous", "other", "unlinked", "revoked", "staff"}
-
-
-@pytest.fixture
-def world(patient, other_patient, dietitian, other_dietitian, admin, catalogue, mailoutbox):
-    return build_world(
-        patient=patient,
-        other_patient=other_patient,
-        dietitian=dietitian,
-        other_dietitian=other_dietitian,
-        admin=admin,
-    )
 
 
 def answer(response) -> str:

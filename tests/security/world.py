@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from dietplanner.accounts.models import AccessRecord, CareLink, User
+from dietplanner.accounts.models import AccessRecord, CareLink, RecoveryCodes, User
 from dietplanner.accounts.services import invite_send
+from dietplanner.accounts.two_factor import recovery_codes_make
 from dietplanner.clinic.models import ClinicalNote
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge, Program
 from foods.models import Confounder, Food, FoodGroup, Protocol, Symptom
-from tests.conftest import make_user
+from tests.conftest import authenticator, make_user
 from tests.diary.factories import START, log_days, make_program
 
 # Words that only Pat's own pages, her linked dietitian's and the admin may show.
@@ -35,8 +36,9 @@ class World:
 
 
 def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) -> World:
-    """Pat (owner) with a program, a diary, a note, a linked, a revoked and an unlinked
-    dietitian, an invite waiting for her, and one object of every model the admin shows."""
+    """Pat (owner) with a program, a diary, a note, two-step login, a linked, a revoked and an
+    unlinked dietitian, an invite waiting for her, and one object of every model the admin
+    shows."""
     program = make_program(patient)
     log_days(program, START, date(2026, 1, 12))
     make_program(other_patient)
@@ -61,6 +63,9 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
     )
     invite_token = re.search(r"/accounts/invite/([^/\s]+)/", mail.outbox[-1].body).group(1)
     link = CareLink.objects.get(dietitian=dietitian, patient=patient)
+    # Pat turned two-step login on.
+    pats_phone = authenticator(patient)
+    recovery_codes_make(user=patient)
     axes_row = {"user_agent": "x", "ip_address": "10.0.0.1", "username": patient.email}
     axes_row |= {"http_accept": "x", "path_info": "/accounts/login/"}
     admin_objects = {
@@ -72,6 +77,8 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         "axes.accessfailurelog": AccessFailureLog.objects.create(**axes_row),
         "accounts.user": patient,
         "clinic.clinicalnote": note,
+        "otp_totp.totpdevice": pats_phone,
+        "accounts.recoverycodes": RecoveryCodes.objects.get(user=patient),
         "foods.symptom": Symptom.objects.first(),
         "foods.confounder": Confounder.objects.first(),
         "foods.foodgroup": FoodGroup.objects.first(),
@@ -89,6 +96,7 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         "uidb64": urlsafe_base64_encode(force_bytes(patient.pk)),
         "reset_token": default_token_generator.make_token(patient),
         "id": patient.pk,
+        "pk": pats_phone.pk,
         "content_type_id": ContentType.objects.get_for_model(ClinicalNote).pk,
         "object_id": note.pk,
         "app_label": "accounts",

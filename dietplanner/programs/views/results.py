@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
-from dietplanner.analysis.wording import symptom_name, why_text
+from dietplanner.analysis.wording import (
+    MEANINGFUL_RULE,
+    chance_words,
+    finding_words,
+    symptom_name,
+    why_text,
+)
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
@@ -29,29 +35,24 @@ CONTEXT_DAYS = 7  # days before the window drawn on a card's chart, to show the 
 _ONE_DAY = timedelta(days=1)
 
 # verdict slug -> (Bootstrap colour, icon, short sentence); the label is Challenge.Verdict's.
+# The sentences say what was seen after the food, never that the food caused it.
 VERDICT_LOOK = {
-    "trigger": ("danger", "⚠", "Your symptoms rose clearly with this food."),
-    "possible": ("warning", "?", "A smaller or shorter rise: worth testing again."),
-    "tolerated": ("success", "✓", "No meaningful rise with this food."),
-    "inconclusive": ("secondary", "↻", "Too little clean data to say: repeat this test."),
+    "trigger": ("danger", "⚠", "Your symptoms were clearly higher in the days after this food."),
+    "possible": (
+        "warning",
+        "?",
+        "Your symptoms were a little higher after this food: worth testing again.",
+    ),
+    "tolerated": ("success", "✓", "No clear rise in the days after this food."),
+    "inconclusive": ("secondary", "↻", "Too little usable data to say: repeat this test."),
 }
 TOO_EARLY_SUMMARY = "This test has only just begun: keep checking in."
-FINDING_TEXT = {
-    "rise": "Clear rise",
-    "small_rise": "Small rise",
-    "no_rise": "No meaningful rise",
-    "no_data": "Not enough data",
-}
 
 
-def sureness(confidence: float) -> str:
-    if confidence >= 0.8:
-        return "quite sure"
-    if confidence >= 0.6:
-        return "fairly sure"
-    if confidence >= 0.4:
-        return "somewhat sure"
-    return "not sure"
+def how_sure(probability: float) -> str:
+    """The card's "How sure" sentence (`wording.chance_words`, capitalised)."""
+    words = chance_words(probability)
+    return words[0].upper() + words[1:] + "."
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,8 @@ class ResultCard:
     colour: str
     icon: str
     summary: str
-    confidence: float | None
-    sureness: str
+    probability: float | None  # the chance the food is a trigger (hidden: None)
+    sureness: str  # that chance in words
     complete: bool
     window_start: date | None
     window_end: date | None
@@ -92,6 +93,39 @@ class ResultCard:
     reasons: list[str]
     red_flag: bool
     figure: charts.SymptomFigure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSummary:
+    """The five-second summary at the top of the results page: food group names per line."""
+
+    back: list[str]
+    keep_out: list[str]
+    test_again: list[str]
+    testing: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.back or self.keep_out or self.test_again or self.testing)
+
+
+def menu_summary(cards: list[ResultCard]) -> MenuSummary:
+    """Each tested group once, by its latest test: tolerated back on the menu, triggers kept
+    out for now, possible and inconclusive worth testing again; tests still running (or
+    blinded and unfinished, or without a final reading) still being tested."""
+    latest: dict[str, ResultCard] = {}
+    for card in cards:  # in test order: a re-test replaces the earlier reading
+        latest[card.label if card.hidden else card.challenge.food_group.name] = card
+    summary = MenuSummary([], [], [], [])
+    for name, card in latest.items():
+        if card.hidden or not card.verdict or not card.complete:
+            summary.testing.append(name)
+        elif card.verdict == "tolerated":
+            summary.back.append(name)
+        elif card.verdict == "trigger":
+            summary.keep_out.append(f"{name} (ask about a smaller amount)")
+        else:
+            summary.test_again.append(name)
+    return summary
 
 
 def _label(challenge: Challenge) -> str:
@@ -114,7 +148,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
     if too_early:
         icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
-    confidence = None if hidden or too_early else challenge.verdict_confidence
+    probability = None if hidden or too_early else challenge.verdict_probability
     return ResultCard(
         challenge=challenge,
         label=_label(challenge),
@@ -124,8 +158,8 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
         colour=colour,
         icon=icon,
         summary=summary,
-        confidence=confidence,
-        sureness=sureness(confidence) if confidence is not None else "",
+        probability=probability,
+        sureness=how_sure(probability) if probability is not None else "",
         complete=bool(detail.get("complete", True)),
         window_start=_iso(window.get("start")),
         window_end=_iso(window.get("end")),
@@ -138,7 +172,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
                 spread=s.get("reference_spread"),
                 window=s.get("window_level"),
                 change=s.get("change"),
-                finding=FINDING_TEXT.get(s.get("finding"), ""),
+                finding=finding_words(s).capitalize(),
             )
             for s in detail.get("symptoms", ())
         ],
@@ -273,4 +307,6 @@ def results(request):
         cards = [_card(c, names) for c in challenges]
         _figures(program, cards, challenges, names, request.user.local_today())
         context["cards"] = cards
+        context["summary"] = menu_summary(cards)
+        context["rise_rule"] = MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + "."
     return render(request, "programs/results.html", context)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dietplanner.accounts.demo import demo_link, demo_program
+from dietplanner.accounts.demo import demo_authenticator, demo_link, demo_program
 from dietplanner.accounts.models import User
 
 # Known passwords, printed by `make run`: demo accounts exist only in development.
@@ -35,6 +35,12 @@ class Command(BaseCommand):
             verb = "created" if created else "reset"
             self.stdout.write(f"{verb}: {role:<9} {email}  password: {password}")
         dietitian = users[DEMO_ACCOUNTS[0][0]]
+        secret, codes = demo_authenticator(dietitian)
+        self.stdout.write(
+            f"  {dietitian.full_name} logs in in two steps: after the password, a code from an "
+            f"authenticator app set up with the key {secret}"
+        )
+        self.stdout.write(f"  (or, once each, a recovery code: {', '.join(codes[:5])})")
         for seed, (email, days) in enumerate(DEMO_PROGRAM_DAYS.items(), start=1):
             patient = users[email]
             program = demo_program(patient, days_ago=days, seed=seed, today=patient.local_today())

@@ -21,7 +21,8 @@ CHALLENGE_KEYS = (
     "food_group",
     "started_on",
     "verdict",
-    "confidence",
+    "probability",
+    "prior",
     "symptoms",
     "excluded_days",
     "reasons",
@@ -59,7 +60,7 @@ def _clip(text: str, width: int) -> str:
 
 
 def render_text(reports: list[dict]) -> str:
-    header = ("File", "Food group", "Started", "Verdict", "Confidence", "Top reason")
+    header = ("File", "Food group", "Started", "Verdict", "Trigger chance", "Top reason")
     rows = []
     for report in reports:
         if "error" in report:
@@ -74,7 +75,7 @@ def render_text(reports: list[dict]) -> str:
                     c["food_group"],
                     c["started_on"],
                     c["verdict"],
-                    f"{c['confidence']:.2f}",
+                    f"{c['probability']:.0%}",
                     _clip(reason, 80),
                 )
             )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0003_screening"),
+        ("programs", "0004_verdict_probability"),
     ]
 
     operations = [
