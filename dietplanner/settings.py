@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dietplanner.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: they end sessions and hold back unverified users.
     "dietplanner.accounts.middleware.SessionPolicyMiddleware",
@@ -235,6 +236,7 @@ THROTTLE_RATES = {
     "signup": env_rate("THROTTLE_SIGNUP", "10/hour"),
     "dietitian-code": env_rate("THROTTLE_DIETITIAN_CODE", "10/hour"),
     "invite": env_rate("THROTTLE_INVITE", "20/hour"),
+    "delete-account": env_rate("THROTTLE_DELETE_ACCOUNT", "5/hour"),
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -1,5 +1,6 @@
 from django.db import models
 
+from . import portions as portion_words
 from .text import fold
 
 
@@ -39,9 +40,18 @@ class FoodGroup(models.Model):
     name = models.CharField(max_length=60)
     description = models.CharField(max_length=300, blank=True)
     challenge_foods = models.JSONField(default=list, blank=True)
+    # The 3 rungs in words with US measures first (what the schedule engine and older exports
+    # read); `portions` keeps the rungs as the catalogue gives them, to word them either way.
     ladder = models.JSONField(
         default=list, blank=True, help_text="Exactly 3 portions, small to large."
     )
+    portions = models.JSONField(default=list, blank=True)
+    # The largest low-FODMAP serve of the ladder food ({"text", "amount", "unit"}), when known:
+    # the first dose must be above it or that day tests nothing.
+    low_serve = models.JSONField(default=dict, blank=True)
+    # For a group of unlike foods: its kinds ({"slug", "name", "tested"}); a result covers only
+    # the foods of a tested kind (almonds say nothing about peanuts).
+    kinds = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -49,6 +59,38 @@ class FoodGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def ladder_in(self, measures: str = portion_words.US) -> tuple[str, str, str]:
+        """The 3 portions in words, in the patient's choice of measures."""
+        return portion_words.ladder_texts(self.portions or self.ladder, measures)
+
+    @property
+    def tested_kinds(self) -> set[str]:
+        return {k["slug"] for k in self.kinds if k.get("tested")}
+
+    def untested_kind_names(self) -> list[str]:
+        return [k["name"] for k in self.kinds if not k.get("tested")]
+
+    def coverage_note(self) -> str:
+        """What one result of this group speaks for, in words ("" for a group of like foods)."""
+        if not self.kinds:
+            return ""
+        tested = " and ".join(k["name"] for k in self.kinds if k.get("tested"))
+        others = " or ".join(self.untested_kind_names())
+        food = self.challenge_foods[0].lower() if self.challenge_foods else "its test food"
+        return (
+            f"A {self.name.lower()} result (tested with {food}) covers {tested} only, "
+            f"not {others}: those need a test of their own."
+        )
+
+    def covers(self, food_kinds) -> bool:
+        """Whether this group's challenge result speaks for a food of these kinds: always for a
+        group of like foods; for a mixed one only when every kind of the food was tested (a
+        food of unknown kind is not covered)."""
+        if not self.kinds:
+            return True
+        relevant = set(food_kinds or ()) & {k["slug"] for k in self.kinds}
+        return bool(relevant) and relevant <= self.tested_kinds
 
 
 class FoodQuerySet(models.QuerySet):
@@ -66,6 +108,10 @@ class Food(models.Model):
     synonyms = models.JSONField(default=list, blank=True)
     groups = models.ManyToManyField(FoodGroup, related_name="foods", blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # The most that is fine on every diet, for foods in no tested group but not free in any
+    # amount ("1/2 cup (about 65 g)"): such a food is never shown as "allowed on every diet".
+    portion_limit = models.CharField(max_length=200, blank=True)
+    kinds = models.JSONField(default=list, blank=True)  # FoodGroup.kinds slugs it belongs to
     # Folded name and synonyms, kept in step on save: lets every database match accent-blind.
     search_text = models.TextField(editable=False, db_index=False, default="")
 

@@ -16,6 +16,11 @@ class LookupResult:
     groups: list[FoodGroup]
     eliminated_by: list[Protocol]
 
+    @property
+    def uncovered(self) -> list[FoodGroup]:
+        """Mixed groups whose tested food does not stand for this one (peanuts in `nuts`)."""
+        return [g for g in self.groups if not g.covers(self.food.kinds)]
+
 
 @dataclass(frozen=True)
 class Lookup:

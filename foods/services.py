@@ -8,6 +8,7 @@ from django.db import transaction
 
 from dietplanner.analysis import vocabulary
 
+from . import portions
 from .models import Confounder, Food, FoodGroup, Protocol, ProtocolGroup, Symptom
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -56,6 +57,14 @@ def read_catalogue(path: Path = CATALOGUE_PATH) -> dict:
             raise CatalogueError(f"food_groups[{i}].ladder: needs exactly 3 portions")
         if not 2 <= len(group.get("challenge_foods", [])) <= 4:
             raise CatalogueError(f"food_groups[{i}].challenge_foods: needs 2 to 4 foods")
+        for step, rung in enumerate(group["ladder"]):
+            problem = portions.rung_problem(rung)
+            if problem:
+                raise CatalogueError(f"food_groups[{i}].ladder[{step}]: {problem}")
+        kind_slugs = {k.get("slug") for k in group.get("kinds", [])}
+        if group.get("kinds") and not any(k.get("tested") for k in group["kinds"]):
+            raise CatalogueError(f"food_groups[{i}].kinds: one kind must be the tested one")
+        group["_kind_slugs"] = kind_slugs
     for i, protocol in enumerate(data["protocols"]):
         for slug in protocol.get("eliminated_groups", []):
             if slug not in groups:
@@ -72,6 +81,14 @@ def read_catalogue(path: Path = CATALOGUE_PATH) -> dict:
         for slug in food.get("groups", []):
             if slug not in groups:
                 raise CatalogueError(f"foods[{i}].groups: unknown group {slug!r}")
+        known_kinds = set().union(
+            *(g["_kind_slugs"] for g in data["food_groups"] if g["slug"] in food.get("groups", []))
+        )
+        for kind in food.get("kinds", []):
+            if kind not in known_kinds:
+                raise CatalogueError(f"foods[{i}].kinds: {kind!r} is not a kind of its groups")
+    for group in data["food_groups"]:
+        del group["_kind_slugs"]
     return data
 
 
@@ -134,7 +151,10 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
             "name": item["name"],
             "description": item.get("description", ""),
             "challenge_foods": list(item["challenge_foods"]),
-            "ladder": list(item["ladder"]),
+            "ladder": list(portions.ladder_texts(item["ladder"], portions.US)),
+            "portions": [r for r in item["ladder"] if isinstance(r, dict)],
+            "low_serve": dict(item.get("low_serve", {})),
+            "kinds": list(item.get("kinds", [])),
             "position": pos,
         }
         _sync(report, "food groups", obj, values)
@@ -173,7 +193,12 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
     for item in data.get("foods", []):
         obj = foods.get(item["name"]) or Food(name=item["name"])
         is_new = obj.pk is None
-        values = {"synonyms": list(item.get("synonyms", [])), "note": item.get("note", "")}
+        values = {
+            "synonyms": list(item.get("synonyms", [])),
+            "note": item.get("note", ""),
+            "portion_limit": item.get("portion_limit", ""),
+            "kinds": list(item.get("kinds", [])),
+        }
         changed = _sync(report, "foods", obj, values)
         wanted = sorted(item.get("groups", []))
         current = [] if is_new else sorted(g.slug for g in obj.groups.all())

@@ -7,21 +7,24 @@ from .forms import MAX_QUERY_LENGTH, LookupForm
 from .selectors import food_lookup
 
 
-def _personal_statuses(user, lookup) -> dict[int, tuple[str, str]] | None:
-    """For a patient in a program: each result's status for them now (food pk -> key, label)."""
+def _personal_answers(user, lookup) -> dict | None:
+    """For a patient with a program: each result's answer for them (food pk -> FoodAnswer),
+    from their long-term plan where a group has one, else from where their program stands."""
     if not getattr(user, "is_patient", False) or not lookup.results:
         return None
     from dietplanner.programs import selectors
+    from dietplanner.programs.exchange import program_for_export
+    from dietplanner.programs.group_plans import group_plans_for
 
-    program = selectors.active_program_for(user)
+    program = program_for_export(user)
     if program is None:
         return None
     statuses = selectors.group_statuses(program, user.local_today())
-    personal = {}
-    for result in lookup.results:
-        key = selectors.food_status([g.slug for g in result.groups], statuses)
-        personal[result.food.pk] = (key, selectors.FOOD_STATUS_LABELS[key])
-    return personal
+    plans = {p.food_group.slug: p for p in group_plans_for(program)}
+    return {
+        r.food.pk: selectors.food_answer(r.groups, r.food.kinds, statuses, plans, user.measures)
+        for r in lookup.results
+    }
 
 
 @login_required
@@ -33,7 +36,7 @@ def lookup(request):
     context = {
         "form": form,
         "lookup": lookup,
-        "personal": _personal_statuses(request.user, lookup),
+        "personal": _personal_answers(request.user, lookup),
         "shortened": shortened,
         "max_length": MAX_QUERY_LENGTH,
     }

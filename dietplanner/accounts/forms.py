@@ -115,6 +115,32 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.helper = _helper("Save my new password", "set-password-form")
 
 
+class AccountDeleteForm(forms.Form):
+    """The patient proves it is them (their password) before their account and data go."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_id = "delete-account-form"
+        delete = Submit("submit", "Delete my account and all my data")
+        delete.field_classes = "btn btn-danger btn-lg text-wrap w-100 w-sm-auto"
+        self.helper.add_input(delete)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("This is not your password. Nothing was deleted.")
+        return password
+
+
 class DietitianCodeForm(forms.Form):
     """A patient types the personal code their dietitian gave them."""
 
@@ -149,3 +175,20 @@ class InviteForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class MeasuresForm(forms.ModelForm):
+    """How portions are worded for this patient: US cups and spoons, or grams and millilitres."""
+
+    class Meta:
+        model = User
+        fields = ["measures"]
+        widgets = {"measures": forms.RadioSelect}
+        help_texts = {
+            "measures": "Every portion shows both; this chooses which comes first. "
+            "Portions already planned for a challenge keep their wording."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save", "measures-form")

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 
 from .session_policy import NEEDS_SECOND_STEP, session_over
 from .two_factor import two_factor_enabled
@@ -72,3 +73,21 @@ class TwoFactorMiddleware:
         if request.resolver_match.view_name in OPEN_BEFORE_SECOND_STEP:
             return None
         return _go(request, url_with_next("accounts:two-factor-verify", request.get_full_path()))
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` on every answer to a logged-in user.
+
+    Pages for a logged-in user hold their data (or a patient's): a shared computer's browser
+    cache, a proxy or the back button must not show a diary after log-out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -59,6 +59,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(
         "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
     )
+
+    class Measures(models.TextChoices):
+        US = "us", "US cups and spoons first, grams and millilitres beside them"
+        METRIC = "metric", "Grams and millilitres first, cups and spoons beside them"
+
+    measures = models.CharField(
+        "portions in", max_length=8, choices=Measures.choices, default=Measures.US
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
@@ -180,8 +188,15 @@ class AccessRecord(models.Model):
         EXPORT_JSON = "export_json", "Diary file export"
         PLAN_CHANGE = "plan_change", "Plan change"
         NOTES = "notes", "Notes"
+        CLIENT_LIST = "client_list", "Client list"
+        ADMIN = "admin", "Clinic staff, in the admin"
 
-    dietitian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses_made")
+    # Who opened the data: a dietitian, or clinic staff in the admin. Their name is kept with
+    # the record, so deleting their account never takes the patient's history with it.
+    dietitian = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses_made"
+    )
+    dietitian_name = models.CharField(max_length=150, blank=True)
     patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accesses")
     what = models.CharField(max_length=16, choices=What.choices)
     at = models.DateTimeField(default=dj_timezone.now, db_index=True)
@@ -190,8 +205,13 @@ class AccessRecord(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        who = f"{self.dietitian.full_name} -> {self.patient.full_name}"
+        who = f"{self.dietitian_name} -> {self.patient.full_name}"
         return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.what}"
+
+    def save(self, *args, **kwargs):
+        if self.dietitian is not None and not self.dietitian_name:
+            self.dietitian_name = self.dietitian.full_name
+        super().save(*args, **kwargs)
 
 
 def recovery_code_hash(code: str) -> str:

@@ -29,3 +29,11 @@ def active_link(dietitian: User, patient: User) -> CareLink | None:
 def access_record(*, dietitian: User, patient: User, what: str) -> AccessRecord:
     """Store that a dietitian opened a patient's data (the patient sees it in "Who saw my data")."""
     return AccessRecord.objects.create(dietitian=dietitian, patient=patient, what=what)
+
+
+def access_records_for_listing(*, viewer: User, patients, what: str) -> None:
+    """One record for each patient a listing showed (one query, whatever their number)."""
+    AccessRecord.objects.bulk_create(
+        AccessRecord(dietitian=viewer, dietitian_name=viewer.full_name, patient=p, what=what)
+        for p in patients
+    )

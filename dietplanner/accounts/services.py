@@ -5,9 +5,13 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from axes.models import AccessFailureLog, AccessLog
+from axes.utils import reset as axes_reset
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -104,6 +108,29 @@ def signup_confirm(*, user: User, token: str) -> bool:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return True
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_erase(*, user: User) -> None:
+    """Delete an account and everything that is its owner's; see docs/security.md for what stays.
+
+    Everything pointing at the user goes with it (programs, diary, doses, plan changes, notes
+    about a patient and by a dietitian, care links, codes, their own access log), except what
+    is other people's history: a dietitian's access records and plan changes stay with the
+    patients they concern, under the name stored with them. The lockout records and the
+    admin's history of this account go too.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).delete()
+    axes_reset(username=user.email)
+    for log in (AccessLog, AccessFailureLog):  # the lockout's records of their log-ins
+        log.objects.filter(username__iexact=user.email).delete()
+    user.delete()
 
 
 # --- Care links: invites, codes, consent -------------------------------------------------------

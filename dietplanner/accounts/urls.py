@@ -19,6 +19,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("delete/", views.delete_account, name="delete-account"),
+    path("settings/portions/", views.measures, name="measures"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,6 +1,6 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -8,8 +8,11 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from foods.portions import SPOON_NOTE
+
 from . import services
-from .forms import LoginForm, SignUpForm
+from .decorators import role_required
+from .forms import AccountDeleteForm, LoginForm, MeasuresForm, SignUpForm
 from .models import User
 from .session_policy import remember_device
 from .throttle import throttle
@@ -97,9 +100,47 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+@throttle("delete-account")
+def delete_account(request):
+    """A patient deletes their account and all their data, after their password; the page
+    offers a last download of the diary first."""
+    user: User = request.user
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.account_erase(user=user)
+        logout(request)
+        messages.success(request, "Your account and all your data were deleted. Take care.")
+        return redirect("landing")
+    context = {"form": form, "has_program": user.programs.exists()}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/delete_account.html", context, status=status)
+
+
+@login_required
 def home(request):
     """Send each role to its own home page."""
     user: User = request.user
     if user.is_dietitian:
         return redirect("clinic:clients")
     return redirect("diary:today")
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def measures(request):
+    """The patient's choice of measures for portions (metric or US)."""
+    account = User.objects.get(pk=request.user.pk)  # a refused form leaves request.user alone
+    form = MeasuresForm(request.POST or None, instance=account)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            shown = account.get_measures_display()
+            messages.success(request, f"Saved. Portions: {shown}.")
+            return redirect("accounts:measures")
+        return render(
+            request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE}, status=400
+        )
+    return render(request, "accounts/measures.html", {"form": form, "spoons": SPOON_NOTE})

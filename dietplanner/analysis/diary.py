@@ -121,6 +121,19 @@ class DayEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One food group's long-term plan: `plan` a LONG_TERM_PLANS slug; `portion` the limit in
+    words (limit only); `changed_by` who last changed it (None: as the results suggested)."""
+
+    food_group: str
+    plan: str
+    portion: str | None = None
+    retest_on: date | None = None
+    note: str = ""
+    changed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Patient:
     timezone: str
     name: str = ""
@@ -135,6 +148,8 @@ class DiaryDocument:
     entries: tuple[DayEntry, ...] = ()
     exported_at: datetime | None = None
     version: int = 2  # the version read from (exchange.VERSION when built here)
+    long_term_plan: tuple[PlanItem, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "entries", _tuple(self.entries))
+        object.__setattr__(self, "long_term_plan", _tuple(self.long_term_plan))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from .diary import (
     ARMS,
@@ -29,16 +29,29 @@ from .diary import (
     DiaryDocument,
     Dose,
     Patient,
+    PlanItem,
     ProgramFacts,
 )
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, PROTOCOLS, SYMPTOMS, VERDICTS
+from .limits import (
+    BASELINE_DAYS,
+    DOSE_DAYS,
+    MAX_CHALLENGES,
+    MAX_ENTRIES,
+    MAX_PORTION,
+    MAX_TEXT,
+    WASHOUT_DAYS,
+    day_problem,
+    start_problem,
+    text_problem,
+)
+from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
 VERSION = 2  # the version written
 READ_VERSIONS = (1, 2)
 LABELS = ("A", "B")
-MAX_PAIRS = 7
-MAX_TEXT = 2000
+MAX_PAIRS = 3  # dose days are 1-7: at most 3 pairs
+MAX_ERRORS = 50  # listed to the user; a file with more is reported as "and N more"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MISSING = object()
 
@@ -54,12 +67,36 @@ class DiaryFormatError(ValueError):
 class _Reader:
     """Typed field access that records errors instead of raising on the first one."""
 
-    def __init__(self) -> None:
+    def __init__(self, today: date) -> None:
+        self.today = today
         self.errors: list[str] = []
         self.version = VERSION
+        self.more = 0
 
     def fail(self, path: str, reason: str) -> None:
-        self.errors.append(f"{path}: {reason}")
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(f"{path}: {reason}")
+        else:
+            self.more += 1
+
+    def all_errors(self) -> list[str]:
+        extra = [f"(document): and {self.more} more problems"] if self.more else []
+        return self.errors + extra
+
+    def in_range(self, value, where: str, bounds: tuple[int, int]) -> None:
+        low, high = bounds
+        if value is not None and not low <= value <= high:
+            self.fail(where, f"must be between {low} and {high}, got {value}")
+
+    def day_in_program(self, day: date | None, where: str, start: date | None) -> date | None:
+        """`day` when a program starting on `start` may hold it; else None and an error."""
+        if day is None:
+            return None
+        problem = day_problem(day, today=self.today, program_start=start)
+        if problem:
+            self.fail(where, problem)
+            return None
+        return day
 
     def get(self, obj: Mapping, key: str, path: str, kind, *, required=True, default=None):
         value = obj.get(key, _MISSING)
@@ -76,6 +113,9 @@ class _Reader:
             return default
         if kind is str and len(value) > MAX_TEXT:
             self.fail(where, f"longer than {MAX_TEXT} characters")
+            return default
+        if kind is str and (problem := text_problem(value)):
+            self.fail(where, problem)
             return default
         return value
 
@@ -128,12 +168,14 @@ def _show(value) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
-def parse_document(data: object) -> DiaryDocument:
+def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
     """Validate a decoded JSON document and build a `DiaryDocument`.
 
-    Raises `DiaryFormatError` listing every problem found.
+    Raises `DiaryFormatError` listing the problems found (the first MAX_ERRORS of them).
+    Dates are checked against `today` (default: the machine's date; the year of slack the
+    limits allow makes the time zone irrelevant).
     """
-    rd = _Reader()
+    rd = _Reader(today or date.today())
     if not isinstance(data, Mapping):
         raise DiaryFormatError([f"(document): expected a JSON object, got {_show(data)}"])
     fmt = rd.get(data, "format", "", str)
@@ -143,21 +185,56 @@ def parse_document(data: object) -> DiaryDocument:
     if version is not None and version not in READ_VERSIONS:
         rd.fail("version", f"unsupported version {version} (this app reads versions 1 and 2)")
     if rd.errors:  # a different format or version: the rest would only add noise
-        raise DiaryFormatError(rd.errors)
+        raise DiaryFormatError(rd.all_errors())
     rd.version = version
     exported_at = _parse_exported_at(rd, data)
     patient = _parse_patient(rd, rd.get(data, "patient", "", dict, default={}))
     program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
     entries = _parse_entries(rd, data, program)
+    plan = _parse_long_term_plan(rd, data)
     if rd.errors:
-        raise DiaryFormatError(rd.errors)
+        raise DiaryFormatError(rd.all_errors())
     return DiaryDocument(
         patient=patient,
         program=program,
         entries=entries,
         exported_at=exported_at,
         version=version,
+        long_term_plan=plan,
     )
+
+
+def _parse_long_term_plan(rd: _Reader, data: Mapping) -> tuple[PlanItem, ...]:
+    """The optional `long_term_plan` (files written before it existed have none)."""
+    items, seen = [], set()
+    for i, obj in enumerate(rd.get(data, "long_term_plan", "", list, required=False, default=[])):
+        p = f"long_term_plan[{i}]"
+        if not isinstance(obj, Mapping):
+            rd.fail(p, f"expected an object, got {_show(obj)}")
+            continue
+        group = rd.get(obj, "food_group", p, str, default="")
+        if group and group not in FOOD_GROUPS:
+            rd.fail(f"{p}.food_group", f"unknown food group {_show(group)}")
+        elif group in seen:
+            rd.fail(f"{p}.food_group", f"food group {_show(group)} listed twice")
+        seen.add(group)
+        plan = rd.get(obj, "plan", p, str, default="")
+        if plan and plan not in LONG_TERM_PLANS:
+            rd.fail(f"{p}.plan", f"unknown plan {_show(plan)}")
+        portion = rd.get(obj, "portion", p, str, required=False)
+        if plan == "limit" and not portion:
+            rd.fail(f"{p}.portion", "required when the plan is 'limit'")
+        items.append(
+            PlanItem(
+                food_group=group or "",
+                plan=plan or "",
+                portion=portion if plan == "limit" else None,
+                retest_on=rd.date(obj, "retest_on", p, required=False),
+                note=rd.get(obj, "note", p, str, required=False, default=""),
+                changed_by=rd.get(obj, "changed_by", p, str, required=False),
+            )
+        )
+    return tuple(items)
 
 
 def _parse_exported_at(rd: _Reader, data: Mapping) -> datetime | None:
@@ -198,25 +275,31 @@ def _parse_program(rd: _Reader, obj: Mapping) -> ProgramFacts:
     protocol = rd.get(obj, "protocol", p, str, default="custom")
     if protocol is not None and protocol not in PROTOCOLS:
         rd.fail("program.protocol", f"unknown protocol {_show(protocol)}")
-    started_on = rd.date(obj, "started_on", p) or date(1970, 1, 1)
+    started_on = rd.date(obj, "started_on", p)
+    if started_on is not None and (problem := start_problem(started_on, today=rd.today)):
+        rd.fail("program.started_on", problem)
+        started_on = None
     baseline_days = rd.get(obj, "baseline_days", p, int, default=1)
-    if not 1 <= baseline_days <= 365:
-        rd.fail("program.baseline_days", f"must be between 1 and 365, got {baseline_days}")
+    rd.in_range(baseline_days, "program.baseline_days", BASELINE_DAYS)
     if "symptoms" not in obj:
         rd.fail("program.symptoms", "required")
     symptoms = rd.slugs(obj, "symptoms", p, SYMPTOMS, "symptom")
     if "symptoms" in obj and isinstance(obj["symptoms"], list) and not obj["symptoms"]:
         rd.fail("program.symptoms", "at least one symptom must be tracked")
     raw = rd.get(obj, "challenges", p, list, required=False, default=[])
+    if len(raw) > MAX_CHALLENGES:
+        rd.fail("program.challenges", f"at most {MAX_CHALLENGES} challenges, got {len(raw)}")
+        raw = []
     challenges = []
     for i, item in enumerate(raw):
         where = f"program.challenges[{i}]"
         if not isinstance(item, Mapping):
             rd.fail(where, f"expected an object, got {_show(item)}")
             continue
-        challenges.append(_parse_challenge(rd, item, where))
+        challenges.append(_parse_challenge(rd, item, where, started_on))
+    _check_challenge_order(rd, challenges, started_on)
     return ProgramFacts(
-        started_on=started_on,
+        started_on=started_on or date(2000, 1, 1),
         baseline_days=baseline_days,
         symptoms=symptoms,
         challenges=tuple(challenges),
@@ -224,20 +307,20 @@ def _parse_program(rd: _Reader, obj: Mapping) -> ProgramFacts:
     )
 
 
-def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
+def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> ChallengeFacts:
     group = rd.get(obj, "food_group", p, str, default="")
     if group and group not in FOOD_GROUPS:
         rd.fail(f"{p}.food_group", f"unknown food group {_show(group)}")
     started_on = rd.date(obj, "started_on", p, required=False)
+    started_on = rd.day_in_program(started_on, f"{p}.started_on", program_start)
     if "started_on" not in obj:
         rd.fail(f"{p}.started_on", "required (null while the challenge is planned)")
     dose_days = rd.get(obj, "dose_days", p, int, default=3)
-    if not 1 <= dose_days <= 14:
-        rd.fail(f"{p}.dose_days", f"must be between 1 and 14, got {dose_days}")
+    rd.in_range(dose_days, f"{p}.dose_days", DOSE_DAYS)
     washout_days = rd.get(obj, "washout_days", p, int, default=4)
-    if not 0 <= washout_days <= 60:
-        rd.fail(f"{p}.washout_days", f"must be between 0 and 60, got {washout_days}")
+    rd.in_range(washout_days, f"{p}.washout_days", WASHOUT_DAYS)
     stopped = rd.date(obj, "stopped_early_on", p, required=False)
+    stopped = rd.day_in_program(stopped, f"{p}.stopped_early_on", program_start)
     stop_reason = rd.get(obj, "stop_reason", p, str, required=False)
     if stop_reason is not None and stop_reason not in STOP_REASONS:
         rd.fail(f"{p}.stop_reason", f"unknown stop reason {_show(stop_reason)}")
@@ -245,7 +328,9 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
     if status is not None and status not in CHALLENGE_STATUSES:
         rd.fail(f"{p}.status", f"unknown status {_show(status)}")
     blinded = rd.get(obj, "blinded", p, bool, required=False, default=False)
-    doses = _parse_doses(rd, obj, p, blinded)
+    doses = _parse_doses(rd, obj, p, blinded, program_start)
+    if dose_days is not None and len(doses) > dose_days:
+        rd.fail(f"{p}.doses", f"{len(doses)} doses for {dose_days} dose days")
     pairs = None
     if blinded and rd.version >= 2:
         pairs = rd.get(obj, "pairs", p, int, required=False)
@@ -273,6 +358,12 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str) -> ChallengeFacts:
         probability = None
     if started_on is None and (stopped or doses):
         rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
+    if status == "planned" and started_on is not None:
+        rd.fail(f"{p}.status", "a planned challenge has not started (started_on must be null)")
+    if status in ("active", "washout", "done", "stopped") and started_on is None:
+        rd.fail(f"{p}.started_on", f"required for a challenge that is {status}")
+    if status == "stopped" and stopped is None:
+        rd.fail(f"{p}.stopped_early_on", "required for a stopped challenge")
     if started_on and stopped and stopped < started_on:
         rd.fail(f"{p}.stopped_early_on", "is before the challenge started")
     for i, dose in enumerate(doses):
@@ -307,7 +398,31 @@ def _check_pairs(rd: _Reader, doses: tuple[Dose, ...], p: str, pairs: int | None
             rd.fail(f"{p}.doses", f"pair {number} needs one active and one placebo dose")
 
 
-def _parse_doses(rd: _Reader, obj: Mapping, p: str, blinded: bool) -> tuple[Dose, ...]:
+def _check_challenge_order(rd: _Reader, challenges: list[ChallengeFacts], start) -> None:
+    """Started challenges begin after the program's first day and one at a time: the next
+    starts after the last dose day of the one before (a day is read against one food)."""
+    started = sorted(
+        (c.started_on, i, c) for i, c in enumerate(challenges) if c.started and c.started_on
+    )
+    previous: tuple[int, date] | None = None
+    for first, i, c in started:
+        where = f"program.challenges[{i}].started_on"
+        if start is not None and first <= start:
+            rd.fail(where, "a challenge starts after the program's first day")
+            continue
+        if previous is not None and first <= previous[1]:
+            rd.fail(where, f"starts during the dose days of challenges[{previous[0]}]")
+            continue
+        last_dose = first + timedelta(days=max(c.dose_days or 1, 1) - 1)
+        stopped = c.status == "stopped" or (c.status is None and c.stopped_early_on is not None)
+        if stopped and c.stopped_early_on is not None:
+            last_dose = min(last_dose, c.stopped_early_on)
+        previous = (i, last_dose)
+
+
+def _parse_doses(
+    rd: _Reader, obj: Mapping, p: str, blinded: bool, program_start
+) -> tuple[Dose, ...]:
     raw = rd.get(obj, "doses", p, list, required=False, default=[])
     doses: list[Dose] = []
     seen: set[date] = set()
@@ -316,8 +431,11 @@ def _parse_doses(rd: _Reader, obj: Mapping, p: str, blinded: bool) -> tuple[Dose
         if not isinstance(item, Mapping):
             rd.fail(where, f"expected an object, got {_show(item)}")
             continue
-        day = rd.date(item, "date", where)
+        day = rd.day_in_program(rd.date(item, "date", where), f"{where}.date", program_start)
         portion = rd.get(item, "portion", where, str, required=False, default="")
+        if portion and len(portion) > MAX_PORTION:
+            rd.fail(f"{where}.portion", f"longer than {MAX_PORTION} characters")
+            portion = ""
         taken = rd.get(item, "taken", where, bool, required=False, default=True)
         arm = rd.get(item, "arm", where, str, required=False)
         if blinded and arm is None:
@@ -345,6 +463,9 @@ def _parse_doses(rd: _Reader, obj: Mapping, p: str, blinded: bool) -> tuple[Dose
 
 def _parse_entries(rd: _Reader, data: Mapping, program: ProgramFacts) -> tuple[DayEntry, ...]:
     raw = rd.get(data, "entries", "", list, required=False, default=[])
+    if len(raw) > MAX_ENTRIES:
+        rd.fail("entries", f"at most {MAX_ENTRIES} entries (one a day), got {len(raw)}")
+        raw = []
     tracked = set(program.symptoms)
     entries: list[DayEntry] = []
     seen: dict[date, int] = {}
@@ -353,7 +474,7 @@ def _parse_entries(rd: _Reader, data: Mapping, program: ProgramFacts) -> tuple[D
         if not isinstance(item, Mapping):
             rd.fail(p, f"expected an object, got {_show(item)}")
             continue
-        day = rd.date(item, "date", p)
+        day = rd.day_in_program(rd.date(item, "date", p), f"{p}.date", program.started_on)
         scores: dict[str, int] = {}
         for symptom, value in rd.get(item, "scores", p, dict, required=False, default={}).items():
             where = f"{p}.scores.{symptom}"
@@ -409,6 +530,18 @@ def dump_document(doc: DiaryDocument) -> dict:
         }
         for e in sorted(doc.entries, key=lambda e: e.date)
     ]
+    if doc.long_term_plan:
+        data["long_term_plan"] = [
+            {
+                "food_group": item.food_group,
+                "plan": item.plan,
+                "portion": item.portion,
+                "retest_on": item.retest_on.isoformat() if item.retest_on else None,
+                "note": item.note,
+                "changed_by": item.changed_by,
+            }
+            for item in doc.long_term_plan
+        ]
     return data
 
 
@@ -447,13 +580,15 @@ def _iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def parse_json(text: str | bytes) -> DiaryDocument:
+def parse_json(text: str | bytes, *, today: date | None = None) -> DiaryDocument:
     """`parse_document` on JSON text; invalid JSON is a DiaryFormatError too."""
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DiaryFormatError([f"(document): not valid JSON ({exc})"]) from None
-    return parse_document(data)
+    except RecursionError:
+        raise DiaryFormatError(["(document): nested too deeply to be a diary file"]) from None
+    return parse_document(data, today=today)
 
 
 def dump_json(doc: DiaryDocument, *, indent: int | None = 2) -> str:

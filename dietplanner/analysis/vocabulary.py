@@ -78,3 +78,7 @@ RED_FLAGS: tuple[str, ...] = (
     "widespread_hives",
     "fainting",
 )
+
+# A food group's long-term plan after its test (issue 12, Monash step 3): back on the menu,
+# limited to a tolerated portion, avoided for now (with a retest date), or tested again.
+LONG_TERM_PLANS: tuple[str, ...] = ("free", "limit", "avoid", "test_again")

@@ -14,13 +14,19 @@ from datetime import date, timedelta
 from .report import ProgramData, arms_visible
 
 BOM = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value) -> str:
-    """The cell as text, with a leading quote when a spreadsheet would run it as a formula."""
+    """The cell as text, with a leading quote when a spreadsheet would run it as a formula.
+
+    Spreadsheets skip leading spaces and line breaks before a formula, so those are looked
+    through too (" =1+1", "\n=HYPERLINK(...)")."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    first = text.lstrip(" \t\r\n\x0b\x0c\u00a0")[:1]
+    if text.startswith(_FORMULA_STARTS) or (first and first in "=+-@"):
+        return "'" + text
+    return text
 
 
 def diary_csv(data: ProgramData) -> str:

@@ -41,6 +41,9 @@ from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
+# The PDF's daily chart and table cover the last 16 weeks: a longer program made a PDF of
+# hundreds of pages that held a worker for minutes. The web report still shows it all.
+PDF_CHART_DAYS = 112
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +194,12 @@ class ClientReport:
         return round(100 * self.logged_days / self.expected_days)
 
 
-def client_report(data: ProgramData, today: date) -> ClientReport:
-    """The report of one program from its loaded rows (pure)."""
+def client_report(data: ProgramData, today: date, *, chart_days: int | None = None) -> ClientReport:
+    """The report of one program from its loaded rows (pure).
+
+    `chart_days` bounds the daily chart and its table to the program's last days (the PDF's
+    appendix, PDF_CHART_DAYS); everything else covers the whole program.
+    """
     started = [
         c
         for c in engine_order(data.challenges)
@@ -206,7 +213,9 @@ def client_report(data: ProgramData, today: date) -> ClientReport:
     report = ClientReport(
         data=data,
         sentence=_sentence(data, started, today),
-        figure=_figure(data, rows),
+        figure=_figure(
+            data, rows, first=data.last - timedelta(days=chart_days - 1) if chart_days else None
+        ),
         challenges=rows,
         planned_left=planned_left,
         levels=levels,
@@ -361,12 +370,15 @@ def _levels(data: ProgramData) -> list[SymptomLevel]:
     ]
 
 
-def _figure(data: ProgramData, rows: list[ChallengeRow]) -> charts.SymptomFigure:
+def _figure(
+    data: ProgramData, rows: list[ChallengeRow], *, first: date | None = None
+) -> charts.SymptomFigure:
+    first = max(first or data.first, data.first)
     series: dict[str, list[tuple[date, int]]] = {
         data.symptom(slug): [] for slug in data.program.symptoms
     }
     markers = []
-    for day in sorted(data.entries):
+    for day in sorted(d for d in data.entries if d >= first):
         row = data.entries[day]
         for slug in data.program.symptoms:
             if row.scores.get(slug) is not None:
@@ -384,16 +396,19 @@ def _figure(data: ProgramData, rows: list[ChallengeRow]) -> charts.SymptomFigure
         window = (row.challenge.verdict_detail or {}).get("window") or {}
         day = date.fromisoformat(window["end"]) if window.get("end") else None
         day = min(day or row.challenge.first_dose_day, data.last)
-        markers.append(charts.Marker(day=day, label=f"Verdict {row.label}: {row.verdict_label}"))
+        if day >= first:
+            markers.append(
+                charts.Marker(day=day, label=f"Verdict {row.label}: {row.verdict_label}")
+            )
     return charts.symptom_figure(
-        start=data.first,
+        start=first,
         end=data.last,
         series=series,
         phases=chart_phases(data.plan, data.last),
         markers=sorted(markers, key=lambda m: m.day),
         markers_label="Verdict, off-plan eating or something else logged",
         title=(
-            f"{data.patient.full_name}: symptom scores, {charts.fmt_date(data.first)} to "
+            f"{data.patient.full_name}: symptom scores, {charts.fmt_date(first)} to "
             f"{charts.fmt_date(data.last)}"
         ),
         chart_id="report-chart",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan, rechallenge
+from .views import longterm, plan, rechallenge
 
 # /clinic/clients/<patient_id>/plan/  (a client's plan and the dietitian's edits)
 PREFIX = "clients/<uuid:patient_id>/plan/"
@@ -16,4 +16,11 @@ urlpatterns = [
     path(ONE + "days/", plan.days, name="plan-days"),
     path(ONE + "rechallenge/", rechallenge.rechallenge, name="plan-rechallenge"),
     path(ONE + "blinded-rechallenge/", rechallenge.blinded, name="plan-blinded"),
+    # /clinic/clients/<patient_id>/long-term-plan/  (after the tests: free, limit, avoid, retest)
+    path("clients/<uuid:patient_id>/long-term-plan/", longterm.long_term, name="long-term"),
+    path(
+        "clients/<uuid:patient_id>/long-term-plan/<slug:group_slug>/",
+        longterm.long_term_change,
+        name="long-term-change",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django.db import models
 
+from dietplanner.analysis.limits import MAX_PORTION
 from dietplanner.programs.models import Challenge, Program
 
 
@@ -32,7 +33,7 @@ class Dose(models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="doses")
     date = models.DateField()
     step = models.PositiveSmallIntegerField()
-    portion = models.CharField(max_length=200)
+    portion = models.CharField(max_length=MAX_PORTION)
     taken = models.BooleanField(null=True, blank=True)
     arm = models.CharField(max_length=8, blank=True, help_text="active or placebo (blinded only)")
     # The letter on the blinded portion ("A" or "B"): all the patient is told.

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
+from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
-from dietplanner.programs.verdicts import verdicts_refresh
+from dietplanner.programs.services import program_lock
 
 from .models import DailyEntry, Dose
 
@@ -74,6 +75,7 @@ def entry_save(
         "off_plan": sorted(set(off_plan)),
         "note": note.strip()[:2000],
     }
+    program_lock(program.pk)  # program first, as every writer of a program does
     entry = DailyEntry.objects.select_for_update().filter(program=program, date=on).first()
     if entry is None:
         try:
@@ -88,5 +90,5 @@ def entry_save(
     if dose is not None:
         dose.taken = dose_taken
         dose.save(update_fields=["taken", "updated"])
-    verdicts_refresh(program=program, changed_on=on, today=today)
+    results_refresh(program=program, changed_on=on, today=today)
     return entry

@@ -20,7 +20,7 @@ only maps it to and from the models. Choices where the two differ:
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
 from dietplanner.accounts.models import User
@@ -30,12 +30,14 @@ from dietplanner.analysis.diary import (
     DayEntry,
     DiaryDocument,
     Patient,
+    PlanItem,
     ProgramFacts,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
+from .group_plans import group_plans_for
 from .models import Challenge, Program
 
 
@@ -44,10 +46,16 @@ class ImportRefused(ValueError):
 
 
 def program_for_export(patient: User) -> Program | None:
-    """The patient's running program, else their latest one, else None."""
+    """The patient's running program, else their latest one, else None (one query)."""
+    running_first = Case(
+        When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (
-        Program.objects.active().filter(patient=patient).first()
-        or Program.objects.filter(patient=patient).order_by("-start_date", "-created").first()
+        Program.objects.filter(patient=patient)
+        .order_by(running_first, "-start_date", "-created")
+        .first()
     )
 
 
@@ -97,7 +105,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
 
 
 def program_document(program: Program, *, reveal_arms: bool | None = None) -> DiaryDocument:
-    """The program, its challenges, doses and diary as one document (4 queries).
+    """The program, its challenges, doses, long-term plan and diary as one document (5 queries).
 
     The doses of a blinded challenge are left out until it is finished (the default,
     `reveal_arms=None`), so no download can unblind it and the document stays valid.
@@ -137,6 +145,17 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
         ),
         entries=entries,
         exported_at=timezone.now(),
+        long_term_plan=tuple(
+            PlanItem(
+                food_group=p.food_group.slug,
+                plan=p.status,
+                portion=p.portion(program.patient.measures) or None,
+                retest_on=p.retest_on,
+                note=p.note,
+                changed_by=p.changed_by.full_name if p.changed_by else None,
+            )
+            for p in group_plans_for(program)
+        ),
     )
 
 

@@ -255,20 +255,25 @@ class Challenge(models.Model):
             return ""
         return "active" if label == self.blind_active_label else "placebo"
 
-    def ladder(self) -> tuple[str, str, str]:
-        steps = list(self.food_group.ladder)[:3]
-        while len(steps) < 3:
-            steps.append(steps[-1] if steps else "a usual portion")
-        return (steps[0], steps[1], steps[2])
+    def ladder(self, measures: str = "us") -> tuple[str, str, str]:
+        """The 3 portions in words, in the patient's choice of measures (`User.measures`)."""
+        return self.food_group.ladder_in(measures)
 
 
 class PlanChange(models.Model):
     """One change to a program's plan: who made it, when, and what, in the patient's words."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan_changes")
+    # The author's name is kept with the change: deleting their account (a dietitian who left)
+    # leaves the patient's plan history readable.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_changes",
     )
+    author_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     summary = models.TextField()
 
@@ -276,4 +281,88 @@ class PlanChange(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.author}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.author_name}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.author is not None and not self.author_name:
+            self.author_name = self.author.full_name
+        super().save(*args, **kwargs)
+
+
+class GroupPlan(models.Model):
+    """One food group's long-term plan after its challenge: free, limit, avoid or test again.
+
+    Derived from the results (`programs.longterm`) until a dietitian changes it; from then on
+    `changed_by` is set and the results no longer overwrite it. `limit_step` is the ladder rung
+    of the limit (worded in the reader's measures); `limit_text` a portion the dietitian wrote.
+    """
+
+    class Status(models.TextChoices):
+        FREE = "free", "Back on your menu"
+        LIMIT = "limit", "Fine up to a portion"
+        AVOID = "avoid", "Avoid for now"
+        TEST_AGAIN = "test_again", "Test again"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="group_plans")
+    food_group = models.ForeignKey(FoodGroup, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    limit_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    limit_text = models.CharField("portion", max_length=200, blank=True)
+    retest_on = models.DateField("retest from", null=True, blank=True)
+    reason = models.TextField(blank=True)
+    note = models.TextField("note for the patient", blank=True)
+    no_home_retest = models.BooleanField(default=False)
+    # SET_NULL: deleting the dietitian's account leaves the plan as they set it (changed_at
+    # still says a person changed it, so the results do not overwrite it).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_summary = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "food_group__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "food_group"], name="one_plan_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.food_group.name}: {self.get_status_display()}"
+
+    def portion(self, measures: str = "us") -> str:
+        """The limit in words, in the reader's measures ("" unless the status is limit)."""
+        if self.status != self.Status.LIMIT:
+            return ""
+        if self.limit_text:
+            return self.limit_text
+        if self.limit_step:
+            return self.food_group.ladder_in(measures)[self.limit_step - 1]
+        return ""
+
+    def words(self, measures: str = "us") -> str:
+        """The plan in words without the group's name ("fine up to 1/2 cup of milk ...")."""
+        if self.status == self.Status.FREE:
+            return "back on your menu, in any usual portion."
+        if self.status == self.Status.LIMIT:
+            return f"fine up to {self.portion(measures)} at a time."
+        if self.status == self.Status.AVOID:
+            if self.no_home_retest:
+                return "avoid; do not test it again at home."
+            when = f" Test again from {_day(self.retest_on)}." if self.retest_on else ""
+            return f"avoid for now.{when}"
+        when = f" from {_day(self.retest_on)}" if self.retest_on else ""
+        return f"worth testing again{when}; ask your dietitian."
+
+    def in_words(self, measures: str = "us") -> str:
+        """The plan in one sentence for the patient ("Dairy: fine up to 1/2 cup of milk ...")."""
+        return f"{self.food_group.name}: {self.words(measures)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

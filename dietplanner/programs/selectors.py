@@ -1,6 +1,7 @@
 """Reads of programs shared by pages: access helpers and the plan as the engine computes it."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
@@ -100,7 +101,7 @@ def engine_order(challenges: list[Challenge]) -> list[Challenge]:
     return started + rest
 
 
-def challenge_state(challenge: Challenge) -> schedule.ChallengeState:
+def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.ChallengeState:
     status = challenge.status
     if (
         status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
@@ -112,7 +113,7 @@ def challenge_state(challenge: Challenge) -> schedule.ChallengeState:
         food_group=challenge.food_group.slug,
         dose_days=challenge.dose_days,
         washout_days=challenge.washout_days,
-        ladder=challenge.ladder(),
+        ladder=challenge.ladder(measures),
         status=status,
         first_dose_day=challenge.first_dose_day if status != "planned" else None,
         stop_day=challenge.stop_day,
@@ -128,8 +129,11 @@ def program_plan(
     *,
     challenges: list[Challenge] | None = None,
     diary: dict[date, schedule.DayLog] | None = None,
+    measures: str = "us",
 ) -> schedule.Plan:
-    """The engine's plan for this program as of `today` (two queries unless given the rows)."""
+    """The engine's plan for this program as of `today` (two queries unless given the rows).
+
+    `measures` words the portions (the patient's `User.measures` on their own pages)."""
     challenges = program_challenges(program) if challenges is None else challenges
     diary = program_diary(program) if diary is None else diary
     ordered = engine_order(challenges)
@@ -141,7 +145,11 @@ def program_plan(
     )
     names = {c.food_group.slug: c.food_group.name for c in challenges}
     return schedule.compute_plan(
-        settings, [challenge_state(c) for c in ordered], diary, today, group_names=names
+        settings,
+        [challenge_state(c, measures) for c in ordered],
+        diary,
+        today,
+        group_names=names,
     )
 
 
@@ -156,12 +164,30 @@ def challenges_with_doses(program: Program) -> list[Challenge]:
 
 
 # What a food means for a patient now, worst first: one group that is a trigger is enough.
-FOOD_STATUS_ORDER = ["trigger", "challenged", "eliminated", "tolerated", "allowed"]
+# A group's long-term plan, once it has one, speaks for it (avoid, test_again, limit, free).
+FOOD_STATUS_ORDER = [
+    "avoid",
+    "trigger",
+    "challenged",
+    "eliminated",
+    "untested",
+    "test_again",
+    "limit",
+    "tolerated",
+    "free",
+    "allowed",
+]
+PLAN_KEYS = ("avoid", "untested", "test_again", "limit", "free")
 FOOD_STATUS_LABELS = {
-    "trigger": "Likely trigger: avoid",
+    "avoid": "Avoid for now",
+    "trigger": "Keep out for now",
     "challenged": "Being tested now",
     "eliminated": "Left out for now",
+    "untested": "Not covered by your test",
+    "test_again": "Worth testing again",
+    "limit": "Fine in a limited portion",
     "tolerated": "Reintroduced: tolerated",
+    "free": "Back on your menu",
     "allowed": "Allowed",
 }
 
@@ -198,3 +224,48 @@ def group_statuses(program: Program, today: date) -> dict[str, str]:
 def food_status(group_slugs: list[str], statuses: dict[str, str]) -> str:
     found = [statuses[s] for s in group_slugs if s in statuses] or ["allowed"]
     return min(found, key=FOOD_STATUS_ORDER.index)
+
+
+@dataclass(frozen=True)
+class FoodAnswer:
+    """What a food means for this patient: the worst status and a line per group that counts."""
+
+    key: str
+    lines: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The plan's own sentence where the worst group has one, else the status in words."""
+        return self.lines[0] if self.key in PLAN_KEYS else FOOD_STATUS_LABELS[self.key]
+
+
+def food_answer(
+    groups, kinds, statuses: dict[str, str], plans: dict, measures: str = "us"
+) -> FoodAnswer:
+    """A food's answer from the patient's results and long-term plan (`plans`: slug -> plan).
+
+    A result covers a food of a mixed group only when its kind was tested (peanuts are not
+    covered by an almond test): such a food stays "not covered" whatever the result.
+    """
+    found: list[tuple[str, str]] = []
+    for group in groups:
+        plan, status = plans.get(group.slug), statuses.get(group.slug)
+        if plan is None and status is None:
+            continue
+        if (plan is not None or status in ("tolerated", "trigger")) and not group.covers(kinds):
+            untested = ", ".join(group.untested_kind_names())
+            found.append(
+                (
+                    "untested",
+                    f"Not covered by your {group.name.lower()} test "
+                    f"({untested} need a test of their own): left out for now.",
+                )
+            )
+        elif plan is not None:
+            found.append((plan.status, plan.in_words(measures)))
+        else:
+            found.append((status, f"{group.name}: {FOOD_STATUS_LABELS[status].lower()}."))
+    if not found:
+        return FoodAnswer("allowed", (FOOD_STATUS_LABELS["allowed"],))
+    found.sort(key=lambda f: FOOD_STATUS_ORDER.index(f[0]))
+    return FoodAnswer(found[0][0], tuple(line for _, line in found))

@@ -6,10 +6,12 @@ from django.db import IntegrityError, transaction
 
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
+from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
 from . import intake, schedule
 from .blinding import portion_text
+from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
 from .schedule.blinded import (
     DEFAULT_PAIRS,
@@ -19,13 +21,12 @@ from .schedule.blinded import (
     check_design,
     new_seed,
 )
-from .schedule.plan import MAX_DOSE_DAYS
 from .selectors import program_challenges, program_plan
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
-DOSE_DAYS_RANGE = (1, MAX_DOSE_DAYS)
-WASHOUT_DAYS_RANGE = (1, 14)
+DOSE_DAYS_RANGE = DOSE_DAYS
+WASHOUT_DAYS_RANGE = WASHOUT_DAYS
 SCREENING_HOLD = (
     "Your health answers changed: your dietitian needs to see them before the next food test."
 )
@@ -33,6 +34,16 @@ SCREENING_HOLD = (
 
 class PlanError(ValueError):
     """A plan change that cannot be made; the message is shown to the user as is."""
+
+
+def program_lock(program_id: int) -> Program:
+    """Lock a program's row, inside the caller's transaction, before anything of it.
+
+    Every write to a program, its challenges, doses, diary entries or plan log takes this lock
+    first: with one order everywhere (program, then its rows) two edits of the same program
+    queue up instead of deadlocking (a patient's reorder and a dietitian's skip used to).
+    """
+    return Program.objects.select_for_update().select_related("protocol").get(pk=program_id)
 
 
 @transaction.atomic
@@ -117,7 +128,7 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     """
     from dietplanner.diary.models import Dose
 
-    program = Program.objects.select_for_update().get(pk=challenge.program_id)
+    program = program_lock(challenge.program_id)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
@@ -129,9 +140,10 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     challenge.save(update_fields=["status", "first_dose_day", "updated"])
     program.status = Program.Status.REINTRODUCTION
     program.save(update_fields=["status", "updated"])
-    started = program_plan(program, on).challenge(str(challenge.public_id))
+    measures = program.patient.measures
+    started = program_plan(program, on, measures=measures).challenge(str(challenge.public_id))
     Dose.objects.bulk_create(_doses(challenge, started.dose_days))
-    verdicts_refresh(program=program, changed_on=on, today=on)
+    results_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -168,6 +180,7 @@ def challenge_stop(
     """
     from dietplanner.diary.models import Dose
 
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge.first_dose_day or challenge.first_dose_day > on:
         raise PlanError("This food group is not being tested today.")
@@ -185,7 +198,7 @@ def challenge_stop(
     challenge.no_home_retest = challenge.no_home_retest or bool(flags)
     challenge.save()
     Dose.objects.filter(challenge=challenge, date__gt=challenge.stop_day).delete()
-    verdicts_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
+    results_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -200,9 +213,11 @@ def baseline_extend(
     """
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise PlanError(f"Extend by 1 to {MAX_EXTENSION_DAYS} days at a time.")
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    program = program_lock(program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
+    if program.baseline_days + days > BASELINE_DAYS[1]:
+        raise PlanError(f"A baseline cannot last more than {BASELINE_DAYS[1]} days.")
     if program.original_baseline_days is None:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days
@@ -224,8 +239,8 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
 
     With an `author`, the change is logged on the plan (PlanChange).
     """
-    # Lock the program so two reorders (two tabs) cannot interleave their position updates.
-    Program.objects.select_for_update().filter(pk=program.pk).first()
+    # Program first, as everywhere: two reorders (two tabs) cannot interleave their updates.
+    program_lock(program.pk)
     challenges = program_challenges(program)
     by_id = {str(c.public_id): c for c in challenges}
     planned = [c for c in challenges if c.status == Challenge.Status.PLANNED]
@@ -258,6 +273,7 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
 @transaction.atomic
 def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Challenge:
     """Leave a planned group out of this program; it takes no days (logged with an author)."""
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.PLANNED:
         raise PlanError(f"{challenge.food_group.name} has already started and cannot be skipped.")
@@ -273,6 +289,7 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
 @transaction.atomic
 def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Challenge:
     """Put a skipped group back at its old place (logged with an author)."""
+    program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
@@ -314,7 +331,7 @@ def _check_days(dose_days: int, washout_days: int) -> None:
 
 
 def _locked_running(program: Program) -> Program:
-    program = Program.objects.select_for_update().select_related("protocol").get(pk=program.pk)
+    program = program_lock(program.pk)
     if not program.is_active:
         raise PlanError("This program has ended, so its plan can no longer change.")
     return program
@@ -548,12 +565,17 @@ def program_sync(
             if wanted == Challenge.Status.DONE:
                 challenge.washout_end = scheduled.washout_end
             changed.append(challenge)
+    completes = plan.today.kind == "completed" and program.status != Program.Status.COMPLETED
+    if changed or completes:
+        program_lock(program.pk)  # program first, as every writer does
     for challenge in changed:
         challenge.save(update_fields=["status", "washout_end", "updated"])
     if any(c.blinded and c.is_finished for c in changed):
         # A blinded test's reading is stored only once it ends (`verdicts_refresh`): now.
         verdicts_refresh(program=program, today=plan.as_of)
-    if plan.today.kind == "completed" and program.status != Program.Status.COMPLETED:
+    if completes:
         program.status = Program.Status.COMPLETED
         program.save(update_fields=["status", "updated"])
+    if completes or any(c.status == Challenge.Status.DONE for c in changed):
+        group_plans_refresh(program=program)
     return changed

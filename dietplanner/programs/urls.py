@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mydata, plan, results, screening, wizard
+from .views import longterm, mydata, plan, results, screening, wizard
 
 app_name = "programs"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
     path("results/", results.results, name="results"),
+    # after the tests: the long-term plan per food group and a printable summary
+    path("long-term-plan/", longterm.long_term, name="long-term"),
+    path("summary/", longterm.summary, name="summary"),
     # my data: download and upload the dietplanner-diary file
     path("my-data/", mydata.my_data, name="my-data"),
     path("my-data/diary.json", mydata.my_data_download, name="my-data-download"),

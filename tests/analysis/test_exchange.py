@@ -311,6 +311,43 @@ def test_version_1_files_with_back_to_back_blinded_days_are_still_read():
     assert "pairs" not in dump_document(doc)["program"]["challenges"][0]
 
 
+def test_the_long_term_plan_round_trips_and_older_files_without_it_still_read():
+    data = json.loads(json.dumps(EXAMPLE))
+    assert "long_term_plan" not in data
+    assert parse_document(data).long_term_plan == ()
+    data["long_term_plan"] = [
+        {"food_group": "dairy", "plan": "limit", "portion": "1/2 cup of milk (120 ml)"},
+        {"food_group": "gluten", "plan": "avoid", "retest_on": "2026-05-01", "changed_by": "Dana"},
+    ]
+    doc = parse_document(data)
+    assert [(i.food_group, i.plan) for i in doc.long_term_plan] == [
+        ("dairy", "limit"),
+        ("gluten", "avoid"),
+    ]
+    assert parse_document(dump_document(doc)) == doc
+
+
+def test_a_bad_long_term_plan_is_refused_with_every_reason():
+    data = json.loads(json.dumps(EXAMPLE))
+    data["long_term_plan"] = [
+        {"food_group": "diary", "plan": "never"},
+        {"food_group": "dairy", "plan": "limit"},
+        {"food_group": "gluten", "plan": "avoid", "retest_on": "2026-02-30"},
+    ]
+    with pytest.raises(DiaryFormatError) as caught:
+        parse_document(data)
+    errors = caught.value.errors
+    assert "long_term_plan[0].food_group: unknown food group 'diary'" in errors
+    assert "long_term_plan[0].plan: unknown plan 'never'" in errors
+    assert "long_term_plan[1].portion: required when the plan is 'limit'" in errors
+    assert "long_term_plan[2].retest_on: not a real date: '2026-02-30'" in errors
+
+
+def test_the_schema_uses_the_vocabulary_of_long_term_plans():
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["$defs"]["long_term_plan"]["enum"] == list(vocabulary.LONG_TERM_PLANS)
+
+
 def test_a_challenge_carries_its_last_verdict_and_probability_and_older_files_still_read():
     data = copy.deepcopy(EXAMPLE)
     data["program"]["challenges"][0].update({"verdict": "trigger", "probability": 0.87})

@@ -11,7 +11,7 @@ from dietplanner.analysis.exchange import parse_document
 from dietplanner.clinic.csv_export import safe_cell
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge
-from tests.diary.factories import START
+from tests.diary.factories import START, log_days, make_program
 
 from .test_report import FIRST_DOSE, at, program_with_a_challenge
 
@@ -72,9 +72,55 @@ def test_csv_defuses_formulas_and_lists_doses(dietitian_client, program):
     assert dose_day["challenge"] and dose_day["dose"]
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)"])
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "  =1+1", '\n=HYPERLINK("x")', " \n @A1"],
+)
 def test_safe_cell_prefixes_formula_starts(value):
     assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["a calm day", " fine", "", "3", "1/2 cup = fine"])
+def test_safe_cell_leaves_plain_text_alone(value):
+    assert safe_cell(value) == value
+
+
+def test_the_pdf_fetches_nothing_but_our_static_files(settings):
+    from dietplanner.clinic.pdf import RefusedURL, url_fetcher_for
+
+    fetch = url_fetcher_for("http://testserver/")
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "https://evil.example/x.png",
+        "file:///etc/passwd",
+        "http://testserver/clinic/",
+        "http://testserver/static/../../settings.py",
+        "http://testserver:8080/static/css/app.css",
+    ]:
+        with pytest.raises(RefusedURL):
+            fetch(url)
+    own = sorted((settings.BASE_DIR / "static").rglob("*.css"))[0]
+    name = own.relative_to(settings.BASE_DIR / "static").as_posix()
+    assert fetch(f"http://testserver/static/{name}")["string"] == own.read_bytes()
+
+
+def test_the_report_pdf_is_drawn_with_the_static_only_fetcher(
+    dietitian_client, program, monkeypatch
+):
+    import weasyprint
+
+    seen = []
+    real = weasyprint.HTML
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("url_fetcher"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    with at(TODAY):
+        response = dietitian_client.get(url("report-pdf", program.patient))
+    assert response.status_code == 200
+    assert seen and seen[0] is not None and seen[0].__qualname__.startswith("url_fetcher_for")
 
 
 def test_csv_hides_blinded_arms_until_finished(dietitian_client, patient, catalogue):
@@ -147,6 +193,20 @@ def test_each_export_is_recorded(dietitian_client, dietitian, program, name, wha
 def test_exports_without_a_program_are_404(dietitian_client, patient, catalogue):
     for name in ("diary-csv", "diary-json"):
         assert dietitian_client.get(url(name, patient)).status_code == 404
+
+
+def test_the_pdf_chart_covers_only_the_last_weeks_of_a_long_program(patient, catalogue):
+    from dietplanner.clinic.report import PDF_CHART_DAYS, client_report, load_program_data
+
+    program = make_program(patient, start=START)
+    last = START + timedelta(days=300)
+    log_days(program, START, last)
+    data = load_program_data(patient, program, last)
+    whole = client_report(data, last)
+    bounded = client_report(data, last, chart_days=PDF_CHART_DAYS)
+    assert whole.figure.start == START
+    assert bounded.figure.start == data.last - timedelta(days=PDF_CHART_DAYS - 1)
+    assert len(bounded.figure.table.rows) == PDF_CHART_DAYS < len(whole.figure.table.rows)
 
 
 def test_csv_gives_each_dose_day_its_verdict_and_trigger_probability(dietitian_client, program):

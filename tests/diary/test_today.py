@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.models import Challenge
+from foods.models import FoodGroup
 from tests.conftest import sign_in
 
 from .factories import START, log_days, make_program
@@ -189,6 +190,8 @@ def test_another_patients_challenge_cannot_be_started(client, other_patient, pro
 def started(program, patient_client):
     ready_program(program)
     challenge = first_challenge(program)
+    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
+    challenge.save(update_fields=["food_group"])
     with at(START + timedelta(days=21)):
         patient_client.post(
             reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
@@ -295,6 +298,26 @@ def test_no_recall_when_yesterday_had_no_upset(patient_client, program):
     assert "Yesterday you ticked:" not in response.content.decode()
 
 
+def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
+    patient_client, patient, program
+):
+    patient.measures = "metric"
+    patient.save(update_fields=["measures"])
+    ready_program(program)
+    challenge = first_challenge(program)
+    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
+    challenge.save(update_fields=["food_group"])
+    with at(START + timedelta(days=21)):
+        patient_client.post(
+            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
+        )
+        page = patient_client.get(TODAY_URL)
+    first = challenge.doses.order_by("date").first()
+    assert first.portion == challenge.food_group.ladder_in("metric")[0]
+    assert first.portion.startswith("60 ml of milk")
+    assert first.portion.encode() in page.content
+
+
 def test_changed_health_answers_hold_the_next_food_test_until_the_dietitian_clears(
     patient_client, patient, dietitian, program
 ):
@@ -317,3 +340,12 @@ def test_changed_health_answers_hold_the_next_food_test_until_the_dietitian_clea
 
         screening_clear(screening=current_screening(patient), dietitian=dietitian)
         assert reverse("diary:start-challenge") in patient_client.get(TODAY_URL).content.decode()
+
+
+def test_when_every_group_is_tested_today_points_to_the_long_term_plan(patient_client, program):
+    ready_program(program)
+    program.challenges.update(status=Challenge.Status.SKIPPED)
+    with at(START + timedelta(days=21)):
+        html = patient_client.get(TODAY_URL).content.decode()
+    assert "You have tested every food group" in html
+    assert reverse("programs:long-term") in html

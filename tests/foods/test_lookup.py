@@ -81,3 +81,21 @@ def test_lookup_costs_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(6):
         patient_client.get(URL, {"q": "a"})
+
+
+def card_of(response, name: str) -> str:
+    cards = response.content.decode().split('<li class="card')
+    return next(c for c in cards if f">{name}</h2>" in c)
+
+
+def test_a_food_with_a_portion_limit_is_not_called_allowed_on_every_diet(patient_client, catalogue):
+    card = card_of(patient_client.get(URL, {"q": "avocado"}), "Avocado")
+    assert "Watch the portion" in card and "60 g" in card
+    assert "Allowed</span> on every diet" not in card
+
+
+def test_the_lookup_says_a_nuts_result_does_not_cover_peanuts(patient_client, catalogue):
+    response = patient_client.get(URL, {"q": "peanuts"})
+    assert "covers tree nuts only" in response.content.decode()
+    response = patient_client.get(URL, {"q": "walnuts"})
+    assert "covers tree nuts only" not in response.content.decode()

@@ -14,7 +14,7 @@ URL = reverse("foods:lookup")
 def status_of(client, query, name):
     response = client.get(URL, {"q": query})
     result = next(r for r in response.context["lookup"].results if r.food.name == name)
-    return response.context["personal"][result.food.pk][0], response
+    return response.context["personal"][result.food.pk].key, response
 
 
 @pytest.fixture

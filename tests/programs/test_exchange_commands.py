@@ -18,8 +18,8 @@ from dietplanner.analysis.exchange import dump_document, parse_document
 from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.models import Dose as DoseRow
 from dietplanner.programs.exchange import ImportRefused, program_document, program_import
+from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.verdicts import verdicts_refresh
 from foods.models import Protocol
 from tests.diary.factories import START, log_days, make_program
 
@@ -292,8 +292,8 @@ def lived_program(patient) -> Program:
     DailyEntry.objects.filter(program=program, date=START + timedelta(days=3)).update(
         confounders=["illness"], off_plan=["gluten"], note="Birthday cake, ø and é"
     )
-    # The app refreshes its verdicts on every save; the export carries them.
-    verdicts_refresh(program=program, today=patient.local_today())
+    # The app refreshes its verdicts and long-term plan on every save; the export carries them.
+    results_refresh(program=program, today=patient.local_today())
     return program
 
 
@@ -307,7 +307,7 @@ def test_program_document_maps_the_orm_in_few_queries(
     patient, catalogue, django_assert_num_queries
 ):
     program = lived_program(patient)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # program, challenges, doses, long-term plan, entries
         doc = program_document(program)
     assert doc.patient == Patient("Europe/Oslo", "Pat Doe")
     assert doc.program.protocol == "anti-inflammatory"

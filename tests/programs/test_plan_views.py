@@ -706,11 +706,11 @@ def test_ical_has_one_all_day_event_per_dose_day_with_the_portion(patient_client
 
     assert len(events) == sum(c.dose_days for c in challenges(program)) == 24
     summaries = [str(e["summary"]) for e in events]
-    assert "Lactose challenge day 2 of 3: 1/2 cup of milk" in summaries
+    assert "Lactose challenge day 2 of 3: 1/2 cup of milk (120 ml, about 6 g lactose)" in summaries
     first = events[0]
     assert first.decoded("dtstart") == date(2026, 3, 15)
     assert first.decoded("dtend") == date(2026, 3, 16)
-    assert str(first["summary"]) == "Sorbitol challenge day 1 of 3: an eighth of an avocado"
+    assert str(first["summary"]) == "Sorbitol challenge day 1 of 3: 1 fresh apricot (about 40 g)"
 
 
 def test_ical_uids_are_stable_across_downloads_and_plan_changes(patient_client, program):
@@ -756,7 +756,7 @@ def test_ical_leaves_out_skipped_groups_and_cancelled_doses(patient_client, prog
     summaries = [str(e["summary"]) for e in events]
     assert len(events) == 1 + 6 * 3
     assert not any("Mannitol" in s for s in summaries)
-    assert "Sorbitol challenge day 1 of 3: an eighth of an avocado" in summaries
+    assert "Sorbitol challenge day 1 of 3: 1 fresh apricot (about 40 g)" in summaries
     assert not any(s.startswith("Sorbitol challenge day 2") for s in summaries)
 
 

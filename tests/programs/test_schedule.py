@@ -523,7 +523,7 @@ def test_future_challenges_are_projected_back_to_back():
 
 
 def test_a_washout_shorter_than_2_days_is_not_possible():
-    plan = plan_on(22, [dairy(washout_days=0)], logs(range(1, 22)))
+    plan = plan_on(22, [dairy(washout_days=1)], logs(range(1, 22)))
 
     assert plan.challenges[0].washout_min_end == day(26)
     assert plan.challenges[0].washout_length == 2

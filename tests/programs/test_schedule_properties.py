@@ -96,7 +96,7 @@ def challenge_lists(draw, max_size: int = 6) -> list[ChallengeState]:
             key=f"c{i}",
             food_group=draw(st.sampled_from(FOOD_GROUPS)),
             dose_days=draw(st.integers(1, 7)),
-            washout_days=draw(st.integers(0, 8)),
+            washout_days=draw(st.integers(1, 8)),
             ladder=(f"{i} small", f"{i} medium", f"{i} large"),
             status="skipped" if draw(st.integers(0, 6)) == 0 else "planned",
             blinded=draw(st.booleans()),

@@ -67,6 +67,10 @@ TABLE: dict[str, Row] = {
     "landing": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "safety": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "accounts:signup": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
+    # Without the password nothing is deleted (400); only patients delete themselves here.
+    "accounts:delete-account": Row(
+        "login 200 200 404 404 404 404", "login 400 400 404 404 404 404"
+    ),
     "accounts:signup-sent": Row("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     # Pat's account is active, so no sign-up link opens for her id.
     "accounts:signup-confirm": Row(
@@ -82,6 +86,7 @@ TABLE: dict[str, Row] = {
     ),
     # An invite opens only for the address it was sent to (Pat's), so Olive gets 404.
     "accounts:invite-accept": Row("login 200 404 403 403 403 403", "login 302 404 403 403 403 403"),
+    "accounts:measures": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "accounts:who-saw": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "accounts:login": Row("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "accounts:logout": Row("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
@@ -139,6 +144,8 @@ TABLE: dict[str, Row] = {
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:unskip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:results": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    "programs:long-term": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    "programs:summary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:my-data": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "programs:my-data-download": Row(
         "login 200 200 404 404 404 404", "login 405 405 404 404 404 404"
@@ -163,6 +170,11 @@ TABLE: dict[str, Row] = {
         "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"
     ),
     "clinic:plan-blinded": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:long-term": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
+    # ANY_BODY has no plan for the group: the linked dietitian's change is refused (400).
+    "clinic:long-term-change": Row(
+        "login 405 405 405 405 405 405", "login 404 404 400 404 404 404"
+    ),
     "clinic:invite": Row("login 404 404 200 200 200 200", "login 404 404 302 302 302 302"),
     "clinic:invite-cancel": Row("login 404 404 405 405 405 405", "login 404 404 302 404 404 404"),
     "foods:lookup": Row("login 200 200 200 200 200 200", "login 405 405 405 405 405 405"),

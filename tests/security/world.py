@@ -18,7 +18,7 @@ from dietplanner.accounts.services import invite_send
 from dietplanner.accounts.two_factor import recovery_codes_make
 from dietplanner.clinic.models import ClinicalNote
 from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, GroupPlan, Program
 from foods.models import Confounder, Food, FoodGroup, Protocol, Symptom
 from tests.conftest import authenticator, make_user
 from tests.diary.factories import START, log_days, make_program
@@ -63,6 +63,9 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
     )
     invite_token = re.search(r"/accounts/invite/([^/\s]+)/", mail.outbox[-1].body).group(1)
     link = CareLink.objects.get(dietitian=dietitian, patient=patient)
+    GroupPlan.objects.create(
+        program=program, food_group=FoodGroup.objects.get(slug="dairy"), status="avoid"
+    )
     # Pat turned two-step login on.
     pats_phone = authenticator(patient)
     recovery_codes_make(user=patient)
@@ -92,6 +95,7 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         "invite_id": danas_invite.public_id,
         "invite_to_pat": invite_to_pat.public_id,
         "link_id": link.public_id,
+        "group_slug": "dairy",
         "token": invite_token,
         "uidb64": urlsafe_base64_encode(force_bytes(patient.pk)),
         "reset_token": default_token_generator.make_token(patient),
@@ -130,4 +134,5 @@ def pats_data(patient: User) -> tuple:
         DailyEntry.objects.filter(program__patient=patient).count(),
         list(ClinicalNote.objects.filter(patient=patient).values_list("pk", "text")),
         list(CareLink.objects.filter(patient=patient).order_by("pk").values_list("status")),
+        list(GroupPlan.objects.filter(program__patient=patient).values_list("status", "note")),
     )

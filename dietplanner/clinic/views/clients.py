@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from dietplanner.accounts.decorators import role_required
-from dietplanner.accounts.models import User
+from dietplanner.accounts.models import AccessRecord, User
+from dietplanner.accounts.selectors import access_records_for_listing
 
 from ..forms import ClientFilterForm
 from ..selectors import FLAGS, PHASES, SORTS, client_rows, filter_and_sort
@@ -69,6 +70,11 @@ def clients(request):
         "phase_label": PHASES.get(phase, ""),
         "invite_url": invite_url(),
     }
+    access_records_for_listing(
+        viewer=request.user,
+        patients=[row.patient for row in page.object_list],
+        what=AccessRecord.What.CLIENT_LIST,
+    )
     template = "clinic/clients.html"
     if htmx and not htmx.boosted:
         template += "#client-table"

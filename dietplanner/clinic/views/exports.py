@@ -18,7 +18,8 @@ from dietplanner.analysis.exchange import dump_json
 from dietplanner.programs.exchange import program_document, program_for_export
 
 from ..csv_export import diary_csv as build_csv
-from ..report import load_program_data
+from ..pdf import render_pdf
+from ..report import PDF_CHART_DAYS, load_program_data
 from ..services import export_record
 from .report import report_context
 
@@ -39,17 +40,13 @@ def _download(body, content_type: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf(request, patient_id):
-    from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
-
     patient = get_patient_for_dietitian(request.user, patient_id)
     size = PAGE_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
-    context = report_context(request, patient)
+    context = report_context(request, patient, chart_days=PDF_CHART_DAYS)
     context["page_size"] = size
     html = render_to_string("clinic/report_pdf.html", context, request=request)
     css = render_to_string("clinic/report_pdf.css", context)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[CSS(string=css)]
-    )
+    pdf = render_pdf(html, css, base_url=request.build_absolute_uri("/"))
     export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_PDF)
     return _download(pdf, "application/pdf", _filename(patient, "report", "pdf"))
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from dietplanner.accounts.models import User
+from dietplanner.accounts.models import AccessRecord, User
 from dietplanner.accounts.selectors import access_record, get_patient_for_dietitian
 from dietplanner.programs import schedule
 from dietplanner.programs.models import Challenge, Program
@@ -202,12 +202,21 @@ def plan_context(patient: User, program: Program | None, *, today: date | None =
     return context
 
 
-def respond(request, patient: User, message: str, *, ok: bool = True) -> HttpResponse:
-    """After an edit: the page's partial for htmx, else a message and a redirect."""
+def respond(
+    request, patient: User, message: str, *, ok: bool = True, what: str = AccessRecord.What.PLAN
+) -> HttpResponse:
+    """After an edit: the page's partial for htmx, else a message and a redirect.
+
+    The partial shows the client's plan, so it is recorded as an access, a refused edit too;
+    a redirect records only a change made (the page it leads to records the reading).
+    """
     if request.htmx and not request.htmx.boosted:
+        access_record(dietitian=request.user, patient=patient, what=what)
         context = plan_context(patient, active_program_for(patient))
         context.update(notice=message, notice_ok=ok)
         return render(request, "clinic/plan/plan.html#plan", context)
+    if what == AccessRecord.What.PLAN_CHANGE:
+        access_record(dietitian=request.user, patient=patient, what=what)
     (messages.success if ok else messages.error)(request, message)
     return redirect("clinic:plan", patient_id=patient.public_id)
 
@@ -219,8 +228,7 @@ def apply_edit(request, patient: User, done: str, service, **arguments) -> HttpR
         service(author=request.user, **arguments)
     except PlanError as error:
         return respond(request, patient, str(error), ok=False)
-    access_record(dietitian=request.user, patient=patient, what="plan_change")
-    return respond(request, patient, done)
+    return respond(request, patient, done, what=AccessRecord.What.PLAN_CHANGE)
 
 
 @login_required
@@ -228,7 +236,7 @@ def apply_edit(request, patient: User, done: str, service, **arguments) -> HttpR
 def plan(request, patient_id) -> HttpResponse:
     """The client's whole plan, with the edits a dietitian may make."""
     patient, program = client_and_program(request, patient_id)
-    access_record(dietitian=request.user, patient=patient, what="plan")
+    access_record(dietitian=request.user, patient=patient, what=AccessRecord.What.PLAN)
     template = "clinic/plan/plan.html"
     if request.htmx and not request.htmx.boosted:
         template += "#plan"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.exchange import program_for_export
+from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
 
 from ..forms import NoteForm, ScreeningClearForm
@@ -17,13 +18,19 @@ from ..selectors import notes_for
 from ..services import report_open
 
 
-def report_context(request, patient, *, note_form=None) -> dict:
-    """What the report page and its PDF show (a fixed number of queries)."""
+def report_context(request, patient, *, note_form=None, chart_days: int | None = None) -> dict:
+    """What the report page and its PDF show (a fixed number of queries); `chart_days` bounds
+    the daily chart to the program's last days."""
     today = patient.local_today()
     program = program_for_export(patient)
     report = None
+    long_term = []
     if program is not None:
-        report = client_report(load_program_data(patient, program, today), today)
+        data = load_program_data(patient, program, today)
+        report = client_report(data, today, chart_days=chart_days)
+        long_term = [
+            {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
+        ]
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
@@ -37,6 +44,7 @@ def report_context(request, patient, *, note_form=None) -> dict:
         "patient": patient,
         "program": program,
         "report": report,
+        "long_term": long_term,
         "today": today,
         "notes": notes_for(author=request.user, patient=patient),
         "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),

@@ -81,9 +81,13 @@ def _checkin_context(program: Program, day: date, challenges: list[Challenge], d
 def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
     challenges = program_challenges(program)
     diary = program_diary(program)
-    plan = program_plan(program, today, challenges=challenges, diary=diary)
+    plan = program_plan(
+        program, today, challenges=challenges, diary=diary, measures=request.user.measures
+    )
     if program_services.program_sync(program=program, plan=plan, challenges=challenges):
-        plan = program_plan(program, today, challenges=challenges, diary=diary)
+        plan = program_plan(
+            program, today, challenges=challenges, diary=diary, measures=request.user.measures
+        )
     by_key = {str(c.public_id): c for c in challenges}
     current = by_key.get(plan.today.challenge_key or "")
     context = {

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 LETTERS = ("A", "B")
 ACTIVE, PLACEBO = "active", "placebo"
-PAIRS_RANGE = (2, 4)
+PAIRS_RANGE = (2, 3)  # dose days are at most 7 (schedule.plan.MAX_DOSE_DAYS)
 DEFAULT_PAIRS = 3
 WASHOUT_RANGE = (2, 7)
 DEFAULT_WASHOUT = 3

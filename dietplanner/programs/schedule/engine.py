@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from dietplanner.analysis.limits import WASHOUT_DAYS
 from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
 
 from .diary import Diary, InRange, flare_on, in_range_test, late_baseline_reference
@@ -93,14 +94,17 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
         keys.add(c.key)
         if c.status not in STATUSES:
             raise ValueError(f"challenge {c.key!r}: unknown status {c.status!r}")
+        low, high = WASHOUT_DAYS
         if c.dose_offsets:
             offsets = list(c.dose_offsets)
             if offsets[0] != 0 or len(offsets) != c.dose_days or offsets != sorted(set(offsets)):
                 raise ValueError(f"challenge {c.key!r}: one rising offset per dose day, from 0")
-        elif not 1 <= c.dose_days <= MAX_DOSE_DAYS:
-            raise ValueError(f"challenge {c.key!r}: dose_days 1-7")
-        if c.washout_days < 0 or len(c.ladder) != 3:
-            raise ValueError(f"challenge {c.key!r}: washout_days >= 0, 3 portions")
+        if not 1 <= c.dose_days <= MAX_DOSE_DAYS or not low <= c.washout_days <= high:
+            raise ValueError(
+                f"challenge {c.key!r}: dose_days 1-{MAX_DOSE_DAYS}, washout_days {low}-{high}"
+            )
+        if len(c.ladder) != 3:
+            raise ValueError(f"challenge {c.key!r}: a ladder of 3 portions")
         if c.status == "planned":
             if c.first_dose_day is not None:
                 raise ValueError(f"challenge {c.key!r}: planned but has a first_dose_day")

@@ -10,13 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dietplanner.analysis.limits import DOSE_DAYS
+
 READY_CLEAN_DAYS = 5
 FLARE_RISE = 3
 FLARE_LOOKBACK_DAYS = 7
 REFERENCE_SCORES = 7
 IN_RANGE_MARGIN = 1
 LONG_WASHOUT_DAYS = 10
-MAX_DOSE_DAYS = 7
+MAX_DOSE_DAYS = DOSE_DAYS[1]
 
 STATUSES = frozenset({"planned", "active", "washout", "done", "stopped", "skipped"})
 STARTED = frozenset({"active", "washout", "done", "stopped"})

@@ -14,8 +14,8 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.exchange import DiaryFormatError, dump_json, parse_json
 
 from ..exchange import ImportRefused, program_document, program_for_export, program_import
+from ..group_plans import results_refresh
 from ..models import Program
-from ..verdicts import verdicts_refresh
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 patient_only = role_required(User.Role.PATIENT)
@@ -50,7 +50,7 @@ def my_data(request):
         except ImportRefused as exc:
             errors = [str(exc)]
         else:
-            verdicts_refresh(program=imported, today=request.user.local_today())
+            results_refresh(program=imported, today=request.user.local_today())
             messages.success(request, "Your program was imported. Everything is on your plan.")
             return redirect("programs:plan")
     status = 400 if request.method == "POST" else 200

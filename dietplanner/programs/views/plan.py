@@ -23,8 +23,9 @@ from foods.models import Symptom
 
 from .. import schedule
 from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm
+from ..group_plans import group_plans_for
 from ..intake import needs_review
-from ..models import Challenge, Program
+from ..models import Challenge, GroupPlan, Program
 from ..selectors import get_challenge_for_user, program_challenges, program_plan
 from ..services import (
     MAX_EXTENSION_DAYS,
@@ -136,7 +137,7 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         return {"program": None}
     today = request.user.local_today()
     challenges = program_challenges(program)
-    plan = program_plan(program, today, challenges=challenges)
+    plan = program_plan(program, today, challenges=challenges, measures=request.user.measures)
     by_key = {str(c.public_id): c for c in challenges}
     editable = program.is_active
     nxt = plan.next_challenge if editable else None
@@ -363,15 +364,33 @@ def _dose_event(scheduled: schedule.ScheduledChallenge, dose: schedule.DoseDay, 
     return event
 
 
+def _retest_event(group_plan: GroupPlan, measures: str, stamp):
+    """A long-term plan's test-again date: a reminder to plan the test with the dietitian."""
+    event = icalendar.Event()
+    event.add(
+        "uid", f"{group_plan.program.public_id}-retest-{group_plan.food_group.slug}@dietplanner"
+    )
+    event.add("dtstamp", stamp)
+    event.add("dtstart", group_plan.retest_on)
+    event.add("dtend", group_plan.retest_on + timedelta(days=1))
+    event.add("summary", f"Time to test {group_plan.food_group.name.lower()} again")
+    event.add(
+        "description",
+        f"Your long-term plan: {group_plan.in_words(measures)} Plan the test with your dietitian.",
+    )
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 @login_required
 @role_required(User.Role.PATIENT)
 @require_GET
 def ical(request) -> HttpResponse:
-    """One all-day event per dose day, for the patient's own calendar app."""
+    """One all-day event per dose day and per test-again date, for the patient's calendar."""
     program = shown_program(request.user)
     if program is None:
         raise Http404("No program")
-    plan = program_plan(program, request.user.local_today())
+    plan = program_plan(program, request.user.local_today(), measures=request.user.measures)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//dietplanner//plan//EN")
     calendar.add("version", "2.0")
@@ -383,6 +402,9 @@ def ical(request) -> HttpResponse:
         for dose in scheduled.dose_days:
             if not dose.cancelled:
                 calendar.add_component(_dose_event(scheduled, dose, stamp))
+    for group_plan in group_plans_for(program):
+        if group_plan.retest_on:
+            calendar.add_component(_retest_event(group_plan, request.user.measures, stamp))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dietplanner-plan.ics"'
     patch_cache_control(response, private=True, no_cache=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 from dietplanner.accounts.models import User
 from dietplanner.analysis.exchange import DiaryFormatError, parse_json
 from dietplanner.programs.exchange import ImportRefused, program_import
-from dietplanner.programs.verdicts import verdicts_refresh
+from dietplanner.programs.group_plans import results_refresh
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 elif patient.role != User.Role.PATIENT:
                     raise ImportRefused(f"{email} is not a patient account.")
                 program = program_import(document=document, patient=patient)
-                verdicts_refresh(program=program, today=patient.local_today())
+                results_refresh(program=program, today=patient.local_today())
         except ImportRefused as exc:
             raise CommandError(f"{path}: not imported: {exc}") from exc
 

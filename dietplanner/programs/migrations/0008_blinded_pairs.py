@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_verdict_probability"),
+        ("programs", "0007_group_plan_outlives_its_author"),
     ]
 
     operations = [

@@ -1,0 +1,169 @@
+"""The long-term plan per food group: kept in step with the results, changed by the dietitian.
+
+`group_plans_refresh` is called by the services that change its inputs (the verdict refresh,
+the end of a program); a page only reads. A plan a dietitian changed is theirs: the results no
+longer overwrite it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from dietplanner.accounts.models import User
+from dietplanner.analysis.verdicts import meaningful_change
+
+from . import longterm
+from .models import Challenge, GroupPlan, PlanChange, Program
+
+_FINISHED = (Challenge.Status.DONE, Challenge.Status.STOPPED, Challenge.Status.SKIPPED)
+
+
+def _usual_levels(challenge: Challenge) -> dict[str, float]:
+    return {
+        s["symptom"]: s["reference_level"]
+        for s in (challenge.verdict_detail or {}).get("symptoms", [])
+        if s.get("reference_level") is not None
+    }
+
+
+def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longterm.GroupOutcome:
+    finished = program_over or challenge.status in _FINISHED
+    # A finished challenge whose window is still being read waits for its verdict.
+    if finished and challenge.status == Challenge.Status.DONE and not challenge.verdict:
+        finished = program_over
+    window = (challenge.verdict_detail or {}).get("window") or {}
+    last = window.get("end")
+    last_day = date.fromisoformat(last) if last else challenge.stop_day or challenge.washout_end
+    stopped = challenge.status == Challenge.Status.STOPPED
+    taken = tuple(
+        longterm.DoseTaken(day=d.date, step=d.step, taken=d.taken is not False)
+        for d in doses
+        if challenge.arm_of(d.label) != "placebo"
+    )
+    scores = {}
+    if taken and last_day:
+        first = min(d.day for d in taken)
+        scores = {e.date: e.scores or {} for e in entries if first <= e.date <= last_day}
+    return longterm.GroupOutcome(
+        food_group=challenge.food_group.slug,
+        verdict=challenge.verdict or None if challenge.is_started else None,
+        finished=finished,
+        last_day=last_day,
+        stopped_on=challenge.stop_day if stopped else None,
+        red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
+        blinded=challenge.blinded,
+        doses=taken,
+        usual=_usual_levels(challenge),
+        scores={d: {k: int(v) for k, v in s.items() if v is not None} for d, s in scores.items()},
+    )
+
+
+@transaction.atomic
+def group_plans_refresh(*, program: Program, today: date | None = None) -> list[GroupPlan]:
+    """Derive each finished group's default plan and store it; returns the plans written.
+
+    Groups whose challenge is still running get none; when the program has ended, every
+    group gets one (untested ones: test again). Plans a dietitian changed are left alone.
+    """
+    from dietplanner.diary.models import DailyEntry, Dose
+
+    challenges = list(program.challenges.select_related("food_group").order_by("position"))
+    over = not program.is_active
+    if not over and not any(c.status in _FINISHED for c in challenges):
+        return []
+    existing = {p.food_group_id: p for p in program.group_plans.all()}
+    doses: dict[int, list] = {}
+    for dose in Dose.objects.filter(challenge__program=program).order_by("date"):
+        doses.setdefault(dose.challenge_id, []).append(dose)
+    entries = list(DailyEntry.objects.filter(program=program).only("date", "scores"))
+    # The latest started challenge of a group speaks for it (a re-challenge after the first
+    # test); a group never started is spoken for by its planned or skipped challenge.
+    latest: dict[int, Challenge] = {}
+    for c in sorted(challenges, key=lambda c: (c.first_dose_day is not None, c.first_dose_day)):
+        latest[c.food_group_id] = c
+    written = []
+    for group_id, challenge in latest.items():
+        plan = existing.get(group_id)
+        if plan is not None and plan.changed_at is not None:
+            continue
+        advice = longterm.default_advice(
+            _outcome(challenge, over, doses.get(challenge.pk, []), entries), meaningful_change
+        )
+        if advice is None:
+            if plan is not None:
+                plan.delete()
+            continue
+        values = {
+            "status": advice.status,
+            "limit_step": advice.limit_step,
+            "limit_text": "",
+            "retest_on": advice.retest_on,
+            "reason": advice.reason,
+            "no_home_retest": advice.no_home_retest,
+        }
+        if plan is None:
+            plan = GroupPlan(program=program, food_group=challenge.food_group, **values)
+            plan.save()
+            written.append(plan)
+        elif any(getattr(plan, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(plan, k, v)
+            plan.save()
+            written.append(plan)
+    return written
+
+
+def _describe(plan: GroupPlan, measures: str) -> str:
+    return plan.words(measures).rstrip(".")
+
+
+@transaction.atomic
+def group_plan_change(
+    *,
+    plan: GroupPlan,
+    author: User,
+    status: str,
+    limit_step: int | None = None,
+    limit_text: str = "",
+    retest_on: date | None = None,
+    note: str = "",
+) -> GroupPlan:
+    """A dietitian's change to one group's plan, logged for the patient (who changed what)."""
+    measures = plan.program.patient.measures
+    before = _describe(plan, measures)
+    plan.status = status
+    plan.limit_step = limit_step if status == GroupPlan.Status.LIMIT else None
+    plan.limit_text = limit_text.strip() if status == GroupPlan.Status.LIMIT else ""
+    plan.retest_on = retest_on if status != GroupPlan.Status.FREE else None
+    plan.note = note.strip()
+    plan.reason = ""  # the results' reason no longer explains the dietitian's plan
+    if status != GroupPlan.Status.AVOID:
+        plan.no_home_retest = False
+    after = _describe(plan, measures)
+    summary = f"Long-term plan, {plan.food_group.name}: {after} (was: {before})."
+    plan.changed_by, plan.changed_at, plan.change_summary = author, timezone.now(), summary
+    plan.save()
+    PlanChange.objects.create(program=plan.program, author=author, summary=summary)
+    return plan
+
+
+def group_plans_for(program: Program) -> list[GroupPlan]:
+    """The program's long-term plan in group order, with who changed each (one query)."""
+    return list(
+        program.group_plans.select_related("food_group", "changed_by").order_by(
+            "food_group__position"
+        )
+    )
+
+
+def results_refresh(
+    *, program: Program, changed_on: date | None = None, today: date | None = None
+) -> None:
+    """After a change to the diary or a challenge: the verdicts, then the long-term plan."""
+    from .verdicts import verdicts_refresh
+
+    verdicts_refresh(program=program, changed_on=changed_on, today=today)
+    group_plans_refresh(program=program)
