@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PROD_ENV := DJANGO_ENV=production ALLOWED_HOSTS=dietplanner.example SECRET_KEY=check-only-$(shell printf '%050d' 0)
 
-.PHONY: run test lint format check bench install install-dev clean
+.PHONY: run serve test lint format check bench install install-dev clean
 
 # The environment is rebuilt only when pyproject.toml changes (the stamp files record it).
 $(VENV)/.stamp-base: pyproject.toml
@@ -28,8 +28,13 @@ run: $(VENV)/.stamp-base
 	@echo "Demo accounts (development only):"
 	@$(MANAGE) seed_demo
 	@echo ""
+	@$(MANAGE) where_mail_goes
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production recipe locally: gunicorn, the task worker and the minute trigger (bin/serve).
+serve: $(VENV)/.stamp-base
+	bin/serve
 
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest

@@ -7,6 +7,7 @@ With no environment at all the app runs in development mode on SQLite. `DJANGO_E
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,40 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from exc
 
 
+_EMAIL_SCHEMES = {
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", {"EMAIL_USE_TLS": True}),
+    "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", {"EMAIL_USE_TLS": True}),
+    "smtp+ssl": ("django.core.mail.backends.smtp.EmailBackend", {"EMAIL_USE_SSL": True}),
+    "smtp+plain": ("django.core.mail.backends.smtp.EmailBackend", {}),
+    "console": ("django.core.mail.backends.console.EmailBackend", {}),
+}
+
+
+def email_settings_from_url(url: str) -> dict:
+    """EMAIL_* settings from one URL: smtp://user:password@host:587 (STARTTLS), smtp+ssl://
+    (port 465), smtp+plain:// (no encryption, a local relay), console://."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in _EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(_EMAIL_SCHEMES)}://; got {url!r}"
+        )
+    backend, extra = _EMAIL_SCHEMES[parsed.scheme]
+    try:
+        port = parsed.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL has a bad port: {url!r}") from exc
+    default_port = 465 if parsed.scheme == "smtp+ssl" else 587 if extra else 25
+    return {
+        "EMAIL_BACKEND": backend,
+        "EMAIL_HOST": parsed.hostname or "localhost",
+        "EMAIL_PORT": port or default_port,
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": extra.get("EMAIL_USE_TLS", False),
+        "EMAIL_USE_SSL": extra.get("EMAIL_USE_SSL", False),
+    }
+
+
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
 if DJANGO_ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured(
@@ -89,16 +124,22 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "dietplanner.outbox",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "dietplanner.accounts",
     "dietplanner.programs",
     "dietplanner.diary",
     "dietplanner.clinic",
+    "dietplanner.reminders",
     "foods",
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe is answered before host checks, sessions or log-in.
+    "dietplanner.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +154,7 @@ MIDDLEWARE = [
     "dietplanner.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dietplanner.health.DatabaseDownMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the final outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -141,15 +183,28 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # A persistent connection is tested before each request reuses it, so the app recovers
+        # by itself when the database comes back after an outage.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a page in 2 s (libpq's minimum) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
+    # Sessions live in Redis too, so any app server can answer any visitor.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -295,10 +350,14 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
 
-# E-mail: the console in development, SMTP from the environment in production.
+# E-mail: EMAIL_URL (smtp://, smtp+ssl://, console://), else the EMAIL_* variables (production,
+# or whenever EMAIL_HOST is set), else the console in development.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dietplanner <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if PRODUCTION or os.environ.get("EMAIL_HOST"):
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
+elif PRODUCTION or os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -307,6 +366,21 @@ if PRODUCTION or os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The address of the site in links sent by e-mail (reminders and digests have no request).
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL:
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+
+# Background work (django-tasks, Django 6's django.tasks): run at once in development and tests,
+# by `manage.py db_worker` processes from a database queue in production.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database" if PRODUCTION else "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be immediate or database; got {TASK_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("program/", include("dietplanner.programs.urls")),
     # /clinic/
     path("clinic/", include("dietplanner.clinic.urls")),
+    # /reminders/
+    path("reminders/", include("dietplanner.reminders.urls")),
     # /foods/
     path("foods/", include("foods.urls")),
     # /admin/

@@ -51,6 +51,10 @@ def catalogue(db):
 
 
 def make_user(email: str, name: str, role: str, **extra) -> User:
+    """A persona whose address is confirmed (pass email_verified_at=None for a new account)."""
+    from django.utils import timezone
+
+    extra.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(
         email=email, password=PASSWORD, full_name=name, role=role, **extra
     )

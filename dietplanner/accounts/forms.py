@@ -177,6 +177,76 @@ class InviteForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class PatientSettingsForm(forms.ModelForm):
+    """A patient's own settings. Each field of `Meta.fields` is one setting on the page, so a new
+    setting of the account is one more name there (and its label and help text)."""
+
+    reminder_time = forms.TimeField(
+        label="Reminder time",
+        required=False,
+        help_text="When to remind you if you have not checked in yet, in your time zone. "
+        "Empty: no reminders.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    current_password = forms.CharField(
+        label="Your password",
+        required=False,
+        strip=False,
+        help_text="Needed only to change your e-mail address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["timezone", "reminders_enabled", "email"]
+        labels = {
+            "timezone": "Your time zone",
+            "reminders_enabled": "Send me a daily reminder by e-mail",
+            "email": "E-mail address",
+        }
+        help_texts = {
+            "timezone": "Your days, your check-ins and your reminders follow this clock.",
+            "reminders_enabled": "Only on days you have not checked in yet, and a short note on "
+            "the morning of each dose day.",
+            "email": "You log in with this address. A new one must be confirmed again.",
+        }
+
+    def __init__(self, *args, has_program: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"] = forms.ChoiceField(
+            label=self._meta.labels["timezone"],
+            help_text=self._meta.help_texts["timezone"],
+            choices=timezone_choices,
+        )
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        if not has_program:
+            # Reminder times belong to a program; with none running there is nothing to time.
+            del self.fields["reminder_time"]
+        self.helper = _helper("Save my settings", "settings-form")
+        # The reminder settings first, then any other setting, then the address and the password
+        # that guards it.
+        first = ["timezone", "reminders_enabled", "reminder_time"]
+        others = [name for name in self._meta.fields if name not in (*first, "email")]
+        self.order_fields([*first, *others, "email", "current_password"])
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This address is used by another account.")
+        return email
+
+    @property
+    def email_changed(self) -> bool:
+        return self.cleaned_data.get("email", "").lower() != (self.initial.get("email") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("current_password") or ""
+        if "email" in cleaned and self.email_changed and not self.instance.check_password(password):
+            self.add_error("current_password", "Enter your password to change your e-mail address.")
+        return cleaned
+
+
 class MeasuresForm(forms.ModelForm):
     """How portions are worded for this patient: US cups and spoons, or grams and millilitres."""
 

@@ -59,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     timezone = models.CharField(
         "time zone", max_length=64, default="Europe/London", validators=[validate_timezone]
     )
+    # When the owner proved they read this address (a signed link); None until then and again
+    # after a change of address. Invites and reminders wait for it.
+    email_verified_at = models.DateTimeField("e-mail address confirmed", null=True, blank=True)
+    # Set when the mail server refused the address: nothing more is sent to it until it changes.
+    email_bounced_at = models.DateTimeField("e-mail address bounced", null=True, blank=True)
+    reminders_enabled = models.BooleanField("daily reminders by e-mail", default=True)
 
     class Measures(models.TextChoices):
         US = "us", "US cups and spoons first, grams and millilitres beside them"
@@ -106,6 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def can_receive_email(self) -> bool:
+        """Whether optional mail (reminders, digests) may go to this address."""
+        return self.is_active and self.email_verified and self.email_bounced_at is None
 
     def local_today(self):
         """Today's date in the user's own time zone (a check-in belongs to their calendar day)."""

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -13,13 +14,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from dietplanner.outbox.models import Email
+from dietplanner.outbox.services import email_queue
 
 from .models import CareLink, DietitianCode, User
 
@@ -38,6 +41,8 @@ def dietitian_create(*, email: str, full_name: str, password: str, timezone: str
         user.timezone = timezone
     validate_password(password, user)
     user.set_password(password)
+    # An administrator vouches for a dietitian's address.
+    user.email_verified_at = dj_timezone.now()
     user.full_clean()
     user.save()
     return user
@@ -59,9 +64,15 @@ signup_tokens = SignupTokenGenerator()
 
 
 def _send(template: str, context: dict, to: str) -> None:
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    """Queue a sign-up e-mail (the worker sends it): both answers of the sign-up page take the
+    same short time, whatever the mail server does."""
+    email_queue(
+        key=f"{template}:{uuid.uuid4()}",
+        kind=Email.Kind.VERIFY,
+        to=to,
+        subject=render_to_string(f"accounts/email/{template}_subject.txt", context),
+        body=render_to_string(f"accounts/email/{template}.txt", context),
+    )
 
 
 def signup_request(*, form, base_url: str, next_url: str = "") -> None:
@@ -106,7 +117,9 @@ def signup_confirm(*, user: User, token: str) -> bool:
     if user.is_active or not signup_tokens.check_token(user, token):
         return False
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    # The link came by e-mail: opening it proves the address, as the confirmation link does.
+    user.email_verified_at = dj_timezone.now()
+    user.save(update_fields=["is_active", "email_verified_at"])
     return True
 
 
@@ -130,6 +143,11 @@ def account_erase(*, user: User) -> None:
     axes_reset(username=user.email)
     for log in (AccessLog, AccessFailureLog):  # the lockout's records of their log-ins
         log.objects.filter(username__iexact=user.email).delete()
+    # Mails to them go with the account (those linked to it cascade); a digest that named a
+    # deleted patient keeps only that it was sent.
+    Email.objects.filter(to__iexact=user.email).delete()
+    if user.full_name:
+        Email.objects.filter(kind=Email.Kind.DIGEST, body__contains=user.full_name).update(body="")
     user.delete()
 
 
@@ -188,10 +206,15 @@ def invite_send(*, dietitian: User, email: str, request_base_url: str) -> CareLi
     invite.save()
     accept_url = request_base_url.rstrip("/") + reverse("accounts:invite-accept", args=[token])
     context = {"dietitian": dietitian, "accept_url": accept_url, "expires": expires}
-    subject = render_to_string("accounts/email/invite_subject.txt", context)
-    body = render_to_string("accounts/email/invite.txt", context)
-    # Sent inside the transaction: if the mail server refuses, no invite is left dangling.
-    send_mail(" ".join(subject.split()), body, None, [email])
+    # Queued in the same transaction (a slow mail server never slows the page); the worker
+    # sends it, and retries it if the mail server refuses for a while.
+    email_queue(
+        key=f"invite:{invite.pk}:{invite.token_hash}",
+        kind=Email.Kind.INVITE,
+        to=email,
+        subject=render_to_string("accounts/email/invite_subject.txt", context),
+        body=render_to_string("accounts/email/invite.txt", context),
+    )
     return invite
 
 
@@ -268,6 +291,11 @@ def invite_accept(
     e-mail. The token is cleared, so a second use fails. Raises ConsentError with the reason.
     """
     _require_patient(patient)
+    if not patient.email_verified:
+        raise ConsentError(
+            f"Please confirm your e-mail address first: open the link we sent to {patient.email}. "
+            "Then accept the invite again."
+        )
     found = _pending_invite(token=token, invite=invite, patient=patient)
     _require_not_linked(dietitian=found.dietitian, patient=patient)
     _require_addressed_to(found, patient)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from . import views
+from . import settings_views, views
 from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from .throttle import throttle
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("verify/resend/", settings_views.verify_resend, name="verify-resend"),
+    path("verify/<str:token>/", settings_views.verify_email, name="verify-email"),
     path("delete/", views.delete_account, name="delete-account"),
     path("settings/portions/", views.measures, name="measures"),
     path(

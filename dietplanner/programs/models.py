@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +10,9 @@ from dietplanner.analysis import screening as intake
 from foods.models import FoodGroup, Protocol
 
 from .schedule.blinded import portion_day_offsets
+
+# When a dose day is announced: the e-mailed morning note and the calendar alarm.
+DOSE_DAY_MORNING = time(7, 30)
 
 
 class Screening(models.Model):

@@ -782,3 +782,14 @@ def test_patient_plan_edits_show_in_the_change_log_as_made_by_you(
     patient_client.post(reverse("programs:skip", args=[challenge.public_id]))
     change = PlanChange.objects.get(program=program)
     assert change.author == patient and challenge.food_group.name in change.summary
+
+
+def test_ical_dose_days_carry_a_morning_alarm_naming_the_portion(patient_client, program):
+    events = events_of(patient_client.get(ICAL))
+
+    alarms = [event.subcomponents for event in events]
+    assert all(len(found) == 1 for found in alarms)
+    alarm = alarms[0][0]
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == timedelta(hours=7, minutes=30)
+    assert str(alarm["description"]) == str(events[0]["summary"])

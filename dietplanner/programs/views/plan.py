@@ -25,7 +25,7 @@ from .. import schedule
 from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm
 from ..group_plans import group_plans_for
 from ..intake import needs_review
-from ..models import Challenge, GroupPlan, Program
+from ..models import DOSE_DAY_MORNING, Challenge, GroupPlan, Program
 from ..selectors import get_challenge_for_user, program_challenges, program_plan
 from ..services import (
     MAX_EXTENSION_DAYS,
@@ -342,6 +342,8 @@ def extend_baseline(request) -> HttpResponse:
 
 # --- iCalendar ------------------------------------------------------------------------------
 
+DOSE_ALARM_AFTER_MIDNIGHT = timedelta(hours=DOSE_DAY_MORNING.hour, minutes=DOSE_DAY_MORNING.minute)
+
 
 def _dose_event(scheduled: schedule.ScheduledChallenge, dose: schedule.DoseDay, stamp):
     count = len(scheduled.dose_days)
@@ -361,6 +363,13 @@ def _dose_event(scheduled: schedule.ScheduledChallenge, dose: schedule.DoseDay, 
     event.add("summary", summary)
     event.add("description", description)
     event.add("transp", "TRANSPARENT")
+    # A morning alarm on the dose day itself (the event is all-day, so the trigger counts from
+    # its midnight start): the calendar app reminds even when e-mail does not arrive.
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", DOSE_ALARM_AFTER_MIDNIGHT)
+    event.add_component(alarm)
     return event
 
 

@@ -1,0 +1,95 @@
+"""The patient's settings page and confirming an e-mail address."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dietplanner.programs.models import Program
+
+from . import verification
+from .decorators import role_required
+from .forms import PatientSettingsForm
+from .models import User
+
+
+def _running_program(user: User) -> Program | None:
+    return Program.objects.active().filter(patient=user).first()
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Time zone, reminders and e-mail address; a new address is confirmed again."""
+    program = _running_program(request.user)
+    # A copy, so a refused form does not change the user the page header shows.
+    account = User.objects.get(pk=request.user.pk)
+    initial = {"reminder_time": program.reminder_time} if program else {}
+    form = PatientSettingsForm(
+        request.POST or None, instance=account, initial=initial, has_program=program is not None
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                email_changed = form.email_changed
+                new_email = form.cleaned_data["email"]
+                account = form.save(commit=False)
+                account.email = form.initial["email"]  # changed below, with its confirmation
+                account.save()
+                if program is not None:
+                    program.reminder_time = form.cleaned_data.get("reminder_time")
+                    program.save(update_fields=["reminder_time", "updated"])
+                if email_changed:
+                    verification.email_change(user=account, new_email=new_email)
+            if email_changed:
+                messages.info(
+                    request,
+                    f"Settings saved. We sent a link to {new_email}: open it to confirm your new "
+                    "address. Reminders wait until you do.",
+                )
+            else:
+                messages.success(request, "Settings saved.")
+            return redirect("accounts:settings")
+        return render(request, "accounts/settings.html", {"form": form}, status=400)
+    return render(request, "accounts/settings.html", {"form": form, "program": program})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a confirmation link opens: one button confirms (a GET changes nothing, so a
+    mail scanner that follows links does not confirm for the reader)."""
+    try:
+        verification.user_for_verification(token)
+    except verification.VerificationError as error:
+        return render(request, "accounts/verify_invalid.html", {"reason": str(error)}, status=404)
+    if request.method == "POST":
+        verification.email_verify(token=token)
+        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        return redirect("accounts:home" if request.user.is_authenticated else "accounts:login")
+    # The page names nobody: whoever holds the link sees no address or name.
+    return render(request, "accounts/verify.html")
+
+
+@login_required
+@require_POST
+def verify_resend(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    if user.email_verified:
+        messages.info(request, f"{user.email} is already confirmed.")
+    else:
+        verification.email_verification_send(user=user)
+        messages.info(
+            request,
+            f"We sent a new link to {user.email}. It can take a few minutes to arrive; "
+            "check your spam folder too.",
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    return redirect(next_url or "accounts:home")

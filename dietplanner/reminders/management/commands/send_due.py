@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from dietplanner.reminders.services import due_work_queue
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the reminders, dose-day notes, weekly digests and e-mail retries due now. "
+        "Run it every minute from cron; several machines may run it at once."
+    )
+
+    def handle(self, *args, **options):
+        counts = due_work_queue()
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"queued {counts.reminders} reminders, {counts.dose_notes} dose-day notes, "
+                f"{counts.digests} digests; {counts.retries} e-mails retried"
+            )

@@ -1,0 +1,21 @@
+"""gunicorn settings, read from the environment (gunicorn loads this file from the working
+directory). `GUNICORN_WORKERS` (or the common `WEB_CONCURRENCY`) sets the number of workers."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or os.environ.get("WEB_CONCURRENCY")
+    or multiprocessing.cpu_count() * 2 + 1
+)
+# A request may not hold a worker longer than this; the PDF and imports stay well under it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Workers are replaced now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+# Which proxies may set X-Forwarded-Proto/For for gunicorn itself (comma-separated addresses).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
