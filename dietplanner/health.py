@@ -8,6 +8,7 @@ writes nothing and returns no data.
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import InterfaceError, OperationalError, connection
@@ -83,13 +84,30 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
-def database_down_response() -> HttpResponse:
-    """The styled 503, rendered without the request: its user and session need the database."""
+def database_down_response(request=None) -> HttpResponse:
+    """The styled 503, rendered without the request: its user and session need the database.
+
+    The request's user and session are set aside, so the middleware the answer goes back
+    through does not wait for the database a second time (a hung database costs the connect
+    timeout once, not once per middleware), and the visitor's session cookie is kept.
+    """
+    if request is not None:
+        _set_database_aside(request)
     html = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _set_database_aside(request) -> None:
+    request.user = AnonymousUser()
+    request._cached_user = request.user
+    session = getattr(request, "session", None)
+    if session is not None:
+        session._session_cache = {}  # loaded as empty: nothing to read, nothing to save
+        session.accessed = False
+        session.modified = False
 
 
 def is_database_down(error: BaseException | None) -> bool:
@@ -108,5 +126,5 @@ class DatabaseDownMiddleware:
     def process_exception(self, request, exception):
         if is_database_down(exception):
             logger.error("Database unreachable: %s", exception)
-            return database_down_response()
+            return database_down_response(request)
         return None

@@ -25,6 +25,6 @@ def server_error(request):
     # Django calls this inside its `except` block: a lost database (also one lost by a
     # middleware, before any view ran) answers the 503 that asks to come back in a moment.
     if is_database_down(sys.exc_info()[1]):
-        return database_down_response()
+        return database_down_response(request)
     # Rendered without the request: the context processors (user, messages) may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -34,12 +34,16 @@ def _tuple(value) -> tuple:
 
 @dataclass(frozen=True, slots=True)
 class Dose:
-    """One dose day of a challenge. `arm` is "active" or "placebo" on blinded challenges only."""
+    """One dose day of a challenge. On blinded challenges only: `arm` ("active" or "placebo"),
+    `pair` (from 1; one active and one placebo portion each) and `label` (the letter the
+    patient saw, "A" or "B")."""
 
     date: date
     portion: str = ""
     taken: bool = True
     arm: str | None = None
+    pair: int | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,9 @@ class ChallengeFacts:
     blinded: bool = False
     doses: tuple[Dose, ...] = ()
     status: str | None = None
+    # A blinded challenge run in pairs (version 2): the planned number of pairs, each test day
+    # followed by `washout_days` quiet days. None: open, or the old back-to-back design.
+    pairs: int | None = None
     # What the exporting app last read (`ChallengeResult.verdict`, `.probability`): carried for
     # the reader of an export; the analysis ignores them and reads the diary again.
     verdict: str | None = None
@@ -140,7 +147,7 @@ class DiaryDocument:
     program: ProgramFacts
     entries: tuple[DayEntry, ...] = ()
     exported_at: datetime | None = None
-    version: int = 1
+    version: int = 2  # the version read from (exchange.VERSION when built here)
     long_term_plan: tuple[PlanItem, ...] = ()
 
     def __post_init__(self) -> None:

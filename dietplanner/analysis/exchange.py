@@ -1,4 +1,4 @@
-"""The `dietplanner-diary` exchange format, version 1: parse, validate and serialise.
+"""The `dietplanner-diary` exchange format, version 2: parse, validate and serialise.
 
     doc = parse_document(json.loads(text))   # raises DiaryFormatError
     data = dump_document(doc)                # a JSON-ready dict; parse(dump(doc)) == doc
@@ -6,6 +6,11 @@
 Every problem is collected (not just the first) as "json.path: reason", e.g.
 "program.challenges[2].food_group: unknown food group 'diary'". Unknown fields are ignored.
 The format is described in docs/diary-format.md and docs/diary-format.schema.json.
+
+Version 2 runs a blinded challenge in pairs: with `pairs` set, its `washout_days` are the quiet
+days after each test day and each dose carries its `pair` (one active and one placebo dose
+each) and the `label` the patient saw. Version 1 files are still read: their blinded doses
+have no pair numbers and are paired two by two in date order by the analysis.
 """
 
 from __future__ import annotations
@@ -42,7 +47,10 @@ from .limits import (
 from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
-VERSION = 1
+VERSION = 2  # the version written
+READ_VERSIONS = (1, 2)
+LABELS = ("A", "B")
+MAX_PAIRS = 3  # dose days are 1-7: at most 3 pairs
 MAX_ERRORS = 50  # listed to the user; a file with more is reported as "and N more"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MISSING = object()
@@ -62,6 +70,7 @@ class _Reader:
     def __init__(self, today: date) -> None:
         self.today = today
         self.errors: list[str] = []
+        self.version = VERSION
         self.more = 0
 
     def fail(self, path: str, reason: str) -> None:
@@ -173,10 +182,11 @@ def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
     if fmt is not None and fmt != FORMAT:
         rd.fail("format", f"expected {FORMAT!r}, got {_show(fmt)}")
     version = rd.get(data, "version", "", int)
-    if version is not None and version != VERSION:
-        rd.fail("version", f"unsupported version {version} (this app reads version {VERSION})")
+    if version is not None and version not in READ_VERSIONS:
+        rd.fail("version", f"unsupported version {version} (this app reads versions 1 and 2)")
     if rd.errors:  # a different format or version: the rest would only add noise
         raise DiaryFormatError(rd.all_errors())
+    rd.version = version
     exported_at = _parse_exported_at(rd, data)
     patient = _parse_patient(rd, rd.get(data, "patient", "", dict, default={}))
     program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
@@ -189,6 +199,7 @@ def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
         program=program,
         entries=entries,
         exported_at=exported_at,
+        version=version,
         long_term_plan=plan,
     )
 
@@ -320,6 +331,18 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
     doses = _parse_doses(rd, obj, p, blinded, program_start)
     if dose_days is not None and len(doses) > dose_days:
         rd.fail(f"{p}.doses", f"{len(doses)} doses for {dose_days} dose days")
+    pairs = None
+    if blinded and rd.version >= 2:
+        pairs = rd.get(obj, "pairs", p, int, required=False)
+        if pairs is not None and not 1 <= pairs <= MAX_PAIRS:
+            rd.fail(f"{p}.pairs", f"must be between 1 and {MAX_PAIRS}, got {pairs}")
+        elif pairs is not None and dose_days != 2 * pairs:
+            rd.fail(f"{p}.dose_days", f"must be twice the pairs ({2 * pairs}), got {dose_days}")
+        if pairs is not None:
+            for i, item in enumerate(obj.get("doses") or ()):
+                if isinstance(item, Mapping) and item.get("pair") is None:
+                    rd.fail(f"{p}.doses[{i}].pair", "required when the challenge has pairs")
+        _check_pairs(rd, doses, p, pairs)
     # Optional (older files have neither): the exporting app's last reading.
     verdict = rd.get(obj, "verdict", p, str, required=False)
     if verdict is not None and verdict not in VERDICTS:
@@ -356,9 +379,23 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         blinded=blinded,
         doses=doses,
         status=status,
+        pairs=pairs,
         verdict=verdict,
         probability=None if probability is None else float(probability),
     )
+
+
+def _check_pairs(rd: _Reader, doses: tuple[Dose, ...], p: str, pairs: int | None) -> None:
+    """Version 2: each pair holds one active and one placebo dose, numbered within `pairs`."""
+    by_pair: dict[int, list[str]] = {}
+    for dose in doses:
+        if dose.pair is not None:
+            by_pair.setdefault(dose.pair, []).append(dose.arm or "")
+    for number, arms in sorted(by_pair.items()):
+        if pairs is not None and number > pairs:
+            rd.fail(f"{p}.doses", f"pair {number} is beyond the {pairs} pairs planned")
+        if sorted(arms) not in (["active", "placebo"], ["active"], ["placebo"]):
+            rd.fail(f"{p}.doses", f"pair {number} needs one active and one placebo dose")
 
 
 def _check_challenge_order(rd: _Reader, challenges: list[ChallengeFacts], start) -> None:
@@ -407,12 +444,20 @@ def _parse_doses(
             rd.fail(f"{where}.arm", "only blinded challenges have arms")
         elif arm is not None and arm not in ARMS:
             rd.fail(f"{where}.arm", f"expected 'active' or 'placebo', got {_show(arm)}")
+        pair = label = None
+        if blinded and rd.version >= 2:
+            pair = rd.get(item, "pair", where, int, required=False)
+            if pair is not None and pair < 1:
+                rd.fail(f"{where}.pair", f"must be 1 or more, got {pair}")
+            label = rd.get(item, "label", where, str, required=False)
+            if label is not None and label not in LABELS:
+                rd.fail(f"{where}.label", f"expected 'A' or 'B', got {_show(label)}")
         if day is None:
             continue
         if day in seen:
             rd.fail(f"{where}.date", f"two doses on {day.isoformat()}")
         seen.add(day)
-        doses.append(Dose(date=day, portion=portion, taken=taken, arm=arm))
+        doses.append(Dose(date=day, portion=portion, taken=taken, arm=arm, pair=pair, label=label))
     return tuple(doses)
 
 
@@ -513,6 +558,8 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
     }
     if c.status is not None:
         out["status"] = c.status
+    if c.pairs is not None:
+        out["pairs"] = c.pairs
     if c.verdict is not None:
         out["verdict"] = c.verdict
     if c.probability is not None:
@@ -521,6 +568,10 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
         dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
         if d.arm is not None:
             dose["arm"] = d.arm
+        if d.pair is not None:
+            dose["pair"] = d.pair
+        if d.label is not None:
+            dose["label"] = d.label
         out["doses"].append(dose)
     return out
 

@@ -120,6 +120,12 @@ class ChallengeResult:
     challenge_index: int = 0
     # Inconclusive only because the window has just begun (not for want of calm days).
     too_early: bool = False
+    # Blinded re-challenges: the pairs (`blinded.PairRead`), how many of the usable ones
+    # favoured the active portion, and the active portion's letter.
+    pairs: tuple = ()
+    pairs_favouring_active: int | None = None
+    pairs_usable: int | None = None
+    active_label: str | None = None
     # The calibrated log likelihood ratio of "trigger" against "not" (`probability`), the prior
     # it was combined with, and the result: the chance (0-1) that this food is a trigger.
     log_lr: float = 0.0
@@ -134,7 +140,7 @@ class ChallengeResult:
         return posterior(self.log_lr, prior)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "food_group": self.food_group,
             "started_on": self.started_on.isoformat(),
             "verdict": self.verdict,
@@ -153,3 +159,9 @@ class ChallengeResult:
             "stop_reason": self.stop_reason,
             "too_early": self.too_early,
         }
+        if self.pairs:
+            data["pairs"] = [p.to_dict() for p in self.pairs]
+            data["pairs_favouring_active"] = self.pairs_favouring_active
+            data["pairs_usable"] = self.pairs_usable
+            data["active_label"] = self.active_label
+        return data

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import probability, wording
+from .blinded import PairedReading, paired_reasons, read_pairs
 from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
 from .diary import ChallengeFacts, DayEntry, DiaryDocument, ProgramFacts
 from .evidence import SymptomRead, read_symptom
@@ -63,6 +64,8 @@ from .results import (
     FINDING_OF_KIND,
     NO_DATA,
     NO_RISE,
+    RISE,
+    SMALL_RISE,
     SMALL_RISE_POINTS,
     ChallengeResult,
     ExcludedDay,
@@ -162,6 +165,8 @@ class Reading:
     # taken to show while reading ("tolerated", "reacted", or None: not known); the last pass
     # turns it into what the reasons say ("tolerated", "possible", "reacted", "unsettled").
     eaten: list[tuple[str, str | None]] = field(default_factory=list)
+    # A blinded re-challenge: its reading pair by pair, which gives the verdict (`blinded.py`).
+    paired: PairedReading | None = None
 
 
 def analyze_program(
@@ -192,7 +197,10 @@ def analyze_program(
         now = max(book.scores) if book.scores else program.started_on.toordinal()
     # Pass 1 estimates the noise on every clean day (reactions included, so it errs wide);
     # pass 2 re-estimates it without the windows pass 1 flagged, and gives the verdicts.
-    rising: dict[str, list[tuple[int, int]]] = {}
+    # A blinded test's days never measure the noise its pairs are judged against: half of them
+    # may hold reactions, and its pairs are read against the wobble of the other days.
+    blind_spans = [(w.first, w.end + BLOCK_AFTER) for w in windows if w.challenge.blinded]
+    rising: dict[str, list[tuple[int, int]]] = _blind_spans(program, blind_spans)
     later_blocked = None  # pass 1: follow-up days only outside every window
     busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
     foods: dict[str, FoodRead] = {}
@@ -224,7 +232,7 @@ def analyze_program(
                     for g, k in r.eaten
                     for f in (foods.get(g),)
                 ]
-        rising = {}
+        rising = _blind_spans(program, blind_spans)
         for r in readings:
             for sr in r.reads:
                 if sr.z is not None and sr.z >= NOISE_EXCLUDE_Z:
@@ -244,6 +252,10 @@ def analyze_program(
         elif challenge.started:
             results.append(_no_dose_result(index, challenge, prior))
     return results
+
+
+def _blind_spans(program: ProgramFacts, spans) -> dict[str, list[tuple[int, int]]]:
+    return {s: list(spans) for s in program.symptoms} if spans else {}
 
 
 def _eaten_groups(episodes) -> list[str]:
@@ -309,6 +321,17 @@ def _read_all(
         reading = read_challenge(
             program, book, noise, cw, blocked, earliest, now, later_blocked, offsets, foods, prior
         )
+        if cw.challenge.blinded:
+            reading.paired = read_pairs(
+                cw.challenge,
+                program.symptoms,
+                book,
+                noise,
+                window_end=cw.end,
+                now=now,
+                bar=meaningful_change,
+            )
+            reading.verdict = reading.paired.verdict
         if reading.verdict in ("trigger", "possible"):
             blocked.update(range(cw.first, cw.end + 1))
         readings.append(reading)
@@ -729,6 +752,8 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
 def _result(reading: Reading, prior: float) -> ChallengeResult:
     cw = reading.cw
     c = cw.challenge
+    if reading.paired is not None:
+        return _paired_result(reading.paired, cw, prior)
     return ChallengeResult(
         food_group=c.food_group,
         started_on=c.started_on,
@@ -747,6 +772,53 @@ def _result(reading: Reading, prior: float) -> ChallengeResult:
         too_early=reading.verdict == "inconclusive" and reading.problem == "too_early",
         log_lr=reading.log_lr,
         prior=prior,
+    )
+
+
+def _paired_result(paired: PairedReading, cw: ChallengeWindow, prior: float) -> ChallengeResult:
+    c = cw.challenge
+    return ChallengeResult(
+        food_group=c.food_group,
+        started_on=c.started_on,
+        verdict=paired.verdict,
+        symptoms=paired.symptoms,
+        excluded_days=(),
+        reasons=paired_reasons(paired, c),
+        complete=paired.complete,
+        window_start=date.fromordinal(cw.first),
+        window_end=date.fromordinal(cw.end),
+        blinded=True,
+        stopped_early_on=c.stopped_early_on,
+        stop_reason=c.stop_reason,
+        challenge_index=cw.index,
+        pairs=paired.pairs,
+        pairs_favouring_active=paired.favoured,
+        pairs_usable=paired.usable,
+        active_label=paired.active_label,
+        log_lr=_paired_log_lr(paired, c),
+        prior=prior,
+    )
+
+
+def _paired_log_lr(paired: PairedReading, c: ChallengeFacts) -> float:
+    """The chance of a trigger is reported beside a blinded verdict (which keeps its own bars,
+    `blinded.py`): the open calibration applied to the pairs' evidence, in the order of
+    `probability.FEATURES`. It was not fitted on blinded diaries."""
+    lo, hi = probability.LOG_BAYES_CAP
+    log_bayes = min(max(paired.log_bayes or 0.0, lo), hi)
+    findings = {s.finding for s in paired.symptoms}
+    stopped = c.stopped_for_reaction
+    return probability.log_likelihood_ratio(
+        (
+            max(log_bayes, 0.0),
+            min(log_bayes, 0.0),
+            float(RISE in findings),
+            float(SMALL_RISE in findings),
+            0.0,
+            0.0,
+            0.0,
+            float(stopped),
+        )
     )
 
 

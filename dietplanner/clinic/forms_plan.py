@@ -9,6 +9,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from dietplanner.programs.schedule.blinded import (
+    DEFAULT_PAIRS,
+    DEFAULT_WASHOUT,
+    PAIRS_RANGE,
+    WASHOUT_RANGE,
+)
 from dietplanner.programs.services import DOSE_DAYS_RANGE, MAX_EXTENSION_DAYS, WASHOUT_DAYS_RANGE
 from foods.models import FoodGroup
 
@@ -124,18 +130,33 @@ class AddGroupForm(forms.Form):
 
 
 class BlindedForm(forms.Form):
-    active_days = _days_field("Active days")
-    placebo_days = _days_field("Placebo days")
+    """A blinded re-challenge: pairs of test days, with quiet days after each test day."""
+
+    pairs = _days_field("Pairs of test days")
+    washout_days = _days_field("Quiet days after each test day")
 
     def __init__(self, *args, url: str, form_id: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["active_days"].initial = 2
-        self.fields["placebo_days"].initial = 2
+        self.fields["pairs"].initial = DEFAULT_PAIRS
+        self.fields["pairs"].error_messages = {
+            "invalid": "Enter a whole number of pairs.",
+            "required": "Enter a number of pairs.",
+        }
+        self.fields["washout_days"].initial = DEFAULT_WASHOUT
+        self.fields["pairs"].help_text = (
+            f"{PAIRS_RANGE[0]} to {PAIRS_RANGE[1]}. Each pair is one active and one placebo "
+            "portion in a random order."
+        )
+        self.fields[
+            "washout_days"
+        ].help_text = (
+            f"{WASHOUT_RANGE[0]} to {WASHOUT_RANGE[1]}, long enough for a reaction to fade."
+        )
         self.helper = _helper(
             url,
             form_id,
-            Field("active_days", min=1, max=DOSE_DAYS_RANGE[1] - 1),
-            Field("placebo_days", min=1, max=DOSE_DAYS_RANGE[1] - 1),
+            Field("pairs", min=PAIRS_RANGE[0], max=PAIRS_RANGE[1]),
+            Field("washout_days", min=WASHOUT_RANGE[0], max=WASHOUT_RANGE[1]),
             StrictButton(
                 "Set up a blinded re-challenge", type="submit", css_class="btn-outline-primary"
             ),

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from dietplanner.accounts.models import User
+from dietplanner.analysis.blinded import missing_text
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
 from dietplanner.analysis.wording import (
     MEANINGFUL_RULE,
@@ -134,6 +135,22 @@ class ChallengeRow:
     excluded: tuple[str, ...]
     status: str
     hidden: bool
+    # A finished blinded re-challenge: its pairs and what they showed, in the report's words.
+    pairs: tuple[PairRow, ...] = ()
+    blind_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PairRow:
+    """One pair of a finished blinded re-challenge: its order and the scores after each portion
+    (the lead symptom, or all symptoms together), or why it was left out."""
+
+    pair: int
+    order: str
+    active: float | None
+    placebo: float | None
+    difference: float | None
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +263,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     hidden = c.blinded and not c.is_finished
     detail = {} if hidden else (c.verdict_detail or {})
     scheduled = data.plan.challenge(str(c.public_id))
-    last_dose = c.stop_day or c.first_dose_day + timedelta(days=c.dose_days - 1)
+    last_dose = c.stop_day or c.last_dose_day
     end = scheduled.washout_end if scheduled else (c.washout_end or last_dose)
     dates = f"{charts.fmt_date(c.first_dose_day)} to {charts.fmt_date(last_dose)}"
     if end > last_dose:
@@ -269,7 +286,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         and s.get("reference_level") is not None
         and s.get("change") is not None
     )
-    if not evidence and detail.get("reasons"):
+    if (not evidence or detail.get("pairs")) and detail.get("reasons"):
         evidence = (third_person(detail["reasons"][0]),)
     excluded = tuple(
         f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
@@ -295,7 +312,38 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         excluded=excluded,
         status=status,
         hidden=hidden,
+        pairs=_pair_rows(c, detail),
+        blind_reasons=tuple(third_person(r) for r in detail.get("reasons", ()))
+        if detail.get("pairs")
+        else (),
     )
+
+
+def _pair_rows(c: Challenge, detail: dict) -> tuple[PairRow, ...]:
+    """The pairs of a finished blinded test as the report lists them (none while it runs:
+    `detail` is then empty)."""
+    active = detail.get("active_label") or c.blind_active_label or "active"
+    placebo = {"A": "B", "B": "A"}.get(active, "placebo")
+    food = c.food_group.name.lower()
+    rows = []
+    for p in detail.get("pairs", ()):
+        first, second = (
+            (f"{active} ({food})", f"{placebo} (placebo)")
+            if p["active_first"]
+            else (f"{placebo} (placebo)", f"{active} ({food})")
+        )
+        note = "left out: " + missing_text(tuple(p["missing"])) if p["missing"] else ""
+        rows.append(
+            PairRow(
+                pair=p["pair"],
+                order=f"{first}, then {second}",
+                active=p["active_level"],
+                placebo=p["placebo_level"],
+                difference=p["difference"],
+                note=note,
+            )
+        )
+    return tuple(rows)
 
 
 def _week_mean(data: ProgramData, slug: str, first: date, last: date) -> float | None:

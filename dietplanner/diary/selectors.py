@@ -182,6 +182,15 @@ def day_labels(plan: schedule.Plan, first: date, last: date) -> dict[date, str]:
             if challenge.status == "stopped" and dose is kept[-1]:
                 text += ", stopped for a reaction"
             labels[dose.day] = text
+        for before, after in zip(kept, kept[1:], strict=False):
+            # A blinded re-challenge's quiet days between two test portions.
+            day = before.day + _ONE_DAY
+            while day < after.day and day <= last:
+                number = (day - before.day).days
+                labels[day] = (
+                    f"{title} (blinded), quiet day {number} after test day {before.number}"
+                )
+                day += _ONE_DAY
         day = challenge.washout_start
         while day <= min(challenge.washout_end, last):
             number = (day - challenge.washout_start).days + 1

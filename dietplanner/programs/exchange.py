@@ -82,8 +82,10 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
             portion=d.portion,
             taken=d.taken is not False,  # None (not recorded) counts as taken, see above
             arm=(d.arm or None) if challenge.blinded else None,
+            pair=k // 2 + 1 if challenge.paired else None,
+            label=(d.label or None) if challenge.blinded else None,
         )
-        for d in challenge.doses.all()  # prefetched in date order
+        for k, d in enumerate(challenge.doses.all())  # prefetched in date order
         if not hidden
     )
     return ChallengeFacts(
@@ -96,6 +98,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         blinded=challenge.blinded,
         doses=doses,
         status=challenge.status,
+        pairs=challenge.blind_pairs if challenge.paired else None,
         verdict=None if hidden_result else (challenge.verdict or None),
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
@@ -220,6 +223,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             stop_reason=c.stop_reason or "",
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
+            **_blind_fields(c),
         )
         for i, c in enumerate(facts.challenges)
     )
@@ -233,6 +237,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             portion=d.portion,
             taken=d.taken,
             arm=d.arm or "",
+            label=d.label or "",
         )
         for challenge, c in zip(challenges, facts.challenges, strict=True)
         for step, d in enumerate(sorted(c.doses, key=lambda d: d.date), start=1)
@@ -249,3 +254,21 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
         for e in document.entries
     )
     return program
+
+
+def _blind_fields(c: ChallengeFacts) -> dict:
+    """A blinded challenge's design and key as stored: paired when its doses carry pair
+    numbers (version 2), the letters when they carry them. The seed of an imported draw is
+    not known."""
+    if not c.blinded:
+        return {}
+    doses = sorted(c.doses, key=lambda d: d.date)
+    fields: dict = {}
+    if c.pairs is not None:
+        fields["blind_pairs"] = c.pairs
+    if doses and all(d.label for d in doses):
+        fields["blind_labels"] = [d.label for d in doses]
+        active = {d.label for d in doses if d.arm == "active"}
+        if len(active) == 1:
+            fields["blind_active_label"] = active.pop()
+    return fields

@@ -9,6 +9,8 @@ from django.utils import timezone
 from dietplanner.analysis import screening as intake
 from foods.models import FoodGroup, Protocol
 
+from .schedule.blinded import portion_day_offsets
+
 # When a dose day is announced: the e-mailed morning note and the calendar alarm.
 DOSE_DAY_MORNING = time(7, 30)
 
@@ -166,6 +168,11 @@ class Challenge(models.Model):
     # the active portion. Never rendered on a patient page before the challenge is finished.
     blind_labels = models.JSONField("portion letter per dose day", default=list, blank=True)
     blind_active_label = models.CharField("letter of the active portion", max_length=1, blank=True)
+    # The paired design (schedule/blinded.py): the number of pairs, whose test days are each
+    # followed by `washout_days` quiet days (empty: the old back-to-back design), and the seed
+    # they were drawn from, shown to the dietitian with the key (empty when imported).
+    blind_pairs = models.PositiveSmallIntegerField("pairs of test days", null=True, blank=True)
+    blind_seed = models.PositiveBigIntegerField("seed of the randomisation", null=True, blank=True)
     is_rechallenge = models.BooleanField(default=False)
     rechallenge_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rechallenges"
@@ -223,6 +230,27 @@ class Challenge(models.Model):
         if not self.blind_active_label:
             return ""
         return "B" if self.blind_active_label == "A" else "A"
+
+    @property
+    def paired(self) -> bool:
+        """A blinded re-challenge in pairs of test days with washout days after each."""
+        return self.blinded and self.blind_pairs is not None
+
+    @property
+    def dose_offsets(self) -> tuple[int, ...]:
+        """Days after the first dose of each dose day; empty: consecutive dose days."""
+        return portion_day_offsets(self.dose_days, self.washout_days) if self.paired else ()
+
+    @property
+    def last_dose_offset(self) -> int:
+        offsets = self.dose_offsets
+        return offsets[-1] if offsets else self.dose_days - 1
+
+    @property
+    def last_dose_day(self) -> date | None:
+        if self.first_dose_day is None:
+            return None
+        return self.first_dose_day + timedelta(days=self.last_dose_offset)
 
     def arm_of(self, label: str) -> str:
         """The arm (active or placebo) of a portion letter; empty when unknown."""
@@ -325,7 +353,8 @@ class GroupPlan(models.Model):
         if self.status == self.Status.FREE:
             return "back on your menu, in any usual portion."
         if self.status == self.Status.LIMIT:
-            return f"fine up to {self.portion(measures)} at a time."
+            when = f" Try more from {_day(self.retest_on)}." if self.retest_on else ""
+            return f"fine up to {self.portion(measures)} at a time.{when}"
         if self.status == self.Status.AVOID:
             if self.no_home_retest:
                 return "avoid; do not test it again at home."

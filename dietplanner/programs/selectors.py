@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -86,7 +86,7 @@ def program_last_day(
         candidates.append(last_logged)
     for c in challenges:
         if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
-            candidates.append(c.first_dose_day + timedelta(days=c.dose_days - 1))
+            candidates.append(c.last_dose_day)
         candidates += [d for d in (c.stop_day, c.washout_end) if d]
     return min(today, max(candidates))
 
@@ -119,6 +119,7 @@ def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.Chal
         stop_day=challenge.stop_day,
         washout_end=challenge.washout_end,
         blinded=challenge.blinded,
+        dose_offsets=challenge.dose_offsets,
     )
 
 
@@ -200,6 +201,15 @@ def group_statuses(program: Program, today: date) -> dict[str, str]:
             Challenge.Status.ACTIVE,
             Challenge.Status.WASHOUT,
         )
+        if challenge.blinded and challenge.status == Challenge.Status.SKIPPED:
+            continue
+        if challenge.blinded and not challenge.is_finished:
+            # Until a blinded test ends, nothing about its result may show: only that the
+            # group is being tested (it keeps the result of its earlier, open challenge
+            # until the test starts).
+            if challenge.is_started:
+                statuses[slug] = "challenged"
+            continue
         if challenge.status == Challenge.Status.STOPPED or challenge.verdict == "trigger":
             statuses[slug] = "trigger"
         elif in_doses:

@@ -1,6 +1,6 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, status sync."""
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from django.db import IntegrityError, transaction
 
@@ -10,12 +10,19 @@ from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
 from . import intake, schedule
-from .blinding import blind_order_draw, portion_text
+from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
-from .schedule.plan import MAX_DOSE_DAYS
+from .schedule.blinded import (
+    DEFAULT_PAIRS,
+    DEFAULT_WASHOUT,
+    WASHOUT_RANGE,
+    blinded_design,
+    check_design,
+    new_seed,
+)
 from .selectors import program_challenges, program_plan
-from .verdicts import VERDICT_FIELDS
+from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = DOSE_DAYS
@@ -179,7 +186,7 @@ def challenge_stop(
         raise PlanError("This food group is not being tested today.")
     if challenge.status in (Challenge.Status.DONE, Challenge.Status.SKIPPED):
         raise PlanError("This challenge is already finished.")
-    last_dose = challenge.first_dose_day + timedelta(days=challenge.dose_days - 1)
+    last_dose = challenge.last_dose_day
     already = challenge.status == Challenge.Status.STOPPED
     if not already:
         challenge.stop_day = min(on, last_dose)
@@ -407,6 +414,9 @@ def challenge_days_change(
         )
     if challenge.blinded and dose_days != challenge.dose_days:
         raise PlanError("A blinded test keeps its number of portions; add a new one instead.")
+    low, high = WASHOUT_RANGE
+    if challenge.paired and not low <= washout_days <= high:
+        raise PlanError(f"Washout after each test day must be {low} to {high} days.")
     if (dose_days, washout_days) == (challenge.dose_days, challenge.washout_days):
         return challenge
     challenge.dose_days, challenge.washout_days = dose_days, washout_days
@@ -462,23 +472,24 @@ def rechallenge_blinded_add(
     *,
     program: Program,
     food_group: FoodGroup,
-    active_days: int,
-    placebo_days: int,
     author: User,
-    rng=None,
+    pairs: int = DEFAULT_PAIRS,
+    washout_days: int = DEFAULT_WASHOUT,
+    seed: int | None = None,
 ) -> Challenge:
-    """Plan a blinded re-challenge: active and placebo days in a random order, labelled A/B.
+    """Plan a blinded re-challenge: `pairs` pairs of test days (one active, one placebo, in a
+    random order within each pair), each test day followed by `washout_days` quiet days.
 
     The group needs a finished challenge in this program whose result was not `tolerated`
-    (a possible, doubtful or open trigger result) and no severe reaction. `rng` (a
-    `random.Random`) is for tests; the default is the system's unpredictable generator.
-    The log entry names neither the group's arms nor the order.
+    (a possible, doubtful or open trigger result) and no severe reaction. The draw comes from
+    `seed` (default: a fresh one from the operating system), stored with the test so the
+    dietitian can see and reproduce it. The log entry names neither the arms nor the order.
     """
     program = _locked_running(program)
-    if active_days < 1 or placebo_days < 1:
-        raise PlanError("A blinded test needs at least one active and one placebo day.")
-    if active_days + placebo_days > MAX_DOSE_DAYS:
-        raise PlanError(f"Dose days must be 1 to {MAX_DOSE_DAYS} (active and placebo together).")
+    try:
+        check_design(pairs=pairs, washout_days=washout_days)
+    except ValueError as error:
+        raise PlanError(str(error)) from error
     original = (
         program.challenges.filter(
             food_group=food_group,
@@ -494,24 +505,30 @@ def rechallenge_blinded_add(
     if original.verdict == Challenge.Verdict.TOLERATED:
         raise PlanError(f"{food_group.name} was tolerated: there is nothing doubtful to re-test.")
     _refuse_if_planned(program, food_group)
-    order = blind_order_draw(active_days=active_days, placebo_days=placebo_days, rng=rng)
+    design = blinded_design(
+        pairs=pairs, washout_days=washout_days, seed=new_seed() if seed is None else seed
+    )
     blinded = Challenge.objects.create(
         program=program,
         food_group=food_group,
         position=_next_position(program),
-        dose_days=active_days + placebo_days,
-        washout_days=original.washout_days,
+        dose_days=2 * pairs,
+        washout_days=washout_days,
         blinded=True,
-        blind_labels=list(order.labels),
-        blind_active_label=order.active_label,
+        blind_labels=list(design.letters),
+        blind_active_label=design.active_letter,
+        blind_pairs=pairs,
+        blind_seed=design.seed,
         is_rechallenge=True,
         rechallenge_of=original,
     )
-    days = active_days + placebo_days
     plan_change_record(
         program=program,
         author=author,
-        summary=f"Added a blinded test: {days} days of test portions A and B.",
+        summary=(
+            f"Added a blinded test: {pairs} pairs of test portions A and B, "
+            f"{washout_days} quiet days after each."
+        ),
     )
     return blinded
 
@@ -553,6 +570,9 @@ def program_sync(
         program_lock(program.pk)  # program first, as every writer does
     for challenge in changed:
         challenge.save(update_fields=["status", "washout_end", "updated"])
+    if any(c.blinded and c.is_finished for c in changed):
+        # A blinded test's reading is stored only once it ends (`verdicts_refresh`): now.
+        verdicts_refresh(program=program, today=plan.as_of)
     if completes:
         program.status = Program.Status.COMPLETED
         program.save(update_fields=["status", "updated"])

@@ -46,10 +46,13 @@ def _challenge_facts(challenge: Challenge, doses: Iterable) -> ChallengeFacts:
                 portion=d.portion,
                 taken=d.taken is not False,
                 arm=d.arm if challenge.blinded and d.arm in _ARMS else None,
+                pair=k // 2 + 1 if challenge.paired else None,
+                label=(d.label or None) if challenge.blinded else None,
             )
-            for d in sorted(doses, key=lambda d: d.date)
+            for k, d in enumerate(sorted(doses, key=lambda d: d.date))
         ),
         status=challenge.status,
+        pairs=challenge.blind_pairs if challenge.paired else None,
     )
 
 
@@ -87,7 +90,7 @@ def window_end(challenge: Challenge) -> date | None:
     if not challenge.first_dose_day:
         return None
     after = max(_AFTER_DAYS, challenge.washout_days)
-    return challenge.first_dose_day + timedelta(days=challenge.dose_days - 1 + after)
+    return challenge.last_dose_day + timedelta(days=after)
 
 
 def program_results(program: Program, *, today: date | None = None):
@@ -121,6 +124,10 @@ def verdicts_refresh(
     changed = []
     for challenge in challenges:
         result = results.get(challenge.pk)
+        if challenge.blinded and not challenge.is_finished:
+            # A blinded test's reading is never stored before it ends: a cached verdict would
+            # reach a page (the food lookup did) and give the key away.
+            result = None
         if result is None:
             if challenge.verdict or challenge.verdict_detail:
                 challenge.verdict, challenge.verdict_probability = "", None

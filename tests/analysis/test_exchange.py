@@ -18,7 +18,7 @@ from dietplanner.analysis.verdicts import analyze_document
 
 EXAMPLE = {
     "format": "dietplanner-diary",
-    "version": 1,
+    "version": 2,
     "exported_at": "2026-11-25T12:00:00Z",
     "patient": {"name": "Pat Doe", "timezone": "Europe/Oslo"},
     "program": {
@@ -106,8 +106,8 @@ def test_format_and_version_are_required_and_checked():
     assert errors_of(broken(format="other-diary")) == [
         "format: expected 'dietplanner-diary', got 'other-diary'"
     ]
-    assert errors_of(broken(version=2)) == [
-        "version: unsupported version 2 (this app reads version 1)"
+    assert errors_of(broken(version=3)) == [
+        "version: unsupported version 3 (this app reads versions 1 and 2)"
     ]
     assert errors_of(broken(version="1")) == ["version: expected a whole number, got '1'"]
 
@@ -162,7 +162,7 @@ def test_one_entry_per_date():
 
 
 def test_blinded_doses_need_an_arm_and_open_ones_may_not_have_one():
-    data = broken(program__challenges__0__blinded=True)
+    data = broken(version=1, program__challenges__0__blinded=True)
     assert errors_of(data) == [
         "program.challenges[0].doses[0].arm: required on a blinded challenge "
         "('active' or 'placebo')"
@@ -215,6 +215,100 @@ def test_the_json_schema_matches_the_vocabulary():
     assert challenge["verdict"]["enum"] == list(vocabulary.VERDICTS)
     assert (challenge["probability"]["minimum"], challenge["probability"]["maximum"]) == (0, 1)
     assert schema["properties"]["format"]["const"] == "dietplanner-diary"
+
+
+BLINDED_V2 = {
+    "food_group": "dairy",
+    "started_on": "2026-01-26",
+    "dose_days": 4,
+    "washout_days": 3,
+    "stopped_early_on": None,
+    "blinded": True,
+    "pairs": 2,
+    "doses": [
+        {"date": day, "portion": f"test portion {label}", "arm": arm, "pair": pair, "label": label}
+        for day, arm, pair, label in (
+            ("2026-01-26", "placebo", 1, "B"),
+            ("2026-01-30", "active", 1, "A"),
+            ("2026-02-03", "active", 2, "A"),
+            ("2026-02-07", "placebo", 2, "B"),
+        )
+    ],
+}
+
+
+def test_version_2_carries_the_pairs_and_the_quiet_days_of_a_blinded_challenge():
+    data = broken()
+    data["program"]["challenges"][0] = copy.deepcopy(BLINDED_V2)
+    doc = parse_document(data)
+    blinded = doc.program.challenges[0]
+    assert [(d.pair, d.arm, d.label) for d in blinded.doses] == [
+        (1, "placebo", "B"),
+        (1, "active", "A"),
+        (2, "active", "A"),
+        (2, "placebo", "B"),
+    ]
+    assert blinded.washout_days == 3
+    dumped = dump_document(doc)
+    assert dumped["version"] == 2
+    assert dumped["program"]["challenges"][0]["pairs"] == 2
+    assert dumped["program"]["challenges"][0]["doses"][1] == BLINDED_V2["doses"][1] | {
+        "taken": True
+    }
+    assert parse_document(json.loads(json.dumps(dumped))) == doc
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"doses__1__arm": "placebo"}, "doses: pair 1 needs one active and one placebo dose"),
+        ({"doses__3__pair": 3}, "doses: pair 3 is beyond the 2 pairs planned"),
+        ({"doses__0__pair": None}, "doses[0].pair: required when the challenge has pairs"),
+        ({"doses__0__label": "C"}, "doses[0].label: expected 'A' or 'B', got 'C'"),
+        ({"dose_days": 6}, "dose_days: must be twice the pairs (4), got 6"),
+    ],
+)
+def test_version_2_refuses_pairs_that_do_not_hold_one_portion_of_each(change, message):
+    challenge = copy.deepcopy(BLINDED_V2)
+    for path, value in change.items():
+        *parents, last = path.split("__")
+        target = challenge
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        if value is None:
+            del target[int(last) if last.isdigit() else last]
+        else:
+            target[int(last) if last.isdigit() else last] = value
+    data = broken()
+    data["program"]["challenges"][0] = challenge
+    assert f"program.challenges[0].{message}" in errors_of(data)
+
+
+def test_version_1_files_with_back_to_back_blinded_days_are_still_read():
+    data = broken(version=1)
+    data["program"]["challenges"][0] = {
+        "food_group": "dairy",
+        "started_on": "2026-01-26",
+        "dose_days": 4,
+        "washout_days": 4,
+        "stopped_early_on": None,
+        "blinded": True,
+        "doses": [
+            {"date": f"2026-01-{26 + k}", "portion": "x", "arm": arm}
+            for k, arm in enumerate(("active", "placebo", "placebo", "active"))
+        ],
+    }
+    data["entries"] = [
+        {"date": f"2026-01-{5 + k:02d}", "scores": {"pain": 3, "fatigue": 3}} for k in range(27)
+    ]
+    doc = parse_document(data)
+    assert doc.version == 1
+    assert all(d.pair is None for d in doc.program.challenges[0].doses)
+    result = analyze_document(doc)[0]
+    assert result.blinded and result.verdict == "inconclusive"
+    assert any("too close together" in r for r in result.reasons)
+    assert dump_document(doc)["version"] == 2
+    assert "pairs" not in dump_document(doc)["program"]["challenges"][0]
 
 
 def test_the_long_term_plan_round_trips_and_older_files_without_it_still_read():

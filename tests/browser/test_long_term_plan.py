@@ -7,14 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_dietitian_journey import log_in
+from tests.browser.test_program_journey import open_menu_if_collapsed
 from tests.programs.longterm_factories import program_after_dairy_test
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu_if_collapsed(page) -> None:
-    if page.viewport_size["width"] < 768:
-        page.get_by_role("button", name="Open the menu").click()
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)

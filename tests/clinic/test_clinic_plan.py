@@ -298,24 +298,26 @@ def test_a_blinded_rechallenge_shows_dana_the_key(dietitian_client, patient, die
     with later(dietitian_client, dietitian, BLIND_START):
         response = dietitian_client.post(
             url("plan-blinded", patient, original),
-            {"active_days": 2, "placebo_days": 1},
+            {"pairs": 2, "washout_days": 3},
             follow=True,
         )
     blinded = program.challenges.get(blinded=True)
     html = response.content.decode()
-    assert blinded.dose_days == 3
+    assert blinded.dose_days == 4 and blinded.blind_pairs == 2
     assert f"Portion {blinded.blind_active_label} is the active portion" in html
     assert f"portion {blinded.blind_placebo_label} is the placebo" in html
-    assert html.count("<td>placebo</td>") == 1 and html.count("<td>active</td>") == 2
+    assert html.count("<td>placebo</td>") == 2
+    assert html.count(f"<td>{original.food_group.name}</td>") == 2
     assert AccessRecord.objects.filter(what="plan_change", patient=patient).count() == 1
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"active_days": 0, "placebo_days": 2}, "at least one active and one placebo day"),
-        ({"active_days": 5, "placebo_days": 3}, "Dose days must be 1 to 7"),
-        ({"active_days": "", "placebo_days": 3}, "Enter a number of days."),
+        ({"pairs": 1, "washout_days": 3}, "needs 2 to 3 pairs"),
+        ({"pairs": 3, "washout_days": 1}, "must be 2 to 7 days"),
+        ({"pairs": "", "washout_days": 3}, "Enter a number of pairs."),
+        ({"pairs": 3, "washout_days": ""}, "Enter a number of days."),
     ],
 )
 def test_bad_blinded_rechallenges_are_refused(dietitian_client, dietitian, patient, data, message):
@@ -333,7 +335,7 @@ def test_a_blinded_rechallenge_of_a_tolerated_group_is_refused(
         text = refused(
             dietitian_client,
             url("plan-blinded", patient, original),
-            {"active_days": 2, "placebo_days": 2},
+            {"pairs": 2, "washout_days": 3},
         )
     assert "was tolerated" in text
 

@@ -39,7 +39,7 @@ def test_dietitian_sees_the_suggested_plan_and_the_access_is_recorded(
     with at(LAST_DAY):
         html = dietitian_client.get(page_url(patient)).content.decode()
     assert "Dairy: fine up to 1/2 cup of milk (120 ml) at a time." in html
-    assert "Suggested from the results" in html
+    assert "Suggested from the test results" in html
     assert AccessRecord.objects.filter(dietitian=dietitian, patient=patient, what="plan").exists()
 
 
@@ -115,3 +115,15 @@ def test_the_report_and_its_pdf_show_the_plan(dietitian_client, patient, catalog
     with at(LAST_DAY + timedelta(days=1)):
         pdf = dietitian_client.get(reverse("clinic:report-pdf", args=[patient.public_id]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_limit_may_carry_a_date_to_try_more(dietitian_client, patient, catalogue):
+    program, _ = program_after_dairy_test(patient, rise_from=4)
+    with at(LAST_DAY):
+        dietitian_client.post(
+            change_url(patient), form("limit", limit_step="2", retest_on="2026-06-01")
+        )
+    plan = GroupPlan.objects.get(program=program, food_group__slug="dairy")
+    assert plan.in_words() == (
+        "Dairy: fine up to 1/2 cup of milk (120 ml) at a time. Try more from 1 June 2026."
+    )

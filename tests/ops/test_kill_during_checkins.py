@@ -13,7 +13,7 @@ import pytest
 
 from dietplanner.accounts.models import User
 from dietplanner.diary.models import DailyEntry
-from tests.conftest import make_user
+from tests.conftest import make_user, screened
 from tests.diary.factories import make_program
 
 from .server import (
@@ -39,7 +39,9 @@ def score_for(patient_index: int, day_index: int) -> int:
 def test_no_answered_check_in_is_lost_when_the_server_is_killed(static_root):
     patients = []
     for i in range(PATIENTS):
-        user = make_user(f"p{i}@example.com", f"Patient {i}", User.Role.PATIENT, timezone="UTC")
+        user = screened(
+            make_user(f"p{i}@example.com", f"Patient {i}", User.Role.PATIENT, timezone="UTC")
+        )
         today = user.local_today()
         program = make_program(user, start=today - timedelta(days=20))
         patients.append((user, program, today))

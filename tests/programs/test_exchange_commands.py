@@ -73,7 +73,7 @@ def bad(mutate) -> dict:
 
 BAD_FILES = {
     "wrong_format": (lambda d: d.update(format="mealplanner"), "format: expected"),
-    "wrong_version": (lambda d: d.update(version=2), "version: unsupported version 2"),
+    "wrong_version": (lambda d: d.update(version=3), "version: unsupported version 3"),
     "unknown_group": (
         lambda d: d["program"]["challenges"][1].update(food_group="diary"),
         "program.challenges[1].food_group: unknown food group 'diary'",
@@ -331,7 +331,7 @@ def test_export_to_stdout_and_to_a_file_give_the_same_document(tmp_path, patient
     target = tmp_path / "pat.json"
     call_command("export_diary", "--email", patient.email, "-o", str(target), stderr=StringIO())
     text = target.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "format": "dietplanner-diary",\n  "version": 1,')
+    assert text.startswith('{\n  "format": "dietplanner-diary",\n  "version": 2,')
     assert "Birthday cake, ø and é" in text  # UTF-8, not \u escapes
     assert without_exported_at(out.getvalue()) == without_exported_at(text)
 

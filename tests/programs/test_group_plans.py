@@ -186,3 +186,13 @@ def test_plan_queries_stay_few(patient_client, patient, catalogue, django_assert
         patient_client.get(PLAN_URL)
     with at(LAST_DAY + timedelta(days=1)), django_assert_max_num_queries(9):
         patient_client.get(SUMMARY_URL)
+
+
+def test_the_results_summary_leads_to_the_long_term_plan(patient_client, patient, catalogue):
+    program_after_dairy_test(patient, rise_from=4)
+    with at(LAST_DAY):
+        html = patient_client.get(reverse("programs:results")).content.decode()
+    summary = html.split('class="card border-primary mb-4 results-summary"', 1)[1].split(
+        "</section>"
+    )[0]
+    assert f'<a href="{PLAN_URL}">Your long-term plan</a>' in summary

@@ -283,8 +283,8 @@ def test_a_blinded_challenge_does_not_name_the_portion():
     plan = plan_on(22, [blinded], logs(range(1, 22)), group_names={"dairy": "dairy (milk)"})
 
     assert plan.today.sentence == (
-        "Dairy (milk) challenge (blinded), day 1 of 3: have the portion your dietitian "
-        "prepared for day 1 today."
+        "Dairy (milk) challenge (blinded), test day 1 of 3: have today's test portion, as "
+        "your dietitian prepared it."
     )
     assert plan.today.portion is None
     assert plan.today.blinded

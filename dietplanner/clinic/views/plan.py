@@ -47,6 +47,7 @@ RECHALLENGE_VERDICTS = {"possible", "inconclusive", "trigger"}
 class BlindDay:
     day: date
     number: int
+    pair: int
     letter: str
     arm: str
 
@@ -92,7 +93,13 @@ def _blind_days(challenge: Challenge, scheduled) -> list[BlindDay]:
         return []
     letters = challenge.blind_letters
     return [
-        BlindDay(day=d.day, number=d.number, letter=letter, arm=challenge.arm_of(letter))
+        BlindDay(
+            day=d.day,
+            number=d.number,
+            pair=(d.number + 1) // 2,
+            letter=letter,
+            arm=challenge.arm_of(letter),
+        )
         for d in scheduled.dose_days
         if (letter := letters[d.number - 1] if d.number <= len(letters) else "")
     ]

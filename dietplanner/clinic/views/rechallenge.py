@@ -23,7 +23,8 @@ def rechallenge(request, patient_id, challenge_id) -> HttpResponse:
 @login_required
 @require_POST
 def blinded(request, patient_id, challenge_id) -> HttpResponse:
-    """Plan a blinded re-challenge; the page then shows the A/B key for preparing portions."""
+    """Plan a blinded re-challenge in pairs; the page then shows the A/B key, the calendar and
+    the seed of the draw for preparing portions."""
     patient, program = client_and_program(request, patient_id)
     original = challenge_in(program, challenge_id)
     form = BlindedForm(request.POST, url="", form_id="")
@@ -37,6 +38,6 @@ def blinded(request, patient_id, challenge_id) -> HttpResponse:
         rechallenge_blinded_add,
         program=program,
         food_group=original.food_group,
-        active_days=form.cleaned_data["active_days"],
-        placebo_days=form.cleaned_data["placebo_days"],
+        pairs=form.cleaned_data["pairs"],
+        washout_days=form.cleaned_data["washout_days"],
     )

@@ -95,6 +95,10 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
         if c.status not in STATUSES:
             raise ValueError(f"challenge {c.key!r}: unknown status {c.status!r}")
         low, high = WASHOUT_DAYS
+        if c.dose_offsets:
+            offsets = list(c.dose_offsets)
+            if offsets[0] != 0 or len(offsets) != c.dose_days or offsets != sorted(set(offsets)):
+                raise ValueError(f"challenge {c.key!r}: one rising offset per dose day, from 0")
         if not 1 <= c.dose_days <= MAX_DOSE_DAYS or not low <= c.washout_days <= high:
             raise ValueError(
                 f"challenge {c.key!r}: dose_days 1-{MAX_DOSE_DAYS}, washout_days {low}-{high}"
@@ -229,17 +233,22 @@ def _allowed_after(previous: ScheduledChallenge, state: ChallengeState) -> bool:
 def _doses(
     state: ChallengeState, first: date, last_kept: date | None = None
 ) -> tuple[DoseDay, ...]:
-    """The dose days from `first`; those after `last_kept` (a stop) are cancelled."""
-    steps = DOSE_STEPS[state.dose_days]
+    """The dose days from `first`; those after `last_kept` (a stop) are cancelled. Spaced dose
+    days (a blinded re-challenge) all take the full portion: the arms differ, not the amount."""
+    if state.dose_offsets:
+        offsets, steps = state.dose_offsets, (3,) * len(state.dose_offsets)
+    else:
+        steps = DOSE_STEPS[state.dose_days]
+        offsets = tuple(range(len(steps)))
     return tuple(
         DoseDay(
-            day=(day := first + timedelta(days=k)),
+            day=(day := first + timedelta(days=offset)),
             number=k + 1,
             step=step,
             portion=state.ladder[step - 1],
             cancelled=last_kept is not None and day > last_kept,
         )
-        for k, step in enumerate(steps)
+        for k, (offset, step) in enumerate(zip(offsets, steps, strict=True))
     )
 
 
@@ -262,7 +271,7 @@ def _started(
     """Place a started challenge: its actual dates, and a washout ended by (in this order) the
     recorded end, the diary rule, the next challenge's start, or else a projection."""
     first = state.first_dose_day
-    last_dose = first + timedelta(days=state.dose_days - 1)
+    last_dose = first + timedelta(days=state.last_dose_offset)
     last_kept = min(state.stop_day, last_dose) if state.status == "stopped" else last_dose
     w_start = last_kept + ONE_DAY
     min_end = _min_end(w_start, state.washout_days)
@@ -336,7 +345,7 @@ def _planned(
     """Project a challenge not started yet: from today or the earliest allowed day, whichever
     is later, with the minimum washout."""
     first = max(today, cursor)
-    w_start = first + timedelta(days=state.dose_days)
+    w_start = first + timedelta(days=state.last_dose_offset + 1)
     min_end = _min_end(w_start, state.washout_days)
     confounders = tuple(sorted(book.confounders(first) & POSTPONE_CONFOUNDERS))
     reason = f"{' and '.join(confounders)} logged on {fmt_day(first)}" if confounders else None

@@ -84,6 +84,13 @@ class ChallengeState:
     stop_day: date | None = None
     washout_end: date | None = None
     blinded: bool = False
+    # Days after the first dose of each dose day; empty: `dose_days` consecutive days. A blinded
+    # re-challenge spaces its test days with washout days between them (`blinded.py`).
+    dose_offsets: tuple[int, ...] = ()
+
+    @property
+    def last_dose_offset(self) -> int:
+        return self.dose_offsets[-1] if self.dose_offsets else self.dose_days - 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,6 +205,8 @@ class TodayStatus:
     step: int | None = None
     portion: str | None = None
     blinded: bool = False
+    # A blinded re-challenge's quiet day between two test portions: the next portion's day.
+    next_dose_day: date | None = None
     postpone_proposed: bool = False
     postpone_reason: str | None = None
     talk_to_dietitian: bool = False

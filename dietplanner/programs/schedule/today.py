@@ -40,20 +40,24 @@ def today_status(
     if current is None:
         return _today_in_baseline(settings, baseline, scheduled, today)
     if current.phase in ("dose", "stopped"):
-        dose = current.dose_days[(today - current.first_dose_day).days]
         title = f"{current.group_name[:1].upper()}{current.group_name[1:]} challenge"
         if current.phase == "stopped":
             sentence = f"{title} stopped: no more doses. Back to the baseline diet."
             return _about(current, "washout", sentence)
+        dose = next((d for d in current.dose_days if d.day == today), None)
+        if dose is None:
+            return _between_portions(current, title, today)
         blind = " (blinded)" if current.blinded else ""
-        portion = (
-            f"the portion your dietitian prepared for day {dose.number}"
-            if current.blinded
-            else dose.portion
-        )
-        sentence = (
-            f"{title}{blind}, day {dose.number} of {len(current.dose_days)}: have {portion} today."
-        )
+        if current.blinded:
+            sentence = (
+                f"{title}{blind}, test day {dose.number} of {len(current.dose_days)}: have "
+                "today's test portion, as your dietitian prepared it."
+            )
+        else:
+            sentence = (
+                f"{title}, day {dose.number} of {len(current.dose_days)}: "
+                f"have {dose.portion} today."
+            )
         return _about(
             current,
             "dose",
@@ -75,6 +79,27 @@ def today_status(
             sentence += " It has lasted more than 10 days: please talk to your dietitian."
         return _about(current, "washout", sentence, day_number=number, day_count=minimum)
     return _next_or_done(scheduled)
+
+
+def _between_portions(current: ScheduledChallenge, title: str, today: date) -> TodayStatus:
+    """A quiet day between two test portions of a blinded re-challenge: no portion today."""
+    before = [d for d in current.dose_days if d.day < today]
+    after = [d for d in current.dose_days if d.day > today]
+    last, upcoming = before[-1], after[0]
+    number = (today - last.day).days
+    count = (upcoming.day - last.day).days - 1
+    sentence = (
+        f"{title} (blinded): no test portion today, quiet day {number} of {count}. Keep to the "
+        f"baseline diet; the next test portion is on {fmt_day(upcoming.day)}."
+    )
+    return _about(
+        current,
+        "washout",
+        sentence,
+        day_number=number,
+        day_count=count,
+        next_dose_day=upcoming.day,
+    )
 
 
 def _today_in_baseline(

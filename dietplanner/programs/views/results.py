@@ -207,7 +207,7 @@ def _phases(program, challenges: list[Challenge]) -> list[charts.Phase]:
     ]
     for c in challenges:
         name = _label(c)
-        last_dose = c.first_dose_day + (c.dose_days - 1) * _ONE_DAY
+        last_dose = c.last_dose_day
         if c.stop_day:
             last_dose = c.stop_day
             phases.append(
