@@ -9,7 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
-from dietplanner.programs.forms import MAX_START_AHEAD_DAYS
+from dietplanner.programs.forms import MAX_START_AHEAD_DAYS, valid_start_date
 from foods.models import Protocol
 
 
@@ -49,12 +49,7 @@ class ClinicStartForm(forms.Form):
         return self.protocols[self.cleaned_data["protocol"]]
 
     def clean_start_date(self) -> date:
-        start = self.cleaned_data["start_date"]
-        if start < self.today:
-            raise forms.ValidationError("The first baseline day cannot be in the past.")
-        if start > self.latest_start:
-            raise forms.ValidationError("Choose a day within the next 12 months.")
-        return start
+        return valid_start_date(self.cleaned_data["start_date"], today=self.today)
 
 
 def _label(protocol: Protocol) -> str:
