@@ -22,6 +22,15 @@ MAX_ORDER_LENGTH = 100
 PLAN_TARGET = "#plan-body"
 
 
+def valid_start_date(start: date, *, today: date) -> date:
+    """The first baseline day, if it is today or within the next 12 months (ValidationError)."""
+    if start < today:
+        raise forms.ValidationError("The first baseline day cannot be in the past.")
+    if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
+        raise forms.ValidationError("Choose a day within the next 12 months.")
+    return start
+
+
 class StartForm(forms.Form):
     """The second wizard step: when to start, how long, what to score, when to be reminded.
 
@@ -99,12 +108,7 @@ class StartForm(forms.Form):
         return self.protocol.slug
 
     def clean_start_date(self) -> date:
-        start = self.cleaned_data["start_date"]
-        if start < self.today:
-            raise forms.ValidationError("The first baseline day cannot be in the past.")
-        if start > self.latest_start:
-            raise forms.ValidationError("Choose a day within the next 12 months.")
-        return start
+        return valid_start_date(self.cleaned_data["start_date"], today=self.today)
 
     def clean_baseline_days(self) -> int:
         days = self.cleaned_data["baseline_days"]
