@@ -296,7 +296,10 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     probability = None if hidden else c.verdict_probability
     status = c.get_status_display()
     if c.status == Challenge.Status.STOPPED and c.stop_day:
-        status = f"Stopped for a reaction on {charts.fmt_date(c.stop_day, year=False)}"
+        on = charts.fmt_date(c.stop_day, year=False)
+        status = f"Stopped for a reaction on {on}"
+        if c.interrupted:
+            status = f"Stopped for {c.get_stop_cause_display()} on {on} (not a reaction)"
     if c.red_flags:
         status += " - red-flag symptoms"
     return ChallengeRow(

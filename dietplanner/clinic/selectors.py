@@ -121,6 +121,7 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
             "first_dose_day",
             "dose_days",
             "stop_day",
+            "stop_cause",
             "washout_end",
             "blinded",
             "verdict",
@@ -303,6 +304,13 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
 
 def _reaction_since(challenge: dict, seen: datetime | None) -> bool:
     if challenge["status"] != Challenge.Status.STOPPED or not challenge["stop_day"]:
+        return False
+    if challenge["stop_cause"] not in (
+        "",
+        Challenge.StopCause.REACTION,
+        Challenge.StopCause.RED_FLAG,
+    ):
+        # stopped for illness, travel or choice: not a reaction to flag
         return False
     return seen is None or challenge["stop_day"] >= seen.date()
 
