@@ -102,7 +102,9 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
     diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
-    plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
+    plan = program_plan(
+        program, max(last, program.start_date), challenges=challenges, diary=diary, paused=False
+    )
     return ProgramData(
         patient=patient,
         program=program,
