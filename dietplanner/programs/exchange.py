@@ -34,6 +34,7 @@ from dietplanner.analysis.diary import (
     ProgramFacts,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
@@ -99,7 +100,8 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         doses=doses,
         status=challenge.status,
         pairs=challenge.blind_pairs if challenge.paired else None,
-        verdict=None if hidden_result else (challenge.verdict or None),
+        # Only a reading the format knows: a group awaiting its endoscopy has none.
+        verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 

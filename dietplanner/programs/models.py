@@ -147,6 +147,9 @@ class Challenge(models.Model):
         POSSIBLE = "possible", "Possible trigger"
         TOLERATED = "tolerated", "Tolerated"
         INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+        # A diet judged by endoscopy (`Protocol.assessed_by_endoscopy`): no verdict from
+        # symptom scores; the dietitian's recorded outcome replaces it (`programs.endoscopy`).
+        ENDOSCOPY = "endoscopy", "To be assessed at your next endoscopy"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="challenges")
@@ -210,6 +213,9 @@ class Challenge(models.Model):
         begun reads "Too early to tell", not "repeat the test"."""
         if not self.verdict:
             return ""
+        endoscopy = (self.verdict_detail or {}).get("endoscopy")
+        if endoscopy and endoscopy.get("label"):  # what the endoscopy showed, not the scores
+            return endoscopy["label"]
         return self.TOO_EARLY_LABEL if self.too_early else self.get_verdict_display()
 
     @property
@@ -370,3 +376,28 @@ class GroupPlan(models.Model):
 
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+class EndoscopyOutcome(models.Model):
+    """What an endoscopy showed after a food group came back, on a diet judged by endoscopy
+    (the six-food pathway). Recorded by a linked dietitian (who and when); it becomes the
+    group's result for the patient and the long-term plan (`programs.endoscopy`)."""
+
+    class Outcome(models.TextChoices):
+        REMISSION_KEPT = "remission_kept", "Remission kept: the food can stay"
+        REACTION_FOUND = "reaction_found", "Reaction found: keep the food out"
+        NOT_ASSESSED = "not_assessed", "Not assessed yet"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="endoscopy")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    endoscopy_on = models.DateField("date of the endoscopy", null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.challenge}: {self.get_outcome_display()}"
