@@ -94,6 +94,8 @@ POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this s
 ONE_DAY_RISE_POINTS = 3.0
 MIN_WINDOW_DAYS = 3
 STOP_CONFIRM_Z = 1.645
+# The data problem of a test stopped for a cause that is not a reaction: it is repeated.
+INTERRUPTED = "interrupted"
 MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show there
 BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later references
 PASSES = 2
@@ -630,6 +632,12 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, pri
             reading.triggered = clear
         else:
             reading.pair = None
+    c = cw.challenge
+    if c.stopped_early_on is not None and not c.stopped_for_reaction:
+        # Stopped for illness, travel or choice: the test is repeated, never read (a rise
+        # may be the illness, a calm may be the missing portions).
+        reading.verdict, reading.problem = "inconclusive", INTERRUPTED
+        reading.triggered, reading.pair = [], None
 
 
 def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:

@@ -65,8 +65,16 @@ def _stop_reason(challenge: Challenge) -> str | None:
         return None
     if challenge.red_flags:
         return "red_flag"
-    note = challenge.stop_reason.strip()
+    if challenge.stop_cause:
+        return challenge.stop_cause
+    note = challenge.stop_reason.strip()  # files imported before stop_cause existed
     return note if note in STOP_REASONS else "reaction"
+
+
+def _stop_cause(reason: str | None) -> str:
+    """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
+    causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
+    return reason if reason in causes else ""
 
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
@@ -222,7 +230,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             status=_challenge_status(c),
             first_dose_day=c.started_on,
             stop_day=c.stopped_early_on,
-            stop_reason=c.stop_reason or "",
+            stop_cause=_stop_cause(c.stop_reason),
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
             **_blind_fields(c),

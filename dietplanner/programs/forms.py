@@ -287,3 +287,24 @@ class ScreeningForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {q.slug: self.cleaned_data[q.slug] for q in intake.QUESTIONS}
+
+
+class EndProgramForm(forms.Form):
+    """Ending a program early: a tick that says the patient means it, and an optional why."""
+
+    confirm = forms.BooleanField(
+        label="Yes, end my program and go back to my usual eating",
+        error_messages={"required": "Tick the box to confirm that you want to end it."},
+    )
+    reason = forms.CharField(
+        label="Why are you ending it? (optional, your dietitian sees it)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, for_dietitian: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_dietitian:
+            self.fields["confirm"].label = "Yes, end this client's program"
+            self.fields["reason"].label = "Why? (optional, your client sees it on their plan)"

@@ -49,7 +49,7 @@ def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longte
     window = (challenge.verdict_detail or {}).get("window") or {}
     last = window.get("end")
     last_day = date.fromisoformat(last) if last else challenge.stop_day or challenge.washout_end
-    stopped = challenge.status == Challenge.Status.STOPPED
+    stopped = challenge.stopped_for_reaction
     taken = tuple(
         longterm.DoseTaken(day=d.date, step=d.step, taken=d.taken is not False)
         for d in doses
@@ -93,9 +93,18 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
         doses.setdefault(dose.challenge_id, []).append(dose)
     entries = list(DailyEntry.objects.filter(program=program).only("date", "scores"))
     # The latest started challenge of a group speaks for it (a re-challenge after the first
-    # test); a group never started is spoken for by its planned or skipped challenge.
+    # test); a group never started is spoken for by its planned or skipped challenge. A test
+    # stopped for illness, travel or choice speaks only when nothing else of the group does.
     latest: dict[int, Challenge] = {}
-    for c in sorted(challenges, key=lambda c: (c.first_dose_day is not None, c.first_dose_day)):
+    ranked = sorted(
+        challenges,
+        key=lambda c: (
+            not c.interrupted,
+            c.first_dose_day is not None,
+            c.first_dose_day or date.min,
+        ),
+    )
+    for c in ranked:
         latest[c.food_group_id] = c
     written = []
     for group_id, challenge in latest.items():

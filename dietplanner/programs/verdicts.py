@@ -31,7 +31,8 @@ def _challenge_facts(challenge: Challenge, doses: Iterable) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
     stop_reason = None
     if stopped:
-        stop_reason = "red_flag" if challenge.red_flags else "reaction"
+        # A stop for illness, travel or choice is told as such: never read as a reaction.
+        stop_reason = "red_flag" if challenge.red_flags else challenge.stop_cause or "reaction"
     return ChallengeFacts(
         food_group=challenge.food_group.slug,
         started_on=challenge.first_dose_day if started else None,

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0008_blinded_pairs"),
+        ("programs", "0009_stop_causes_and_program_end"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
