@@ -91,3 +91,33 @@ class ReactionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class StopForm(forms.Form):
+    """Stopping a food test for a cause that is not a reaction (programs.stopping)."""
+
+    cause = forms.ChoiceField(
+        label="Why are you stopping?",
+        choices=[
+            ("illness", "I am ill (a cold, flu, a stomach bug...)"),
+            ("travel", "I am travelling or away from home"),
+            ("patient_choice", "I prefer to stop for now"),
+            ("other", "Another reason"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are stopping."},
+    )
+    dose_taken = forms.TypedChoiceField(
+        label="Did you have today’s portion?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anything to add for your dietitian? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

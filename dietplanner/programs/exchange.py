@@ -34,6 +34,7 @@ from dietplanner.analysis.diary import (
     ProgramFacts,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
@@ -65,8 +66,16 @@ def _stop_reason(challenge: Challenge) -> str | None:
         return None
     if challenge.red_flags:
         return "red_flag"
-    note = challenge.stop_reason.strip()
+    if challenge.stop_cause:
+        return challenge.stop_cause
+    note = challenge.stop_reason.strip()  # files imported before stop_cause existed
     return note if note in STOP_REASONS else "reaction"
+
+
+def _stop_cause(reason: str | None) -> str:
+    """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
+    causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
+    return reason if reason in causes else ""
 
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
@@ -100,7 +109,8 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         doses=doses,
         status=challenge.status,
         pairs=challenge.blind_pairs if challenge.paired else None,
-        verdict=None if hidden_result else (challenge.verdict or None),
+        # Only a reading the format knows: a group awaiting its endoscopy has none.
+        verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
@@ -221,7 +231,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             status=_challenge_status(c),
             first_dose_day=c.started_on,
             stop_day=c.stopped_early_on,
-            stop_reason=c.stop_reason or "",
+            stop_cause=_stop_cause(c.stop_reason),
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
             **_blind_fields(c),

@@ -76,7 +76,7 @@ class Program(models.Model):
         BASELINE = "baseline", "Baseline"
         REINTRODUCTION = "reintroduction", "Reintroduction"
         COMPLETED = "completed", "Completed"
-        ABANDONED = "abandoned", "Abandoned"
+        ABANDONED = "abandoned", "Ended early"
 
     ACTIVE_STATUSES = (Status.BASELINE, Status.REINTRODUCTION)
 
@@ -97,6 +97,26 @@ class Program(models.Model):
         Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="programs"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BASELINE)
+    # Ending early ("back to my usual eating"): when, by whom (patient or dietitian) and why.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(blank=True)
+    # "Did the baseline help?" (programs/baseline_check.py): the patient chose to start the
+    # food tests although their symptoms did not improve meaningfully (when, and by whom).
+    tests_despite_baseline_at = models.DateTimeField(null=True, blank=True)
+    tests_despite_baseline_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -139,6 +159,16 @@ class Challenge(models.Model):
         STOPPED = "stopped", "Stopped for a reaction"
         SKIPPED = "skipped", "Skipped"
 
+    class StopCause(models.TextChoices):
+        """Why a challenge stopped (the exchange format's `stop_reason`, red flag aside)."""
+
+        REACTION = "reaction", "a reaction"
+        RED_FLAG = "red_flag", "a severe reaction"
+        ILLNESS = "illness", "illness"
+        TRAVEL = "travel", "travel"
+        PATIENT_CHOICE = "patient_choice", "the patient's choice"
+        OTHER = "other", "another reason"
+
     FINISHED_STATUSES = (Status.DONE, Status.STOPPED, Status.SKIPPED)
     STARTED_STATUSES = (Status.ACTIVE, Status.WASHOUT, Status.DONE, Status.STOPPED)
     TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
@@ -148,6 +178,9 @@ class Challenge(models.Model):
         POSSIBLE = "possible", "Possible trigger"
         TOLERATED = "tolerated", "Tolerated"
         INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+        # A diet judged by endoscopy (`Protocol.assessed_by_endoscopy`): no verdict from
+        # symptom scores; the dietitian's recorded outcome replaces it (`programs.endoscopy`).
+        ENDOSCOPY = "endoscopy", "To be assessed at your next endoscopy"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="challenges")
@@ -158,7 +191,9 @@ class Challenge(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     first_dose_day = models.DateField(null=True, blank=True)
     stop_day = models.DateField(null=True, blank=True)
-    stop_reason = models.TextField(blank=True)
+    stop_reason = models.TextField("what the patient wrote when stopping", blank=True)
+    # Blank (older rows) means a reaction, the usual cause.
+    stop_cause = models.CharField(max_length=16, choices=StopCause.choices, blank=True)
     red_flags = models.JSONField(default=list, blank=True)
     no_home_retest = models.BooleanField(
         "not to be re-tested at home", default=False, help_text="Set after a red-flag reaction."
@@ -211,7 +246,35 @@ class Challenge(models.Model):
         begun reads "Too early to tell", not "repeat the test"."""
         if not self.verdict:
             return ""
+        endoscopy = (self.verdict_detail or {}).get("endoscopy")
+        if endoscopy and endoscopy.get("label"):  # what the endoscopy showed, not the scores
+            return endoscopy["label"]
         return self.TOO_EARLY_LABEL if self.too_early else self.get_verdict_display()
+
+    @property
+    def interrupted(self) -> bool:
+        """Stopped for illness, travel or choice: not a reaction, so not read as one."""
+        return self.status == self.Status.STOPPED and self.stop_cause not in (
+            "",
+            self.StopCause.REACTION,
+            self.StopCause.RED_FLAG,
+        )
+
+    @property
+    def stopped_for_reaction(self) -> bool:
+        return self.status == self.Status.STOPPED and not self.interrupted
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a stop that was not a reaction says why."""
+        if self.interrupted:
+            return f"Stopped for {self.get_stop_cause_display()} (not a reaction)"
+        return self.get_status_display()
+
+    @property
+    def stop_notes(self) -> list[str]:
+        """What the patient wrote when stopping, one line per stop ("2026-02-03: ...")."""
+        return [line for line in self.stop_reason.splitlines() if line.strip()]
 
     @property
     def is_started(self) -> bool:
@@ -465,3 +528,28 @@ class ReactionAlert(models.Model):
 
     def sign_labels(self) -> list[str]:
         return reactions.sign_labels(self.signs)
+
+
+class EndoscopyOutcome(models.Model):
+    """What an endoscopy showed after a food group came back, on a diet judged by endoscopy
+    (the six-food pathway). Recorded by a linked dietitian (who and when); it becomes the
+    group's result for the patient and the long-term plan (`programs.endoscopy`)."""
+
+    class Outcome(models.TextChoices):
+        REMISSION_KEPT = "remission_kept", "Remission kept: the food can stay"
+        REACTION_FOUND = "reaction_found", "Reaction found: keep the food out"
+        NOT_ASSESSED = "not_assessed", "Not assessed yet"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="endoscopy")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    endoscopy_on = models.DateField("date of the endoscopy", null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.challenge}: {self.get_outcome_display()}"

@@ -144,6 +144,7 @@ def program_plan(
         baseline_days=program.baseline_days,
         symptoms=tuple(program.symptoms),
         original_baseline_days=program.original_baseline_days,
+        baseline_max=program.protocol.baseline_max,
     )
     names = {c.food_group.slug: c.food_group.name for c in challenges}
     return schedule.compute_plan(
@@ -221,7 +222,10 @@ def group_statuses(program: Program, today: date) -> dict[str, str]:
             if challenge.is_started:
                 statuses[slug] = "challenged"
             continue
-        if challenge.status == Challenge.Status.STOPPED or challenge.verdict == "trigger":
+        if challenge.interrupted:
+            # stopped for illness, travel or choice: the group waits for its new test
+            statuses.setdefault(slug, "eliminated")
+        elif challenge.stopped_for_reaction or challenge.verdict == "trigger":
             statuses[slug] = "trigger"
         elif in_doses:
             statuses[slug] = "challenged"

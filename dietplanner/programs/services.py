@@ -221,8 +221,14 @@ def baseline_extend(
     program = program_lock(program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
-    if program.baseline_days + days > BASELINE_DAYS[1]:
-        raise PlanError(f"A baseline cannot last more than {BASELINE_DAYS[1]} days.")
+    longest = min(program.protocol.baseline_max, BASELINE_DAYS[1])
+    if program.baseline_days + days > longest:
+        left = longest - program.baseline_days
+        more = f" (at most {left} more day{'s' if left != 1 else ''})" if left > 0 else ""
+        raise PlanError(
+            f"This diet's baseline lasts at most {longest} days{more}. Past that, more strict "
+            "days are not the answer: please talk to your dietitian."
+        )
     if program.original_baseline_days is None:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days

@@ -372,7 +372,7 @@ def test_the_most_recent_finished_program_is_shown_when_none_runs(patient_client
     response = patient_client.get(PLAN)
 
     assert response.context["program"] == newer
-    assert "This program is stopped" in html_of(response)
+    assert "This program is ended early" in html_of(response)
 
 
 def test_a_long_baseline_tells_the_patient_to_talk_to_the_dietitian(client, patient, program):
@@ -683,7 +683,7 @@ def test_the_extension_form_proposes_the_suggested_days(patient_client, program)
     proposal = response.context["plan"].baseline.propose_extension_days
     assert proposal == 5
     assert response.context["extend_form"].initial["days"] == proposal
-    assert "We suggest 5 more days on the baseline." in html_of(response)
+    assert "We suggest 5 more days on the baseline, from today" in html_of(response)
 
 
 # --- iCalendar -------------------------------------------------------------------------------

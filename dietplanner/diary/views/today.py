@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.reactions import emergency_number
-from dietplanner.programs import safety
+from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
 from dietplanner.programs.intake import needs_review
 from dietplanner.programs.models import Challenge, Program
@@ -28,7 +28,7 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, Symptom
 
-from ..forms import CheckinForm, ReactionForm
+from ..forms import CheckinForm, ReactionForm, StopForm
 from ..models import DailyEntry, Dose
 from ..services import EntryError, editable_range, entry_save
 
@@ -101,6 +101,10 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "reaction_possible": current is not None
         and plan.today.kind in ("dose", "washout")
         and current.status != Challenge.Status.STOPPED,
+        # stopping for illness, travel or choice: only while portions are still to come
+        "stop_possible": current is not None
+        and plan.today.kind == "dose"
+        and current.status == Challenge.Status.ACTIVE,
         "logged_days": len(diary),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
@@ -259,3 +263,54 @@ def reaction(request):
             template = "diary/reaction_done.html"
         return render(request, template, context)
     return render(request, "diary/reaction.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@patient_only
+@require_http_methods(["GET", "POST"])
+def stop(request):
+    """Stop today's food test for illness, travel or choice: not a reaction, tested again."""
+    program = active_program_for(request.user)
+    today = request.user.local_today()
+    current = None
+    if program is not None:
+        plan = program_plan(program, today)
+        if plan.today.kind == "dose" and plan.today.challenge_key:
+            current = get_challenge_for_user(request.user, plan.today.challenge_key)
+    if current is None or current.status != Challenge.Status.ACTIVE:
+        messages.info(
+            request, "You are not taking test portions today, so there is nothing to stop."
+        )
+        return redirect("diary:today")
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            again = stopping.challenge_pause(
+                challenge=current,
+                on=today,
+                cause=form.cleaned_data["cause"],
+                note=form.cleaned_data["note"],
+                dose_taken=form.cleaned_data["dose_taken"],
+                author=request.user,
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        name = "The test" if current.blinded else current.food_group.name
+        later = (
+            f"{name} will be tested again from the start once you feel as before."
+            if again
+            else "Your dietitian can plan the test again."
+        )
+        messages.success(
+            request,
+            f"Stopped. This is not counted as a reaction. Go back to the baseline diet; {later}",
+        )
+        return redirect("diary:today")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "diary/stop.html",
+        {"form": form, "current": current, "today": today},
+        status=status,
+    )

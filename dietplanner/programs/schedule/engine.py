@@ -208,6 +208,10 @@ def _baseline(
     extension = (ready_on - planned_end - ONE_DAY).days
     day_number = (today - start).days + 1
     original = settings.original_baseline_days or settings.baseline_days
+    longest = settings.baseline_max
+    over_limit = not ready and longest is not None and (ready_on - start).days > longest
+    if over_limit:
+        extension = min(extension, longest - settings.baseline_days)
     if today < start:
         status = "not_started"
     elif ready:
@@ -224,8 +228,10 @@ def _baseline(
         projected=True,
         reasons=tuple(reasons),
         propose_extension_days=extension if extension > 0 else None,
-        talk_to_dietitian=not ready and 2 * day_number > 3 * original,
+        talk_to_dietitian=not ready and (over_limit or 2 * day_number > 3 * original),
         reference=reference,
+        days_to_ready=max(0, (ready_on - today).days),
+        over_limit=over_limit,
     )
 
 

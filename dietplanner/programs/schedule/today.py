@@ -132,9 +132,18 @@ def _today_in_baseline(
                 f"Baseline day {number} of {settings.baseline_days}: keep to the elimination "
                 "diet and log your symptoms."
             )
+        elif baseline.over_limit:
+            kind = "baseline_extend"
+            sentence = (
+                f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
+                f"not settled, and this diet's baseline should not go past "
+                f"{settings.baseline_max} days. Please talk to your dietitian before going on."
+            )
+            talk = ""
         else:
             kind = "baseline_extend"
-            more = baseline.propose_extension_days
+            # Counted from today: on day 31 of 21 with readiness 5 days away, "5 more days".
+            more = baseline.days_to_ready
             sentence = (
                 f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
                 f"not settled yet, so keep to the elimination diet; we suggest {more} more "

@@ -31,7 +31,7 @@ def alerts_for_past_red_flags(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("foods", "0001_initial"),
-        ("programs", "0008_blinded_pairs"),
+        ("programs", "0010_endoscopy_outcomes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
