@@ -29,6 +29,7 @@ TODAY_KINDS = (
     "dose",
     "washout",
     "ready_for_next",
+    "paused",
     "completed",
 )
 

@@ -27,6 +27,20 @@ def fmt_day(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]}"
 
 
+PAUSED_SENTENCE = (
+    "Home food tests are paused after an allergic reaction. Keep to your baseline diet and "
+    "check in as usual; your dietitian needs to clear you before any more food tests."
+)
+
+
+def paused(status: TodayStatus) -> TodayStatus:
+    """Today while home tests are paused (a reaction alert not cleared yet): no portion and no
+    start, whatever the plan would have proposed; the other days read as they are."""
+    if status.kind not in ("dose", "ready_for_next"):
+        return status
+    return TodayStatus(kind="paused", sentence=PAUSED_SENTENCE, blinded=status.blinded)
+
+
 def today_status(
     settings: ProgramSettings, baseline: BaselinePhase, scheduled: Challenges, today: date
 ) -> TodayStatus:
