@@ -101,7 +101,7 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     }
     last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
-    diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
+    diary = {d: day_log(d, r.scores, r.confounders, r.off_plan) for d, r in rows.items()}
     plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
     return ProgramData(
         patient=patient,
@@ -248,8 +248,9 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
     place = place_of(program, rows, today)[1]
     verdicts = Counter(c.verdict_label for c in started if c.verdict and arms_visible(c))
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
+    verb = "starts" if program.start_date > today else "started"
     text = (
-        f"{data.patient.full_name} started the {program.protocol.name} protocol on "
+        f"{data.patient.full_name} {verb} the {program.protocol.name} protocol on "
         f"{charts.fmt_date(program.start_date)}: a {program.baseline_days}-day baseline, then "
         f"{groups} food group{'s' if groups != 1 else ''} to test one at a time. "
         f"Now: {place}."

@@ -110,7 +110,7 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
             editable_from=editable_from,
         )
 
-    diary = {day: day_log(day, scores, confounders) for day, scores, confounders, _ in rows}
+    diary = {row[0]: day_log(*row) for row in rows}
     plan = program_plan(program, last, challenges=challenges, diary=diary)
     labels = day_labels(plan, program.start_date, last)
     names = _names(program, rows)

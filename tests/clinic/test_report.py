@@ -168,3 +168,14 @@ def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_
     assert "it can come from the food, but also from chance or from expecting a reaction" in html
     assert "A clear rise is 2 points, or 30% of the client&#x27;s usual level" in html
     assert "over the usual level" in html and "in the days after" in html
+
+
+def test_the_report_of_a_program_starting_later_says_it_starts(
+    dietitian_client, patient, catalogue
+):
+    make_program(patient, start=START + timedelta(days=7))
+
+    html = report_on(dietitian_client, patient, START)
+
+    assert "starts the Anti-inflammatory" in html
+    assert "started the" not in html
