@@ -401,6 +401,13 @@ def _tolerated(reading: Reading) -> list[str]:
 
 def _inconclusive(reading: Reading) -> list[str]:
     problem = reading.problem
+    if problem == "interrupted":
+        return [
+            "This test was stopped before its end for a reason that is not a reaction, so it "
+            "is not read: a rise could come from the illness or upset, a calm from the missing "
+            "portions.",
+            "Test this food group again from the start, on a calm week.",
+        ]
     if problem == "no_reference":
         return [
             "There were not enough calm days before this challenge to know your usual level "

@@ -29,6 +29,7 @@ from dietplanner.analysis.wording import (
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
+from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.selectors import (
@@ -106,7 +107,9 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
     diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
-    plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
+    plan = program_plan(
+        program, max(last, program.start_date), challenges=challenges, diary=diary, paused=False
+    )
     return ProgramData(
         patient=patient,
         program=program,
@@ -318,6 +321,10 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     )
     if (not evidence or detail.get("pairs")) and detail.get("reasons"):
         evidence = (third_person(detail["reasons"][0]),)
+    if judged_by_endoscopy(detail):  # the endoscopy decides; the scores are context
+        evidence = ("Symptom scores, context only:", *evidence)
+        if outcome := outcome_sentence(detail):
+            evidence = (outcome, *evidence)
     excluded = tuple(
         f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
         for d in detail.get("excluded_days", ())
@@ -506,6 +513,12 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
             items.append(
                 f"{row.label}: red-flag symptoms reported. Never re-test at home; "
                 "consider an allergy assessment."
+            )
+        elif judged_by_endoscopy(c.verdict_detail):
+            items.append(
+                f"{row.label}: {outcome_sentence(c.verdict_detail)}"
+                if row.verdict != "endoscopy"
+                else f"{row.label}: to be assessed at the next endoscopy; record its outcome."
             )
         elif row.verdict == "possible":
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
