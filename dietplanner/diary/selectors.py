@@ -111,7 +111,8 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
         )
 
     diary = {row[0]: day_log(*row) for row in rows}
-    plan = program_plan(program, last, challenges=challenges, diary=diary)
+    # day labels only: the pause after a reaction changes no past day
+    plan = program_plan(program, last, challenges=challenges, diary=diary, paused=False)
     labels = day_labels(plan, program.start_date, last)
     names = _names(program, rows)
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("today/check-in/", today.checkin, name="checkin"),
     path("today/reaction/", today.reaction, name="reaction"),
     path("today/start/", today.start_challenge, name="start-challenge"),
+    path("today/stop/", today.stop, name="stop"),
     path("diary/", history.diary, name="diary"),
 ]

@@ -34,11 +34,13 @@ from dietplanner.analysis.diary import (
     ProgramFacts,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
+from . import safety
 from .group_plans import group_plans_for
-from .models import Challenge, Program
+from .models import Challenge, Program, ReactionAlert
 
 
 class ImportRefused(ValueError):
@@ -64,8 +66,16 @@ def _stop_reason(challenge: Challenge) -> str | None:
         return None
     if challenge.red_flags:
         return "red_flag"
-    note = challenge.stop_reason.strip()
+    if challenge.stop_cause:
+        return challenge.stop_cause
+    note = challenge.stop_reason.strip()  # files imported before stop_cause existed
     return note if note in STOP_REASONS else "reaction"
+
+
+def _stop_cause(reason: str | None) -> str:
+    """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
+    causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
+    return reason if reason in causes else ""
 
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
@@ -99,7 +109,8 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         doses=doses,
         status=challenge.status,
         pairs=challenge.blind_pairs if challenge.paired else None,
-        verdict=None if hidden_result else (challenge.verdict or None),
+        # Only a reading the format knows: a group awaiting its endoscopy has none.
+        verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
@@ -220,7 +231,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             status=_challenge_status(c),
             first_dose_day=c.started_on,
             stop_day=c.stopped_early_on,
-            stop_reason=c.stop_reason or "",
+            stop_cause=_stop_cause(c.stop_reason),
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
             **_blind_fields(c),
@@ -253,7 +264,26 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
         )
         for e in document.entries
     )
+    _red_flags_pause(program, challenges)
     return program
+
+
+def _red_flags_pause(program: Program, challenges: list[Challenge]) -> None:
+    """A red-flag stop in the imported diary pauses the importing patient's home tests (until
+    their dietitian clears them), as if reported here; its groups never come back at home."""
+    for challenge in challenges:
+        if challenge.no_home_retest:
+            safety.alert_raise(
+                patient=program.patient,
+                severity=ReactionAlert.Severity.RED_FLAG,
+                on=challenge.stop_day or challenge.first_dose_day or program.start_date,
+                signs=[],
+                words="Stopped for a red-flag reaction (from an imported diary).",
+                challenge=challenge,
+                source=ReactionAlert.Source.IMPORT,
+            )
+    if program.is_active:
+        safety.planned_skip_unsafe(program=program, author=program.patient)
 
 
 def _blind_fields(c: ChallengeFacts) -> dict:

@@ -9,7 +9,7 @@ from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
-from . import intake, schedule
+from . import intake, safety, schedule
 from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
@@ -100,6 +100,8 @@ def program_start(
         )
         for i, group in enumerate(protocol.groups_in_order())
     )
+    # A group the patient reacted to in an earlier program never comes back as a home test.
+    safety.planned_skip_unsafe(program=program, author=patient)
     return program
 
 
@@ -129,6 +131,9 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = program_lock(challenge.program_id)
+    if safety.home_tests_paused(program.patient):
+        raise PlanError(safety.PAUSED_SENTENCE)
+    _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
@@ -216,8 +221,14 @@ def baseline_extend(
     program = program_lock(program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
-    if program.baseline_days + days > BASELINE_DAYS[1]:
-        raise PlanError(f"A baseline cannot last more than {BASELINE_DAYS[1]} days.")
+    longest = min(program.protocol.baseline_max, BASELINE_DAYS[1])
+    if program.baseline_days + days > longest:
+        left = longest - program.baseline_days
+        more = f" (at most {left} more day{'s' if left != 1 else ''})" if left > 0 else ""
+        raise PlanError(
+            f"This diet's baseline lasts at most {longest} days{more}. Past that, more strict "
+            "days are not the answer: please talk to your dietitian."
+        )
     if program.original_baseline_days is None:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days
@@ -293,6 +304,7 @@ def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Cha
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     challenge.status = Challenge.Status.PLANNED
     challenge.save(update_fields=["status", "updated"])
     if author is not None:
@@ -319,6 +331,12 @@ def plan_change_record(*, program: Program, author: User, summary: str) -> PlanC
     summary is shown to the patient as is: it must never name a blinded test's arms.
     """
     return PlanChange.objects.create(program=program, author=author, summary=summary)
+
+
+def _refuse_unsafe(patient: User, food_group: FoodGroup) -> None:
+    """PlanError for a group this patient must never test at home (`safety.never_at_home`)."""
+    if food_group.slug in safety.never_at_home(patient):
+        raise PlanError(safety.unsafe_message(food_group))
 
 
 def _check_days(dose_days: int, washout_days: int) -> None:
@@ -374,6 +392,7 @@ def challenge_add(
     dose_days = program.protocol.dose_days if dose_days is None else dose_days
     washout_days = program.protocol.washout_days if washout_days is None else washout_days
     _check_days(dose_days, washout_days)
+    _refuse_unsafe(program.patient, food_group)
     _refuse_if_planned(program, food_group)
     if program.challenges.filter(food_group=food_group).exists():
         raise PlanError(
@@ -436,6 +455,7 @@ def _finished_original(challenge: Challenge) -> Challenge:
         raise PlanError(
             f"{challenge.food_group.name} caused a severe reaction: never re-test it at home."
         )
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     return challenge
 
 

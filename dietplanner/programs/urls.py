@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import longterm, mydata, plan, results, screening, wizard
+from .views import ending, longterm, mydata, plan, results, screening, wizard
 
 app_name = "programs"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
     path("results/", results.results, name="results"),
+    # ending early: back to usual eating (the history stays)
+    path("end/", ending.end, name="end"),
     # after the tests: the long-term plan per food group and a printable summary
     path("long-term-plan/", longterm.long_term, name="long-term"),
     path("summary/", longterm.summary, name="summary"),

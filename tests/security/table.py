@@ -141,6 +141,8 @@ TABLE: dict[str, Row] = {
     "diary:checkin": Row("login 405 405 404 404 404 404", "login 302 302 404 404 404 404"),
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
+    # No portion due today in this world: back to Today, nothing stopped.
+    "diary:stop": Row("login 302 302 404 404 404 404", "login 302 302 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     # An incomplete set of answers is shown again with its errors.
     "programs:screening": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
@@ -159,6 +161,8 @@ TABLE: dict[str, Row] = {
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:unskip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:results": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    # Ending needs the confirmation tick, which ANY_BODY lacks: the page again (400).
+    "programs:end": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "programs:long-term": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:summary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:my-data": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
@@ -176,6 +180,7 @@ TABLE: dict[str, Row] = {
     "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:plan-extend": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:plan-end": Row("login 404 404 200 404 404 404", "login 404 404 400 404 404 404"),
     "clinic:plan-add": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-move": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-skip": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),

@@ -13,9 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.analysis.reactions import emergency_number
+from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
 from dietplanner.programs.intake import needs_review
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
     active_program_for,
     get_challenge_for_user,
@@ -25,7 +28,7 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, Symptom
 
-from ..forms import CheckinForm, ReactionForm
+from ..forms import CheckinForm, ReactionForm, StopForm
 from ..models import DailyEntry, Dose
 from ..services import EntryError, editable_range, entry_save
 
@@ -81,13 +84,11 @@ def _checkin_context(program: Program, day: date, challenges: list[Challenge], d
 def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
     challenges = program_challenges(program)
     diary = program_diary(program)
-    plan = program_plan(
-        program, today, challenges=challenges, diary=diary, measures=request.user.measures
-    )
+    pause_alerts = safety.pausing_alerts(request.user)
+    rows = {"challenges": challenges, "diary": diary, "paused": bool(pause_alerts)}
+    plan = program_plan(program, today, measures=request.user.measures, **rows)
     if program_services.program_sync(program=program, plan=plan, challenges=challenges):
-        plan = program_plan(
-            program, today, challenges=challenges, diary=diary, measures=request.user.measures
-        )
+        plan = program_plan(program, today, measures=request.user.measures, **rows)
     by_key = {str(c.public_id): c for c in challenges}
     current = by_key.get(plan.today.challenge_key or "")
     context = {
@@ -100,6 +101,10 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "reaction_possible": current is not None
         and plan.today.kind in ("dose", "washout")
         and current.status != Challenge.Status.STOPPED,
+        # stopping for illness, travel or choice: only while portions are still to come
+        "stop_possible": current is not None
+        and plan.today.kind == "dose"
+        and current.status == Challenge.Status.ACTIVE,
         "logged_days": len(diary),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
@@ -107,6 +112,9 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         and needs_review(program.screening, program),
     }
     context |= _checkin_context(program, day, challenges, data)
+    context["pause_alerts"] = pause_alerts
+    if pause_alerts:
+        context["emergency"] = emergency_number(request.user.timezone)
     context["upsets_before"] = _upsets_before(context, diary, day)
     return context
 
@@ -205,6 +213,16 @@ def start_challenge(request):
     return redirect("diary:today")
 
 
+def _emergency_context(patient, current: Challenge | None) -> dict:
+    """What the emergency actions name: the number of the patient's country and the food under
+    test (the real group, also in a blinded test: emergency staff need it; never its arm)."""
+    return {
+        "emergency": emergency_number(patient.timezone),
+        "food_under_test": current.food_group.name if current is not None else "",
+        "blinded_test": current is not None and current.blinded,
+    }
+
+
 @login_required
 @patient_only
 @require_http_methods(["GET", "POST"])
@@ -220,22 +238,79 @@ def reaction(request):
             current = get_challenge_for_user(request.user, key)
         context["status"] = plan.today
     context["current"] = current
+    context |= _emergency_context(request.user, current)
     form = ReactionForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
-        red_flags = form.cleaned_data["red_flags"]
-        if current is not None:
-            try:
-                current = program_services.challenge_stop(
-                    challenge=current,
-                    on=today,
-                    reason=form.cleaned_data["what"],
-                    red_flags=red_flags,
-                )
-            except program_services.PlanError as exc:
-                messages.error(request, str(exc))
-                return redirect("diary:today")
-        context |= {"stopped": current, "red_flags": red_flags}
-        template = "diary/reaction_emergency.html" if red_flags else "diary/reaction_done.html"
+        try:
+            outcome = reaction_report(
+                patient=request.user,
+                challenge=current,
+                on=today,
+                what=form.cleaned_data["what"],
+                red_flags=form.cleaned_data["red_flags"],
+                allergic_signs=form.cleaned_data["allergic_signs"],
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        context |= {"stopped": outcome.stopped, "alert": outcome.alert}
+        if outcome.emergency:
+            template = "diary/reaction_emergency.html"
+        elif outcome.alert is not None:
+            template = "diary/reaction_see_doctor.html"
+        else:
+            template = "diary/reaction_done.html"
         return render(request, template, context)
-    return render(request, "diary/reaction.html", context)
+    return render(request, "diary/reaction.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@patient_only
+@require_http_methods(["GET", "POST"])
+def stop(request):
+    """Stop today's food test for illness, travel or choice: not a reaction, tested again."""
+    program = active_program_for(request.user)
+    today = request.user.local_today()
+    current = None
+    if program is not None:
+        plan = program_plan(program, today)
+        if plan.today.kind == "dose" and plan.today.challenge_key:
+            current = get_challenge_for_user(request.user, plan.today.challenge_key)
+    if current is None or current.status != Challenge.Status.ACTIVE:
+        messages.info(
+            request, "You are not taking test portions today, so there is nothing to stop."
+        )
+        return redirect("diary:today")
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            again = stopping.challenge_pause(
+                challenge=current,
+                on=today,
+                cause=form.cleaned_data["cause"],
+                note=form.cleaned_data["note"],
+                dose_taken=form.cleaned_data["dose_taken"],
+                author=request.user,
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        name = "The test" if current.blinded else current.food_group.name
+        later = (
+            f"{name} will be tested again from the start once you feel as before."
+            if again
+            else "Your dietitian can plan the test again."
+        )
+        messages.success(
+            request,
+            f"Stopped. This is not counted as a reaction. Go back to the baseline diet; {later}",
+        )
+        return redirect("diary:today")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "diary/stop.html",
+        {"form": form, "current": current, "today": today},
+        status=status,
+    )

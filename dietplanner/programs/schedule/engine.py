@@ -30,7 +30,7 @@ from .plan import (
     ScheduledChallenge,
     SymptomAbove,
 )
-from .today import fmt_day, long_washout_cause, today_status, washout_why
+from .today import fmt_day, long_washout_cause, paused, today_status, washout_why
 
 
 def compute_plan(
@@ -40,6 +40,7 @@ def compute_plan(
     today: date,
     *,
     group_names: Mapping[str, str] | None = None,
+    home_tests_paused: bool = False,
 ) -> Plan:
     """Compute the whole plan as of `today`; the same inputs always give the same plan.
 
@@ -47,8 +48,9 @@ def compute_plan(
     any planned one; skipped ones may sit anywhere and take no days. `diary` maps each day to
     its `DayLog`. Facts dated after `today` (scores, first doses, stops, recorded washout ends)
     are ignored, so a plan can be computed as of any past day. `group_names` maps food-group
-    slugs to the names used in sentences (default: the slug with spaces). Raises ValueError on
-    inputs that break the contract (see `_check`).
+    slugs to the names used in sentences (default: the slug with spaces). `home_tests_paused`
+    (an allergic reaction not cleared by a clinician) turns a dose day or a start into
+    "paused". Raises ValueError on inputs that break the contract (see `_check`).
     """
     _check(settings, challenges)
     names = group_names or {}
@@ -74,6 +76,8 @@ def compute_plan(
 
     skipped = tuple(c.key for c in challenges if c.status == "skipped")
     status = today_status(settings, baseline, scheduled, today)
+    if home_tests_paused:
+        status = paused(status)
     return Plan(
         as_of=today,
         baseline=baseline,
@@ -205,6 +209,10 @@ def _baseline(
     extension = (ready_on - planned_end - ONE_DAY).days
     day_number = (today - start).days + 1
     original = settings.original_baseline_days or settings.baseline_days
+    longest = settings.baseline_max
+    over_limit = not ready and longest is not None and (ready_on - start).days > longest
+    if over_limit:
+        extension = min(extension, longest - settings.baseline_days)
     if today < start:
         status = "not_started"
     elif ready:
@@ -221,8 +229,10 @@ def _baseline(
         projected=True,
         reasons=tuple(reasons),
         propose_extension_days=extension if extension > 0 else None,
-        talk_to_dietitian=not ready and 2 * day_number > 3 * original,
+        talk_to_dietitian=not ready and (over_limit or 2 * day_number > 3 * original),
         reference=reference,
+        days_to_ready=max(0, (ready_on - today).days),
+        over_limit=over_limit,
     )
 
 

@@ -35,6 +35,7 @@ TODAY_KINDS = (
     "dose",
     "washout",
     "ready_for_next",
+    "paused",
     "completed",
 )
 
@@ -66,6 +67,9 @@ class ProgramSettings:
     baseline_days: int
     symptoms: tuple[str, ...]
     original_baseline_days: int | None = None
+    # The longest baseline the protocol allows: past it, no more days are proposed and the
+    # patient is sent to their dietitian (None: no limit).
+    baseline_max: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,8 +151,10 @@ class BaselinePhase:
     `ready_on` is the first day the first challenge may start (today or later; once started,
     the day it started). `end` is the last baseline day, actual once done, else `ready_on` - 1.
     `ready` is judged for starting today, or, once done, for the day the first challenge
-    started. `reference` maps each tracked symptom to its usual level (provisional
-    until done; symptoms never scored are absent): the usual level the analysis compares
+    started. `days_to_ready` counts from today; `over_limit` says the projected baseline runs
+    past the protocol's longest (then `propose_extension_days` only proposes what is left, and
+    `talk_to_dietitian` is set). `reference` maps each tracked symptom to its usual level
+    (provisional until done; symptoms never scored are absent): the level the analysis compares
     a challenge against (`analysis.reference`), the mean of the latest clean late-baseline days.
     """
 
@@ -163,6 +169,11 @@ class BaselinePhase:
     propose_extension_days: int | None
     talk_to_dietitian: bool
     reference: Mapping[str, float]
+    # Counted from today: days of baseline still to go before the first test may start
+    # (`propose_extension_days` counts from the planned end, for extending the plan).
+    days_to_ready: int | None = None
+    # The baseline would have to run past the protocol's longest (`baseline_max`).
+    over_limit: bool = False
 
     @property
     def status_label(self) -> str:

@@ -90,6 +90,20 @@ def long_washout_cause(holding: Sequence[SymptomAbove], last: date | None, today
     return "because your symptoms have not stayed near your usual level two check-ins in a row"
 
 
+PAUSED_SENTENCE = (
+    "Home food tests are paused after an allergic reaction. Keep to your baseline diet and "
+    "check in as usual; your dietitian needs to clear you before any more food tests."
+)
+
+
+def paused(status: TodayStatus) -> TodayStatus:
+    """Today while home tests are paused (a reaction alert not cleared yet): no portion and no
+    start, whatever the plan would have proposed; the other days read as they are."""
+    if status.kind not in ("dose", "ready_for_next"):
+        return status
+    return TodayStatus(kind="paused", sentence=PAUSED_SENTENCE, blinded=status.blinded)
+
+
 def today_status(
     settings: ProgramSettings, baseline: BaselinePhase, scheduled: Challenges, today: date
 ) -> TodayStatus:
@@ -187,9 +201,18 @@ def _today_in_baseline(
                 f"Baseline day {number} of {settings.baseline_days}: keep to the elimination "
                 "diet and log your symptoms."
             )
+        elif baseline.over_limit:
+            kind = "baseline_extend"
+            sentence = (
+                f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
+                f"not settled, and this diet's baseline should not go past "
+                f"{settings.baseline_max} days. Please talk to your dietitian before going on."
+            )
+            talk = ""
         else:
             kind = "baseline_extend"
-            more = baseline.propose_extension_days
+            # Counted from today: on day 31 of 21 with readiness 5 days away, "5 more days".
+            more = baseline.days_to_ready
             sentence = (
                 f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
                 f"not settled yet, so keep to the elimination diet; we suggest {more} more "

@@ -48,7 +48,7 @@ PROGRAM_STATUS_TEXT = {
     Program.Status.BASELINE: "baseline, on the elimination diet",
     Program.Status.REINTRODUCTION: "bringing food groups back",
     Program.Status.COMPLETED: "completed",
-    Program.Status.ABANDONED: "stopped",
+    Program.Status.ABANDONED: "ended early",
 }
 ENDED = "This program has ended, so its plan can no longer change."
 
@@ -95,9 +95,9 @@ class TimelineItem:
         if self.not_tested:
             return "Not tested"
         if self.scheduled.phase == "finished" and self.scheduled.status == "stopped":
-            return "Stopped for a reaction"
+            return self.challenge.status_label  # a reaction, or illness, travel, choice
         if not self.program_active and self.scheduled.phase != "finished":
-            return self.challenge.get_status_display()  # the program ended mid-challenge
+            return self.challenge.status_label  # the program ended mid-challenge
         return PHASE_TEXT[self.scheduled.phase]
 
     @property
@@ -202,7 +202,13 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         "timeline": timeline,
         "skipped": skipped,
         "editable": editable,
-        "extend_form": extend_form if program.status == Program.Status.BASELINE else None,
+        # Past the protocol's longest baseline there is nothing left to add: the dietitian.
+        "extend_form": extend_form
+        if program.status == Program.Status.BASELINE
+        and program.baseline_days < program.protocol.baseline_max
+        else None,
+        "at_longest": program.status == Program.Status.BASELINE
+        and program.baseline_days >= program.protocol.baseline_max,
         "extended_by": (
             program.baseline_days - program.original_baseline_days
             if program.original_baseline_days
