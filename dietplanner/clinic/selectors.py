@@ -295,6 +295,8 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
         days=current["dose_days"] - 1
     )
     washout_day = (today - last_dose).days
+    if washout_day < 1:  # stopped today: the washout starts tomorrow
+        return "dose", f"{title}, stopped today", None
     settled = current["washout_end"] is not None and today > current["washout_end"]
     if status == Challenge.Status.DONE or settled:
         done = sum(1 for c in started if c["status"] in Challenge.FINISHED_STATUSES)
