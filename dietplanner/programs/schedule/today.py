@@ -28,8 +28,8 @@ def fmt_day(day: date) -> str:
 
 
 PAUSED_SENTENCE = (
-    "Home food tests are paused after an allergic reaction. Keep to your baseline diet and "
-    "check in as usual; your dietitian needs to clear you before any more food tests."
+    "Home food tests are paused after an allergic reaction: keep to your baseline diet and "
+    "check in as usual."
 )
 
 
