@@ -134,7 +134,7 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
 
     program = program_lock(challenge.program_id)
     if safety.home_tests_paused(program.patient):
-        raise PlanError(safety.PAUSED_SENTENCE)
+        raise PlanError(safety.PAUSED_REFUSAL)
     _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
