@@ -15,7 +15,7 @@ from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.programs import services as program_services
 from dietplanner.programs import stopping
-from dietplanner.programs.intake import needs_review
+from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.selectors import (
     active_program_for,
@@ -110,6 +110,7 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
+        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
     context |= _checkin_context(program, day, challenges, data)
     context["upsets_before"] = _upsets_before(context, diary, day)
