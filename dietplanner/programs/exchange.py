@@ -39,9 +39,10 @@ from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
+from . import safety
 from .group_plans import group_plans_for
 from .intake import current_screening
-from .models import Challenge, Program, Screening
+from .models import Challenge, Program, ReactionAlert, Screening
 
 
 class ImportRefused(ValueError):
@@ -291,6 +292,7 @@ def program_import(
         )
         for e in document.entries
     )
+    _red_flags_pause(program, challenges)
     return program
 
 
@@ -306,6 +308,24 @@ def _keep_answers(patient: User, imported: ScreeningAnswers | None) -> Screening
         )
         current = current_screening(patient)
     return current
+
+
+def _red_flags_pause(program: Program, challenges: list[Challenge]) -> None:
+    """A red-flag stop in the imported diary pauses the importing patient's home tests (until
+    their dietitian clears them), as if reported here; its groups never come back at home."""
+    for challenge in challenges:
+        if challenge.no_home_retest:
+            safety.alert_raise(
+                patient=program.patient,
+                severity=ReactionAlert.Severity.RED_FLAG,
+                on=challenge.stop_day or challenge.first_dose_day or program.start_date,
+                signs=[],
+                words="Stopped for a red-flag reaction (from an imported diary).",
+                challenge=challenge,
+                source=ReactionAlert.Source.IMPORT,
+            )
+    if program.is_active:
+        safety.planned_skip_unsafe(program=program, author=program.patient)
 
 
 def _blind_fields(c: ChallengeFacts) -> dict:
