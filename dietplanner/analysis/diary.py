@@ -72,6 +72,8 @@ class ChallengeFacts:
     # the reader of an export; the analysis ignores them and reads the diary again.
     verdict: str | None = None
     probability: float | None = None
+    # What the patient wrote when stopping (one line per stop), for the reader of an export.
+    stop_note: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))

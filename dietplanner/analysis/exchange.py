@@ -360,6 +360,7 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
     stop_reason = rd.get(obj, "stop_reason", p, str, required=False)
     if stop_reason is not None and stop_reason not in STOP_REASONS:
         rd.fail(f"{p}.stop_reason", f"unknown stop reason {_show(stop_reason)}")
+    stop_note = rd.get(obj, "stop_note", p, str, required=False) or None
     status = rd.get(obj, "status", p, str, required=False)
     if status is not None and status not in CHALLENGE_STATUSES:
         rd.fail(f"{p}.status", f"unknown status {_show(status)}")
@@ -418,6 +419,7 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         pairs=pairs,
         verdict=verdict,
         probability=None if probability is None else float(probability),
+        stop_note=stop_note,
     )
 
 
@@ -601,6 +603,8 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
         "blinded": c.blinded,
         "doses": [],
     }
+    if c.stop_note:
+        out["stop_note"] = c.stop_note
     if c.status is not None:
         out["status"] = c.status
     if c.pairs is not None:

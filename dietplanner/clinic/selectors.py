@@ -23,7 +23,7 @@ from dietplanner.programs.intake import (
     gluten_free_protocol_ids,
     review_needed,
 )
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, Program, ReactionAlert
 
 from .models import ClinicalNote
 
@@ -34,6 +34,7 @@ _WEEK = 7
 
 # flag slug -> label, in the order the list shows them
 FLAGS = {
+    "urgent": "URGENT: allergic reaction to acknowledge",
     "screening": "Health answers to review",
     "no_checkin": "No check-in for 3 days or more",
     "reaction": "Reaction reported",
@@ -88,7 +89,7 @@ class ClientRow:
 
 
 def client_rows(dietitian: User, today: date) -> list[ClientRow]:
-    """Every patient actively linked to `dietitian`, by name, in 7 queries whatever their number.
+    """Every patient actively linked to `dietitian`, by name, in 8 queries whatever their number.
 
     A client's program is their running one, else their latest.
     """
@@ -148,6 +149,11 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
         [p for p in programs.values() if p.status == Program.Status.BASELINE], today
     )
     screenings = current_screenings(patient_ids)
+    urgent = set(
+        ReactionAlert.objects.filter(patient_id__in=patient_ids)
+        .unacknowledged()
+        .values_list("patient_id", flat=True)
+    )
     gluten_free = gluten_free_protocol_ids()
 
     rows = []
@@ -167,6 +173,8 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
             removes_gluten=not running or program.protocol_id in gluten_free,
         ):
             row.flags = ("screening", *row.flags)
+        if link.patient_id in urgent:
+            row.flags = ("urgent", *row.flags)
         rows.append(row)
     return rows
 

@@ -35,6 +35,7 @@ from dietplanner.analysis.diary import (
     ScreeningAnswers,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.limits import MAX_TEXT
 from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
@@ -74,6 +75,14 @@ def _stop_reason(challenge: Challenge) -> str | None:
     return note if note in STOP_REASONS else "reaction"
 
 
+def _stop_note(challenge: Challenge) -> str | None:
+    """What the patient wrote when stopping (a cause slug from an old import is not words)."""
+    note = challenge.stop_reason.strip()
+    if not note or note in STOP_REASONS:
+        return None
+    return note[:MAX_TEXT]
+
+
 def _stop_cause(reason: str | None) -> str:
     """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
     causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
@@ -107,6 +116,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         washout_days=challenge.washout_days,
         stopped_early_on=challenge.stop_day if stopped else None,
         stop_reason=_stop_reason(challenge),
+        stop_note=_stop_note(challenge),
         blinded=challenge.blinded,
         doses=doses,
         status=challenge.status,
@@ -260,6 +270,7 @@ def program_import(
             first_dose_day=c.started_on,
             stop_day=c.stopped_early_on,
             stop_cause=_stop_cause(c.stop_reason),
+            stop_reason=c.stop_note or "",
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
             **_blind_fields(c),

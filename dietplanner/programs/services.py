@@ -136,7 +136,7 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     if intake.answers_missing(program):
         raise PlanError(intake.ANSWERS_FIRST)
     if safety.home_tests_paused(program.patient):
-        raise PlanError(safety.PAUSED_SENTENCE)
+        raise PlanError(safety.PAUSED_REFUSAL)
     _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
