@@ -106,7 +106,7 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     }
     last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
-    diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
+    diary = {d: day_log(d, r.scores, r.confounders, r.off_plan) for d, r in rows.items()}
     plan = program_plan(
         program, max(last, program.start_date), challenges=challenges, diary=diary, paused=False
     )
@@ -147,6 +147,8 @@ class ChallengeRow:
     # A finished blinded re-challenge: its pairs and what they showed, in the report's words.
     pairs: tuple[PairRow, ...] = ()
     blind_reasons: tuple[str, ...] = ()
+    # What the client wrote when stopping ("2026-02-03: ..."), one line per stop.
+    stop_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +283,9 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
     place = place_of(program, rows, today)[1]
     verdicts = Counter(c.verdict_label for c in started if c.verdict and arms_visible(c))
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
+    verb = "starts" if program.start_date > today else "started"
     text = (
-        f"{data.patient.full_name} started the {program.protocol.name} protocol on "
+        f"{data.patient.full_name} {verb} the {program.protocol.name} protocol on "
         f"{charts.fmt_date(program.start_date)}: a {program.baseline_days}-day baseline, then "
         f"{groups} food group{'s' if groups != 1 else ''} to test one at a time. "
         f"Now: {place}."
@@ -333,7 +336,10 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     probability = None if hidden else c.verdict_probability
     status = c.get_status_display()
     if c.status == Challenge.Status.STOPPED and c.stop_day:
-        status = f"Stopped for a reaction on {charts.fmt_date(c.stop_day, year=False)}"
+        on = charts.fmt_date(c.stop_day, year=False)
+        status = f"Stopped for a reaction on {on}"
+        if c.interrupted:
+            status = f"Stopped for {c.get_stop_cause_display()} on {on} (not a reaction)"
     if c.red_flags:
         status += " - red-flag symptoms"
     return ChallengeRow(
@@ -350,6 +356,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         evidence=evidence,
         excluded=excluded,
         status=status,
+        stop_notes=tuple(c.stop_notes),
         hidden=hidden,
         pairs=_pair_rows(c, detail),
         blind_reasons=tuple(third_person(r) for r in detail.get("reasons", ()))

@@ -25,7 +25,7 @@ from dietplanner.programs.intake import (
     gluten_free_protocol_ids,
     review_needed,
 )
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, Program, ReactionAlert
 
 from .models import ClinicalNote, FlagReview
 
@@ -36,6 +36,7 @@ _WEEK = 7
 
 # flag slug -> label, in the order the list shows them
 FLAGS = {
+    "urgent": "URGENT: allergic reaction to acknowledge",
     "screening": "Health answers to review",
     "no_checkin": "No check-in for 3 days or more",
     "reaction": "Reaction reported",
@@ -96,7 +97,7 @@ def client_rows(
     dietitian: User, now: datetime | None = None, *, patient: User | None = None, search: str = ""
 ) -> list[ClientRow]:
     """Every patient actively linked to `dietitian` (or just `patient`; or those whose name or
-    e-mail holds `search`), by name, in 8 queries whatever their number.
+    e-mail holds `search`), by name, in 9 queries whatever their number.
 
     Each client's "today" is their own calendar day at `now` (default: now): "yesterday" and
     adherence follow their time zone, not the dietitian's. A client's program is their running
@@ -169,6 +170,11 @@ def client_rows(
     )
     reviews = _reviews(links)
     screenings = current_screenings(patient_ids)
+    urgent = set(
+        ReactionAlert.objects.filter(patient_id__in=patient_ids)
+        .unacknowledged()
+        .values_list("patient_id", flat=True)
+    )
     gluten_free = gluten_free_protocol_ids()
 
     rows = []
@@ -190,6 +196,8 @@ def client_rows(
             removes_gluten=not running or program.protocol_id in gluten_free,
         ):
             row.flags = ("screening", *row.flags)
+        if link.patient_id in urgent:
+            row.flags = ("urgent", *row.flags)
         rows.append(row)
     return rows
 
@@ -353,6 +361,8 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
         days=current["dose_days"] - 1
     )
     washout_day = (today - last_dose).days
+    if washout_day < 1:  # stopped today: the washout starts tomorrow
+        return "dose", f"{title}, stopped today", None
     settled = current["washout_end"] is not None and today > current["washout_end"]
     if status == Challenge.Status.DONE or settled:
         done = sum(1 for c in started if c["status"] in Challenge.FINISHED_STATUSES)

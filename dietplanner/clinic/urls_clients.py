@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clients, endoscopy, exports, flags, notes, report, screening, start
+from .views import clients, endoscopy, exports, flags, notes, reactions, report, screening, start
 
 # /clinic/  (client list, one client's report, its exports and the dietitian's notes)
 urlpatterns = [
@@ -21,6 +21,16 @@ urlpatterns = [
         "clients/<uuid:patient_id>/health/clear/",
         screening.clear,
         name="screening-clear",
+    ),
+    path(
+        "clients/<uuid:patient_id>/reactions/<uuid:alert_id>/acknowledge/",
+        reactions.acknowledge,
+        name="reaction-acknowledge",
+    ),
+    path(
+        "clients/<uuid:patient_id>/reactions/<uuid:alert_id>/clear/",
+        reactions.clear,
+        name="reaction-clear",
     ),
     path(
         "clients/<uuid:patient_id>/notes/<uuid:note_id>/edit/",

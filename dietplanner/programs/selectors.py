@@ -59,19 +59,20 @@ def program_challenges(program: Program) -> list[Challenge]:
     return list(program.challenges.select_related("food_group").order_by("position"))
 
 
-def day_log(day: date, scores, confounders) -> schedule.DayLog:
+def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
     """One stored entry as the engine reads it (blank scores were not scored)."""
     return schedule.DayLog(
         day=day,
         scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
         confounders=frozenset(confounders or ()),
+        off_plan=frozenset(off_plan or ()),
     )
 
 
 def program_diary(program: Program) -> dict[date, schedule.DayLog]:
     """The diary as the engine reads it: one DayLog per logged day (one query)."""
-    rows = program.entries.values_list("date", "scores", "confounders")
-    return {day: day_log(day, scores, confounders) for day, scores, confounders in rows}
+    rows = program.entries.values_list("date", "scores", "confounders", "off_plan")
+    return {row[0]: day_log(*row) for row in rows}
 
 
 def program_last_day(

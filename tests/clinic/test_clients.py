@@ -438,3 +438,20 @@ def test_search_finds_clients_by_name_and_keeps_the_other_filters(
     with at(TODAY):
         response = dietitian_client.get(URL, {"q": "rex"}, HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode() and "Rex Reaction" in response.content.decode()
+
+
+def test_a_challenge_stopped_today_reads_stopped_today_not_washout_day_0(
+    dietitian_client, dietitian, catalogue
+):
+    program = add_client(dietitian, "Stella Stopped", start=TODAY - timedelta(days=30))
+    program.status = Program.Status.REINTRODUCTION
+    program.save()
+    log(program, program.start_date, TODAY)
+    add_challenge(
+        program, 0, status="stopped", first_dose_day=TODAY - timedelta(days=1), stop_day=TODAY
+    )
+
+    html = get(dietitian_client).content.decode()
+
+    assert "stopped today" in html
+    assert "washout day 0" not in html

@@ -125,8 +125,9 @@ def test_report_costs_at_most_28_queries_whatever_the_diary_length(
 ):
     program, _ = program_with_a_challenge(patient, days_after=days)
     Dose.objects.update(taken=True)
-    # 20, one for the long-term plan and 7 for the attention flags (the client list's, for one).
-    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(28):
+    # 20, one for the long-term plan, one for allergic reactions and 7 for the attention flags
+    # (the client list's, for one client).
+    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(29):
         response = dietitian_client.get(report_url(patient))
     assert response.status_code == 200
 
@@ -207,3 +208,14 @@ def test_end_of_baseline_is_blank_while_the_baseline_runs(dietitian_client, pati
     assert table["Pain"][column] == "–"
     assert table["Pain"][0] == "5.0"  # the first week is shown
     assert "shown once the baseline is over" in html
+
+
+def test_the_report_of_a_program_starting_later_says_it_starts(
+    dietitian_client, patient, catalogue
+):
+    make_program(patient, start=START + timedelta(days=7))
+
+    html = report_on(dietitian_client, patient, START)
+
+    assert "starts the Anti-inflammatory" in html
+    assert "started the" not in html

@@ -13,6 +13,7 @@ from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
 
 from ..forms import NoteForm, ScreeningClearForm
+from ..forms_reactions import ReactionClearForm
 from ..report import client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
@@ -34,6 +35,7 @@ def report_context(request, patient, *, note_form=None) -> dict:
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
+        "reactions": reaction_rows(patient),
         "health": health,
         "clear_form": ScreeningClearForm(
             action=reverse("clinic:screening-clear", args=[patient.public_id]),
@@ -49,6 +51,26 @@ def report_context(request, patient, *, note_form=None) -> dict:
         "notes": notes_for(author=request.user, patient=patient),
         "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),
     }
+
+
+def reaction_rows(patient) -> list[dict]:
+    """The client's allergic reactions, newest first, each with its clearance form while it
+    still pauses home tests (one query)."""
+    rows = []
+    for alert in patient.reaction_alerts.select_related("food_group"):
+        args = [patient.public_id, alert.public_id]
+        rows.append(
+            {
+                "alert": alert,
+                "acknowledge_url": reverse("clinic:reaction-acknowledge", args=args),
+                "clear_form": None
+                if alert.is_cleared
+                else ReactionClearForm(
+                    alert=alert, action=reverse("clinic:reaction-clear", args=args)
+                ),
+            }
+        )
+    return rows
 
 
 @login_required
