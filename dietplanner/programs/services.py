@@ -133,6 +133,8 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = program_lock(challenge.program_id)
+    if intake.answers_missing(program):
+        raise PlanError(intake.ANSWERS_FIRST)
     if safety.home_tests_paused(program.patient):
         raise PlanError(safety.PAUSED_REFUSAL)
     _refuse_unsafe(program.patient, challenge.food_group)

@@ -18,7 +18,7 @@ from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
 from dietplanner.programs.baseline_check import baseline_hold
 from dietplanner.programs.baseline_choice import first_test_start_anyway
-from dietplanner.programs.intake import needs_review
+from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
@@ -112,6 +112,7 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
+        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
     hold = baseline_hold(program, plan, diary)
     if hold is not None:
