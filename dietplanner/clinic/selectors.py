@@ -121,6 +121,7 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
             "first_dose_day",
             "dose_days",
             "stop_day",
+            "stop_cause",
             "washout_end",
             "blinded",
             "verdict",
@@ -294,6 +295,8 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
         days=current["dose_days"] - 1
     )
     washout_day = (today - last_dose).days
+    if washout_day < 1:  # stopped today: the washout starts tomorrow
+        return "dose", f"{title}, stopped today", None
     settled = current["washout_end"] is not None and today > current["washout_end"]
     if status == Challenge.Status.DONE or settled:
         done = sum(1 for c in started if c["status"] in Challenge.FINISHED_STATUSES)
@@ -303,6 +306,13 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
 
 def _reaction_since(challenge: dict, seen: datetime | None) -> bool:
     if challenge["status"] != Challenge.Status.STOPPED or not challenge["stop_day"]:
+        return False
+    if challenge["stop_cause"] not in (
+        "",
+        Challenge.StopCause.REACTION,
+        Challenge.StopCause.RED_FLAG,
+    ):
+        # stopped for illness, travel or choice: not a reaction to flag
         return False
     return seen is None or challenge["stop_day"] >= seen.date()
 

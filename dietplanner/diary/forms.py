@@ -1,5 +1,6 @@
 from django import forms
 
+from dietplanner.analysis import reactions
 from dietplanner.programs.models import Program
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(11)] + [("", "Not scored")]
@@ -70,15 +71,6 @@ class CheckinForm(forms.Form):
         return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}
 
 
-RED_FLAG_CHOICES = [
-    ("throat_tightness", "Throat tightness or trouble swallowing"),
-    ("trouble_breathing", "Trouble breathing or wheezing"),
-    ("lip_tongue_swelling", "Swelling of the lips or tongue"),
-    ("widespread_hives", "Hives over large parts of the body"),
-    ("fainting", "Fainting or feeling faint"),
-]
-
-
 class ReactionForm(forms.Form):
     what = forms.CharField(
         label="What happened? (optional)",
@@ -88,7 +80,14 @@ class ReactionForm(forms.Form):
     )
     red_flags = forms.MultipleChoiceField(
         label="Do you have any of these right now, or did you since the portion?",
-        choices=RED_FLAG_CHOICES,
+        choices=list(reactions.RED_FLAG_SIGNS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allergic_signs = forms.MultipleChoiceField(
+        label=f"Within about {reactions.IMMEDIATE_HOURS} hours of a portion, did you get any "
+        "of these?",
+        choices=list(reactions.ALLERGIC_SIGNS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

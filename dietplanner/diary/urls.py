@@ -11,5 +11,6 @@ urlpatterns = [
     path("today/reaction/", today.reaction, name="reaction"),
     path("today/start/", today.start_challenge, name="start-challenge"),
     path("today/stop/", today.stop, name="stop"),
+    path("today/start-anyway/", today.start_anyway, name="start-anyway"),
     path("diary/", history.diary, name="diary"),
 ]

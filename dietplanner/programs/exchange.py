@@ -38,8 +38,9 @@ from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
+from . import safety
 from .group_plans import group_plans_for
-from .models import Challenge, Program
+from .models import Challenge, Program, ReactionAlert
 
 
 class ImportRefused(ValueError):
@@ -263,7 +264,26 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
         )
         for e in document.entries
     )
+    _red_flags_pause(program, challenges)
     return program
+
+
+def _red_flags_pause(program: Program, challenges: list[Challenge]) -> None:
+    """A red-flag stop in the imported diary pauses the importing patient's home tests (until
+    their dietitian clears them), as if reported here; its groups never come back at home."""
+    for challenge in challenges:
+        if challenge.no_home_retest:
+            safety.alert_raise(
+                patient=program.patient,
+                severity=ReactionAlert.Severity.RED_FLAG,
+                on=challenge.stop_day or challenge.first_dose_day or program.start_date,
+                signs=[],
+                words="Stopped for a red-flag reaction (from an imported diary).",
+                challenge=challenge,
+                source=ReactionAlert.Source.IMPORT,
+            )
+    if program.is_active:
+        safety.planned_skip_unsafe(program=program, author=program.patient)
 
 
 def _blind_fields(c: ChallengeFacts) -> dict:

@@ -22,7 +22,8 @@ from .models import Challenge, GroupPlan, PlanChange, Program
 _FINISHED = (Challenge.Status.DONE, Challenge.Status.STOPPED, Challenge.Status.SKIPPED)
 
 
-def _usual_levels(challenge: Challenge) -> dict[str, float]:
+def usual_levels(challenge: Challenge) -> dict[str, float]:
+    """symptom slug -> the usual level the challenge's verdict compared it against."""
     return {
         s["symptom"]: s["reference_level"]
         for s in (challenge.verdict_detail or {}).get("symptoms", [])
@@ -69,7 +70,7 @@ def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longte
         red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
         blinded=challenge.blinded,
         doses=taken,
-        usual=_usual_levels(challenge),
+        usual=usual_levels(challenge),
         scores={d: {k: int(v) for k, v in s.items() if v is not None} for d, s in scores.items()},
     )
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dietplanner.analysis import reactions
 from dietplanner.analysis import screening as intake
 from foods.models import FoodGroup, Protocol
 
@@ -433,6 +434,100 @@ class GroupPlan(models.Model):
 
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+class ReactionAlertQuerySet(models.QuerySet):
+    def pausing(self):
+        """Alerts that pause the patient's home tests: not cleared by a clinician yet."""
+        return self.filter(cleared_at__isnull=True)
+
+    def unacknowledged(self):
+        """Alerts the dietitian has not acknowledged: urgent on the client list."""
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class ReactionAlert(models.Model):
+    """An allergy-like reaction of a patient: a red flag, or milder allergic signs soon after a
+    portion. It belongs to the patient, not to one program: until a linked dietitian clears it,
+    no home challenge starts in this or any later program, and its food group (with every
+    group the catalogue says overlaps it) is never tested at home again (`programs.safety`).
+
+    The dietitian acknowledges it (it leaves the client list's urgent flags) and, separately,
+    clears the patient for home tests again; both are recorded (who, when). The food group is
+    the real one even for a blinded test: emergency staff and the dietitian need it.
+    """
+
+    class Severity(models.TextChoices):
+        RED_FLAG = "red_flag", "Red-flag reaction (possible anaphylaxis)"
+        ALLERGIC = "allergic", "Allergic signs soon after a portion"
+
+    class Source(models.TextChoices):
+        REACTION = "reaction", "Reported by the patient"
+        IMPORT = "import", "In an imported diary"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reaction_alerts"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="reaction_alerts"
+    )
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    food_group = models.ForeignKey(
+        FoodGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    blinded = models.BooleanField("during a blinded test", default=False)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REACTION)
+    signs = models.JSONField("signs ticked", default=list, blank=True)
+    words = models.TextField("the patient's own words", blank=True)
+    occurred_on = models.DateField("day (patient's time zone)")
+    raised_at = models.DateTimeField(default=timezone.now)
+    # Names are kept with the decisions: deleting a dietitian's account leaves them readable.
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_by_name = models.CharField(max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cleared_by_name = models.CharField(max_length=150, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clearance_note = models.TextField(blank=True)
+
+    objects = ReactionAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} of {self.patient} on {self.occurred_on}"
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.severity == self.Severity.RED_FLAG
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
+
+    def sign_labels(self) -> list[str]:
+        return reactions.sign_labels(self.signs)
 
 
 class EndoscopyOutcome(models.Model):

@@ -9,7 +9,9 @@ from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
-from . import intake, schedule
+from . import intake, safety, schedule
+from .baseline_check import HOLD as BASELINE_HOLD
+from .baseline_check import baseline_hold
 from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
@@ -100,6 +102,8 @@ def program_start(
         )
         for i, group in enumerate(protocol.groups_in_order())
     )
+    # A group the patient reacted to in an earlier program never comes back as a home test.
+    safety.planned_skip_unsafe(program=program, author=patient)
     return program
 
 
@@ -129,11 +133,16 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = program_lock(challenge.program_id)
+    if safety.home_tests_paused(program.patient):
+        raise PlanError(safety.PAUSED_SENTENCE)
+    _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
     if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")
+    if baseline_hold(program, plan) is not None:
+        raise PlanError(BASELINE_HOLD)
     challenge.refresh_from_db()
     challenge.status = Challenge.Status.ACTIVE
     challenge.first_dose_day = on
@@ -299,6 +308,7 @@ def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Cha
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     challenge.status = Challenge.Status.PLANNED
     challenge.save(update_fields=["status", "updated"])
     if author is not None:
@@ -325,6 +335,12 @@ def plan_change_record(*, program: Program, author: User, summary: str) -> PlanC
     summary is shown to the patient as is: it must never name a blinded test's arms.
     """
     return PlanChange.objects.create(program=program, author=author, summary=summary)
+
+
+def _refuse_unsafe(patient: User, food_group: FoodGroup) -> None:
+    """PlanError for a group this patient must never test at home (`safety.never_at_home`)."""
+    if food_group.slug in safety.never_at_home(patient):
+        raise PlanError(safety.unsafe_message(food_group))
 
 
 def _check_days(dose_days: int, washout_days: int) -> None:
@@ -380,6 +396,7 @@ def challenge_add(
     dose_days = program.protocol.dose_days if dose_days is None else dose_days
     washout_days = program.protocol.washout_days if washout_days is None else washout_days
     _check_days(dose_days, washout_days)
+    _refuse_unsafe(program.patient, food_group)
     _refuse_if_planned(program, food_group)
     if program.challenges.filter(food_group=food_group).exists():
         raise PlanError(
@@ -442,6 +459,7 @@ def _finished_original(challenge: Challenge) -> Challenge:
         raise PlanError(
             f"{challenge.food_group.name} caused a severe reaction: never re-test it at home."
         )
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     return challenge
 
 

@@ -299,3 +299,20 @@ def test_list_costs_at_most_15_queries_for_500_clients(
     with at(TODAY), django_assert_max_num_queries(15):
         response = dietitian_client.get(URL, {"flag": "no_checkin"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
+
+
+def test_a_challenge_stopped_today_reads_stopped_today_not_washout_day_0(
+    dietitian_client, dietitian, catalogue
+):
+    program = add_client(dietitian, "Stella Stopped", start=TODAY - timedelta(days=30))
+    program.status = Program.Status.REINTRODUCTION
+    program.save()
+    log(program, program.start_date, TODAY)
+    add_challenge(
+        program, 0, status="stopped", first_dose_day=TODAY - timedelta(days=1), stop_day=TODAY
+    )
+
+    html = get(dietitian_client).content.decode()
+
+    assert "stopped today" in html
+    assert "washout day 0" not in html

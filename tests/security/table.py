@@ -142,6 +142,8 @@ TABLE: dict[str, Row] = {
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     # No portion due today in this world: back to Today, nothing stopped.
+    # The challenge id in ANY_BODY is nobody's: 404 for the patients.
+    "diary:start-anyway": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     "diary:stop": Row("login 302 302 404 404 404 404", "login 302 302 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     # An incomplete set of answers is shown again with its errors.

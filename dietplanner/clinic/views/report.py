@@ -18,16 +18,15 @@ from ..selectors import notes_for
 from ..services import report_open
 
 
-def report_context(request, patient, *, note_form=None, chart_days: int | None = None) -> dict:
-    """What the report page and its PDF show (a fixed number of queries); `chart_days` bounds
-    the daily chart to the program's last days."""
+def report_context(request, patient, *, note_form=None) -> dict:
+    """What the report page and its PDF show (a fixed number of queries)."""
     today = patient.local_today()
     program = program_for_export(patient)
     report = None
     long_term = []
     if program is not None:
         data = load_program_data(patient, program, today)
-        report = client_report(data, today, chart_days=chart_days)
+        report = client_report(data, today)
         long_term = [
             {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
         ]

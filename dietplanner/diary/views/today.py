@@ -13,10 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.analysis.reactions import emergency_number
+from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
-from dietplanner.programs import stopping
+from dietplanner.programs.baseline_check import baseline_hold
+from dietplanner.programs.baseline_choice import first_test_start_anyway
 from dietplanner.programs.intake import needs_review
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
     active_program_for,
     get_challenge_for_user,
@@ -82,13 +86,11 @@ def _checkin_context(program: Program, day: date, challenges: list[Challenge], d
 def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
     challenges = program_challenges(program)
     diary = program_diary(program)
-    plan = program_plan(
-        program, today, challenges=challenges, diary=diary, measures=request.user.measures
-    )
+    pause_alerts = safety.pausing_alerts(request.user)
+    rows = {"challenges": challenges, "diary": diary, "paused": bool(pause_alerts)}
+    plan = program_plan(program, today, measures=request.user.measures, **rows)
     if program_services.program_sync(program=program, plan=plan, challenges=challenges):
-        plan = program_plan(
-            program, today, challenges=challenges, diary=diary, measures=request.user.measures
-        )
+        plan = program_plan(program, today, measures=request.user.measures, **rows)
     by_key = {str(c.public_id): c for c in challenges}
     current = by_key.get(plan.today.challenge_key or "")
     context = {
@@ -111,7 +113,16 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
     }
+    hold = baseline_hold(program, plan, diary)
+    if hold is not None:
+        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        context["baseline_hold"] = [
+            {"name": names.get(c.symptom, c.symptom), "change": c} for c in hold.main
+        ]
     context |= _checkin_context(program, day, challenges, data)
+    context["pause_alerts"] = pause_alerts
+    if pause_alerts:
+        context["emergency"] = emergency_number(request.user.timezone)
     context["upsets_before"] = _upsets_before(context, diary, day)
     return context
 
@@ -210,6 +221,16 @@ def start_challenge(request):
     return redirect("diary:today")
 
 
+def _emergency_context(patient, current: Challenge | None) -> dict:
+    """What the emergency actions name: the number of the patient's country and the food under
+    test (the real group, also in a blinded test: emergency staff need it; never its arm)."""
+    return {
+        "emergency": emergency_number(patient.timezone),
+        "food_under_test": current.food_group.name if current is not None else "",
+        "blinded_test": current is not None and current.blinded,
+    }
+
+
 @login_required
 @patient_only
 @require_http_methods(["GET", "POST"])
@@ -225,25 +246,31 @@ def reaction(request):
             current = get_challenge_for_user(request.user, key)
         context["status"] = plan.today
     context["current"] = current
+    context |= _emergency_context(request.user, current)
     form = ReactionForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
-        red_flags = form.cleaned_data["red_flags"]
-        if current is not None:
-            try:
-                current = program_services.challenge_stop(
-                    challenge=current,
-                    on=today,
-                    reason=form.cleaned_data["what"],
-                    red_flags=red_flags,
-                )
-            except program_services.PlanError as exc:
-                messages.error(request, str(exc))
-                return redirect("diary:today")
-        context |= {"stopped": current, "red_flags": red_flags}
-        template = "diary/reaction_emergency.html" if red_flags else "diary/reaction_done.html"
+        try:
+            outcome = reaction_report(
+                patient=request.user,
+                challenge=current,
+                on=today,
+                what=form.cleaned_data["what"],
+                red_flags=form.cleaned_data["red_flags"],
+                allergic_signs=form.cleaned_data["allergic_signs"],
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        context |= {"stopped": outcome.stopped, "alert": outcome.alert}
+        if outcome.emergency:
+            template = "diary/reaction_emergency.html"
+        elif outcome.alert is not None:
+            template = "diary/reaction_see_doctor.html"
+        else:
+            template = "diary/reaction_done.html"
         return render(request, template, context)
-    return render(request, "diary/reaction.html", context)
+    return render(request, "diary/reaction.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -295,3 +322,25 @@ def stop(request):
         {"form": form, "current": current, "today": today},
         status=status,
     )
+
+
+@login_required
+@patient_only
+@require_POST
+def start_anyway(request):
+    """The baseline did not help, and the patient chooses to start the food tests anyway."""
+    program = active_program_for(request.user)
+    if program is None:
+        return redirect("diary:today")
+    challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
+    try:
+        first_test_start_anyway(challenge=challenge, by=request.user, on=request.user.local_today())
+    except program_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Your choice is recorded and your dietitian can see it. {challenge.food_group.name} "
+            "challenge started: today's portion is below.",
+        )
+    return redirect("diary:today")
