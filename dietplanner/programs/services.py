@@ -10,6 +10,8 @@ from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
 from . import intake, safety, schedule
+from .baseline_check import HOLD as BASELINE_HOLD
+from .baseline_check import baseline_hold
 from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
@@ -131,14 +133,18 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = program_lock(challenge.program_id)
+    if intake.answers_missing(program):
+        raise PlanError(intake.ANSWERS_FIRST)
     if safety.home_tests_paused(program.patient):
-        raise PlanError(safety.PAUSED_SENTENCE)
+        raise PlanError(safety.PAUSED_REFUSAL)
     _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
     if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")
+    if baseline_hold(program, plan) is not None:
+        raise PlanError(BASELINE_HOLD)
     challenge.refresh_from_db()
     challenge.status = Challenge.Status.ACTIVE
     challenge.first_dose_day = on

@@ -16,7 +16,9 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.reactions import emergency_number
 from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
-from dietplanner.programs.intake import needs_review
+from dietplanner.programs.baseline_check import baseline_hold
+from dietplanner.programs.baseline_choice import first_test_start_anyway
+from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
@@ -116,7 +118,14 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
+        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
+    hold = baseline_hold(program, plan, diary)
+    if hold is not None:
+        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        context["baseline_hold"] = [
+            {"name": names.get(c.symptom, c.symptom), "change": c} for c in hold.main
+        ]
     context |= _checkin_context(program, day, challenges, data)
     context["pause_alerts"] = pause_alerts
     if pause_alerts:
@@ -342,3 +351,25 @@ def stop(request):
         {"form": form, "current": current, "today": today},
         status=status,
     )
+
+
+@login_required
+@patient_only
+@require_POST
+def start_anyway(request):
+    """The baseline did not help, and the patient chooses to start the food tests anyway."""
+    program = active_program_for(request.user)
+    if program is None:
+        return redirect("diary:today")
+    challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
+    try:
+        first_test_start_anyway(challenge=challenge, by=request.user, on=request.user.local_today())
+    except program_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Your choice is recorded and your dietitian can see it. {challenge.food_group.name} "
+            "challenge started: today's portion is below.",
+        )
+    return redirect("diary:today")

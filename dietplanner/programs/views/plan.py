@@ -24,7 +24,7 @@ from foods.models import Symptom
 from .. import schedule
 from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm, UndoExtensionForm
 from ..group_plans import group_plans_for
-from ..intake import needs_review
+from ..intake import answers_missing, needs_review
 from ..models import DOSE_DAY_MORNING, Challenge, GroupPlan, Program
 from ..selectors import get_challenge_for_user, program_challenges, program_plan
 from ..services import (
@@ -227,6 +227,7 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         ),
         "symptom_names": [names.get(slug, slug.replace("_", " ")) for slug in program.symptoms],
         "screening_hold": editable and needs_review(program.screening, program),
+        "screening_missing": editable and answers_missing(program),
     }
 
 
