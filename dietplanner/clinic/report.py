@@ -147,6 +147,8 @@ class ChallengeRow:
     # A finished blinded re-challenge: its pairs and what they showed, in the report's words.
     pairs: tuple[PairRow, ...] = ()
     blind_reasons: tuple[str, ...] = ()
+    # What the client wrote when stopping ("2026-02-03: ..."), one line per stop.
+    stop_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +356,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         evidence=evidence,
         excluded=excluded,
         status=status,
+        stop_notes=tuple(c.stop_notes),
         hidden=hidden,
         pairs=_pair_rows(c, detail),
         blind_reasons=tuple(third_person(r) for r in detail.get("reasons", ()))

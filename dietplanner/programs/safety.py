@@ -22,7 +22,8 @@ from foods.models import FoodGroup
 from .models import Challenge, PlanChange, Program, ReactionAlert
 from .schedule.today import PAUSED_SENTENCE
 
-__all__ = ["PAUSED_SENTENCE"]  # the engine's words, which services show when they refuse
+# What a start refused during the pause says (the engine's words, and who lifts the pause).
+PAUSED_REFUSAL = f"{PAUSED_SENTENCE} Your dietitian needs to clear you before the next food test."
 
 
 class AlertError(ValueError):

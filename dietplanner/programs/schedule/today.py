@@ -91,8 +91,8 @@ def long_washout_cause(holding: Sequence[SymptomAbove], last: date | None, today
 
 
 PAUSED_SENTENCE = (
-    "Home food tests are paused after an allergic reaction. Keep to your baseline diet and "
-    "check in as usual; your dietitian needs to clear you before any more food tests."
+    "Home food tests are paused after an allergic reaction: keep to your baseline diet and "
+    "check in as usual."
 )
 
 
