@@ -200,10 +200,6 @@ TABLE: dict[str, Row] = {
         "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"
     ),
     "clinic:plan-blinded": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
-    # Pat's program is running: the start page sends the dietitian back to the report.
-    "clinic:program-start": Row("login 404 404 302 404 404 404", "login 404 404 302 404 404 404"),
-    # Only a six-food program has endoscopy outcomes; Pat's is not one.
-    "clinic:endoscopy": Row("login 404 404 404 404 404 404", "login 404 404 404 404 404 404"),
     "clinic:long-term": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     # ANY_BODY has no plan for the group: the linked dietitian's change is refused (400).
     "clinic:long-term-change": Row(
