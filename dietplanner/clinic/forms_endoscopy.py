@@ -41,7 +41,7 @@ class EndoscopyForm(forms.Form):
         self.helper.form_id = f"endoscopy-{challenge.public_id.hex[:8]}"
         self.helper.layout = Layout(
             Hidden("challenge", str(challenge.public_id)),
-            Field("outcome"),
+            Field("outcome", wrapper_class="symptom-choices"),
             Field("endoscopy_on", css_class="form-control-lg"),
             Field("note"),
             StrictButton(

@@ -35,7 +35,7 @@ class ClinicStartForm(forms.Form):
         self.helper.form_action = action
         self.helper.form_id = "clinic-start-form"
         self.helper.layout = Layout(
-            Field("protocol", wrapper_class="protocol-choices"),
+            Field("protocol", wrapper_class="symptom-choices"),
             Field(
                 "start_date",
                 min=today.isoformat(),

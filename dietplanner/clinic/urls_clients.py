@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clients, endoscopy, exports, notes, reactions, report, screening, start
+from .views import clients, endoscopy, exports, flags, notes, reactions, report, screening, start
 
 # /clinic/  (client list, one client's report, its exports and the dietitian's notes)
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("clients/<uuid:patient_id>/diary.csv", exports.diary_csv, name="diary-csv"),
     path("clients/<uuid:patient_id>/diary.json", exports.diary_json, name="diary-json"),
     path("clients/<uuid:patient_id>/notes/add/", notes.note_add, name="note-add"),
+    path(
+        "clients/<uuid:patient_id>/flags/<slug:flag>/reviewed/",
+        flags.flag_reviewed,
+        name="flag-reviewed",
+    ),
     path("clients/<uuid:patient_id>/start/", start.start, name="program-start"),
     path("clients/<uuid:patient_id>/endoscopy/", endoscopy.endoscopy, name="endoscopy"),
     path(

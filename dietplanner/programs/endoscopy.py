@@ -28,9 +28,8 @@ OUTCOME_LABEL = {
     Outcome.REACTION_FOUND: "Reaction found at endoscopy",
 }
 PENDING_SUMMARY = (
-    "To be assessed at your next endoscopy. Your symptom scores below are context for your "
-    "dietitian and specialist: on this diet, symptoms alone cannot show how your food pipe "
-    "took the food."
+    "Your symptom scores below are context for your dietitian and specialist: on this diet, "
+    "symptoms alone cannot show how your food pipe took the food."
 )
 
 

@@ -32,6 +32,7 @@ from dietplanner.analysis.diary import (
     Patient,
     PlanItem,
     ProgramFacts,
+    ScreeningAnswers,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.limits import MAX_TEXT
@@ -41,7 +42,8 @@ from foods.models import FoodGroup, Protocol
 
 from . import safety
 from .group_plans import group_plans_for
-from .models import Challenge, Program, ReactionAlert
+from .intake import current_screening
+from .models import Challenge, Program, ReactionAlert, Screening
 
 
 class ImportRefused(ValueError):
@@ -133,7 +135,7 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
     `reveal_arms=True` includes them with their arms.
     """
     program = (
-        Program.objects.select_related("patient", "protocol")
+        Program.objects.select_related("patient", "protocol", "screening__cleared_by")
         .prefetch_related(
             Prefetch(
                 "challenges",
@@ -177,6 +179,19 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
             )
             for p in group_plans_for(program)
         ),
+        screening=_screening_answers(program.screening),
+    )
+
+
+def _screening_answers(screening: Screening | None) -> ScreeningAnswers | None:
+    if screening is None:
+        return None
+    return ScreeningAnswers(
+        answers=dict(screening.answers),
+        answered_at=screening.answered_at,
+        cleared_by=screening.cleared_by.full_name if screening.cleared_by else None,
+        cleared_at=screening.cleared_at,
+        clearance_note=screening.clearance_note,
     )
 
 
@@ -191,11 +206,18 @@ def _challenge_status(facts: ChallengeFacts) -> str:
 
 
 @transaction.atomic
-def program_import(*, document: DiaryDocument, patient: User) -> Program:
+def program_import(
+    *, document: DiaryDocument, patient: User, clinic_only_allowed: bool = False
+) -> Program:
     """Create the document's program for `patient`, with its challenges, doses and entries.
 
     All or nothing. Raises ImportRefused (with the JSON path where one applies) when the
-    patient already runs a program or the catalogue lacks the protocol or a food group.
+    patient already runs a program, the catalogue lacks the protocol or a food group, or the
+    diet is started by a dietitian only (`Protocol.assessed_by_endoscopy`) and the caller is
+    not an operator (`clinic_only_allowed`). The document's health answers are kept as the
+    patient's (a clearance from elsewhere is not: their dietitian here clears them); the
+    program runs with the patient's newest answers, and without any it starts no new food
+    test until they answer (`services.challenge_start`).
     """
     facts = document.program
     if Program.objects.active().filter(patient=patient).exists():
@@ -206,6 +228,11 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
     if protocol is None:
         raise ImportRefused(
             f"program.protocol: protocol {facts.protocol!r} is not in the catalogue"
+        )
+    if protocol.assessed_by_endoscopy and not clinic_only_allowed:
+        raise ImportRefused(
+            f"program.protocol: the {protocol.name} diet is for eosinophilic oesophagitis and "
+            "is checked by endoscopy: your dietitian starts it with you."
         )
     wanted = {c.food_group for c in facts.challenges}
     groups = {g.slug: g for g in FoodGroup.objects.filter(slug__in=wanted)}
@@ -227,6 +254,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
                 baseline_days=facts.baseline_days,
                 symptoms=list(facts.symptoms),
                 status=Program.Status.REINTRODUCTION if started else Program.Status.BASELINE,
+                screening=_keep_answers(patient, document.screening),
             )
     except IntegrityError as exc:  # another import or start a moment ago
         raise ImportRefused(f"{patient.email} already has a program running.") from exc
@@ -277,6 +305,20 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
     )
     _red_flags_pause(program, challenges)
     return program
+
+
+def _keep_answers(patient: User, imported: ScreeningAnswers | None) -> Screening | None:
+    """Store the document's health answers for the patient (unless they are the patient's
+    current ones), then return the patient's newest answers, or None."""
+    current = current_screening(patient)
+    if imported is not None and (current is None or current.answers != imported.answers):
+        Screening.objects.create(
+            patient=patient,
+            answers=dict(imported.answers),
+            answered_at=imported.answered_at or timezone.now(),
+        )
+        current = current_screening(patient)
+    return current
 
 
 def _red_flags_pause(program: Program, challenges: list[Challenge]) -> None:

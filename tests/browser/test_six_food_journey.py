@@ -46,14 +46,30 @@ def test_the_dietitian_starts_six_food_and_records_an_endoscopy(
     expect(page.get_by_role("heading", level=1)).to_have_text("Endoscopy outcomes for Eve Early")
     axe(page, f"clinic-endoscopy-{viewport}")
 
-    card = page.get_by_role("region", name=group)
+    card = page.get_by_role("region", name=group, exact=True)
     card.get_by_label(re.compile("Reaction found")).check()
     card.get_by_label("Date of the endoscopy").fill(ENDOSCOPY_DAY.isoformat())
     card.get_by_label(re.compile("Note")).fill("Active EoE: 18 eos/hpf")
     card.get_by_role("button", name=f"Save the outcome for {group}").click()
-    expect(page.get_by_role("region", name=group)).to_contain_text(
+    expect(page.get_by_role("region", name=group, exact=True)).to_contain_text(
         "Recorded: Reaction found: keep the food out"
     )
     axe(page, f"clinic-endoscopy-recorded-{viewport}")
     challenge.refresh_from_db()
     assert challenge.verdict == "trigger"
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
+def test_the_patient_reads_to_be_assessed_at_the_endoscopy_with_the_scores_as_context(
+    page, axe, dietitian, patient, viewport
+):
+    _, challenge = six_food(patient, dietitian)
+    log_in(page, patient.email)
+
+    page.goto("/program/results/")
+    card = page.get_by_role("region", name=challenge.food_group.name, exact=True)
+    expect(card).to_contain_text("To be assessed at your next endoscopy")
+    expect(card).to_contain_text("What your symptom scores showed (context, not the result)")
+    expect(card).not_to_contain_text("Likely trigger")
+    expect(card).not_to_contain_text("How sure")
+    axe(page, f"six-food-results-pending-{viewport}")

@@ -4,7 +4,7 @@ its PDF, the CSV and the JSON; a stop that was not a reaction is never flagged a
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -86,6 +86,6 @@ def test_the_json_carries_the_words_and_a_reaction_stop_too(dietitian_client, pr
 
 def test_a_stop_for_illness_is_not_flagged_as_a_reaction_on_the_client_list(dietitian, paused):
     program, _ = paused
-    rows = client_rows(dietitian, today=DAY2)
+    rows = client_rows(dietitian, datetime.combine(DAY2, time(12), tzinfo=UTC))
     row = next(r for r in rows if r.patient == program.patient)
     assert "reaction" not in row.flags

@@ -349,3 +349,64 @@ def test_when_every_group_is_tested_today_points_to_the_long_term_plan(patient_c
         html = patient_client.get(TODAY_URL).content.decode()
     assert "You have tested every food group" in html
     assert reverse("programs:long-term") in html
+
+
+# --- undo "Start X today" ----------------------------------------------------------------------
+
+UNDO_START = reverse("diary:undo-start")
+
+
+def test_a_start_can_be_undone_the_same_day_before_a_portion_is_logged(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        page = patient_client.get(TODAY_URL).content.decode()
+        assert "Started by mistake?" in page and "Undo: I did not start Dairy today" in page
+
+        response = patient_client.post(
+            UNDO_START, {"challenge": str(challenge.public_id)}, follow=True
+        )
+
+    challenge.refresh_from_db()
+    program.refresh_from_db()
+    assert (challenge.status, challenge.first_dose_day) == (Challenge.Status.PLANNED, None)
+    assert not challenge.doses.exists()
+    assert program.status == program.Status.BASELINE
+    html = response.content.decode()
+    assert "Undone: Dairy is planned again." in html
+    assert "Ready for the next food group: Dairy" in html  # it may start again later
+
+
+def test_a_start_cannot_be_undone_once_the_portion_is_logged(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        patient_client.post(CHECKIN_URL, checkin_data(program, dose_taken="no"))
+        assert b"Undo: I did not start" not in patient_client.get(TODAY_URL).content
+        response = patient_client.post(
+            UNDO_START, {"challenge": str(challenge.public_id)}, follow=True
+        )
+
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE
+    assert b"only before its first portion is logged" in response.content
+
+
+def test_a_start_cannot_be_undone_the_next_day(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day + timedelta(days=1)):
+        assert b"Undo: I did not start" not in patient_client.get(TODAY_URL).content
+        patient_client.post(UNDO_START, {"challenge": str(challenge.public_id)})
+
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE and challenge.doses.count() == 3
+
+
+def test_another_patients_start_cannot_be_undone(client, other_patient, program, patient_client):
+    challenge = started(program, patient_client)
+    make_program(other_patient)
+    sign_in(client, other_patient)
+    with at(challenge.first_dose_day):
+        response = client.post(UNDO_START, {"challenge": str(challenge.public_id)})
+
+    assert response.status_code == 404
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE

@@ -180,6 +180,14 @@ TABLE: dict[str, Row] = {
     "clinic:note-edit": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     # Pat's answers are clear; a post without the answers' id changes nothing and goes back.
     "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:reaction-acknowledge": Row(
+        "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"
+    ),
+    "clinic:reaction-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    # Pat's program runs: starting another one sends the linked dietitian back to the report.
+    "clinic:program-start": Row("login 404 404 302 404 404 404", "login 404 404 302 404 404 404"),
+    # Pat's diet is read from her scores, not judged by endoscopy: no such page for her.
+    "clinic:endoscopy": Row("login 404 404 404 404 404 404", "login 404 404 404 404 404 404"),
     "clinic:plan": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:plan-extend": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-end": Row("login 404 404 200 404 404 404", "login 404 404 400 404 404 404"),

@@ -17,6 +17,7 @@ from ..forms_reactions import ReactionClearForm
 from ..report import client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
+from .flags import attention_context
 
 
 def report_context(request, patient, *, note_form=None) -> dict:
@@ -77,4 +78,5 @@ def reaction_rows(patient) -> list[dict]:
 def report(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     report_open(dietitian=request.user, patient=patient)
-    return render(request, "clinic/report.html", report_context(request, patient))
+    context = report_context(request, patient) | attention_context(request.user, patient)
+    return render(request, "clinic/report.html", context)

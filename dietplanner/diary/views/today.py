@@ -18,7 +18,7 @@ from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
 from dietplanner.programs.baseline_check import baseline_hold
 from dietplanner.programs.baseline_choice import first_test_start_anyway
-from dietplanner.programs.intake import needs_review
+from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
@@ -107,11 +107,18 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "stop_possible": current is not None
         and plan.today.kind == "dose"
         and current.status == Challenge.Status.ACTIVE,
+        # "Start X today" may be taken back the same day, before a portion is logged
+        "start_undoable": current is not None
+        and plan.today.kind == "dose"
+        and current.status == Challenge.Status.ACTIVE
+        and current.first_dose_day == today
+        and not current.doses.exclude(taken=None).exists(),
         "logged_days": len(diary),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
+        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
     hold = baseline_hold(program, plan, diary)
     if hold is not None:
@@ -216,7 +223,29 @@ def start_challenge(request):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"{challenge.food_group.name} challenge started. Today's portion is below."
+            request,
+            f"{challenge.food_group.name} challenge started. Today's portion is below. Started "
+            "by mistake? You can undo it today, until you log today's portion.",
+        )
+    return redirect("diary:today")
+
+
+@login_required
+@patient_only
+@require_POST
+def undo_start(request):
+    """Take back "Start X today": same day, before any portion of it is logged."""
+    if active_program_for(request.user) is None:
+        return redirect("diary:today")
+    challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
+    try:
+        program_services.challenge_start_undo(challenge=challenge, on=request.user.local_today())
+    except program_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = "The blinded test" if challenge.blinded else challenge.food_group.name
+        messages.success(
+            request, f"Undone: {name} is planned again. Stay on your baseline diet today."
         )
     return redirect("diary:today")
 
