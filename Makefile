@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+PORT ?= 8000
 PROD_ENV := DJANGO_ENV=production ALLOWED_HOSTS=dietplanner.example SECRET_KEY=check-only-$(shell printf '%050d' 0)
 
 .PHONY: run serve test lint format check bench install install-dev clean
@@ -21,7 +22,9 @@ $(VENV)/.stamp-dev: $(VENV)/.stamp-base
 install: $(VENV)/.stamp-base
 install-dev: $(VENV)/.stamp-dev
 
+# The port is checked first: a second `make run` stops before it resets the demo accounts.
 run: $(VENV)/.stamp-base
+	@$(PY) bin/port-free $(PORT)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_catalogue
 	@echo ""
@@ -29,8 +32,8 @@ run: $(VENV)/.stamp-base
 	@$(MANAGE) seed_demo
 	@echo ""
 	@$(MANAGE) where_mail_goes
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The production recipe locally: gunicorn, the task worker and the minute trigger (bin/serve).
 serve: $(VENV)/.stamp-base

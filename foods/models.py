@@ -52,6 +52,9 @@ class FoodGroup(models.Model):
     # For a group of unlike foods: its kinds ({"slug", "name", "tested"}); a result covers only
     # the foods of a tested kind (almonds say nothing about peanuts).
     kinds = models.JSONField(default=list, blank=True)
+    # Slugs of the groups that share foods with this one (dairy and lactose): a severe reaction
+    # to one keeps every overlapping group out of home tests too (`programs.safety`).
+    overlaps = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

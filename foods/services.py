@@ -65,6 +65,7 @@ def read_catalogue(path: Path = CATALOGUE_PATH) -> dict:
         if group.get("kinds") and not any(k.get("tested") for k in group["kinds"]):
             raise CatalogueError(f"food_groups[{i}].kinds: one kind must be the tested one")
         group["_kind_slugs"] = kind_slugs
+    _check_overlaps(data["food_groups"])
     for i, protocol in enumerate(data["protocols"]):
         for slug in protocol.get("eliminated_groups", []):
             if slug not in groups:
@@ -90,6 +91,19 @@ def read_catalogue(path: Path = CATALOGUE_PATH) -> dict:
     for group in data["food_groups"]:
         del group["_kind_slugs"]
     return data
+
+
+def _check_overlaps(food_groups: list[dict]) -> None:
+    """Overlaps name known groups, never the group itself, and go both ways."""
+    declared = {g["slug"]: set(g.get("overlaps", [])) for g in food_groups}
+    for i, group in enumerate(food_groups):
+        for slug in group.get("overlaps", []):
+            if slug not in declared or slug == group["slug"]:
+                raise CatalogueError(f"food_groups[{i}].overlaps: {slug!r} is not another group")
+            if group["slug"] not in declared[slug]:
+                raise CatalogueError(
+                    f"food_groups[{i}].overlaps: {slug!r} must list {group['slug']!r} too"
+                )
 
 
 def _expect_slugs(data: dict, key: str, expected: tuple[str, ...]) -> None:
@@ -155,6 +169,7 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
             "portions": [r for r in item["ladder"] if isinstance(r, dict)],
             "low_serve": dict(item.get("low_serve", {})),
             "kinds": list(item.get("kinds", [])),
+            "overlaps": list(item.get("overlaps", [])),
             "position": pos,
         }
         _sync(report, "food groups", obj, values)

@@ -72,6 +72,8 @@ class ChallengeFacts:
     # the reader of an export; the analysis ignores them and reads the diary again.
     verdict: str | None = None
     probability: float | None = None
+    # What the patient wrote when stopping (one line per stop), for the reader of an export.
+    stop_note: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))
@@ -140,6 +142,18 @@ class Patient:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreeningAnswers:
+    """The health questions the program ran with (`analysis.screening`): an answer per
+    question slug; who cleared them for a program and when (None: not cleared)."""
+
+    answers: Mapping[str, str]
+    answered_at: datetime | None = None
+    cleared_by: str | None = None
+    cleared_at: datetime | None = None
+    clearance_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DiaryDocument:
     """One `dietplanner-diary` document: a patient's program and its entries (sorted by date)."""
 
@@ -149,6 +163,7 @@ class DiaryDocument:
     exported_at: datetime | None = None
     version: int = 2  # the version read from (exchange.VERSION when built here)
     long_term_plan: tuple[PlanItem, ...] = ()
+    screening: ScreeningAnswers | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "entries", _tuple(self.entries))

@@ -31,6 +31,7 @@ from .diary import (
     Patient,
     PlanItem,
     ProgramFacts,
+    ScreeningAnswers,
 )
 from .limits import (
     BASELINE_DAYS,
@@ -44,6 +45,7 @@ from .limits import (
     start_problem,
     text_problem,
 )
+from .screening import answer_errors
 from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
 
 FORMAT = "dietplanner-diary"
@@ -192,6 +194,7 @@ def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
     program = _parse_program(rd, rd.get(data, "program", "", dict, default={}))
     entries = _parse_entries(rd, data, program)
     plan = _parse_long_term_plan(rd, data)
+    screening = _parse_screening(rd, data)
     if rd.errors:
         raise DiaryFormatError(rd.all_errors())
     return DiaryDocument(
@@ -201,6 +204,33 @@ def parse_document(data: object, *, today: date | None = None) -> DiaryDocument:
         exported_at=exported_at,
         version=version,
         long_term_plan=plan,
+        screening=screening,
+    )
+
+
+def _parse_screening(rd: _Reader, data: Mapping) -> ScreeningAnswers | None:
+    """The optional `screening`: the health answers the program ran with (older files and
+    programs started before the questions existed have none). Every question must be
+    answered with one of its choices, as in the app."""
+    obj = rd.get(data, "screening", "", dict, required=False)
+    if obj is None:
+        return None
+    answers = {}
+    for slug, answer in (rd.get(obj, "answers", "screening", dict, default={}) or {}).items():
+        if isinstance(answer, str):
+            answers[slug] = answer
+        else:
+            rd.fail(f"screening.answers.{slug}", f"expected text, got {_show(answer)}")
+    for problem in answer_errors(answers):
+        slug, _, reason = problem.partition(": ")
+        rd.fail(f"screening.answers.{slug}", reason)
+    cleared_by = rd.get(obj, "cleared_by", "screening", str, required=False)
+    return ScreeningAnswers(
+        answers=answers,
+        answered_at=_parse_moment(rd, obj, "answered_at", "screening"),
+        cleared_by=cleared_by,
+        cleared_at=_parse_moment(rd, obj, "cleared_at", "screening") if cleared_by else None,
+        clearance_note=rd.get(obj, "clearance_note", "screening", str, required=False) or "",
     )
 
 
@@ -238,16 +268,22 @@ def _parse_long_term_plan(rd: _Reader, data: Mapping) -> tuple[PlanItem, ...]:
 
 
 def _parse_exported_at(rd: _Reader, data: Mapping) -> datetime | None:
-    value = rd.get(data, "exported_at", "", str, required=False)
+    return _parse_moment(rd, data, "exported_at", "")
+
+
+def _parse_moment(rd: _Reader, obj: Mapping, key: str, path: str) -> datetime | None:
+    """An optional ISO date and time with a time zone, in UTC."""
+    where = _join(path, key)
+    value = rd.get(obj, key, path, str, required=False)
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        rd.fail("exported_at", f"expected an ISO date and time, got {_show(value)}")
+        rd.fail(where, f"expected an ISO date and time, got {_show(value)}")
         return None
     if moment.tzinfo is None:
-        rd.fail("exported_at", "needs a time zone, e.g. '2026-11-25T12:00:00Z'")
+        rd.fail(where, "needs a time zone, e.g. '2026-11-25T12:00:00Z'")
         return None
     return moment.astimezone(UTC)
 
@@ -324,6 +360,7 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
     stop_reason = rd.get(obj, "stop_reason", p, str, required=False)
     if stop_reason is not None and stop_reason not in STOP_REASONS:
         rd.fail(f"{p}.stop_reason", f"unknown stop reason {_show(stop_reason)}")
+    stop_note = rd.get(obj, "stop_note", p, str, required=False) or None
     status = rd.get(obj, "status", p, str, required=False)
     if status is not None and status not in CHALLENGE_STATUSES:
         rd.fail(f"{p}.status", f"unknown status {_show(status)}")
@@ -382,6 +419,7 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         pairs=pairs,
         verdict=verdict,
         probability=None if probability is None else float(probability),
+        stop_note=stop_note,
     )
 
 
@@ -542,6 +580,15 @@ def dump_document(doc: DiaryDocument) -> dict:
             }
             for item in doc.long_term_plan
         ]
+    if doc.screening is not None:
+        screening = doc.screening
+        data["screening"] = {
+            "answered_at": _iso_utc(screening.answered_at) if screening.answered_at else None,
+            "answers": dict(screening.answers),
+            "cleared_by": screening.cleared_by,
+            "cleared_at": _iso_utc(screening.cleared_at) if screening.cleared_at else None,
+            "clearance_note": screening.clearance_note,
+        }
     return data
 
 
@@ -556,6 +603,8 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
         "blinded": c.blinded,
         "doses": [],
     }
+    if c.stop_note:
+        out["stop_note"] = c.stop_note
     if c.status is not None:
         out["status"] = c.status
     if c.pairs is not None:

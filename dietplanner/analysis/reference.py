@@ -46,9 +46,14 @@ FLOOR_CUT = 0.5  # a score of 0 stands for anything under half a point
 FLOOR_EM_STEPS = 100
 
 
+def settling_days(baseline_days: int) -> int:
+    """Days at the start of a baseline too early to serve as the usual level."""
+    return min(SETTLING_DAYS, baseline_days // 2)
+
+
 def late_start(program: ProgramFacts) -> int:
     """First day of the baseline that may serve as a reference (after the settling days)."""
-    return program.started_on.toordinal() + min(SETTLING_DAYS, program.baseline_days // 2)
+    return program.started_on.toordinal() + settling_days(program.baseline_days)
 
 
 def reference_days(

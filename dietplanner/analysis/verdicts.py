@@ -94,10 +94,13 @@ POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this s
 ONE_DAY_RISE_POINTS = 3.0
 MIN_WINDOW_DAYS = 3
 STOP_CONFIRM_Z = 1.645
+# The data problem of a test stopped for a cause that is not a reaction: it is repeated.
+INTERRUPTED = "interrupted"
 MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show there
 BLOCK_AFTER = 2  # days after a non-tolerated window kept out of later references
 PASSES = 2
 NOISE_EXCLUDE_Z = 2.0
+HIDDEN_RISE_SWELL = 1.5  # see `_hidden_rises`
 # Confounders whose effect is roughly a steady shift while they last; a period's effect is
 # not (it builds up before the first logged day and fades over the next ones): its days stay
 # left out. Off-plan eating is modelled like a steady confounder (see below).
@@ -237,6 +240,7 @@ def analyze_program(
             for sr in r.reads:
                 if sr.z is not None and sr.z >= NOISE_EXCLUDE_Z:
                     rising.setdefault(sr.symptom, []).append((r.cw.first, r.cw.end + BLOCK_AFTER))
+        _hidden_rises(book, program, earliest, noise, rising, readings)
         later_blocked = span_days(
             (r.cw.first, r.cw.end) for r in readings if r.verdict != "tolerated"
         )
@@ -252,6 +256,26 @@ def analyze_program(
         elif challenge.started:
             results.append(_no_dose_result(index, challenge, prior))
     return results
+
+
+def _hidden_rises(book, program, earliest, noise, rising, readings) -> None:
+    """Add to `rising` the windows whose rise hid itself: a rise big and lasting enough swells
+    the noise measured on its own days until it no longer looks strong (a flat 2 jumping to 8
+    for good read as "within your usual ups and downs"). A clinically meaningful change whose
+    days make the symptom's spread `HIDDEN_RISE_SWELL` times what it is without them is kept
+    out of the noise like a strong rise."""
+    for r in readings:
+        span = (r.cw.first, r.cw.end + BLOCK_AFTER)
+        for sr in r.reads:
+            spans = rising.get(sr.symptom, [])
+            if span in spans or sr.change is None:
+                continue
+            if sr.change < meaningful_change(sr.ref_level):
+                continue
+            without = {**rising, sr.symptom: [*spans, span]}
+            sigma = estimate_noise(book, program.symptoms, earliest, without).sigma[sr.symptom]
+            if noise.sigma[sr.symptom] >= HIDDEN_RISE_SWELL * sigma:
+                rising[sr.symptom] = without[sr.symptom]
 
 
 def _blind_spans(program: ProgramFacts, spans) -> dict[str, list[tuple[int, int]]]:
@@ -608,6 +632,12 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, pri
             reading.triggered = clear
         else:
             reading.pair = None
+    c = cw.challenge
+    if c.stopped_early_on is not None and not c.stopped_for_reaction:
+        # Stopped for illness, travel or choice: the test is repeated, never read (a rise
+        # may be the illness, a calm may be the missing portions).
+        reading.verdict, reading.problem = "inconclusive", INTERRUPTED
+        reading.triggered, reading.pair = [], None
 
 
 def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:

@@ -1,6 +1,9 @@
 """The clinic's slugs (DOMAIN.md): part of the data contract, shared by the catalogue,
 the exchange format and the analysis. Changing one is a breaking change."""
 
+from .reactions import ALLERGIC_SIGNS as _ALLERGIC
+from .reactions import RED_FLAG_SIGNS
+
 SYMPTOMS: tuple[str, ...] = (
     "pain",
     "fatigue",
@@ -70,14 +73,10 @@ STAPLE_GROUPS: frozenset[str] = frozenset({"dairy", "wheat", "gluten", "lactose"
 # Confounders that make a challenge start worth postponing (DOMAIN.md, issue 3).
 POSTPONE_CONFOUNDERS: frozenset[str] = frozenset({"illness", "stress", "travel"})
 
-# Red-flag symptoms: allergy-like reactions that need emergency care, never a home re-test.
-RED_FLAGS: tuple[str, ...] = (
-    "throat_tightness",
-    "trouble_breathing",
-    "lip_tongue_swelling",
-    "widespread_hives",
-    "fainting",
-)
+# Red-flag symptoms: allergy-like reactions that need emergency care, never a home re-test
+# (their words and the milder allergic signs: `reactions.py`).
+RED_FLAGS: tuple[str, ...] = tuple(RED_FLAG_SIGNS)
+ALLERGIC_SIGNS: tuple[str, ...] = tuple(_ALLERGIC)
 
 # A food group's long-term plan after its test (issue 12, Monash step 3): back on the menu,
 # limited to a tolerated portion, avoided for now (with a retest date), or tested again.

@@ -31,6 +31,22 @@ SYMPTOM_NAMES = {
     "skin": "Skin trouble",
 }
 
+# Five letters at most, for a column of numbers (the PDF's daily appendix), with its key.
+SYMPTOM_CODES = {
+    "pain": "Pain",
+    "fatigue": "Fatig",
+    "sleep": "Sleep",
+    "brain_fog": "Fog",
+    "stiffness": "Stiff",
+    "headache": "Head",
+    "bloating": "Bloat",
+    "abdominal_pain": "Tummy",
+    "bowel": "Bowel",
+    "nausea": "Naus",
+    "mood": "Mood",
+    "skin": "Skin",
+}
+
 CONFOUNDER_WORDS = {
     "illness": "ill",
     "poor_sleep": "poor sleep",
@@ -90,13 +106,21 @@ def chance_words(probability: float) -> str:
     """How sure, in words a tired reader takes at face value: "about 9 in 10 foods with
     results like this are real triggers for the person". The only way the app words a
     probability: never a bare number."""
-    tail = "foods with results like this are real triggers for the person"
+    return f"{chance_share(probability)} {CHANCE_TAIL}"
+
+
+CHANCE_TAIL = "foods with results like this are real triggers for the person"
+
+
+def chance_share(probability: float) -> str:
+    """The share part of `chance_words` ("about 9 in 10"), for a table whose header says the
+    rest (CHANCE_TAIL)."""
     if probability < 0.05:
-        return f"fewer than 1 in 20 {tail}"
+        return "fewer than 1 in 20"
     if probability > 0.95:
-        return f"more than 19 in 20 {tail}"
+        return "more than 19 in 20"
     tenths = max(1, min(9, round(probability * 10)))
-    return f"about {tenths} in 10 {tail}"
+    return f"about {tenths} in 10"
 
 
 def day_text(d: date) -> str:
@@ -377,6 +401,13 @@ def _tolerated(reading: Reading) -> list[str]:
 
 def _inconclusive(reading: Reading) -> list[str]:
     problem = reading.problem
+    if problem == "interrupted":
+        return [
+            "This test was stopped before its end for a reason that is not a reaction, so it "
+            "is not read: a rise could come from the illness or upset, a calm from the missing "
+            "portions.",
+            "Test this food group again from the start, on a calm week.",
+        ]
     if problem == "no_reference":
         return [
             "There were not enough calm days before this challenge to know your usual level "

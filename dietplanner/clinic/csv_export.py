@@ -51,11 +51,14 @@ def diary_csv(data: ProgramData) -> str:
             "verdict",
             "trigger probability",
             "note",
+            "stop",
         ]
     )
+    stops = _stops(data)
     day = data.first
     while day <= data.last:
-        writer.writerow([safe_cell(v) for v in _row(data, day, symptoms, doses)])
+        row = [*_row(data, day, symptoms, doses), stops.get(day, "")]
+        writer.writerow([safe_cell(v) for v in row])
         day += timedelta(days=1)
     return BOM + out.getvalue()
 
@@ -102,3 +105,19 @@ def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list
         probability,
         entry.note,
     ]
+
+
+def _stops(data: ProgramData) -> dict[date, str]:
+    """On a stop day: why the challenge stopped and what the client wrote then."""
+    stops: dict[date, str] = {}
+    for challenge in data.challenges:
+        if challenge.status != challenge.Status.STOPPED or not challenge.stop_day:
+            continue
+        name = "a blinded test" if challenge.blinded else challenge.food_group.name
+        why = challenge.get_stop_cause_display() if challenge.interrupted else "a reaction"
+        if challenge.red_flags:
+            why = "a reaction with red-flag signs"
+        words = " / ".join(challenge.stop_notes)
+        text = f"{name} stopped for {why}" + (f": {words}" if words else "")
+        stops[challenge.stop_day] = "; ".join(filter(None, [stops.get(challenge.stop_day), text]))
+    return stops

@@ -21,8 +21,10 @@ SORT_CHOICES = [
 
 
 class ClientFilterForm(forms.Form):
-    """Filter the client list by flag and phase; htmx swaps the table, plain GET works too."""
+    """Search the client list by name, filter it by flag and phase; htmx swaps the table, plain
+    GET works too."""
 
+    q = forms.CharField(label="Name", required=False, max_length=100)
     flag = forms.ChoiceField(
         label="Needs attention",
         required=False,
@@ -46,7 +48,7 @@ class ClientFilterForm(forms.Form):
             "hx-target": "#client-table",
             "hx-select": "#client-table",
             "hx-swap": "outerHTML",
-            "hx-trigger": "change, submit",
+            "hx-trigger": "change, submit, input delay:400ms from:#id_q",
             "hx-push-url": "true",
         }
         show = Submit("", "Show")

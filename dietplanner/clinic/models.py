@@ -26,3 +26,23 @@ class ClinicalNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.written_on} note on {self.patient.full_name}"
+
+
+class FlagReview(models.Model):
+    """A dietitian marked one of a client's attention flags as reviewed (kept as history).
+
+    The flag stays hidden until something new raises it again (`selectors.client_rows`).
+    """
+
+    link = models.ForeignKey(
+        "accounts.CareLink", on_delete=models.CASCADE, related_name="flag_reviews"
+    )
+    flag = models.CharField(max_length=32)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        indexes = [models.Index(fields=["link", "flag", "-reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.flag} reviewed {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -4,16 +4,23 @@ The report holds text patients and dietitians typed; were any of it ever to reac
 markup, an image or stylesheet URL must not make the server fetch from the network or read a
 local file. So the fetcher answers only for STATIC_URL paths on our own base URL (and inline
 `data:` URLs, which fetch nothing), and refuses everything else.
+
+Drawing is the slow part (about a second), so a PDF is cached under a digest of its HTML and
+CSS: any change to what the report shows (a check-in, a verdict, a note, the date) changes the
+markup and so the key, and a cached PDF is never stale. Only someone who could render the same
+markup (who may see the report) can ask for its key.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 
 
 class RefusedURL(ValueError):
@@ -51,7 +58,21 @@ def url_fetcher_for(base_url: str):
     return fetch
 
 
+PDF_CACHE_SECONDS = 60 * 60
+
+
 def render_pdf(html: str, css: str, base_url: str) -> bytes:
+    """The PDF of `html` styled by `css`, from the cache when the same markup was drawn lately."""
+    digest = hashlib.sha256("\0".join((html, css, base_url)).encode()).hexdigest()
+    key = f"report-pdf:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = draw_pdf(html, css, base_url)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def draw_pdf(html: str, css: str, base_url: str) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
     fetcher = url_fetcher_for(base_url)

@@ -18,7 +18,9 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
 from dietplanner.analysis.wording import (
+    CHANCE_TAIL,
     MEANINGFUL_RULE,
+    chance_share,
     chance_words,
     finding_words,
     symptom_name,
@@ -27,6 +29,8 @@ from dietplanner.analysis.wording import (
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
+from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
+from dietplanner.programs.group_plans import usual_levels
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.selectors import (
     challenges_with_doses,
@@ -37,13 +41,14 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, FoodGroup, Symptom
 
+from .pdf_daily import DailyText, daily_text
 from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
-# The PDF's daily chart and table cover the last 16 weeks: a longer program made a PDF of
-# hundreds of pages that held a worker for minutes. The web report still shows it all.
-PDF_CHART_DAYS = 112
+# The PDF's daily table covers the last 16 weeks: a longer program made a PDF of hundreds of
+# pages that held a worker for minutes. Its chart, the web report and the CSV cover it all.
+PDF_DAILY_DAYS = 112
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +106,10 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     }
     last = program_last_day(program, today, challenges, max(rows, default=None))
     rows = {d: r for d, r in rows.items() if d <= last}
-    diary = {d: day_log(d, r.scores, r.confounders) for d, r in rows.items()}
-    plan = program_plan(program, max(last, program.start_date), challenges=challenges, diary=diary)
+    diary = {d: day_log(d, r.scores, r.confounders, r.off_plan) for d, r in rows.items()}
+    plan = program_plan(
+        program, max(last, program.start_date), challenges=challenges, diary=diary, paused=False
+    )
     return ProgramData(
         patient=patient,
         program=program,
@@ -131,6 +138,8 @@ class ChallengeRow:
     verdict_label: str
     probability: float | None  # the chance the food is a trigger for the client
     chance: str  # that chance in words (`wording.chance_words`)
+    chance_share: str  # its share alone ("about 9 in 10"), under a header saying the rest
+    dose_span: str  # first to last dose day, short ("3-5 Mar 2026")
     evidence: tuple[str, ...]
     excluded: tuple[str, ...]
     status: str
@@ -138,6 +147,8 @@ class ChallengeRow:
     # A finished blinded re-challenge: its pairs and what they showed, in the report's words.
     pairs: tuple[PairRow, ...] = ()
     blind_reasons: tuple[str, ...] = ()
+    # What the client wrote when stopping ("2026-02-03: ..."), one line per stop.
+    stop_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +166,14 @@ class PairRow:
 
 @dataclass(frozen=True, slots=True)
 class SymptomLevel:
+    """One symptom's levels: `first_week` and `latest` are 7-day means; `baseline_end` the
+    late-baseline median a washout waits to return to (None while the baseline runs);
+    `verdict_reference` the usual level the latest read test compared against."""
+
     symptom: str
     first_week: float | None
-    reference: float | None
+    baseline_end: float | None
+    verdict_reference: float | None
     latest: float | None
 
     @property
@@ -175,17 +191,38 @@ class ClientReport:
     challenges: list[ChallengeRow]
     planned_left: int
     levels: list[SymptomLevel]
+    # The test whose usual levels `SymptomLevel.verdict_reference` shows ("" when none read).
+    reference_test: str
     logged_days: int
     expected_days: int
     off_plan: list[tuple[str, int]]
     off_plan_days: int
+    chart_args: dict
     confounders: list[tuple[str, int]]
     to_discuss: list[str] = field(default_factory=list)
+    chance_tail: str = CHANCE_TAIL
+
+    @property
+    def print_svg(self):
+        """The chart drawn wider than the screen's, so that it leaves room on the PDF's first
+        page for the challenges table."""
+        return charts.symptom_chart(**{**self.chart_args, "width": 960, "height": 250})
 
     @property
     def rise_rule(self) -> str:
         """The one threshold for a clear rise, as the report says it."""
         return third_person(MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + ".")
+
+    @property
+    def recent_days(self) -> tuple[charts.TableRow, ...]:
+        """The daily table's last PDF_DAILY_DAYS rows (the PDF's appendix)."""
+        return self.figure.table.rows[-PDF_DAILY_DAYS:]
+
+    @property
+    def daily_appendix(self) -> DailyText:
+        """`recent_days` as the PDF prints them."""
+        table = self.figure.table
+        return daily_text(self.recent_days, self.data.program.symptoms, table.columns)
 
     @property
     def adherence_percent(self) -> int | None:
@@ -194,12 +231,8 @@ class ClientReport:
         return round(100 * self.logged_days / self.expected_days)
 
 
-def client_report(data: ProgramData, today: date, *, chart_days: int | None = None) -> ClientReport:
-    """The report of one program from its loaded rows (pure).
-
-    `chart_days` bounds the daily chart and its table to the program's last days (the PDF's
-    appendix, PDF_CHART_DAYS); everything else covers the whole program.
-    """
+def client_report(data: ProgramData, today: date) -> ClientReport:
+    """The report of one program from its loaded rows (pure)."""
     started = [
         c
         for c in engine_order(data.challenges)
@@ -207,18 +240,20 @@ def client_report(data: ProgramData, today: date, *, chart_days: int | None = No
     ]
     rows = [_challenge_row(c, data) for c in started]
     planned_left = sum(1 for c in data.challenges if c.status == Challenge.Status.PLANNED)
-    levels = _levels(data)
+    reference_row = next((r for r in reversed(rows) if _symptom_references(r)), None)
+    levels = _levels(data, _symptom_references(reference_row) if reference_row else {})
     off_plan = Counter(g for r in data.entries.values() for g in r.off_plan)
     confounders = Counter(c for r in data.entries.values() for c in r.confounders)
+    chart_args = _chart_args(data, rows)
     report = ClientReport(
         data=data,
         sentence=_sentence(data, started, today),
-        figure=_figure(
-            data, rows, first=data.last - timedelta(days=chart_days - 1) if chart_days else None
-        ),
+        figure=charts.symptom_figure(**chart_args, day_labels=data.labels, narrow_width=400),
+        chart_args={**chart_args, "chart_id": "report-chart-print"},
         challenges=rows,
         planned_left=planned_left,
         levels=levels,
+        reference_test=reference_row.label if reference_row else "",
         logged_days=len(data.entries),
         expected_days=(data.last - data.first).days + 1 if data.last >= data.first else 0,
         off_plan=[(data.group(g), n) for g, n in off_plan.most_common()],
@@ -248,8 +283,9 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
     place = place_of(program, rows, today)[1]
     verdicts = Counter(c.verdict_label for c in started if c.verdict and arms_visible(c))
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
+    verb = "starts" if program.start_date > today else "started"
     text = (
-        f"{data.patient.full_name} started the {program.protocol.name} protocol on "
+        f"{data.patient.full_name} {verb} the {program.protocol.name} protocol on "
         f"{charts.fmt_date(program.start_date)}: a {program.baseline_days}-day baseline, then "
         f"{groups} food group{'s' if groups != 1 else ''} to test one at a time. "
         f"Now: {place}."
@@ -288,6 +324,10 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     )
     if (not evidence or detail.get("pairs")) and detail.get("reasons"):
         evidence = (third_person(detail["reasons"][0]),)
+    if judged_by_endoscopy(detail):  # the endoscopy decides; the scores are context
+        evidence = ("Symptom scores, context only:", *evidence)
+        if outcome := outcome_sentence(detail):
+            evidence = (outcome, *evidence)
     excluded = tuple(
         f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
         for d in detail.get("excluded_days", ())
@@ -296,7 +336,10 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     probability = None if hidden else c.verdict_probability
     status = c.get_status_display()
     if c.status == Challenge.Status.STOPPED and c.stop_day:
-        status = f"Stopped for a reaction on {charts.fmt_date(c.stop_day, year=False)}"
+        on = charts.fmt_date(c.stop_day, year=False)
+        status = f"Stopped for a reaction on {on}"
+        if c.interrupted:
+            status = f"Stopped for {c.get_stop_cause_display()} on {on} (not a reaction)"
     if c.red_flags:
         status += " - red-flag symptoms"
     return ChallengeRow(
@@ -308,15 +351,29 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         verdict_label=c.verdict_label if verdict else "",
         probability=probability,
         chance=chance_words(probability) if probability is not None else "",
+        chance_share=chance_share(probability) if probability is not None else "",
+        dose_span=date_span(c.first_dose_day, last_dose),
         evidence=evidence,
         excluded=excluded,
         status=status,
+        stop_notes=tuple(c.stop_notes),
         hidden=hidden,
         pairs=_pair_rows(c, detail),
         blind_reasons=tuple(third_person(r) for r in detail.get("reasons", ()))
         if detail.get("pairs")
         else (),
     )
+
+
+def date_span(first: date, last: date) -> str:
+    """Two days as a short range: "3-5 Mar 2026", "30 Mar-2 Apr 2026", "5 Mar 2026"."""
+    if first == last:
+        return charts.fmt_date(first)
+    if first.year != last.year:
+        return f"{charts.fmt_date(first)}-{charts.fmt_date(last)}"
+    if first.month != last.month:
+        return f"{charts.fmt_date(first, year=False)}-{charts.fmt_date(last)}"
+    return f"{first.day}-{charts.fmt_date(last)}"
 
 
 def _pair_rows(c: Challenge, detail: dict) -> tuple[PairRow, ...]:
@@ -355,25 +412,37 @@ def _week_mean(data: ProgramData, slug: str, first: date, last: date) -> float |
     return round(fmean(values), 1) if values else None
 
 
-def _levels(data: ProgramData) -> list[SymptomLevel]:
-    """Each symptom's first baseline week, late-baseline reference and latest week."""
+def _symptom_references(row: ChallengeRow) -> dict[str, float]:
+    """symptom slug -> the usual level a shown verdict compared that symptom against."""
+    return usual_levels(row.challenge) if row.verdict else {}
+
+
+def _levels(data: ProgramData, verdict_reference: dict[str, float]) -> list[SymptomLevel]:
+    """Each symptom's first baseline week, end of baseline (once it is over), the usual level
+    of the latest read test, and latest week."""
     start = data.first
-    reference = data.plan.baseline.reference
+    baseline = data.plan.baseline
+    # While the baseline runs its late median is provisional: it is no level to compare to.
+    ended = baseline.status == "done"
     return [
         SymptomLevel(
             symptom=data.symptom(slug),
             first_week=_week_mean(data, slug, start, start + timedelta(days=_WEEK - 1)),
-            reference=round(reference[slug], 1) if slug in reference else None,
+            baseline_end=round(baseline.reference[slug], 1)
+            if ended and slug in baseline.reference
+            else None,
+            verdict_reference=round(verdict_reference[slug], 1)
+            if slug in verdict_reference
+            else None,
             latest=_week_mean(data, slug, data.last - timedelta(days=_WEEK - 1), data.last),
         )
         for slug in data.program.symptoms
     ]
 
 
-def _figure(
-    data: ProgramData, rows: list[ChallengeRow], *, first: date | None = None
-) -> charts.SymptomFigure:
-    first = max(first or data.first, data.first)
+def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
+    """The arguments of the report's chart (`charts.symptom_chart`)."""
+    first = data.first
     series: dict[str, list[tuple[date, int]]] = {
         data.symptom(slug): [] for slug in data.program.symptoms
     }
@@ -400,7 +469,7 @@ def _figure(
             markers.append(
                 charts.Marker(day=day, label=f"Verdict {row.label}: {row.verdict_label}")
             )
-    return charts.symptom_figure(
+    return dict(
         start=first,
         end=data.last,
         series=series,
@@ -412,8 +481,6 @@ def _figure(
             f"{charts.fmt_date(data.last)}"
         ),
         chart_id="report-chart",
-        day_labels=data.labels,
-        narrow_width=400,
     )
 
 
@@ -454,6 +521,12 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
                 f"{row.label}: red-flag symptoms reported. Never re-test at home; "
                 "consider an allergy assessment."
             )
+        elif judged_by_endoscopy(c.verdict_detail):
+            items.append(
+                f"{row.label}: {outcome_sentence(c.verdict_detail)}"
+                if row.verdict != "endoscopy"
+                else f"{row.label}: to be assessed at the next endoscopy; record its outcome."
+            )
         elif row.verdict == "possible":
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
         elif row.verdict == "inconclusive":
@@ -479,7 +552,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     if baseline.talk_to_dietitian:
         items.append("The baseline has run far past its planned length without settling.")
     firsts = [lv.first_week for lv in report.levels if lv.first_week is not None]
-    refs = [lv.reference for lv in report.levels if lv.reference is not None]
+    refs = [round(v, 1) for s, v in baseline.reference.items() if s in data.program.symptoms]
     baseline_days = (min(baseline.end, report.data.last) - baseline.start).days + 1
     if firsts and refs and baseline_days >= 14 and fmean(firsts) - fmean(refs) < 1.0:
         items.append(

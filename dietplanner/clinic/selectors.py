@@ -8,12 +8,14 @@ patient's own pages keep them in line with the plan (`programs.services.program_
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import fmean
 
 from django.db.models import Count, F, Max, Q
 from django.http import Http404
+from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.diary.charts import fmt_date
@@ -23,9 +25,9 @@ from dietplanner.programs.intake import (
     gluten_free_protocol_ids,
     review_needed,
 )
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, Program, ReactionAlert
 
-from .models import ClinicalNote
+from .models import ClinicalNote, FlagReview
 
 NO_CHECKIN_DAYS = 3
 LONG_WASHOUT_DAYS = 10
@@ -34,13 +36,17 @@ _WEEK = 7
 
 # flag slug -> label, in the order the list shows them
 FLAGS = {
+    "urgent": "URGENT: allergic reaction to acknowledge",
     "screening": "Health answers to review",
     "no_checkin": "No check-in for 3 days or more",
     "reaction": "Reaction reported",
     "baseline": "Baseline not improving",
     "long_washout": "Washout over 10 days",
-    "new_verdicts": "New verdicts since your last visit",
+    "new_verdicts": "New verdicts",
 }
+# Flags the dietitian marks as reviewed (`services.flag_review`); each hides until something new
+# happens (see `_unreviewed`). Health answers are cleared on their own form.
+REVIEWABLE_FLAGS = ("no_checkin", "reaction", "baseline", "long_washout", "new_verdicts")
 # phase slug -> label, in program order
 PHASES = {
     "baseline": "Baseline",
@@ -87,18 +93,27 @@ class ClientRow:
         return PHASES[self.phase]
 
 
-def client_rows(dietitian: User, today: date) -> list[ClientRow]:
-    """Every patient actively linked to `dietitian`, by name, in 7 queries whatever their number.
+def client_rows(
+    dietitian: User, now: datetime | None = None, *, patient: User | None = None, search: str = ""
+) -> list[ClientRow]:
+    """Every patient actively linked to `dietitian` (or just `patient`; or those whose name or
+    e-mail holds `search`), by name, in 10 queries whatever their number.
 
-    A client's program is their running one, else their latest.
+    Each client's "today" is their own calendar day at `now` (default: now): "yesterday" and
+    adherence follow their time zone, not the dietitian's. A client's program is their running
+    one, else their latest.
     """
-    links = list(
-        CareLink.objects.active()
-        .filter(dietitian=dietitian, patient__role=User.Role.PATIENT)
-        .select_related("patient")
-        .order_by("patient__full_name", "patient__email")
-    )
-    patient_ids = CareLink.objects.active().filter(dietitian=dietitian).values("patient_id")
+    now = now or timezone.now()
+    links = CareLink.objects.active().filter(dietitian=dietitian, patient__role=User.Role.PATIENT)
+    if patient is not None:
+        links = links.filter(patient=patient)
+    if search:
+        links = links.filter(
+            Q(patient__full_name__icontains=search) | Q(patient__email__icontains=search)
+        )
+    links = list(links.select_related("patient").order_by("patient__full_name", "patient__email"))
+    patient_ids = [link.patient_id for link in links]
+    todays = {link.patient_id: patient_today(link.patient, now) for link in links}
     programs: dict[int, Program] = {}
     for program in (
         Program.objects.filter(patient_id__in=patient_ids)
@@ -121,19 +136,25 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
             "first_dose_day",
             "dose_days",
             "stop_day",
+            "stop_cause",
             "washout_end",
             "blinded",
             "verdict",
             "verdict_updated",
+            "updated",
             "food_group__name",
         )
     ):
         challenges.setdefault(row["program_id"], []).append(row)
 
+    # Up to each client's own today: one condition per time zone among them.
+    up_to_today = Q(pk__in=[])
+    for zone, today in {(link.patient.timezone, todays[link.patient_id]) for link in links}:
+        up_to_today |= Q(program__patient__timezone=zone, date__lte=today)
     stats = {
         row["program_id"]: row
         for row in DailyEntry.objects.filter(
-            program_id__in=program_ids, date__lte=today, date__gte=F("program__start_date")
+            up_to_today, program_id__in=program_ids, date__gte=F("program__start_date")
         )
         .values("program_id")
         .annotate(
@@ -144,21 +165,30 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
         .order_by()
     }
     baseline_scores = _baseline_scores(
-        [p for p in programs.values() if p.status == Program.Status.BASELINE], today
+        [p for p in programs.values() if p.status == Program.Status.BASELINE],
+        max(todays.values(), default=now.date()),
     )
+    reviews = _reviews(links)
     screenings = current_screenings(patient_ids)
+    urgent = set(
+        ReactionAlert.objects.filter(patient_id__in=patient_ids)
+        .unacknowledged()
+        .values_list("patient_id", flat=True)
+    )
     gluten_free = gluten_free_protocol_ids()
 
     rows = []
     for link in links:
         program = programs.get(link.patient_id)
+        today = todays[link.patient_id]
         row = _row(
             link,
             program,
             challenges.get(program.pk, []) if program else [],
             stats.get(program.pk) if program else None,
-            baseline_scores.get(program.pk, []) if program else [],
+            [r for r in baseline_scores.get(program.pk, []) if r[0] <= today] if program else [],
             today,
+            reviews.get(link.pk, {}),
         )
         running = program is not None and program.is_active
         if review_needed(
@@ -166,8 +196,37 @@ def client_rows(dietitian: User, today: date) -> list[ClientRow]:
             removes_gluten=not running or program.protocol_id in gluten_free,
         ):
             row.flags = ("screening", *row.flags)
+        if link.patient_id in urgent:
+            row.flags = ("urgent", *row.flags)
         rows.append(row)
     return rows
+
+
+def client_count(dietitian: User) -> int:
+    """How many patients are actively linked to `dietitian` (one query)."""
+    return (
+        CareLink.objects.active()
+        .filter(dietitian=dietitian, patient__role=User.Role.PATIENT)
+        .count()
+    )
+
+
+def patient_today(patient: User, now: datetime) -> date:
+    """The patient's calendar day at `now` (UTC for a zone this server does not know)."""
+    return timezone.localtime(now, patient_zone(patient)).date()
+
+
+def _reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
+    """link id -> flag -> when it was last marked as reviewed (one query)."""
+    out: dict[int, dict[str, datetime]] = {}
+    for row in (
+        FlagReview.objects.filter(link__in=links)
+        .values("link_id", "flag")
+        .annotate(last=Max("reviewed_at"))
+        .order_by()
+    ):
+        out.setdefault(row["link_id"], {})[row["flag"]] = row["last"]
+    return out
 
 
 def filter_and_sort(
@@ -216,7 +275,7 @@ def _baseline_scores(programs: list[Program], today: date) -> dict[int, list[tup
     return out
 
 
-def _row(link, program, challenges, stats, baseline_rows, today: date) -> ClientRow:
+def _row(link, program, challenges, stats, baseline_rows, today: date, reviewed) -> ClientRow:
     logged = stats["logged"] if stats else 0
     last = stats["last"] if stats else None
     off_plan = stats["off_plan"] if stats else 0
@@ -237,19 +296,27 @@ def _row(link, program, challenges, stats, baseline_rows, today: date) -> Client
     end = today if program.is_active else (last or program.start_date)
     expected = max(0, (min(end, today) - program.start_date).days + 1)
     days_since = (today - last).days if last else None
-    flags = []
+    zone = patient_zone(link.patient)
+    # Each flag with the day (or moment) its current episode began: a review after it hides it.
+    since: dict[str, date | datetime] = {}
     silent = days_silent(program.start_date, last, today)
     if program.is_active and today >= program.start_date and silent >= NO_CHECKIN_DAYS:
-        flags.append("no_checkin")
-    seen = link.last_visit
-    if any(_reaction_since(c, seen) for c in challenges):
-        flags.append("reaction")
+        since["no_checkin"] = today - timedelta(days=silent - NO_CHECKIN_DAYS)
+    reactions = [c for c in challenges if _is_reaction(c)]
+    if reactions:
+        latest = max(reactions, key=lambda c: (c["stop_day"], c["updated"]))
+        since["reaction"] = (latest["stop_day"], latest["updated"])
     if phase == "baseline" and _baseline_not_improving(program, baseline_rows, today):
-        flags.append("baseline")
+        past_plan = (today - program.start_date).days + 1 > program.baseline_days
+        since["baseline"] = program.start_date + timedelta(
+            days=program.baseline_days if past_plan else BASELINE_COMPARE_FROM_DAY - 1
+        )
     if washout_day is not None and washout_day > LONG_WASHOUT_DAYS:
-        flags.append("long_washout")
-    if any(_new_verdict(c, seen) for c in challenges):
-        flags.append("new_verdicts")
+        since["long_washout"] = today - timedelta(days=washout_day - LONG_WASHOUT_DAYS - 1)
+    verdicts = [c["verdict_updated"] for c in challenges if _verdict_shown(c)]
+    if verdicts:
+        since["new_verdicts"] = max(verdicts)
+    flags = [flag for flag, began in since.items() if _unreviewed(began, reviewed.get(flag), zone)]
     return ClientRow(
         patient=link.patient,
         link=link,
@@ -294,6 +361,8 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
         days=current["dose_days"] - 1
     )
     washout_day = (today - last_dose).days
+    if washout_day < 1:  # stopped today: the washout starts tomorrow
+        return "dose", f"{title}, stopped today", None
     settled = current["washout_end"] is not None and today > current["washout_end"]
     if status == Challenge.Status.DONE or settled:
         done = sum(1 for c in started if c["status"] in Challenge.FINISHED_STATUSES)
@@ -301,10 +370,38 @@ def place_of(program: Program, challenges: list[dict], today: date) -> tuple[str
     return "washout", f"{title}, washout day {washout_day}", washout_day
 
 
-def _reaction_since(challenge: dict, seen: datetime | None) -> bool:
-    if challenge["status"] != Challenge.Status.STOPPED or not challenge["stop_day"]:
-        return False
-    return seen is None or challenge["stop_day"] >= seen.date()
+def _is_reaction(challenge: dict) -> bool:
+    """A challenge stopped for a reaction (not for illness, travel or choice)."""
+    return (
+        challenge["status"] == Challenge.Status.STOPPED
+        and bool(challenge["stop_day"])
+        and challenge["stop_cause"]
+        in ("", Challenge.StopCause.REACTION, Challenge.StopCause.RED_FLAG)
+    )
+
+
+def _unreviewed(began, reviewed: datetime | None, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a flag whose episode began at `began` still shows: not marked as reviewed since.
+
+    `began` is a moment (a verdict), a day of the client's calendar, or for a reaction its stop
+    day and when it was recorded (a stop recorded after a review on the same day still shows).
+    """
+    if reviewed is None:
+        return True
+    if isinstance(began, datetime):
+        return began > reviewed
+    reviewed_day = timezone.localtime(reviewed, zone).date()
+    if isinstance(began, tuple):
+        day, recorded = began
+        return day > reviewed_day or (day == reviewed_day and recorded > reviewed)
+    return reviewed_day < began
+
+
+def patient_zone(patient: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(patient.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def days_silent(start: date, last: date | None, today: date) -> int:
@@ -313,12 +410,11 @@ def days_silent(start: date, last: date | None, today: date) -> int:
     return (today - last).days if last else (today - start).days + 1
 
 
-def _new_verdict(challenge: dict, seen: datetime | None) -> bool:
+def _verdict_shown(challenge: dict) -> bool:
     if not challenge["verdict"] or challenge["verdict_updated"] is None:
         return False
-    if challenge["blinded"] and challenge["status"] not in Challenge.FINISHED_STATUSES:
-        return False  # its result stays hidden until the test is finished
-    return seen is None or challenge["verdict_updated"] > seen
+    # A blinded test's result stays hidden until the test is finished.
+    return not challenge["blinded"] or challenge["status"] in Challenge.FINISHED_STATUSES
 
 
 def _baseline_not_improving(program: Program, rows: list[tuple], today: date) -> bool:

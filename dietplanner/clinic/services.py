@@ -1,4 +1,5 @@
-"""Writes of the dietitian's side: what opening a client's data records, and clinical notes."""
+"""Writes of the dietitian's side: what opening a client's data records, flag reviews and
+clinical notes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from dietplanner.accounts.models import AccessRecord, CareLink, User
 from dietplanner.accounts.selectors import access_record
 
-from .models import ClinicalNote
+from .models import ClinicalNote, FlagReview
+from .selectors import REVIEWABLE_FLAGS
 
 
 @transaction.atomic
@@ -24,6 +26,19 @@ def report_open(*, dietitian: User, patient: User) -> CareLink | None:
     if link is not None:
         CareLink.objects.filter(pk=link.pk).update(last_visit=timezone.now())
     return link
+
+
+@transaction.atomic
+def flag_review(*, dietitian: User, patient: User, flag: str) -> FlagReview:
+    """Mark one of a client's attention flags as reviewed, now (kept as history).
+
+    The caller has checked the link; ValueError for a flag that is not marked this way
+    (REVIEWABLE_FLAGS). The flag shows again once something new raises it.
+    """
+    if flag not in REVIEWABLE_FLAGS:
+        raise ValueError(f"{flag!r} is not a flag to mark as reviewed")
+    link = CareLink.objects.active().get(dietitian=dietitian, patient=patient)
+    return FlagReview.objects.create(link=link, flag=flag, reviewed_at=timezone.now())
 
 
 def export_record(*, dietitian: User, patient: User, what: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import longterm, plan, rechallenge
+from .views import ending, longterm, plan, rechallenge
 
 # /clinic/clients/<patient_id>/plan/  (a client's plan and the dietitian's edits)
 PREFIX = "clients/<uuid:patient_id>/plan/"
@@ -10,6 +10,7 @@ urlpatterns = [
     path(PREFIX, plan.plan, name="plan"),
     path(PREFIX + "extend-baseline/", plan.extend, name="plan-extend"),
     path(PREFIX + "add/", plan.add, name="plan-add"),
+    path(PREFIX + "end/", ending.end, name="plan-end"),
     path(ONE + "move/", plan.move, name="plan-move"),
     path(ONE + "skip/", plan.skip, name="plan-skip"),
     path(ONE + "put-back/", plan.unskip, name="plan-unskip"),

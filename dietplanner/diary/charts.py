@@ -329,10 +329,15 @@ def _phase_bands(grid: _Grid, phases: Sequence[Phase], uid: str) -> str:
             f'width="{_n(w)}" height="{grid.y1 - grid.y0}" fill="{_phase_fill(phase.kind, uid)}">'
             f"<title>{escape(phase.label)}: {span}</title></rect>"
         )
-        if _text_width(phase.label, 11) + 8 <= w:
+        label_width = _text_width(phase.label, 11)
+        if label_width + 8 <= w:
+            # A light patch behind the words, not a halo stroke: PDF renderers ignore
+            # paint-order and would paint the stroke over the letters.
             out.append(
-                f'<text x="{_n(x + 4)}" y="{grid.y0 + 13}" font-size="11" fill="#343a40" '
-                f'stroke="#fff" stroke-width="3" stroke-opacity="0.8" paint-order="stroke">'
+                f'<rect class="chart-label-patch" x="{_n(x + 2)}" y="{grid.y0 + 2}" '
+                f'width="{_n(label_width + 4)}" height="14" rx="2" fill="#fff" '
+                f'fill-opacity="0.85"/>'
+                f'<text x="{_n(x + 4)}" y="{grid.y0 + 13}" font-size="11" fill="#343a40">'
                 f"{escape(phase.label)}</text>"
             )
     out.append("</g>")

@@ -1,5 +1,6 @@
 from django import forms
 
+from dietplanner.analysis import reactions
 from dietplanner.programs.models import Program
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(11)] + [("", "Not scored")]
@@ -73,15 +74,6 @@ class CheckinForm(forms.Form):
         return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}
 
 
-RED_FLAG_CHOICES = [
-    ("throat_tightness", "Throat tightness or trouble swallowing"),
-    ("trouble_breathing", "Trouble breathing or wheezing"),
-    ("lip_tongue_swelling", "Swelling of the lips or tongue"),
-    ("widespread_hives", "Hives over large parts of the body"),
-    ("fainting", "Fainting or feeling faint"),
-]
-
-
 class ReactionForm(forms.Form):
     what = forms.CharField(
         label="What happened? (optional)",
@@ -91,7 +83,44 @@ class ReactionForm(forms.Form):
     )
     red_flags = forms.MultipleChoiceField(
         label="Do you have any of these right now, or did you since the portion?",
-        choices=RED_FLAG_CHOICES,
+        choices=list(reactions.RED_FLAG_SIGNS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    allergic_signs = forms.MultipleChoiceField(
+        label=f"Within about {reactions.IMMEDIATE_HOURS} hours of a portion, did you get any "
+        "of these?",
+        choices=list(reactions.ALLERGIC_SIGNS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class StopForm(forms.Form):
+    """Stopping a food test for a cause that is not a reaction (programs.stopping)."""
+
+    cause = forms.ChoiceField(
+        label="Why are you stopping?",
+        choices=[
+            ("illness", "I am ill (a cold, flu, a stomach bug...)"),
+            ("travel", "I am travelling or away from home"),
+            ("patient_choice", "I prefer to stop for now"),
+            ("other", "Another reason"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are stopping."},
+    )
+    dose_taken = forms.TypedChoiceField(
+        label="Did you have today’s portion?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anything to add for your dietitian? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

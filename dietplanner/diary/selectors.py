@@ -110,8 +110,9 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
             editable_from=editable_from,
         )
 
-    diary = {day: day_log(day, scores, confounders) for day, scores, confounders, _ in rows}
-    plan = program_plan(program, last, challenges=challenges, diary=diary)
+    diary = {row[0]: day_log(*row) for row in rows}
+    # day labels only: the pause after a reaction changes no past day
+    plan = program_plan(program, last, challenges=challenges, diary=diary, paused=False)
     labels = day_labels(plan, program.start_date, last)
     names = _names(program, rows)
 

@@ -32,13 +32,18 @@ from dietplanner.analysis.diary import (
     Patient,
     PlanItem,
     ProgramFacts,
+    ScreeningAnswers,
 )
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.limits import MAX_TEXT
+from dietplanner.analysis.vocabulary import VERDICTS
 from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
+from . import safety
 from .group_plans import group_plans_for
-from .models import Challenge, Program
+from .intake import current_screening
+from .models import Challenge, Program, ReactionAlert, Screening
 
 
 class ImportRefused(ValueError):
@@ -64,8 +69,24 @@ def _stop_reason(challenge: Challenge) -> str | None:
         return None
     if challenge.red_flags:
         return "red_flag"
-    note = challenge.stop_reason.strip()
+    if challenge.stop_cause:
+        return challenge.stop_cause
+    note = challenge.stop_reason.strip()  # files imported before stop_cause existed
     return note if note in STOP_REASONS else "reaction"
+
+
+def _stop_note(challenge: Challenge) -> str | None:
+    """What the patient wrote when stopping (a cause slug from an old import is not words)."""
+    note = challenge.stop_reason.strip()
+    if not note or note in STOP_REASONS:
+        return None
+    return note[:MAX_TEXT]
+
+
+def _stop_cause(reason: str | None) -> str:
+    """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
+    causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
+    return reason if reason in causes else ""
 
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
@@ -95,11 +116,13 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         washout_days=challenge.washout_days,
         stopped_early_on=challenge.stop_day if stopped else None,
         stop_reason=_stop_reason(challenge),
+        stop_note=_stop_note(challenge),
         blinded=challenge.blinded,
         doses=doses,
         status=challenge.status,
         pairs=challenge.blind_pairs if challenge.paired else None,
-        verdict=None if hidden_result else (challenge.verdict or None),
+        # Only a reading the format knows: a group awaiting its endoscopy has none.
+        verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
@@ -112,7 +135,7 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
     `reveal_arms=True` includes them with their arms.
     """
     program = (
-        Program.objects.select_related("patient", "protocol")
+        Program.objects.select_related("patient", "protocol", "screening__cleared_by")
         .prefetch_related(
             Prefetch(
                 "challenges",
@@ -156,6 +179,19 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
             )
             for p in group_plans_for(program)
         ),
+        screening=_screening_answers(program.screening),
+    )
+
+
+def _screening_answers(screening: Screening | None) -> ScreeningAnswers | None:
+    if screening is None:
+        return None
+    return ScreeningAnswers(
+        answers=dict(screening.answers),
+        answered_at=screening.answered_at,
+        cleared_by=screening.cleared_by.full_name if screening.cleared_by else None,
+        cleared_at=screening.cleared_at,
+        clearance_note=screening.clearance_note,
     )
 
 
@@ -170,11 +206,18 @@ def _challenge_status(facts: ChallengeFacts) -> str:
 
 
 @transaction.atomic
-def program_import(*, document: DiaryDocument, patient: User) -> Program:
+def program_import(
+    *, document: DiaryDocument, patient: User, clinic_only_allowed: bool = False
+) -> Program:
     """Create the document's program for `patient`, with its challenges, doses and entries.
 
     All or nothing. Raises ImportRefused (with the JSON path where one applies) when the
-    patient already runs a program or the catalogue lacks the protocol or a food group.
+    patient already runs a program, the catalogue lacks the protocol or a food group, or the
+    diet is started by a dietitian only (`Protocol.assessed_by_endoscopy`) and the caller is
+    not an operator (`clinic_only_allowed`). The document's health answers are kept as the
+    patient's (a clearance from elsewhere is not: their dietitian here clears them); the
+    program runs with the patient's newest answers, and without any it starts no new food
+    test until they answer (`services.challenge_start`).
     """
     facts = document.program
     if Program.objects.active().filter(patient=patient).exists():
@@ -185,6 +228,11 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
     if protocol is None:
         raise ImportRefused(
             f"program.protocol: protocol {facts.protocol!r} is not in the catalogue"
+        )
+    if protocol.assessed_by_endoscopy and not clinic_only_allowed:
+        raise ImportRefused(
+            f"program.protocol: the {protocol.name} diet is for eosinophilic oesophagitis and "
+            "is checked by endoscopy: your dietitian starts it with you."
         )
     wanted = {c.food_group for c in facts.challenges}
     groups = {g.slug: g for g in FoodGroup.objects.filter(slug__in=wanted)}
@@ -206,6 +254,7 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
                 baseline_days=facts.baseline_days,
                 symptoms=list(facts.symptoms),
                 status=Program.Status.REINTRODUCTION if started else Program.Status.BASELINE,
+                screening=_keep_answers(patient, document.screening),
             )
     except IntegrityError as exc:  # another import or start a moment ago
         raise ImportRefused(f"{patient.email} already has a program running.") from exc
@@ -220,7 +269,8 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
             status=_challenge_status(c),
             first_dose_day=c.started_on,
             stop_day=c.stopped_early_on,
-            stop_reason=c.stop_reason or "",
+            stop_cause=_stop_cause(c.stop_reason),
+            stop_reason=c.stop_note or "",
             no_home_retest=c.stop_reason == "red_flag",
             blinded=c.blinded,
             **_blind_fields(c),
@@ -253,7 +303,40 @@ def program_import(*, document: DiaryDocument, patient: User) -> Program:
         )
         for e in document.entries
     )
+    _red_flags_pause(program, challenges)
     return program
+
+
+def _keep_answers(patient: User, imported: ScreeningAnswers | None) -> Screening | None:
+    """Store the document's health answers for the patient (unless they are the patient's
+    current ones), then return the patient's newest answers, or None."""
+    current = current_screening(patient)
+    if imported is not None and (current is None or current.answers != imported.answers):
+        Screening.objects.create(
+            patient=patient,
+            answers=dict(imported.answers),
+            answered_at=imported.answered_at or timezone.now(),
+        )
+        current = current_screening(patient)
+    return current
+
+
+def _red_flags_pause(program: Program, challenges: list[Challenge]) -> None:
+    """A red-flag stop in the imported diary pauses the importing patient's home tests (until
+    their dietitian clears them), as if reported here; its groups never come back at home."""
+    for challenge in challenges:
+        if challenge.no_home_retest:
+            safety.alert_raise(
+                patient=program.patient,
+                severity=ReactionAlert.Severity.RED_FLAG,
+                on=challenge.stop_day or challenge.first_dose_day or program.start_date,
+                signs=[],
+                words="Stopped for a red-flag reaction (from an imported diary).",
+                challenge=challenge,
+                source=ReactionAlert.Source.IMPORT,
+            )
+    if program.is_active:
+        safety.planned_skip_unsafe(program=program, author=program.patient)
 
 
 def _blind_fields(c: ChallengeFacts) -> dict:

@@ -22,6 +22,15 @@ MAX_ORDER_LENGTH = 100
 PLAN_TARGET = "#plan-body"
 
 
+def valid_start_date(start: date, *, today: date) -> date:
+    """The first baseline day, if it is today or within the next 12 months (ValidationError)."""
+    if start < today:
+        raise forms.ValidationError("The first baseline day cannot be in the past.")
+    if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
+        raise forms.ValidationError("Choose a day within the next 12 months.")
+    return start
+
+
 class StartForm(forms.Form):
     """The second wizard step: when to start, how long, what to score, when to be reminded.
 
@@ -99,12 +108,7 @@ class StartForm(forms.Form):
         return self.protocol.slug
 
     def clean_start_date(self) -> date:
-        start = self.cleaned_data["start_date"]
-        if start < self.today:
-            raise forms.ValidationError("The first baseline day cannot be in the past.")
-        if start > self.latest_start:
-            raise forms.ValidationError("Choose a day within the next 12 months.")
-        return start
+        return valid_start_date(self.cleaned_data["start_date"], today=self.today)
 
     def clean_baseline_days(self) -> int:
         days = self.cleaned_data["baseline_days"]
@@ -247,6 +251,30 @@ class ExtendBaselineForm(forms.Form):
         return days
 
 
+class UndoExtensionForm(forms.Form):
+    """Take back the extension just made: `days` that brought the baseline to `extended_to`."""
+
+    days = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    extended_to = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def for_extension(cls, *, days: int, extended_to: int) -> "UndoExtensionForm":
+        form = cls(initial={"days": days, "extended_to": extended_to})
+        form.helper = _action_helper(
+            reverse("programs:extend-baseline-undo"),
+            "undo-extend-baseline-form",
+            Field("days"),
+            Field("extended_to"),
+            StrictButton(
+                f"Undo: take the {days} extra day{'s' if days != 1 else ''} back",
+                type="submit",
+                css_id="undo-extend-baseline",
+                css_class="btn-outline-secondary btn-touch",
+            ),
+        )
+        return form
+
+
 class ScreeningForm(forms.Form):
     """The health questions (analysis.screening): one required yes/no (or not sure) each,
     grouped by theme; the answers are stored as given and judged by `screening.assess`."""
@@ -283,3 +311,24 @@ class ScreeningForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {q.slug: self.cleaned_data[q.slug] for q in intake.QUESTIONS}
+
+
+class EndProgramForm(forms.Form):
+    """Ending a program early: a tick that says the patient means it, and an optional why."""
+
+    confirm = forms.BooleanField(
+        label="Yes, end my program and go back to my usual eating",
+        error_messages={"required": "Tick the box to confirm that you want to end it."},
+    )
+    reason = forms.CharField(
+        label="Why are you ending it? (optional, your dietitian sees it)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, for_dietitian: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_dietitian:
+            self.fields["confirm"].label = "Yes, end this client's program"
+            self.fields["reason"].label = "Why? (optional, your client sees it on their plan)"

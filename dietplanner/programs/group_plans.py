@@ -16,12 +16,14 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.verdicts import meaningful_change
 
 from . import longterm
+from .endoscopy import judged_by_endoscopy
 from .models import Challenge, GroupPlan, PlanChange, Program
 
 _FINISHED = (Challenge.Status.DONE, Challenge.Status.STOPPED, Challenge.Status.SKIPPED)
 
 
-def _usual_levels(challenge: Challenge) -> dict[str, float]:
+def usual_levels(challenge: Challenge) -> dict[str, float]:
+    """symptom slug -> the usual level the challenge's verdict compared it against."""
     return {
         s["symptom"]: s["reference_level"]
         for s in (challenge.verdict_detail or {}).get("symptoms", [])
@@ -29,15 +31,26 @@ def _usual_levels(challenge: Challenge) -> dict[str, float]:
     }
 
 
+def _endoscopy_decided(challenge: Challenge) -> bool:
+    """Whether an endoscopy outcome is the group's result (a diet judged by endoscopy)."""
+    return judged_by_endoscopy(challenge.verdict_detail) and challenge.verdict in (
+        "tolerated",
+        "trigger",
+    )
+
+
 def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longterm.GroupOutcome:
     finished = program_over or challenge.status in _FINISHED
     # A finished challenge whose window is still being read waits for its verdict.
     if finished and challenge.status == Challenge.Status.DONE and not challenge.verdict:
         finished = program_over
+    by_endoscopy = judged_by_endoscopy(challenge.verdict_detail)
+    if _endoscopy_decided(challenge):
+        finished = True  # the endoscopy has spoken, whatever the days left to log
     window = (challenge.verdict_detail or {}).get("window") or {}
     last = window.get("end")
     last_day = date.fromisoformat(last) if last else challenge.stop_day or challenge.washout_end
-    stopped = challenge.status == Challenge.Status.STOPPED
+    stopped = challenge.stopped_for_reaction
     taken = tuple(
         longterm.DoseTaken(day=d.date, step=d.step, taken=d.taken is not False)
         for d in doses
@@ -50,13 +63,14 @@ def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longte
     return longterm.GroupOutcome(
         food_group=challenge.food_group.slug,
         verdict=challenge.verdict or None if challenge.is_started else None,
+        by_endoscopy=by_endoscopy,
         finished=finished,
         last_day=last_day,
         stopped_on=challenge.stop_day if stopped else None,
         red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
         blinded=challenge.blinded,
         doses=taken,
-        usual=_usual_levels(challenge),
+        usual=usual_levels(challenge),
         scores={d: {k: int(v) for k, v in s.items() if v is not None} for d, s in scores.items()},
     )
 
@@ -72,7 +86,7 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
 
     challenges = list(program.challenges.select_related("food_group").order_by("position"))
     over = not program.is_active
-    if not over and not any(c.status in _FINISHED for c in challenges):
+    if not over and not any(c.status in _FINISHED or _endoscopy_decided(c) for c in challenges):
         return []
     existing = {p.food_group_id: p for p in program.group_plans.all()}
     doses: dict[int, list] = {}
@@ -80,9 +94,18 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
         doses.setdefault(dose.challenge_id, []).append(dose)
     entries = list(DailyEntry.objects.filter(program=program).only("date", "scores"))
     # The latest started challenge of a group speaks for it (a re-challenge after the first
-    # test); a group never started is spoken for by its planned or skipped challenge.
+    # test); a group never started is spoken for by its planned or skipped challenge. A test
+    # stopped for illness, travel or choice speaks only when nothing else of the group does.
     latest: dict[int, Challenge] = {}
-    for c in sorted(challenges, key=lambda c: (c.first_dose_day is not None, c.first_dose_day)):
+    ranked = sorted(
+        challenges,
+        key=lambda c: (
+            not c.interrupted,
+            c.first_dose_day is not None,
+            c.first_dose_day or date.min,
+        ),
+    )
+    for c in ranked:
         latest[c.food_group_id] = c
     written = []
     for group_id, challenge in latest.items():

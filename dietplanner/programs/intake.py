@@ -88,6 +88,17 @@ def needs_review(screening: Screening | None, program: Program | None = None) ->
     return review_needed(screening, removes_gluten=intake.removes_gluten(slugs))
 
 
+ANSWERS_FIRST = (
+    "Please answer the health questions before your next food test: they take about two minutes."
+)
+
+
+def answers_missing(program: Program) -> bool:
+    """Whether a program runs with no health answers at all (imported, or started before the
+    questions existed): no new food test starts until the patient answers them."""
+    return program.screening_id is None
+
+
 def review_needed(screening: Screening | None, *, removes_gluten: bool) -> bool:
     if screening is None or screening.is_cleared:
         return False

@@ -50,6 +50,9 @@ class GroupOutcome:
     doses: tuple[DoseTaken, ...] = ()
     usual: Mapping[str, float] | None = None
     scores: Mapping[date, Mapping[str, int]] | None = None
+    # A diet judged by endoscopy: `verdict` is the recorded endoscopy outcome (tolerated or
+    # trigger), or "endoscopy" while it is awaited; the scores never decide.
+    by_endoscopy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,20 @@ def largest_step_before(doses: tuple[DoseTaken, ...], rise: date) -> int | None:
     return max((d.step for d in clear), default=None)
 
 
+def _endoscopy_advice(group: str, verdict: str | None) -> Advice | None:
+    """The plan of a group judged by endoscopy: none until the outcome is recorded."""
+    if verdict == "tolerated":
+        return Advice(group, FREE, reason="No reaction at the endoscopy after it came back.")
+    if verdict == "trigger":
+        return Advice(
+            group,
+            AVOID,
+            reason="A reaction was found at the endoscopy: keep it out; the specialist "
+            "decides about any retest.",
+        )
+    return None
+
+
 def default_advice(outcome: GroupOutcome, meaningful: Callable[[float], float]) -> Advice | None:
     """The plan a group gets by default, or None while its challenge is still running."""
     group, verdict = outcome.food_group, outcome.verdict
@@ -99,6 +116,8 @@ def default_advice(outcome: GroupOutcome, meaningful: Callable[[float], float]) 
             "decides when and how.",
             no_home_retest=True,
         )
+    if outcome.by_endoscopy:
+        return _endoscopy_advice(group, verdict)
     if verdict == "tolerated":
         return Advice(group, FREE, reason="No meaningful rise across the test.")
     if verdict == "trigger" or outcome.stopped_on:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dietplanner.analysis import reactions
 from dietplanner.analysis import screening as intake
 from foods.models import FoodGroup, Protocol
 
@@ -75,7 +76,7 @@ class Program(models.Model):
         BASELINE = "baseline", "Baseline"
         REINTRODUCTION = "reintroduction", "Reintroduction"
         COMPLETED = "completed", "Completed"
-        ABANDONED = "abandoned", "Abandoned"
+        ABANDONED = "abandoned", "Ended early"
 
     ACTIVE_STATUSES = (Status.BASELINE, Status.REINTRODUCTION)
 
@@ -96,6 +97,26 @@ class Program(models.Model):
         Screening, on_delete=models.SET_NULL, null=True, blank=True, related_name="programs"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BASELINE)
+    # Ending early ("back to my usual eating"): when, by whom (patient or dietitian) and why.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(blank=True)
+    # "Did the baseline help?" (programs/baseline_check.py): the patient chose to start the
+    # food tests although their symptoms did not improve meaningfully (when, and by whom).
+    tests_despite_baseline_at = models.DateTimeField(null=True, blank=True)
+    tests_despite_baseline_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -138,6 +159,16 @@ class Challenge(models.Model):
         STOPPED = "stopped", "Stopped for a reaction"
         SKIPPED = "skipped", "Skipped"
 
+    class StopCause(models.TextChoices):
+        """Why a challenge stopped (the exchange format's `stop_reason`, red flag aside)."""
+
+        REACTION = "reaction", "a reaction"
+        RED_FLAG = "red_flag", "a severe reaction"
+        ILLNESS = "illness", "illness"
+        TRAVEL = "travel", "travel"
+        PATIENT_CHOICE = "patient_choice", "the patient's choice"
+        OTHER = "other", "another reason"
+
     FINISHED_STATUSES = (Status.DONE, Status.STOPPED, Status.SKIPPED)
     STARTED_STATUSES = (Status.ACTIVE, Status.WASHOUT, Status.DONE, Status.STOPPED)
     TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
@@ -147,6 +178,9 @@ class Challenge(models.Model):
         POSSIBLE = "possible", "Possible trigger"
         TOLERATED = "tolerated", "Tolerated"
         INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+        # A diet judged by endoscopy (`Protocol.assessed_by_endoscopy`): no verdict from
+        # symptom scores; the dietitian's recorded outcome replaces it (`programs.endoscopy`).
+        ENDOSCOPY = "endoscopy", "To be assessed at your next endoscopy"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="challenges")
@@ -157,7 +191,9 @@ class Challenge(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     first_dose_day = models.DateField(null=True, blank=True)
     stop_day = models.DateField(null=True, blank=True)
-    stop_reason = models.TextField(blank=True)
+    stop_reason = models.TextField("what the patient wrote when stopping", blank=True)
+    # Blank (older rows) means a reaction, the usual cause.
+    stop_cause = models.CharField(max_length=16, choices=StopCause.choices, blank=True)
     red_flags = models.JSONField(default=list, blank=True)
     no_home_retest = models.BooleanField(
         "not to be re-tested at home", default=False, help_text="Set after a red-flag reaction."
@@ -210,7 +246,35 @@ class Challenge(models.Model):
         begun reads "Too early to tell", not "repeat the test"."""
         if not self.verdict:
             return ""
+        endoscopy = (self.verdict_detail or {}).get("endoscopy")
+        if endoscopy and endoscopy.get("label"):  # what the endoscopy showed, not the scores
+            return endoscopy["label"]
         return self.TOO_EARLY_LABEL if self.too_early else self.get_verdict_display()
+
+    @property
+    def interrupted(self) -> bool:
+        """Stopped for illness, travel or choice: not a reaction, so not read as one."""
+        return self.status == self.Status.STOPPED and self.stop_cause not in (
+            "",
+            self.StopCause.REACTION,
+            self.StopCause.RED_FLAG,
+        )
+
+    @property
+    def stopped_for_reaction(self) -> bool:
+        return self.status == self.Status.STOPPED and not self.interrupted
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a stop that was not a reaction says why."""
+        if self.interrupted:
+            return f"Stopped for {self.get_stop_cause_display()} (not a reaction)"
+        return self.get_status_display()
+
+    @property
+    def stop_notes(self) -> list[str]:
+        """What the patient wrote when stopping, one line per stop ("2026-02-03: ...")."""
+        return [line for line in self.stop_reason.splitlines() if line.strip()]
 
     @property
     def is_started(self) -> bool:
@@ -370,3 +434,122 @@ class GroupPlan(models.Model):
 
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+class ReactionAlertQuerySet(models.QuerySet):
+    def pausing(self):
+        """Alerts that pause the patient's home tests: not cleared by a clinician yet."""
+        return self.filter(cleared_at__isnull=True)
+
+    def unacknowledged(self):
+        """Alerts the dietitian has not acknowledged: urgent on the client list."""
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class ReactionAlert(models.Model):
+    """An allergy-like reaction of a patient: a red flag, or milder allergic signs soon after a
+    portion. It belongs to the patient, not to one program: until a linked dietitian clears it,
+    no home challenge starts in this or any later program, and its food group (with every
+    group the catalogue says overlaps it) is never tested at home again (`programs.safety`).
+
+    The dietitian acknowledges it (it leaves the client list's urgent flags) and, separately,
+    clears the patient for home tests again; both are recorded (who, when). The food group is
+    the real one even for a blinded test: emergency staff and the dietitian need it.
+    """
+
+    class Severity(models.TextChoices):
+        RED_FLAG = "red_flag", "Red-flag reaction (possible anaphylaxis)"
+        ALLERGIC = "allergic", "Allergic signs soon after a portion"
+
+    class Source(models.TextChoices):
+        REACTION = "reaction", "Reported by the patient"
+        IMPORT = "import", "In an imported diary"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reaction_alerts"
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="reaction_alerts"
+    )
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    food_group = models.ForeignKey(
+        FoodGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    blinded = models.BooleanField("during a blinded test", default=False)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REACTION)
+    signs = models.JSONField("signs ticked", default=list, blank=True)
+    words = models.TextField("the patient's own words", blank=True)
+    occurred_on = models.DateField("day (patient's time zone)")
+    raised_at = models.DateTimeField(default=timezone.now)
+    # Names are kept with the decisions: deleting a dietitian's account leaves them readable.
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_by_name = models.CharField(max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cleared_by_name = models.CharField(max_length=150, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clearance_note = models.TextField(blank=True)
+
+    objects = ReactionAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} of {self.patient} on {self.occurred_on}"
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.severity == self.Severity.RED_FLAG
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
+
+    def sign_labels(self) -> list[str]:
+        return reactions.sign_labels(self.signs)
+
+
+class EndoscopyOutcome(models.Model):
+    """What an endoscopy showed after a food group came back, on a diet judged by endoscopy
+    (the six-food pathway). Recorded by a linked dietitian (who and when); it becomes the
+    group's result for the patient and the long-term plan (`programs.endoscopy`)."""
+
+    class Outcome(models.TextChoices):
+        REMISSION_KEPT = "remission_kept", "Remission kept: the food can stay"
+        REACTION_FOUND = "reaction_found", "Reaction found: keep the food out"
+        NOT_ASSESSED = "not_assessed", "Not assessed yet"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="endoscopy")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    endoscopy_on = models.DateField("date of the endoscopy", null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.challenge}: {self.get_outcome_display()}"

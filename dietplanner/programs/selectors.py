@@ -10,7 +10,7 @@ from django.http import Http404
 from dietplanner.accounts.models import User
 
 from . import schedule
-from .models import Challenge, Program
+from .models import Challenge, Program, ReactionAlert
 
 
 def active_program_for(patient: User) -> Program | None:
@@ -59,19 +59,20 @@ def program_challenges(program: Program) -> list[Challenge]:
     return list(program.challenges.select_related("food_group").order_by("position"))
 
 
-def day_log(day: date, scores, confounders) -> schedule.DayLog:
+def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
     """One stored entry as the engine reads it (blank scores were not scored)."""
     return schedule.DayLog(
         day=day,
         scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
         confounders=frozenset(confounders or ()),
+        off_plan=frozenset(off_plan or ()),
     )
 
 
 def program_diary(program: Program) -> dict[date, schedule.DayLog]:
     """The diary as the engine reads it: one DayLog per logged day (one query)."""
-    rows = program.entries.values_list("date", "scores", "confounders")
-    return {day: day_log(day, scores, confounders) for day, scores, confounders in rows}
+    rows = program.entries.values_list("date", "scores", "confounders", "off_plan")
+    return {row[0]: day_log(*row) for row in rows}
 
 
 def program_last_day(
@@ -130,10 +131,12 @@ def program_plan(
     challenges: list[Challenge] | None = None,
     diary: dict[date, schedule.DayLog] | None = None,
     measures: str = "us",
+    paused: bool | None = None,
 ) -> schedule.Plan:
-    """The engine's plan for this program as of `today` (two queries unless given the rows).
+    """The engine's plan for this program as of `today` (three queries unless given the rows).
 
-    `measures` words the portions (the patient's `User.measures` on their own pages)."""
+    `measures` words the portions (the patient's `User.measures` on their own pages). `paused`
+    says whether the patient's home tests are paused after a reaction (None: read it)."""
     challenges = program_challenges(program) if challenges is None else challenges
     diary = program_diary(program) if diary is None else diary
     ordered = engine_order(challenges)
@@ -142,6 +145,7 @@ def program_plan(
         baseline_days=program.baseline_days,
         symptoms=tuple(program.symptoms),
         original_baseline_days=program.original_baseline_days,
+        baseline_max=program.protocol.baseline_max,
     )
     names = {c.food_group.slug: c.food_group.name for c in challenges}
     return schedule.compute_plan(
@@ -150,6 +154,15 @@ def program_plan(
         diary,
         today,
         group_names=names,
+        home_tests_paused=_paused(program) if paused is None else paused,
+    )
+
+
+def _paused(program: Program) -> bool:
+    """A reaction alert not cleared yet pauses the running program's home tests."""
+    return (
+        program.is_active
+        and ReactionAlert.objects.filter(patient_id=program.patient_id).pausing().exists()
     )
 
 
@@ -210,7 +223,10 @@ def group_statuses(program: Program, today: date) -> dict[str, str]:
             if challenge.is_started:
                 statuses[slug] = "challenged"
             continue
-        if challenge.status == Challenge.Status.STOPPED or challenge.verdict == "trigger":
+        if challenge.interrupted:
+            # stopped for illness, travel or choice: the group waits for its new test
+            statuses.setdefault(slug, "eliminated")
+        elif challenge.stopped_for_reaction or challenge.verdict == "trigger":
             statuses[slug] = "trigger"
         elif in_doses:
             statuses[slug] = "challenged"

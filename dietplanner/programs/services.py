@@ -9,7 +9,9 @@ from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from foods.models import FoodGroup, Protocol
 
-from . import intake, schedule
+from . import intake, safety, schedule
+from .baseline_check import HOLD as BASELINE_HOLD
+from .baseline_check import baseline_hold
 from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
 from .models import Challenge, PlanChange, Program
@@ -100,6 +102,8 @@ def program_start(
         )
         for i, group in enumerate(protocol.groups_in_order())
     )
+    # A group the patient reacted to in an earlier program never comes back as a home test.
+    safety.planned_skip_unsafe(program=program, author=patient)
     return program
 
 
@@ -129,11 +133,18 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     from dietplanner.diary.models import Dose
 
     program = program_lock(challenge.program_id)
+    if intake.answers_missing(program):
+        raise PlanError(intake.ANSWERS_FIRST)
+    if safety.home_tests_paused(program.patient):
+        raise PlanError(safety.PAUSED_REFUSAL)
+    _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
     plan = program_plan(program, on)
     if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")
+    if baseline_hold(program, plan) is not None:
+        raise PlanError(BASELINE_HOLD)
     challenge.refresh_from_db()
     challenge.status = Challenge.Status.ACTIVE
     challenge.first_dose_day = on
@@ -143,6 +154,37 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     measures = program.patient.measures
     started = program_plan(program, on, measures=measures).challenge(str(challenge.public_id))
     Dose.objects.bulk_create(_doses(challenge, started.dose_days))
+    results_refresh(program=program, changed_on=on, today=on)
+    challenge.refresh_from_db(fields=VERDICT_FIELDS)
+    return challenge
+
+
+START_UNDO_TOO_LATE = (
+    "Only a food test started today can be undone, and only before its first portion is logged."
+)
+
+
+@transaction.atomic
+def challenge_start_undo(*, challenge: Challenge, on: date) -> Challenge:
+    """Take back "Start X today": the challenge is planned again, in its place in the order.
+
+    Only on the day it started (`on`, the patient's today) and before any of its doses is
+    logged (taken or not); raises PlanError otherwise. The program returns to its baseline
+    when no other challenge has started.
+    """
+    program = program_lock(challenge.program_id)
+    challenge.refresh_from_db()
+    if challenge.status != Challenge.Status.ACTIVE or challenge.first_dose_day != on:
+        raise PlanError(START_UNDO_TOO_LATE)
+    if challenge.doses.exclude(taken=None).exists():
+        raise PlanError(START_UNDO_TOO_LATE)
+    challenge.doses.all().delete()
+    challenge.status = Challenge.Status.PLANNED
+    challenge.first_dose_day = None
+    challenge.save(update_fields=["status", "first_dose_day", "updated"])
+    if not program.challenges.filter(status__in=Challenge.STARTED_STATUSES).exists():
+        program.status = Program.Status.BASELINE
+        program.save(update_fields=["status", "updated"])
     results_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
@@ -216,8 +258,14 @@ def baseline_extend(
     program = program_lock(program.pk)
     if program.status != Program.Status.BASELINE:
         raise PlanError("The baseline is over: the first challenge has started.")
-    if program.baseline_days + days > BASELINE_DAYS[1]:
-        raise PlanError(f"A baseline cannot last more than {BASELINE_DAYS[1]} days.")
+    longest = min(program.protocol.baseline_max, BASELINE_DAYS[1])
+    if program.baseline_days + days > longest:
+        left = longest - program.baseline_days
+        more = f" (at most {left} more day{'s' if left != 1 else ''})" if left > 0 else ""
+        raise PlanError(
+            f"This diet's baseline lasts at most {longest} days{more}. Past that, more strict "
+            "days are not the answer: please talk to your dietitian."
+        )
     if program.original_baseline_days is None:
         program.original_baseline_days = program.baseline_days
     program.baseline_days += days
@@ -228,6 +276,37 @@ def baseline_extend(
             program=program,
             author=author,
             summary=f"Extended the baseline by {days} day{'s' if days != 1 else ''}: "
+            f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
+        )
+    return program
+
+
+@transaction.atomic
+def baseline_extend_undo(
+    *, program: Program, days: int, extended_to: int, author: User | None = None
+) -> Program:
+    """Take back an extension of `days` that brought the baseline to `extended_to` days.
+
+    Refused (PlanError) once the baseline is over, when the plan changed since (another
+    extension or undo: `extended_to` no longer matches), or below the first planned length.
+    With an `author`, the change is logged on the plan (PlanChange).
+    """
+    program = program_lock(program.pk)
+    if program.status != Program.Status.BASELINE:
+        raise PlanError("The baseline is over: the first challenge has started.")
+    original = program.original_baseline_days or program.baseline_days
+    if program.baseline_days != extended_to or not 1 <= days <= extended_to - original:
+        raise PlanError("Your plan changed since: there is no extension to undo here.")
+    program.baseline_days -= days
+    if program.baseline_days == original:
+        program.original_baseline_days = None
+    program.save(update_fields=["baseline_days", "original_baseline_days", "updated"])
+    if author is not None:
+        end = program.planned_baseline_end
+        plan_change_record(
+            program=program,
+            author=author,
+            summary=f"Undid a baseline extension of {days} day{'s' if days != 1 else ''}: "
             f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
         )
     return program
@@ -293,6 +372,7 @@ def challenge_unskip(*, challenge: Challenge, author: User | None = None) -> Cha
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status != Challenge.Status.SKIPPED:
         raise PlanError("Only a skipped food group can be put back.")
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     challenge.status = Challenge.Status.PLANNED
     challenge.save(update_fields=["status", "updated"])
     if author is not None:
@@ -319,6 +399,12 @@ def plan_change_record(*, program: Program, author: User, summary: str) -> PlanC
     summary is shown to the patient as is: it must never name a blinded test's arms.
     """
     return PlanChange.objects.create(program=program, author=author, summary=summary)
+
+
+def _refuse_unsafe(patient: User, food_group: FoodGroup) -> None:
+    """PlanError for a group this patient must never test at home (`safety.never_at_home`)."""
+    if food_group.slug in safety.never_at_home(patient):
+        raise PlanError(safety.unsafe_message(food_group))
 
 
 def _check_days(dose_days: int, washout_days: int) -> None:
@@ -374,6 +460,7 @@ def challenge_add(
     dose_days = program.protocol.dose_days if dose_days is None else dose_days
     washout_days = program.protocol.washout_days if washout_days is None else washout_days
     _check_days(dose_days, washout_days)
+    _refuse_unsafe(program.patient, food_group)
     _refuse_if_planned(program, food_group)
     if program.challenges.filter(food_group=food_group).exists():
         raise PlanError(
@@ -436,6 +523,7 @@ def _finished_original(challenge: Challenge) -> Challenge:
         raise PlanError(
             f"{challenge.food_group.name} caused a severe reaction: never re-test it at home."
         )
+    _refuse_unsafe(challenge.program.patient, challenge.food_group)
     return challenge
 
 

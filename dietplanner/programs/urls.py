@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import longterm, mydata, plan, results, screening, wizard
+from .views import ending, longterm, mydata, plan, results, screening, wizard
 
 app_name = "programs"
 
@@ -18,9 +18,12 @@ urlpatterns = [
     path("plan.ics", plan.ical, name="ical"),
     path("plan/reorder/", plan.reorder, name="reorder"),
     path("plan/extend-baseline/", plan.extend_baseline, name="extend-baseline"),
+    path("plan/extend-baseline/undo/", plan.extend_baseline_undo, name="extend-baseline-undo"),
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
     path("results/", results.results, name="results"),
+    # ending early: back to usual eating (the history stays)
+    path("end/", ending.end, name="end"),
     # after the tests: the long-term plan per food group and a printable summary
     path("long-term-plan/", longterm.long_term, name="long-term"),
     path("summary/", longterm.summary, name="summary"),

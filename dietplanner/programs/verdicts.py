@@ -16,6 +16,7 @@ from dietplanner.analysis.diary import ChallengeFacts, DayEntry, Dose, ProgramFa
 from dietplanner.analysis.results import ChallengeResult
 from dietplanner.analysis.verdicts import analyze_program
 
+from .endoscopy import endoscopy_reading, outcome_of
 from .models import Challenge, Program
 
 # The analysis watches 4 days after the last dose (analysis/windows.py AFTER_DAYS); the washout
@@ -30,7 +31,8 @@ def _challenge_facts(challenge: Challenge, doses: Iterable) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
     stop_reason = None
     if stopped:
-        stop_reason = "red_flag" if challenge.red_flags else "reaction"
+        # A stop for illness, travel or choice is told as such: never read as a reaction.
+        stop_reason = "red_flag" if challenge.red_flags else challenge.stop_cause or "reaction"
     return ChallengeFacts(
         food_group=challenge.food_group.slug,
         started_on=challenge.first_dose_day if started else None,
@@ -98,7 +100,9 @@ def program_results(program: Program, *, today: date | None = None):
     from dietplanner.diary.models import DailyEntry
     from dietplanner.diary.models import Dose as DoseRow
 
-    challenges = list(program.challenges.select_related("food_group").order_by("position"))
+    challenges = list(
+        program.challenges.select_related("food_group", "endoscopy").order_by("position")
+    )
     entries = list(
         DailyEntry.objects.filter(program=program).only("date", "scores", "confounders", "off_plan")
     )
@@ -120,6 +124,7 @@ def verdicts_refresh(
     `today` marks running windows (default: the last logged day), see `analyze_program`.
     """
     challenges, results = program_results(program, today=today)
+    by_endoscopy = program.protocol.assessed_by_endoscopy
     now = timezone.now()
     changed = []
     for challenge in challenges:
@@ -135,20 +140,24 @@ def verdicts_refresh(
                 changed.append(challenge)
             continue
         detail = result.to_dict()
+        verdict, probability = result.verdict, round(result.probability, 3)
+        if by_endoscopy:  # no verdict from the scores: the endoscopy decides
+            verdict, detail = endoscopy_reading(detail, outcome_of(challenge))
+            probability = None
         end = window_end(challenge)
         stale = (
             changed_on is None
             or end is None
             or end >= changed_on
             or detail != challenge.verdict_detail
-            or result.verdict != challenge.verdict
+            or verdict != challenge.verdict
         )
         if not stale:
             continue
         if _seen_as(detail) != _seen_as(challenge.verdict_detail) or not challenge.verdict:
             challenge.verdict_updated = now
-        challenge.verdict = result.verdict
-        challenge.verdict_probability = round(result.probability, 3)
+        challenge.verdict = verdict
+        challenge.verdict_probability = probability
         challenge.verdict_detail = detail
         changed.append(challenge)
     if changed:
@@ -160,4 +169,9 @@ def _seen_as(detail: dict) -> tuple:
     """What a reader of a verdict sees change: the verdict, final or provisional, too early to
     tell. `verdict_updated` moves only with it (the client list's "new verdicts" flag), not
     with every recomputed figure of a running window."""
-    return (detail.get("verdict"), detail.get("complete"), bool(detail.get("too_early")))
+    return (
+        detail.get("verdict"),
+        detail.get("complete"),
+        bool(detail.get("too_early")),
+        (detail.get("endoscopy") or {}).get("outcome"),
+    )

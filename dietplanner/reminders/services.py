@@ -236,7 +236,7 @@ def _digests_queue(now: datetime) -> int:
         key = f"digest:{dietitian.pk}:{year}-W{week:02d}"
         if Email.objects.filter(key=key).exists():
             continue
-        queued += _digest_queue(dietitian, key, day)
+        queued += _digest_queue(dietitian, key)
     return queued
 
 
@@ -246,8 +246,9 @@ def digest_fingerprint(rows) -> str:
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-def _digest_queue(dietitian: User, key: str, day: date) -> int:
-    flagged = [row for row in client_rows(dietitian, day) if row.flags]
+def _digest_queue(dietitian: User, key: str) -> int:
+    # Each client's flags as of their own today (client_rows reads the clock).
+    flagged = [row for row in client_rows(dietitian) if row.flags]
     fingerprint = digest_fingerprint(flagged)
     last = Email.objects.filter(user=dietitian, kind=Email.Kind.DIGEST).order_by("-created").first()
     reason = ""

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
+from dietplanner.clinic.models import FlagReview
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge, Program
 from foods.models import FoodGroup, Protocol
@@ -157,13 +158,97 @@ def test_filter_by_flag_shows_only_the_flagged_clients(
     assert not [other for other in others if other in html]
 
 
-def test_new_verdicts_flag_clears_once_the_report_was_opened(
+def reviewed(client, program, flag, day=TODAY, **headers):
+    url = reverse("clinic:flag-reviewed", args=[program.patient.public_id, flag])
+    with at(day):
+        return client.post(url, **headers)
+
+
+def flagged(client, flag, day=TODAY) -> str:
+    with at(day):
+        return client.get(URL, {"flag": flag}).content.decode()
+
+
+def test_opening_the_report_no_longer_clears_a_flag(dietitian_client, dietitian, catalogue):
+    program = flagged_clients(dietitian)["verdict"]
+    with at(TODAY):
+        html = dietitian_client.get(reverse("clinic:report", args=[program.patient.public_id]))
+    assert "Vera Verdict" in flagged(dietitian_client, "new_verdicts")
+    assert "Needs attention" in html.content.decode()
+    assert "Mark as reviewed" in html.content.decode()
+
+
+def test_new_verdicts_marked_as_reviewed_stay_hidden_until_a_newer_verdict(
     dietitian_client, dietitian, catalogue
 ):
     program = flagged_clients(dietitian)["verdict"]
-    with at(TODAY):
-        dietitian_client.get(reverse("clinic:report", args=[program.patient.public_id]))
-    assert "Vera Verdict" not in get(dietitian_client, flag="new_verdicts").content.decode()
+    response = reviewed(dietitian_client, program, "new_verdicts")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/clinic/clients/{program.patient.public_id}/#attention")
+    assert "Vera Verdict" not in flagged(dietitian_client, "new_verdicts")
+    review = FlagReview.objects.get()
+    assert (review.link.dietitian, review.link.patient, review.flag) == (
+        dietitian,
+        program.patient,
+        "new_verdicts",
+    )
+    program.challenges.update(verdict_updated=datetime(2026, 3, 2, 18, tzinfo=UTC))
+    assert "Vera Verdict" in flagged(dietitian_client, "new_verdicts")
+
+
+def test_each_flag_is_reviewed_on_its_own(dietitian_client, dietitian, catalogue):
+    programs = flagged_clients(dietitian)
+    reviewed(dietitian_client, programs["react"], "reaction")
+    assert "Rex Reaction" not in flagged(dietitian_client, "reaction")
+    reviewed(dietitian_client, programs["washout"], "no_checkin")  # not one of Walt's flags
+    assert "Walt Washout" in flagged(dietitian_client, "long_washout")
+
+
+def test_a_reaction_recorded_after_the_review_shows_again(dietitian_client, dietitian, catalogue):
+    program = flagged_clients(dietitian)["react"]
+    reviewed(dietitian_client, program, "reaction", day=TODAY)
+    add_challenge(
+        program,
+        1,
+        status="stopped",
+        first_dose_day=TODAY + timedelta(days=3),
+        stop_day=TODAY + timedelta(days=4),
+    )
+    assert "Rex Reaction" in flagged(dietitian_client, "reaction", day=TODAY + timedelta(days=4))
+
+
+def test_a_reviewed_silence_shows_again_once_the_client_logs_then_falls_silent_again(
+    dietitian_client, dietitian, catalogue
+):
+    program = flagged_clients(dietitian)["quiet"]
+    reviewed(dietitian_client, program, "no_checkin")
+    assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin")
+    later = TODAY + timedelta(days=2)
+    assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin", day=later)
+    log(program, TODAY + timedelta(days=1), TODAY + timedelta(days=1))
+    assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin", day=later)
+    assert "Quinn Quiet" in flagged(dietitian_client, "no_checkin", day=later + timedelta(days=2))
+
+
+def test_mark_as_reviewed_with_htmx_swaps_the_section(dietitian_client, dietitian, catalogue):
+    program = flagged_clients(dietitian)["react"]
+    response = reviewed(dietitian_client, program, "reaction", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="attention"' in html and "Marked as reviewed: Reaction reported" in html
+
+
+def test_mark_as_reviewed_refuses_other_flags_other_dietitians_and_gets(
+    client, dietitian_client, other_dietitian, dietitian, catalogue
+):
+    program = flagged_clients(dietitian)["react"]
+    assert reviewed(dietitian_client, program, "screening").status_code == 404
+    assert reviewed(dietitian_client, program, "nonsense").status_code == 404
+    url = reverse("clinic:flag-reviewed", args=[program.patient.public_id, "reaction"])
+    assert dietitian_client.get(url).status_code == 405
+    sign_in(client, other_dietitian)
+    assert reviewed(client, program, "reaction").status_code == 404
+    assert not FlagReview.objects.exists()
 
 
 def test_filter_by_phase(dietitian_client, dietitian, catalogue):
@@ -299,3 +384,74 @@ def test_list_costs_at_most_15_queries_for_500_clients(
     with at(TODAY), django_assert_max_num_queries(15):
         response = dietitian_client.get(URL, {"flag": "no_checkin"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc", "last_logged", "words", "adherence"),
+    [
+        # 11:30 UTC on 2 March is 00:30 on 3 March in Auckland: 2 March was yesterday there,
+        # and 3 March (not logged yet) counts as a day of the program.
+        (
+            "Pacific/Auckland",
+            datetime(2026, 3, 2, 11, 30, tzinfo=UTC),
+            date(2026, 3, 2),
+            "yesterday",
+            "88%",
+        ),
+        # 03:00 UTC on 2 March is 22:00 on 1 March in New York: 1 March is still today there.
+        (
+            "America/New_York",
+            datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
+            date(2026, 3, 1),
+            "today",
+            "100%",
+        ),
+    ],
+)
+def test_last_checkin_and_adherence_follow_the_clients_calendar(
+    dietitian_client, dietitian, catalogue, zone, utc, last_logged, words, adherence
+):
+    start = date(2026, 2, 24)
+    program = add_client(dietitian, "Zoe Zone", start=start)
+    User.objects.filter(pk=program.patient.pk).update(timezone=zone)
+    log(program, start, last_logged)
+    with time_machine.travel(utc, tick=False):
+        html = dietitian_client.get(URL, {"q": "zoe"}).content.decode()
+    row = html[html.index("Zoe Zone") :]
+    row = row[: row.index("</tr>")]
+    assert f">{words}</time>" in row
+    assert f"{adherence} of days logged" in row
+
+
+def test_search_finds_clients_by_name_and_keeps_the_other_filters(
+    dietitian_client, dietitian, catalogue
+):
+    flagged_clients(dietitian)
+    html = get(dietitian_client, q="  walt ").content.decode()
+    assert "Walt Washout" in html and "Cal Calm" not in html and "Pat Doe" not in html
+    assert 'Showing 1 of 7 named like "walt"' in html
+    assert 'value="walt"' in html  # the search box keeps it
+    sort_link = html[html.index('href="?') :].split('"')[1]
+    assert "walt" in sort_link and "sort=" in sort_link  # and so do the sort links
+    html = get(dietitian_client, q="walt", flag="reaction").content.decode()
+    assert "Walt Washout" not in html and 'No client matches "walt"' in html
+    with at(TODAY):
+        response = dietitian_client.get(URL, {"q": "rex"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in response.content.decode() and "Rex Reaction" in response.content.decode()
+
+
+def test_a_challenge_stopped_today_reads_stopped_today_not_washout_day_0(
+    dietitian_client, dietitian, catalogue
+):
+    program = add_client(dietitian, "Stella Stopped", start=TODAY - timedelta(days=30))
+    program.status = Program.Status.REINTRODUCTION
+    program.save()
+    log(program, program.start_date, TODAY)
+    add_challenge(
+        program, 0, status="stopped", first_dose_day=TODAY - timedelta(days=1), stop_day=TODAY
+    )
+
+    html = get(dietitian_client).content.decode()
+
+    assert "stopped today" in html
+    assert "washout day 0" not in html

@@ -353,6 +353,22 @@ def test_the_page_stays_within_its_query_budget(
     for _ in range(5):
         challenge_skip(challenge=challenges(program)[1], author=dietitian)
         challenge_unskip(challenge=challenges(program)[1], author=patient)
-    with later(dietitian_client, dietitian, BLIND_START), django_assert_max_num_queries(10):
+    with later(dietitian_client, dietitian, BLIND_START), django_assert_max_num_queries(11):
         response = dietitian_client.get(url("plan", patient))
     assert response.status_code == 200
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+def test_a_program_starting_later_reads_starts_and_not_started_yet(
+    dietitian_client, patient, catalogue
+):
+    make_program(patient, start=START + timedelta(days=7))
+
+    html = dietitian_client.get(url("plan", patient)).content.decode()
+
+    assert "starts 12 Jan 2026" in html
+    assert "started 12 Jan" not in html
+    assert "Status: not started yet." in html
+    assert "notstarted" not in html

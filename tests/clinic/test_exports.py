@@ -195,18 +195,17 @@ def test_exports_without_a_program_are_404(dietitian_client, patient, catalogue)
         assert dietitian_client.get(url(name, patient)).status_code == 404
 
 
-def test_the_pdf_chart_covers_only_the_last_weeks_of_a_long_program(patient, catalogue):
-    from dietplanner.clinic.report import PDF_CHART_DAYS, client_report, load_program_data
+def test_the_pdf_appendix_covers_only_the_last_weeks_of_a_long_program(patient, catalogue):
+    from dietplanner.clinic.report import PDF_DAILY_DAYS, client_report, load_program_data
 
     program = make_program(patient, start=START)
     last = START + timedelta(days=300)
     log_days(program, START, last)
-    data = load_program_data(patient, program, last)
-    whole = client_report(data, last)
-    bounded = client_report(data, last, chart_days=PDF_CHART_DAYS)
-    assert whole.figure.start == START
-    assert bounded.figure.start == data.last - timedelta(days=PDF_CHART_DAYS - 1)
-    assert len(bounded.figure.table.rows) == PDF_CHART_DAYS < len(whole.figure.table.rows)
+    report = client_report(load_program_data(patient, program, last), last)
+    assert report.figure.start == START  # the chart on page 1 covers it all
+    assert [r.day for r in report.recent_days] == [
+        last - timedelta(days=k) for k in reversed(range(PDF_DAILY_DAYS))
+    ]
 
 
 def test_csv_gives_each_dose_day_its_verdict_and_trigger_probability(dietitian_client, program):

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -119,13 +120,14 @@ def test_report_of_a_client_without_a_program_says_so(dietitian_client, patient,
 
 
 @pytest.mark.parametrize("days", [10, 200])
-def test_report_costs_at_most_21_queries_whatever_the_diary_length(
+def test_report_costs_at_most_30_queries_whatever_the_diary_length(
     dietitian_client, patient, catalogue, days, django_assert_max_num_queries
 ):
     program, _ = program_with_a_challenge(patient, days_after=days)
     Dose.objects.update(taken=True)
-    # 20, and one for the long-term plan.
-    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(21):
+    # 20, one for the long-term plan, one for allergic reactions and 8 for the attention flags
+    # (the client list's, for one client).
+    with at(FIRST_DOSE + timedelta(days=days)), django_assert_max_num_queries(30):
         response = dietitian_client.get(report_url(patient))
     assert response.status_code == 200
 
@@ -168,3 +170,52 @@ def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_
     assert "it can come from the food, but also from chance or from expecting a reaction" in html
     assert "A clear rise is 2 points, or 30% of the client&#x27;s usual level" in html
     assert "over the usual level" in html and "in the days after" in html
+
+
+def levels_table(html: str) -> dict[str, list[str]]:
+    """The levels table as {symptom: [cells]}, plus its header row under the key ""."""
+    table = re.search(r'<table class="table table-sm report-levels[^"]*">(.*?)</table>', html, re.S)
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[cells[0] if 'scope="row"' in row else ""] = cells[1:]
+    return rows
+
+
+def test_levels_show_the_usual_level_the_verdict_compared_against(
+    dietitian_client, patient, catalogue
+):
+    program, challenge = program_with_a_challenge(patient)
+    used = {s["symptom"]: s["reference_level"] for s in challenge.verdict_detail["symptoms"]}
+    html = report_on(dietitian_client, patient, FIRST_DOSE + timedelta(days=6))
+    table = levels_table(html)
+    header = table[""]
+    column = header.index(f"Usual level before the {challenge.food_group.name} test")
+    assert table["Pain"][column] == f"{used['pain']:.1f}"
+    assert "what the verdicts compare against" in html
+    assert "End of baseline" in header
+
+
+def test_end_of_baseline_is_blank_while_the_baseline_runs(dietitian_client, patient, catalogue):
+    program = make_program(patient)
+    log_days(program, START, START + timedelta(days=9), score=5)
+    html = report_on(dietitian_client, patient, START + timedelta(days=9))
+    table = levels_table(html)
+    column = table[""].index("End of baseline")
+    assert table["Pain"][column] == "–"
+    assert table["Pain"][0] == "5.0"  # the first week is shown
+    assert "shown once the baseline is over" in html
+
+
+def test_the_report_of_a_program_starting_later_says_it_starts(
+    dietitian_client, patient, catalogue
+):
+    make_program(patient, start=START + timedelta(days=7))
+
+    html = report_on(dietitian_client, patient, START)
+
+    assert "starts the Anti-inflammatory" in html
+    assert "started the" not in html

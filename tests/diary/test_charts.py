@@ -330,3 +330,26 @@ def test_a_long_legend_label_wraps_inside_a_narrow_chart():
                 words = (line.text or "").strip()
                 if words:  # each line of text ends inside the drawing
                     assert x + 38 + _text_width(words, 14) <= 400, words
+
+
+def test_phase_labels_are_dark_on_a_light_patch_without_relying_on_paint_order():
+    # WeasyPrint ignores paint-order: a white halo stroke was painted over the letters, so the
+    # PDF showed "Baseline" and "Washout after ..." white on pale shading.
+    phases = [
+        Phase(start=START, end=START + timedelta(days=6), kind="baseline", label="Baseline"),
+        Phase(
+            start=START + timedelta(days=7),
+            end=START + timedelta(days=13),
+            kind="washout",
+            label="Washout after Dairy",
+        ),
+    ]
+    root = parse(chart(phases=phases))
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-phases")
+    labels = list(group.iter(f"{SVG}text"))
+    assert [t.text for t in labels] == ["Baseline", "Washout after Dairy"]
+    for text in labels:
+        assert text.get("paint-order") is None and text.get("stroke") in (None, "none")
+        assert text.get("fill") == "#343a40"
+    patches = [r for r in group.iter(f"{SVG}rect") if r.get("class") == "chart-label-patch"]
+    assert len(patches) == 2 and all(p.get("fill") == "#fff" for p in patches)

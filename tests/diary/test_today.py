@@ -259,12 +259,12 @@ def test_anonymous_is_sent_to_log_in(client):
 
 
 @pytest.mark.parametrize("days", [30, 300])
-def test_today_costs_at_most_12_queries_whatever_the_diary_length(
+def test_today_costs_at_most_13_queries_whatever_the_diary_length(
     patient_client, patient, catalogue, days, django_assert_max_num_queries
 ):
     program = make_program(patient, start=START, baseline_days=21)
     log_days(program, START, START + timedelta(days=days - 1))
-    with at(START + timedelta(days=days - 1)), django_assert_max_num_queries(12):
+    with at(START + timedelta(days=days - 1)), django_assert_max_num_queries(13):
         response = patient_client.get(TODAY_URL)
     assert response.status_code == 200
 
@@ -423,3 +423,64 @@ def test_upsets_are_folded_unless_one_was_ticked_yesterday(patient_client, progr
         after_a_cold = patient_client.get(TODAY_URL).content.decode()
     assert '<details class="checkin-more confounders">' in calm
     assert '<details class="checkin-more confounders" open>' in after_a_cold
+
+
+# --- undo "Start X today" ----------------------------------------------------------------------
+
+UNDO_START = reverse("diary:undo-start")
+
+
+def test_a_start_can_be_undone_the_same_day_before_a_portion_is_logged(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        page = patient_client.get(TODAY_URL).content.decode()
+        assert "Started by mistake?" in page and "Undo: I did not start Dairy today" in page
+
+        response = patient_client.post(
+            UNDO_START, {"challenge": str(challenge.public_id)}, follow=True
+        )
+
+    challenge.refresh_from_db()
+    program.refresh_from_db()
+    assert (challenge.status, challenge.first_dose_day) == (Challenge.Status.PLANNED, None)
+    assert not challenge.doses.exists()
+    assert program.status == program.Status.BASELINE
+    html = response.content.decode()
+    assert "Undone: Dairy is planned again." in html
+    assert "Ready for the next food group: Dairy" in html  # it may start again later
+
+
+def test_a_start_cannot_be_undone_once_the_portion_is_logged(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day):
+        patient_client.post(CHECKIN_URL, checkin_data(program, dose_taken="no"))
+        assert b"Undo: I did not start" not in patient_client.get(TODAY_URL).content
+        response = patient_client.post(
+            UNDO_START, {"challenge": str(challenge.public_id)}, follow=True
+        )
+
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE
+    assert b"only before its first portion is logged" in response.content
+
+
+def test_a_start_cannot_be_undone_the_next_day(patient_client, program):
+    challenge = started(program, patient_client)
+    with at(challenge.first_dose_day + timedelta(days=1)):
+        assert b"Undo: I did not start" not in patient_client.get(TODAY_URL).content
+        patient_client.post(UNDO_START, {"challenge": str(challenge.public_id)})
+
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE and challenge.doses.count() == 3
+
+
+def test_another_patients_start_cannot_be_undone(client, other_patient, program, patient_client):
+    challenge = started(program, patient_client)
+    make_program(other_patient)
+    sign_in(client, other_patient)
+    with at(challenge.first_dose_day):
+        response = client.post(UNDO_START, {"challenge": str(challenge.public_id)})
+
+    assert response.status_code == 404
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE

@@ -290,11 +290,12 @@ def test_blinded_challenge_never_shows_its_group_or_portion(patient_client, prog
 def test_plan_query_count_stays_small_whatever_the_diary_length(
     patient_client, program, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
+    # 9: the plan reads whether a reaction paused home tests (programs.safety)
+    with django_assert_max_num_queries(9):
         patient_client.get(PLAN)
     log_days(program, START - timedelta(days=200), 209)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = patient_client.get(PLAN)
 
     assert response.status_code == 200
@@ -371,7 +372,7 @@ def test_the_most_recent_finished_program_is_shown_when_none_runs(patient_client
     response = patient_client.get(PLAN)
 
     assert response.context["program"] == newer
-    assert "This program is stopped" in html_of(response)
+    assert "This program is ended early" in html_of(response)
 
 
 def test_a_long_baseline_tells_the_patient_to_talk_to_the_dietitian(client, patient, program):
@@ -682,7 +683,7 @@ def test_the_extension_form_proposes_the_suggested_days(patient_client, program)
     proposal = response.context["plan"].baseline.propose_extension_days
     assert proposal == 5
     assert response.context["extend_form"].initial["days"] == proposal
-    assert "We suggest 5 more days on the baseline." in html_of(response)
+    assert "We suggest 5 more days on the baseline, from today" in html_of(response)
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -767,7 +768,7 @@ def test_ical_without_a_program_is_404(patient_client):
 def test_ical_query_count_is_small(patient_client, program, django_assert_max_num_queries):
     log_days(program, START, 9)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # 7: the pause after a reaction
         patient_client.get(ICAL)
 
 
@@ -793,3 +794,64 @@ def test_ical_dose_days_carry_a_morning_alarm_naming_the_portion(patient_client,
     assert str(alarm["action"]) == "DISPLAY"
     assert alarm.decoded("trigger") == timedelta(hours=7, minutes=30)
     assert str(alarm["description"]) == str(events[0]["summary"])
+
+
+# --- undo an extension -------------------------------------------------------------------------
+
+UNDO_EXTEND = reverse("programs:extend-baseline-undo")
+
+
+def test_an_extension_can_be_undone_the_same_day_without_javascript(patient_client, program):
+    page = html_of(patient_client.post(EXTEND, {"days": "5"}, follow=True))
+    assert "Undo: take the 5 extra days back" in page
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "5", "extended_to": "19"}, follow=True)
+
+    program.refresh_from_db()
+    assert (program.baseline_days, program.original_baseline_days) == (14, None)
+    html = html_of(response)
+    assert "Undone: your baseline is back to 14 days, to 14 Mar." in html
+    assert "Undo: take" not in html  # done once, not offered again
+    assert response.context["timeline"][0].scheduled.first_dose_day == date(2026, 3, 15)
+    assert program.plan_changes.first().summary.startswith("Undid a baseline extension of 5 days")
+
+
+def test_an_extension_can_be_undone_with_htmx(patient_client, program):
+    extended = html_of(patient_client.post(EXTEND, {"days": "2"}, **HTMX))
+    assert "Undo: take the 2 extra days back" in extended
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "2", "extended_to": "16"}, **HTMX)
+
+    program.refresh_from_db()
+    assert program.baseline_days == 14
+    assert "Undone: your baseline is back to 14 days" in html_of(response)
+
+
+def test_the_undo_is_not_offered_the_next_day(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+
+    with travel(date(2026, 3, 11)):
+        sign_in(patient_client, program.patient)
+        html = html_of(patient_client.get(PLAN))
+
+    assert "Undo: take" not in html
+
+
+def test_a_stale_undo_changes_nothing(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+    patient_client.post(EXTEND, {"days": "3"})
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "2", "extended_to": "16"}, follow=True)
+
+    program.refresh_from_db()
+    assert program.baseline_days == 19
+    assert "Your plan changed since: there is no extension to undo here." in html_of(response)
+
+
+def test_an_undo_never_goes_below_the_first_planned_baseline(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+
+    patient_client.post(UNDO_EXTEND, {"days": "9", "extended_to": "16"})
+
+    program.refresh_from_db()
+    assert program.baseline_days == 16

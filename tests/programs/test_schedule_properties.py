@@ -144,20 +144,62 @@ def baseline_ready_for(program, diary, first_day, today) -> bool:
     )
 
 
-def reference(program, diary, baseline_end, today) -> dict[str, float]:
-    values: dict[str, list[int]] = {s: [] for s in program.symptoms}
-    day = baseline_end
-    while day >= program.start:
-        for symptom, value in (logged_scores(program, diary, day, today) or {}).items():
-            if len(values[symptom]) < 7:
-                values[symptom].append(value)
-        day -= ONE_DAY
-    return {s: median(v) for s, v in values.items() if v}
-
-
-def in_range(program, diary, day, today, ref) -> bool:
+def calm(program, diary, day, today) -> bool:
+    """Logged with no confounder: neither its own nor one logged on both neighbouring days."""
     scores = logged_scores(program, diary, day, today)
-    return scores is not None and all(v <= ref[s] + 1 for s, v in scores.items() if s in ref)
+    if scores is None or diary[day].confounders:
+        return False
+    around = [
+        diary[d].confounders if logged_scores(program, diary, d, today) else frozenset()
+        for d in (day - ONE_DAY, day + ONE_DAY)
+    ]
+    return not (around[0] & around[1])
+
+
+def reference(program, diary, first_dose, today) -> dict[str, float]:
+    """The analysis's usual level: the mean of the latest 20 calm scores, from the end of the
+    settling days (10, or half a short baseline) and at most 42 days back; failing that any
+    late score, failing that any baseline score."""
+    late = program.start + timedelta(days=min(10, program.baseline_days // 2))
+    window = [first_dose - timedelta(days=k) for k in range(1, 43)]
+    choices = (
+        [d for d in window if d >= late and calm(program, diary, d, today)],
+        [
+            d
+            for d in reversed(range_days(late, first_dose))
+            if logged_scores(program, diary, d, today)
+        ],
+        [
+            d
+            for d in reversed(range_days(program.start, first_dose))
+            if logged_scores(program, diary, d, today)
+        ],
+    )
+    levels = {}
+    for symptom in program.symptoms:
+        for days in choices:
+            values = [
+                scores[symptom]
+                for d in days
+                if symptom in (scores := logged_scores(program, diary, d, today))
+            ][:20]
+            if values:
+                levels[symptom] = sum(values) / len(values)
+                break
+    return levels
+
+
+def range_days(first: date, before: date) -> list[date]:
+    return [first + timedelta(days=k) for k in range((before - first).days)]
+
+
+def near_usual(program, diary, day, today, ref) -> bool:
+    """Logged, and no symptom up by the smallest meaningful rise (2 points, or 30% of the
+    usual level when less, never under 1.5)."""
+    scores = logged_scores(program, diary, day, today)
+    return scores is not None and all(
+        v - ref[s] < min(2.0, max(1.5, 0.3 * ref[s])) for s, v in scores.items() if s in ref
+    )
 
 
 # --- invariants that hold on every plan ---------------------------------------------------------
@@ -199,14 +241,22 @@ def check_plan(plan: Plan, challenges: list[ChallengeState]) -> None:
 def check_settled_washouts(plan, program, diary) -> None:
     if plan.baseline.status != "done":
         return
-    ref = reference(program, diary, plan.baseline.end, plan.as_of)
-    assert plan.baseline.reference == ref
+    ref = reference(program, diary, plan.baseline.end + ONE_DAY, plan.as_of)
+    assert plan.baseline.reference.keys() == ref.keys()
+    for symptom, level in ref.items():
+        assert abs(plan.baseline.reference[symptom] - level) < 1e-9
     for scheduled in plan.challenges:
         if scheduled.washout_settled:
             end = scheduled.washout_end
-            assert end - ONE_DAY >= scheduled.washout_start
-            assert in_range(program, diary, end - ONE_DAY, plan.as_of, ref)
-            assert in_range(program, diary, end, plan.as_of, ref)
+            # The previous logged day of the washout: missed days in between are skipped.
+            before = [
+                d
+                for d in range_days(scheduled.washout_start, end)
+                if logged_scores(program, diary, d, plan.as_of)
+            ]
+            assert before
+            assert near_usual(program, diary, before[-1], plan.as_of, ref)
+            assert near_usual(program, diary, end, plan.as_of, ref)
 
 
 # --- plans of challenges not started yet --------------------------------------------------------

@@ -263,3 +263,22 @@ def test_send_due_on_several_machines_at_once_sends_each_reminder_once(catalogue
     assert errors == []
     assert len(mail.outbox) == 1
     assert Email.objects.filter(kind=Email.Kind.REMINDER).count() == 1
+
+
+def test_a_paused_patient_is_reminded_to_check_in_but_never_nagged_to_start_or_dose(dosing):
+    from dietplanner.programs.reactions import reaction_report
+
+    program, challenge = dosing
+    first = START + timedelta(days=14)
+    reaction_report(
+        patient=program.patient, challenge=None, on=first, red_flags=["trouble_breathing"]
+    )
+    # The red flag came with nothing under test: the dose days stay planned, yet no morning
+    # note asks for a portion while home tests are paused.
+    day = first + timedelta(days=1)
+    assert send_due_at(utc(day.year, day.month, day.day, 6, 30)) == []
+    later = first + timedelta(days=12)
+    log_days(program, first, later - timedelta(days=1), score=2)
+    sent = send_due_at(utc(later.year, later.month, later.day, 19, 0))
+    assert len(sent) == 1
+    assert "paused" in sent[0].body and "start today" not in sent[0].body

@@ -141,6 +141,10 @@ TABLE: dict[str, Row] = {
     "diary:checkin": Row("login 405 405 404 404 404 404", "login 400 400 404 404 404 404"),
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
+    # No portion due today in this world: back to Today, nothing stopped.
+    # The challenge id in ANY_BODY is nobody's: 404 for the patients.
+    "diary:start-anyway": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
+    "diary:stop": Row("login 302 302 404 404 404 404", "login 302 302 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     # An incomplete set of answers is shown again with its errors.
     "programs:screening": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
@@ -159,6 +163,8 @@ TABLE: dict[str, Row] = {
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:unskip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:results": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    # Ending needs the confirmation tick, which ANY_BODY lacks: the page again (400).
+    "programs:end": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "programs:long-term": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:summary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:my-data": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
@@ -174,8 +180,17 @@ TABLE: dict[str, Row] = {
     "clinic:note-edit": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     # Pat's answers are clear; a post without the answers' id changes nothing and goes back.
     "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:reaction-acknowledge": Row(
+        "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"
+    ),
+    "clinic:reaction-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    # Pat's program runs: starting another one sends the linked dietitian back to the report.
+    "clinic:program-start": Row("login 404 404 302 404 404 404", "login 404 404 302 404 404 404"),
+    # Pat's diet is read from her scores, not judged by endoscopy: no such page for her.
+    "clinic:endoscopy": Row("login 404 404 404 404 404 404", "login 404 404 404 404 404 404"),
     "clinic:plan": Row("login 404 404 200 404 404 404", "login 405 405 405 405 405 405"),
     "clinic:plan-extend": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
+    "clinic:plan-end": Row("login 404 404 200 404 404 404", "login 404 404 400 404 404 404"),
     "clinic:plan-add": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-move": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:plan-skip": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),

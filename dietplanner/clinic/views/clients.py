@@ -14,7 +14,7 @@ from dietplanner.accounts.models import AccessRecord, User
 from dietplanner.accounts.selectors import access_records_for_listing
 
 from ..forms import ClientFilterForm
-from ..selectors import FLAGS, PHASES, SORTS, client_rows, filter_and_sort
+from ..selectors import FLAGS, PHASES, SORTS, client_count, client_rows, filter_and_sort
 
 CLIENTS_PER_PAGE = 25
 COLUMNS = [
@@ -44,9 +44,11 @@ def clients(request):
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
+    search = " ".join(request.GET.get("q", "").split())[:100]
     # Unbound: an unknown value just falls back to "any", it is not an error to show.
-    form = ClientFilterForm(initial={"flag": flag, "phase": phase, "sort": sort})
-    rows = client_rows(request.user, request.user.local_today())
+    form = ClientFilterForm(initial={"q": search, "flag": flag, "phase": phase, "sort": sort})
+    total = client_count(request.user)
+    rows = client_rows(request.user, search=search)
     shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
     page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     columns = [
@@ -60,7 +62,8 @@ def clients(request):
         for key, label in COLUMNS
     ]
     context = {
-        "total": len(rows),
+        "total": total,
+        "search": search,
         "page": page,
         "shown": len(shown),
         "form": form,

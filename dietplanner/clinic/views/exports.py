@@ -19,7 +19,7 @@ from dietplanner.programs.exchange import program_document, program_for_export
 
 from ..csv_export import diary_csv as build_csv
 from ..pdf import render_pdf
-from ..report import PDF_CHART_DAYS, load_program_data
+from ..report import load_program_data
 from ..services import export_record
 from .report import report_context
 
@@ -42,7 +42,7 @@ def _download(body, content_type: str, filename: str) -> HttpResponse:
 def report_pdf(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     size = PAGE_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
-    context = report_context(request, patient, chart_days=PDF_CHART_DAYS)
+    context = report_context(request, patient)
     context["page_size"] = size
     html = render_to_string("clinic/report_pdf.html", context, request=request)
     css = render_to_string("clinic/report_pdf.css", context)

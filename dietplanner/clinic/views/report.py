@@ -13,27 +13,29 @@ from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
 
 from ..forms import NoteForm, ScreeningClearForm
+from ..forms_reactions import ReactionClearForm
 from ..report import client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
+from .flags import attention_context
 
 
-def report_context(request, patient, *, note_form=None, chart_days: int | None = None) -> dict:
-    """What the report page and its PDF show (a fixed number of queries); `chart_days` bounds
-    the daily chart to the program's last days."""
+def report_context(request, patient, *, note_form=None) -> dict:
+    """What the report page and its PDF show (a fixed number of queries)."""
     today = patient.local_today()
     program = program_for_export(patient)
     report = None
     long_term = []
     if program is not None:
         data = load_program_data(patient, program, today)
-        report = client_report(data, today, chart_days=chart_days)
+        report = client_report(data, today)
         long_term = [
             {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
         ]
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
+        "reactions": reaction_rows(patient),
         "health": health,
         "clear_form": ScreeningClearForm(
             action=reverse("clinic:screening-clear", args=[patient.public_id]),
@@ -51,9 +53,30 @@ def report_context(request, patient, *, note_form=None, chart_days: int | None =
     }
 
 
+def reaction_rows(patient) -> list[dict]:
+    """The client's allergic reactions, newest first, each with its clearance form while it
+    still pauses home tests (one query)."""
+    rows = []
+    for alert in patient.reaction_alerts.select_related("food_group"):
+        args = [patient.public_id, alert.public_id]
+        rows.append(
+            {
+                "alert": alert,
+                "acknowledge_url": reverse("clinic:reaction-acknowledge", args=args),
+                "clear_form": None
+                if alert.is_cleared
+                else ReactionClearForm(
+                    alert=alert, action=reverse("clinic:reaction-clear", args=args)
+                ),
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def report(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     report_open(dietitian=request.user, patient=patient)
-    return render(request, "clinic/report.html", report_context(request, patient))
+    context = report_context(request, patient) | attention_context(request.user, patient)
+    return render(request, "clinic/report.html", context)

@@ -13,9 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.analysis.reactions import emergency_number
+from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
-from dietplanner.programs.intake import needs_review
+from dietplanner.programs.baseline_check import baseline_hold
+from dietplanner.programs.baseline_choice import first_test_start_anyway
+from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
     active_program_for,
     get_challenge_for_user,
@@ -25,7 +30,7 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, Symptom
 
-from ..forms import CheckinForm, ReactionForm
+from ..forms import CheckinForm, ReactionForm, StopForm
 from ..models import DailyEntry, Dose
 from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
@@ -97,13 +102,11 @@ def _checkin_context(
 def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
     challenges = program_challenges(program)
     diary = program_diary(program)
-    plan = program_plan(
-        program, today, challenges=challenges, diary=diary, measures=request.user.measures
-    )
+    pause_alerts = safety.pausing_alerts(request.user)
+    rows = {"challenges": challenges, "diary": diary, "paused": bool(pause_alerts)}
+    plan = program_plan(program, today, measures=request.user.measures, **rows)
     if program_services.program_sync(program=program, plan=plan, challenges=challenges):
-        plan = program_plan(
-            program, today, challenges=challenges, diary=diary, measures=request.user.measures
-        )
+        plan = program_plan(program, today, measures=request.user.measures, **rows)
     by_key = {str(c.public_id): c for c in challenges}
     current = by_key.get(plan.today.challenge_key or "")
     context = {
@@ -116,13 +119,33 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         "reaction_possible": current is not None
         and plan.today.kind in ("dose", "washout")
         and current.status != Challenge.Status.STOPPED,
+        # stopping for illness, travel or choice: only while portions are still to come
+        "stop_possible": current is not None
+        and plan.today.kind == "dose"
+        and current.status == Challenge.Status.ACTIVE,
+        # "Start X today" may be taken back the same day, before a portion is logged
+        "start_undoable": current is not None
+        and plan.today.kind == "dose"
+        and current.status == Challenge.Status.ACTIVE
+        and current.first_dose_day == today
+        and not current.doses.exclude(taken=None).exists(),
         "logged_days": len(diary),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
+        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
+    hold = baseline_hold(program, plan, diary)
+    if hold is not None:
+        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        context["baseline_hold"] = [
+            {"name": names.get(c.symptom, c.symptom), "change": c} for c in hold.main
+        ]
     context |= _checkin_context(program, day, today, challenges, data)
+    context["pause_alerts"] = pause_alerts
+    if pause_alerts:
+        context["emergency"] = emergency_number(request.user.timezone)
     context["upsets_before"] = _upsets_before(context, diary, day)
     return context
 
@@ -223,9 +246,41 @@ def start_challenge(request):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"{challenge.food_group.name} challenge started. Today's portion is below."
+            request,
+            f"{challenge.food_group.name} challenge started. Today's portion is below. Started "
+            "by mistake? You can undo it today, until you log today's portion.",
         )
     return redirect("diary:today")
+
+
+@login_required
+@patient_only
+@require_POST
+def undo_start(request):
+    """Take back "Start X today": same day, before any portion of it is logged."""
+    if active_program_for(request.user) is None:
+        return redirect("diary:today")
+    challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
+    try:
+        program_services.challenge_start_undo(challenge=challenge, on=request.user.local_today())
+    except program_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = "The blinded test" if challenge.blinded else challenge.food_group.name
+        messages.success(
+            request, f"Undone: {name} is planned again. Stay on your baseline diet today."
+        )
+    return redirect("diary:today")
+
+
+def _emergency_context(patient, current: Challenge | None) -> dict:
+    """What the emergency actions name: the number of the patient's country and the food under
+    test (the real group, also in a blinded test: emergency staff need it; never its arm)."""
+    return {
+        "emergency": emergency_number(patient.timezone),
+        "food_under_test": current.food_group.name if current is not None else "",
+        "blinded_test": current is not None and current.blinded,
+    }
 
 
 @login_required
@@ -243,22 +298,101 @@ def reaction(request):
             current = get_challenge_for_user(request.user, key)
         context["status"] = plan.today
     context["current"] = current
+    context |= _emergency_context(request.user, current)
     form = ReactionForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
-        red_flags = form.cleaned_data["red_flags"]
-        if current is not None:
-            try:
-                current = program_services.challenge_stop(
-                    challenge=current,
-                    on=today,
-                    reason=form.cleaned_data["what"],
-                    red_flags=red_flags,
-                )
-            except program_services.PlanError as exc:
-                messages.error(request, str(exc))
-                return redirect("diary:today")
-        context |= {"stopped": current, "red_flags": red_flags}
-        template = "diary/reaction_emergency.html" if red_flags else "diary/reaction_done.html"
+        try:
+            outcome = reaction_report(
+                patient=request.user,
+                challenge=current,
+                on=today,
+                what=form.cleaned_data["what"],
+                red_flags=form.cleaned_data["red_flags"],
+                allergic_signs=form.cleaned_data["allergic_signs"],
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        context |= {"stopped": outcome.stopped, "alert": outcome.alert}
+        if outcome.emergency:
+            template = "diary/reaction_emergency.html"
+        elif outcome.alert is not None:
+            template = "diary/reaction_see_doctor.html"
+        else:
+            template = "diary/reaction_done.html"
         return render(request, template, context)
-    return render(request, "diary/reaction.html", context)
+    return render(request, "diary/reaction.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@patient_only
+@require_http_methods(["GET", "POST"])
+def stop(request):
+    """Stop today's food test for illness, travel or choice: not a reaction, tested again."""
+    program = active_program_for(request.user)
+    today = request.user.local_today()
+    current = None
+    if program is not None:
+        plan = program_plan(program, today)
+        if plan.today.kind == "dose" and plan.today.challenge_key:
+            current = get_challenge_for_user(request.user, plan.today.challenge_key)
+    if current is None or current.status != Challenge.Status.ACTIVE:
+        messages.info(
+            request, "You are not taking test portions today, so there is nothing to stop."
+        )
+        return redirect("diary:today")
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            again = stopping.challenge_pause(
+                challenge=current,
+                on=today,
+                cause=form.cleaned_data["cause"],
+                note=form.cleaned_data["note"],
+                dose_taken=form.cleaned_data["dose_taken"],
+                author=request.user,
+            )
+        except program_services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect("diary:today")
+        name = "The test" if current.blinded else current.food_group.name
+        later = (
+            f"{name} will be tested again from the start once you feel as before."
+            if again
+            else "Your dietitian can plan the test again."
+        )
+        messages.success(
+            request,
+            f"Stopped. This is not counted as a reaction. Go back to the baseline diet; {later}",
+        )
+        return redirect("diary:today")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "diary/stop.html",
+        {"form": form, "current": current, "today": today},
+        status=status,
+    )
+
+
+@login_required
+@patient_only
+@require_POST
+def start_anyway(request):
+    """The baseline did not help, and the patient chooses to start the food tests anyway."""
+    program = active_program_for(request.user)
+    if program is None:
+        return redirect("diary:today")
+    challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
+    try:
+        first_test_start_anyway(challenge=challenge, by=request.user, on=request.user.local_today())
+    except program_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Your choice is recorded and your dietitian can see it. {challenge.food_group.name} "
+            "challenge started: today's portion is below.",
+        )
+    return redirect("diary:today")

@@ -11,10 +11,8 @@ from .engine import compute_plan
 from .plan import (
     DOSE_STEPS,
     FLARE_RISE,
-    IN_RANGE_MARGIN,
     LONG_WASHOUT_DAYS,
     READY_CLEAN_DAYS,
-    REFERENCE_SCORES,
     STARTED,
     STATUSES,
     TODAY_KINDS,
@@ -25,16 +23,15 @@ from .plan import (
     Plan,
     ProgramSettings,
     ScheduledChallenge,
+    SymptomAbove,
     TodayStatus,
 )
 
 __all__ = [
     "DOSE_STEPS",
     "FLARE_RISE",
-    "IN_RANGE_MARGIN",
     "LONG_WASHOUT_DAYS",
     "READY_CLEAN_DAYS",
-    "REFERENCE_SCORES",
     "STARTED",
     "STATUSES",
     "TODAY_KINDS",
@@ -45,6 +42,7 @@ __all__ = [
     "Plan",
     "ProgramSettings",
     "ScheduledChallenge",
+    "SymptomAbove",
     "TodayStatus",
     "compute_plan",
 ]

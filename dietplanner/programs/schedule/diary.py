@@ -1,12 +1,16 @@
-"""Reading the diary: logged days, flares, the late-baseline reference and "in range".
+"""Reading the diary: logged days, flares, the usual level and "back at the usual level".
 
 Vocabulary:
 - a *logged* day is a diary day, on or after the program start and not after `today`, with at
   least one tracked symptom scored (confounders alone do not make a day logged);
 - a *flare* is a logged day where a tracked symptom is `FLARE_RISE` points or more above its
   median over the previous 7 calendar days (whatever of them were scored);
-- the *reference* is, per tracked symptom, the median of its last 7 scores in the baseline; a
-  day is *in range* when it is logged and no scored symptom is more than 1 point above it.
+- the *usual level* ("reference") of a symptom is the one the analysis reads challenges
+  against (`analysis.reference`): the mean of its latest clean scores (no confounder, no
+  off-plan eating) in the baseline, past its settling days;
+- a symptom is *above usual* on a day when its score is at least the smallest meaningful change
+  (`analysis.results.meaningful_change`: 2 points, or 30% of the usual level, never under 1.5)
+  above its usual level; a logged day with no symptom above usual is *at the usual level*.
 """
 
 from __future__ import annotations
@@ -14,18 +18,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
-from .plan import (
-    FLARE_LOOKBACK_DAYS,
-    FLARE_RISE,
-    IN_RANGE_MARGIN,
-    ONE_DAY,
-    REFERENCE_SCORES,
-    DayLog,
+from dietplanner.analysis.daybook import DayBook
+from dietplanner.analysis.diary import DayEntry
+from dietplanner.analysis.reference import (
+    pick_reference_days,
+    reference_candidates,
+    settling_days,
 )
+from dietplanner.analysis.results import meaningful_change
+
+from .plan import FLARE_LOOKBACK_DAYS, FLARE_RISE, ONE_DAY, DayLog, SymptomAbove
 
 _LOOKBACK = tuple(timedelta(days=k) for k in range(1, FLARE_LOOKBACK_DAYS + 1))
 
-InRange = Callable[[date], bool]
+AboveUsual = Callable[[date], tuple[SymptomAbove, ...] | None]
 
 
 class Diary:
@@ -50,6 +56,28 @@ class Diary:
         self._cache[day] = found or None
         return found or None
 
+    def last_logged(self, before: date, since: date) -> date | None:
+        """The latest logged day from `since` up to the day before `before`."""
+        day = before - ONE_DAY
+        while day >= since:
+            if self.scores(day) is not None:
+                return day
+            day -= ONE_DAY
+        return None
+
+    def entries(self) -> list[DayEntry]:
+        """The logged days as the analysis reads them (tracked scores only)."""
+        return [
+            DayEntry(
+                date=day,
+                scores=scores,
+                confounders=tuple(sorted(log.confounders)),
+                off_plan=tuple(sorted(log.off_plan)),
+            )
+            for day, log in self._days.items()
+            if (scores := self.scores(day)) is not None
+        ]
+
     def confounders(self, day: date) -> frozenset[str]:
         # Future days count here: planned travel logged ahead is a reason to postpone.
         log = self._days.get(day)
@@ -73,29 +101,40 @@ def flare_on(book: Diary, day: date, scores: dict[str, int]) -> tuple[str, int, 
     return None
 
 
-def late_baseline_reference(book: Diary, start: date, last: date) -> dict[str, float]:
-    """Late-baseline medians: the last 7 scores of each symptom, walking back from `last`."""
-    collected: dict[str, list[int]] = {s: [] for s in book.symptoms}
-    open_symptoms = len(collected)
-    day = last
-    while day >= start and open_symptoms:
-        for symptom, value in (book.scores(day) or {}).items():
-            values = collected[symptom]
-            if len(values) < REFERENCE_SCORES:
-                values.append(value)
-                open_symptoms -= len(values) == REFERENCE_SCORES
-        day -= ONE_DAY
-    return {s: median(v) for s, v in collected.items() if v}
+def usual_levels(book: Diary, baseline_days: int, before: date) -> dict[str, float]:
+    """Each symptom's usual level from the baseline days before `before` (the first dose).
+
+    The analysis's own rule (`analysis.reference`), so the washout waits for the level the
+    verdicts compare against. A symptom with no clean late-baseline score falls back to its
+    late-baseline scores whatever was logged, then to any baseline score."""
+    daybook = DayBook(book.entries())
+    end = before.toordinal()
+    late = book.first.toordinal() + settling_days(baseline_days)
+    clean = reference_candidates(daybook, end, late, ())
+    logged = [d for d in range(end - 1, late - 1, -1) if daybook.logged(d)]
+    anyday = [d for d in range(end - 1, book.first.toordinal() - 1, -1) if daybook.logged(d)]
+    levels: dict[str, float] = {}
+    for symptom in book.symptoms:
+        for candidates in (clean, logged, anyday):
+            days = pick_reference_days(daybook, symptom, candidates)
+            if days:
+                levels[symptom] = sum(daybook.scores[d][symptom] for d in days) / len(days)
+                break
+    return levels
 
 
-def in_range_test(book: Diary, reference: Mapping[str, float]) -> InRange:
-    """A test for "logged and back within the reference range" on one day."""
-    limits = {s: ref + IN_RANGE_MARGIN for s, ref in reference.items()}
+def above_usual_test(book: Diary, usual: Mapping[str, float]) -> AboveUsual:
+    """A reading of one day: None when not logged, else the symptoms still above usual."""
+    bars = {s: meaningful_change(level) for s, level in usual.items()}
 
-    def in_range(day: date) -> bool:
+    def above(day: date) -> tuple[SymptomAbove, ...] | None:
         scores = book.scores(day)
         if scores is None:
-            return False
-        return all(value <= limits.get(s, value) for s, value in scores.items())
+            return None
+        return tuple(
+            SymptomAbove(symptom=s, day=day, score=value, usual=usual[s])
+            for s, value in scores.items()
+            if s in bars and value - usual[s] >= bars[s]
+        )
 
-    return in_range
+    return above

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from dietplanner.analysis.limits import WASHOUT_DAYS
 from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
 
-from .diary import Diary, InRange, flare_on, in_range_test, late_baseline_reference
+from .diary import AboveUsual, Diary, above_usual_test, flare_on, usual_levels
 from .plan import (
     DOSE_STEPS,
     LONG_WASHOUT_DAYS,
@@ -28,8 +28,9 @@ from .plan import (
     Plan,
     ProgramSettings,
     ScheduledChallenge,
+    SymptomAbove,
 )
-from .today import fmt_day, today_status
+from .today import fmt_day, long_washout_cause, paused, today_status, washout_why
 
 
 def compute_plan(
@@ -39,6 +40,7 @@ def compute_plan(
     today: date,
     *,
     group_names: Mapping[str, str] | None = None,
+    home_tests_paused: bool = False,
 ) -> Plan:
     """Compute the whole plan as of `today`; the same inputs always give the same plan.
 
@@ -46,8 +48,9 @@ def compute_plan(
     any planned one; skipped ones may sit anywhere and take no days. `diary` maps each day to
     its `DayLog`. Facts dated after `today` (scores, first doses, stops, recorded washout ends)
     are ignored, so a plan can be computed as of any past day. `group_names` maps food-group
-    slugs to the names used in sentences (default: the slug with spaces). Raises ValueError on
-    inputs that break the contract (see `_check`).
+    slugs to the names used in sentences (default: the slug with spaces). `home_tests_paused`
+    (an allergic reaction not cleared by a clinician) turns a dose day or a start into
+    "paused". Raises ValueError on inputs that break the contract (see `_check`).
     """
     _check(settings, challenges)
     names = group_names or {}
@@ -55,7 +58,7 @@ def compute_plan(
     states = [_as_of(c, today) for c in challenges if c.status != "skipped"]
     started = [c for c in states if c.status in STARTED]
     baseline = _baseline(settings, book, today, started[0].first_dose_day if started else None)
-    in_range = in_range_test(book, baseline.reference)
+    above = above_usual_test(book, baseline.reference)
 
     scheduled: list[ScheduledChallenge] = []
     cursor = baseline.ready_on
@@ -65,7 +68,7 @@ def compute_plan(
             nxt = states[i + 1] if i + 1 < len(states) else None
             next_first = nxt.first_dose_day if nxt is not None and nxt.status in STARTED else None
             early = not baseline.ready if i == 0 else not _allowed_after(scheduled[-1], state)
-            item = _started(state, i + 1, name, next_first, early, cursor, book, in_range, today)
+            item = _started(state, i + 1, name, next_first, early, cursor, book, above, today)
         else:
             item = _planned(state, i + 1, name, cursor, book, today)
         scheduled.append(item)
@@ -73,6 +76,8 @@ def compute_plan(
 
     skipped = tuple(c.key for c in challenges if c.status == "skipped")
     status = today_status(settings, baseline, scheduled, today)
+    if home_tests_paused:
+        status = paused(status)
     return Plan(
         as_of=today,
         baseline=baseline,
@@ -163,7 +168,7 @@ def _baseline(
     if last_known < judge_day:
         streak_at_judge = streak
     ready = judge_day > planned_end and streak_at_judge >= READY_CLEAN_DAYS
-    reference = late_baseline_reference(book, start, last_known)
+    reference = usual_levels(book, settings.baseline_days, judge_day)
 
     reasons: list[str] = []
     if judge_day <= planned_end and today >= start:
@@ -204,6 +209,10 @@ def _baseline(
     extension = (ready_on - planned_end - ONE_DAY).days
     day_number = (today - start).days + 1
     original = settings.original_baseline_days or settings.baseline_days
+    longest = settings.baseline_max
+    over_limit = not ready and longest is not None and (ready_on - start).days > longest
+    if over_limit:
+        extension = min(extension, longest - settings.baseline_days)
     if today < start:
         status = "not_started"
     elif ready:
@@ -220,8 +229,10 @@ def _baseline(
         projected=True,
         reasons=tuple(reasons),
         propose_extension_days=extension if extension > 0 else None,
-        talk_to_dietitian=not ready and 2 * day_number > 3 * original,
+        talk_to_dietitian=not ready and (over_limit or 2 * day_number > 3 * original),
         reference=reference,
+        days_to_ready=max(0, (ready_on - today).days),
+        over_limit=over_limit,
     )
 
 
@@ -265,11 +276,15 @@ def _started(
     early: bool,
     cursor: date,
     book: Diary,
-    in_range: InRange,
+    above: AboveUsual,
     today: date,
 ) -> ScheduledChallenge:
     """Place a started challenge: its actual dates, and a washout ended by (in this order) the
-    recorded end, the diary rule, the next challenge's start, or else a projection."""
+    recorded end, the diary rule, the next challenge's start, or else a projection.
+
+    The diary rule: the washout closes, once its minimum days are done, on a logged day at the
+    usual level that follows another one in the washout. Days not logged in between are
+    skipped: a missed check-in delays the answer but does not start the count again."""
     first = state.first_dose_day
     last_dose = first + timedelta(days=state.last_dose_offset)
     last_kept = min(state.stop_day, last_dose) if state.status == "stopped" else last_dose
@@ -280,28 +295,44 @@ def _started(
     if state.washout_end is not None and state.washout_end < last_kept:
         raise ValueError(f"challenge {state.key!r}: washout_end before its washout starts")
 
+    def at_usual(day: date) -> bool:
+        return above(day) == ()
+
     settled, final = False, True
     if state.washout_end is not None:
         end = state.washout_end
         if next_first is not None and next_first <= end:
             end = next_first - ONE_DAY
-        settled = end >= min_end and in_range(end - ONE_DAY) and in_range(end)
+        before = book.last_logged(end, w_start)
+        settled = end >= min_end and at_usual(end) and before is not None and at_usual(before)
     else:
         limit = today if next_first is None else min(today, next_first - ONE_DAY)
-        end = _settled_end(min_end, limit, in_range)
+        end = _settled_end(w_start, min_end, limit, above)
         settled = end is not None
         if end is None and next_first is not None:
             end = next_first - ONE_DAY
         elif end is None:
             final = False
-            known = today if book.scores(today) is not None else today - ONE_DAY
-            pending = known + (ONE_DAY if known >= w_start and in_range(known) else 2 * ONE_DAY)
+            last = book.last_logged(today + ONE_DAY, w_start)
+            next_unknown = today + ONE_DAY if last == today else today
+            pending = (
+                next_unknown if last is not None and at_usual(last) else next_unknown + ONE_DAY
+            )
             end = max(min_end, pending)
 
     if today <= last_kept:
         phase = "stopped" if state.status == "stopped" and today == state.stop_day else "dose"
     else:
         phase = "washout" if today <= end else "finished"
+    long_flag = (end - w_start).days + 1 > LONG_WASHOUT_DAYS
+    holding: tuple[SymptomAbove, ...] = ()
+    why = cause = None
+    if phase == "washout" and not settled:
+        last = book.last_logged(today + ONE_DAY, w_start)
+        holding = (above(last) or ()) if last is not None else ()
+        why = washout_why(holding, last, today, min_end)
+        if long_flag:
+            cause = long_washout_cause(holding, last, today)
     return ScheduledChallenge(
         key=state.key,
         food_group=state.food_group,
@@ -317,25 +348,32 @@ def _started(
         washout_min_end=min_end,
         washout_end=end,
         washout_settled=settled,
-        long_washout_flag=(end - w_start).days + 1 > LONG_WASHOUT_DAYS,
+        long_washout_flag=long_flag,
         projected=not final,
         phase=phase,
         postpone_proposed=False,
         postpone_reason=None,
         postpone_confounders=(),
         started_before_allowed=early,
+        washout_above=holding,
+        washout_why=why,
+        washout_long_cause=cause,
     )
 
 
-def _settled_end(min_end: date, limit: date, in_range: InRange) -> date | None:
-    """The first day from `min_end` to `limit` that closes two consecutive in-range days."""
-    previous_ok = in_range(min_end - ONE_DAY)
-    day = min_end
+def _settled_end(w_start: date, min_end: date, limit: date, above: AboveUsual) -> date | None:
+    """The first logged day from `min_end` to `limit` at the usual level whose previous logged
+    day in the washout was at the usual level too."""
+    previous_ok = False
+    day = w_start
     while day <= limit:
-        ok = in_range(day)
-        if ok and previous_ok:
-            return day
-        previous_ok, day = ok, day + ONE_DAY
+        reading = above(day)
+        if reading is not None:
+            ok = reading == ()
+            if ok and previous_ok and day >= min_end:
+                return day
+            previous_ok = ok
+        day += ONE_DAY
     return None
 
 

@@ -15,11 +15,17 @@ from dietplanner.analysis.limits import DOSE_DAYS
 READY_CLEAN_DAYS = 5
 FLARE_RISE = 3
 FLARE_LOOKBACK_DAYS = 7
-REFERENCE_SCORES = 7
-IN_RANGE_MARGIN = 1
 LONG_WASHOUT_DAYS = 10
 MAX_DOSE_DAYS = DOSE_DAYS[1]
 
+# A baseline's status in words, for the pages that name it (`BaselinePhase.status_label`).
+BASELINE_STATUS_LABELS: Mapping[str, str] = {
+    "not_started": "not started yet",
+    "running": "running",
+    "extend": "planned days over, symptoms not settled yet",
+    "ready": "ready for the first food group",
+    "done": "done",
+}
 STATUSES = frozenset({"planned", "active", "washout", "done", "stopped", "skipped"})
 STARTED = frozenset({"active", "washout", "done", "stopped"})
 TODAY_KINDS = (
@@ -29,6 +35,7 @@ TODAY_KINDS = (
     "dose",
     "washout",
     "ready_for_next",
+    "paused",
     "completed",
 )
 
@@ -60,6 +67,9 @@ class ProgramSettings:
     baseline_days: int
     symptoms: tuple[str, ...]
     original_baseline_days: int | None = None
+    # The longest baseline the protocol allows: past it, no more days are proposed and the
+    # patient is sent to their dietitian (None: no limit).
+    baseline_max: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,14 +105,30 @@ class ChallengeState:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayLog:
-    """One diary day: symptom scores 0-10 (a missing key means not scored) and confounders."""
+    """One diary day: symptom scores 0-10 (a missing key means not scored), confounders and
+    the eliminated food groups eaten off plan (both keep a day out of the usual level)."""
 
     day: date
     scores: Mapping[str, int]
     confounders: frozenset[str] = frozenset()
+    off_plan: frozenset[str] = frozenset()
 
 
 # --- outputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SymptomAbove:
+    """A symptom still meaningfully above the patient's usual level on one logged day."""
+
+    symptom: str
+    day: date
+    score: int
+    usual: float
+
+    @property
+    def points(self) -> float:
+        return self.score - self.usual
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,8 +151,11 @@ class BaselinePhase:
     `ready_on` is the first day the first challenge may start (today or later; once started,
     the day it started). `end` is the last baseline day, actual once done, else `ready_on` - 1.
     `ready` is judged for starting today, or, once done, for the day the first challenge
-    started. `reference` maps each tracked symptom to its late-baseline median (provisional
-    until done; symptoms never scored are absent).
+    started. `days_to_ready` counts from today; `over_limit` says the projected baseline runs
+    past the protocol's longest (then `propose_extension_days` only proposes what is left, and
+    `talk_to_dietitian` is set). `reference` maps each tracked symptom to its usual level
+    (provisional until done; symptoms never scored are absent): the level the analysis compares
+    a challenge against (`analysis.reference`), the mean of the latest clean late-baseline days.
     """
 
     start: date
@@ -140,6 +169,15 @@ class BaselinePhase:
     propose_extension_days: int | None
     talk_to_dietitian: bool
     reference: Mapping[str, float]
+    # Counted from today: days of baseline still to go before the first test may start
+    # (`propose_extension_days` counts from the planned end, for extending the plan).
+    days_to_ready: int | None = None
+    # The baseline would have to run past the protocol's longest (`baseline_max`).
+    over_limit: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return BASELINE_STATUS_LABELS[self.status]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,7 +191,9 @@ class ScheduledChallenge:
     upcoming, dose, stopped (the stop day), washout or finished. `status` is the input status as
     known on `today` (a stop dated later reads active, a later start planned).
     `started_before_allowed` marks a challenge started before the baseline was ready or the
-    previous washout settled.
+    previous washout settled. On a washout still open (`washout_open`), `washout_above` holds
+    the symptoms that were still meaningfully above the usual level on its last logged day, and
+    `washout_why` says in a sentence what keeps it open.
     """
 
     key: str
@@ -177,6 +217,15 @@ class ScheduledChallenge:
     postpone_reason: str | None
     postpone_confounders: tuple[str, ...]
     started_before_allowed: bool
+    washout_above: tuple[SymptomAbove, ...] = ()
+    washout_why: str | None = None
+    # Set on an open washout past LONG_WASHOUT_DAYS: "because pain is still above ...".
+    washout_long_cause: str | None = None
+
+    @property
+    def washout_open(self) -> bool:
+        """In its washout today, and the washout has not closed yet."""
+        return self.phase == "washout" and not self.washout_settled
 
     @property
     def next_may_start(self) -> date:
@@ -193,7 +242,9 @@ class TodayStatus:
 
     `kind` is one of `TODAY_KINDS`. `day_number`/`day_count`: baseline day n of planned days,
     dose day n of dose days, washout day n of the minimum washout days. `challenge_key` names
-    the challenge concerned (for ready_for_next: the one the start button starts).
+    the challenge concerned (for ready_for_next: the one the start button starts). The sentence
+    stays short (a page heading); an open washout's explanation is in `washout_why` and, past
+    `LONG_WASHOUT_DAYS`, its cause in `washout_long_cause`.
     """
 
     kind: str
@@ -210,7 +261,10 @@ class TodayStatus:
     postpone_proposed: bool = False
     postpone_reason: str | None = None
     talk_to_dietitian: bool = False
+    # An open washout past LONG_WASHOUT_DAYS (never a closed one), with its cause in a clause.
     long_washout_flag: bool = False
+    washout_why: str | None = None
+    washout_long_cause: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from .plan import (
-    LONG_WASHOUT_DAYS,
     BaselinePhase,
     ProgramSettings,
     ScheduledChallenge,
+    SymptomAbove,
     TodayStatus,
 )
 
@@ -25,6 +25,83 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def fmt_day(day: date) -> str:
     """A day as "3 May"; a fixed month table, because strftime("%b") follows the locale."""
     return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def fmt_level(value: float) -> str:
+    """A score or level to one decimal, without a trailing ".0": 3, 2.6."""
+    return f"{round(value, 1):g}"
+
+
+def _symptom(slug: str) -> str:
+    return slug.replace("_", " ")
+
+
+def _above_words(above: SymptomAbove) -> str:
+    points = fmt_level(above.points)
+    unit = "point" if points == "1" else "points"
+    return f"{points} {unit} above your usual {fmt_level(above.usual)}"
+
+
+def washout_why(
+    holding: Sequence[SymptomAbove], last: date | None, today: date, min_end: date
+) -> str:
+    """What keeps an open washout open, from its last logged day (`last`, None: none yet)."""
+    if last is None:
+        return (
+            "No check-in since the washout began: check in each day, so the app can tell "
+            "when your symptoms are back to your usual level."
+        )
+    when = "today" if last == today else f"on {fmt_day(last)}"
+    if holding:
+        first, *others = holding
+        verb = "is still" if last == today else "was still"
+        head = f"{_symptom(first.symptom).capitalize()} {verb} {_above_words(first)}"
+        if last != today:
+            head = f"On {fmt_day(last)} {_symptom(first.symptom)} {verb} {_above_words(first)}"
+        rest = "".join(f", and {_symptom(a.symptom)} {_above_words(a)}" for a in others)
+        return (
+            f"{head}{rest}. The washout ends after two check-ins in a row back near your "
+            "usual level."
+        )
+    if last < min_end:
+        return (
+            f"Your symptoms were back near your usual level {when}; the washout lasts at least "
+            f"until {fmt_day(min_end)}."
+        )
+    return (
+        f"Your symptoms were back near your usual level {when}: one more check-in like that "
+        "ends the washout."
+    )
+
+
+def long_washout_cause(holding: Sequence[SymptomAbove], last: date | None, today: date) -> str:
+    """Why a washout has run past `LONG_WASHOUT_DAYS`, in a clause: "because pain is ..."."""
+    names = [_symptom(a.symptom) for a in holding]
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    if last is None:
+        return "with no check-in since it began"
+    if (today - last).days >= 2:
+        when = f"with no check-in since {fmt_day(last)}"
+        if names:
+            when += f", when {listed} {'was' if len(names) == 1 else 'were'} still above usual"
+        return when
+    if names:
+        return f"because {listed} {'is' if len(names) == 1 else 'are'} still above your usual level"
+    return "because your symptoms have not stayed near your usual level two check-ins in a row"
+
+
+PAUSED_SENTENCE = (
+    "Home food tests are paused after an allergic reaction: keep to your baseline diet and "
+    "check in as usual."
+)
+
+
+def paused(status: TodayStatus) -> TodayStatus:
+    """Today while home tests are paused (a reaction alert not cleared yet): no portion and no
+    start, whatever the plan would have proposed; the other days read as they are."""
+    if status.kind not in ("dose", "ready_for_next"):
+        return status
+    return TodayStatus(kind="paused", sentence=PAUSED_SENTENCE, blinded=status.blinded)
 
 
 def today_status(
@@ -75,9 +152,15 @@ def today_status(
             sentence = f"{head} of at least {minimum}: back to the baseline diet."
         else:
             sentence = f"{head}: back to the baseline diet until your symptoms settle."
-        if number > LONG_WASHOUT_DAYS:
-            sentence += " It has lasted more than 10 days: please talk to your dietitian."
-        return _about(current, "washout", sentence, day_number=number, day_count=minimum)
+        return _about(
+            current,
+            "washout",
+            sentence,
+            day_number=number,
+            day_count=minimum,
+            washout_why=current.washout_why,
+            washout_long_cause=current.washout_long_cause,
+        )
     return _next_or_done(scheduled)
 
 
@@ -118,9 +201,18 @@ def _today_in_baseline(
                 f"Baseline day {number} of {settings.baseline_days}: keep to the elimination "
                 "diet and log your symptoms."
             )
+        elif baseline.over_limit:
+            kind = "baseline_extend"
+            sentence = (
+                f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
+                f"not settled, and this diet's baseline should not go past "
+                f"{settings.baseline_max} days. Please talk to your dietitian before going on."
+            )
+            talk = ""
         else:
             kind = "baseline_extend"
-            more = baseline.propose_extension_days
+            # Counted from today: on day 31 of 21 with readiness 5 days away, "5 more days".
+            more = baseline.days_to_ready
             sentence = (
                 f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
                 f"not settled yet, so keep to the elimination diet; we suggest {more} more "
@@ -159,6 +251,6 @@ def _about(challenge: ScheduledChallenge, kind: str, sentence: str, **numbers) -
         blinded=challenge.blinded,
         postpone_proposed=challenge.postpone_proposed and kind == "ready_for_next",
         postpone_reason=challenge.postpone_reason if kind == "ready_for_next" else None,
-        long_washout_flag=challenge.long_washout_flag and kind == "washout",
+        long_washout_flag=challenge.long_washout_flag and challenge.washout_open,
         **numbers,
     )

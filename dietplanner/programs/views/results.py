@@ -28,6 +28,7 @@ from dietplanner.diary import charts
 from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
 
+from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
 
 BLINDED_LABEL = "Blinded test"
@@ -45,6 +46,7 @@ VERDICT_LOOK = {
     ),
     "tolerated": ("success", "✓", "No clear rise in the days after this food."),
     "inconclusive": ("secondary", "↻", "Too little usable data to say: repeat this test."),
+    "endoscopy": ("info", "…", PENDING_SUMMARY),
 }
 TOO_EARLY_SUMMARY = "This test has only just begun: keep checking in."
 
@@ -92,6 +94,7 @@ class ResultCard:
     excluded: list[ExcludedRow]
     reasons: list[str]
     red_flag: bool
+    by_endoscopy: bool = False  # the reasons and evidence are context, not the result
     figure: charts.SymptomFigure | None = None
 
 
@@ -117,8 +120,12 @@ def menu_summary(cards: list[ResultCard]) -> MenuSummary:
         latest[card.label if card.hidden else card.challenge.food_group.name] = card
     summary = MenuSummary([], [], [], [])
     for name, card in latest.items():
-        if card.hidden or not card.verdict or not card.complete:
+        if card.verdict == "endoscopy":
+            summary.testing.append(f"{name} (at your next endoscopy)")
+        elif card.hidden or not card.verdict or not card.complete:
             summary.testing.append(name)
+        elif card.verdict == "trigger" and card.by_endoscopy:
+            summary.keep_out.append(name)
         elif card.verdict == "tolerated":
             summary.back.append(name)
         elif card.verdict == "trigger":
@@ -143,6 +150,9 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
     hidden = challenge.blinded and not challenge.is_finished
     verdict = "" if hidden else challenge.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
+    by_endoscopy = not hidden and judged_by_endoscopy(detail)
+    if by_endoscopy and verdict != "endoscopy":
+        summary = outcome_sentence(detail)
     label = "" if hidden else challenge.verdict_label
     too_early = not hidden and challenge.too_early
     if too_early:
@@ -184,6 +194,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
         ],
         reasons=[] if hidden else list(detail.get("reasons", ())),
         red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
+        by_endoscopy=by_endoscopy,
     )
 
 

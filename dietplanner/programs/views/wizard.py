@@ -102,7 +102,7 @@ def plan_preview(protocol: Protocol, settings: dict, today) -> schedule.Plan:
         )
         for i, group in enumerate(protocol.groups)
     ]
-    return program_plan(program, today, challenges=challenges, diary={})
+    return program_plan(program, today, challenges=challenges, diary={}, paused=False)
 
 
 @login_required

@@ -49,7 +49,9 @@ class Command(BaseCommand):
                     )
                 elif patient.role != User.Role.PATIENT:
                     raise ImportRefused(f"{email} is not a patient account.")
-                program = program_import(document=document, patient=patient)
+                program = program_import(
+                    document=document, patient=patient, clinic_only_allowed=True
+                )
                 results_refresh(program=program, today=patient.local_today())
         except ImportRefused as exc:
             raise CommandError(f"{path}: not imported: {exc}") from exc
