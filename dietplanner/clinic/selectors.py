@@ -97,7 +97,7 @@ def client_rows(
     dietitian: User, now: datetime | None = None, *, patient: User | None = None, search: str = ""
 ) -> list[ClientRow]:
     """Every patient actively linked to `dietitian` (or just `patient`; or those whose name or
-    e-mail holds `search`), by name, in 9 queries whatever their number.
+    e-mail holds `search`), by name, in 10 queries whatever their number.
 
     Each client's "today" is their own calendar day at `now` (default: now): "yesterday" and
     adherence follow their time zone, not the dietitian's. A client's program is their running

@@ -10,6 +10,7 @@ urlpatterns = [
     path("today/check-in/", today.checkin, name="checkin"),
     path("today/reaction/", today.reaction, name="reaction"),
     path("today/start/", today.start_challenge, name="start-challenge"),
+    path("today/start/undo/", today.undo_start, name="undo-start"),
     path("today/stop/", today.stop, name="stop"),
     path("today/start-anyway/", today.start_anyway, name="start-anyway"),
     path("diary/", history.diary, name="diary"),

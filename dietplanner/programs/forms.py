@@ -251,6 +251,30 @@ class ExtendBaselineForm(forms.Form):
         return days
 
 
+class UndoExtensionForm(forms.Form):
+    """Take back the extension just made: `days` that brought the baseline to `extended_to`."""
+
+    days = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    extended_to = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def for_extension(cls, *, days: int, extended_to: int) -> "UndoExtensionForm":
+        form = cls(initial={"days": days, "extended_to": extended_to})
+        form.helper = _action_helper(
+            reverse("programs:extend-baseline-undo"),
+            "undo-extend-baseline-form",
+            Field("days"),
+            Field("extended_to"),
+            StrictButton(
+                f"Undo: take the {days} extra day{'s' if days != 1 else ''} back",
+                type="submit",
+                css_id="undo-extend-baseline",
+                css_class="btn-outline-secondary btn-touch",
+            ),
+        )
+        return form
+
+
 class ScreeningForm(forms.Form):
     """The health questions (analysis.screening): one required yes/no (or not sure) each,
     grouped by theme; the answers are stored as given and judged by `screening.assess`."""

@@ -159,6 +159,37 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     return challenge
 
 
+START_UNDO_TOO_LATE = (
+    "Only a food test started today can be undone, and only before its first portion is logged."
+)
+
+
+@transaction.atomic
+def challenge_start_undo(*, challenge: Challenge, on: date) -> Challenge:
+    """Take back "Start X today": the challenge is planned again, in its place in the order.
+
+    Only on the day it started (`on`, the patient's today) and before any of its doses is
+    logged (taken or not); raises PlanError otherwise. The program returns to its baseline
+    when no other challenge has started.
+    """
+    program = program_lock(challenge.program_id)
+    challenge.refresh_from_db()
+    if challenge.status != Challenge.Status.ACTIVE or challenge.first_dose_day != on:
+        raise PlanError(START_UNDO_TOO_LATE)
+    if challenge.doses.exclude(taken=None).exists():
+        raise PlanError(START_UNDO_TOO_LATE)
+    challenge.doses.all().delete()
+    challenge.status = Challenge.Status.PLANNED
+    challenge.first_dose_day = None
+    challenge.save(update_fields=["status", "first_dose_day", "updated"])
+    if not program.challenges.filter(status__in=Challenge.STARTED_STATUSES).exists():
+        program.status = Program.Status.BASELINE
+        program.save(update_fields=["status", "updated"])
+    results_refresh(program=program, changed_on=on, today=on)
+    challenge.refresh_from_db(fields=VERDICT_FIELDS)
+    return challenge
+
+
 def _doses(challenge: Challenge, dose_days) -> list:
     """Dose rows from the engine's days; a blinded challenge's come from its stored order."""
     from dietplanner.diary.models import Dose
@@ -245,6 +276,37 @@ def baseline_extend(
             program=program,
             author=author,
             summary=f"Extended the baseline by {days} day{'s' if days != 1 else ''}: "
+            f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
+        )
+    return program
+
+
+@transaction.atomic
+def baseline_extend_undo(
+    *, program: Program, days: int, extended_to: int, author: User | None = None
+) -> Program:
+    """Take back an extension of `days` that brought the baseline to `extended_to` days.
+
+    Refused (PlanError) once the baseline is over, when the plan changed since (another
+    extension or undo: `extended_to` no longer matches), or below the first planned length.
+    With an `author`, the change is logged on the plan (PlanChange).
+    """
+    program = program_lock(program.pk)
+    if program.status != Program.Status.BASELINE:
+        raise PlanError("The baseline is over: the first challenge has started.")
+    original = program.original_baseline_days or program.baseline_days
+    if program.baseline_days != extended_to or not 1 <= days <= extended_to - original:
+        raise PlanError("Your plan changed since: there is no extension to undo here.")
+    program.baseline_days -= days
+    if program.baseline_days == original:
+        program.original_baseline_days = None
+    program.save(update_fields=["baseline_days", "original_baseline_days", "updated"])
+    if author is not None:
+        end = program.planned_baseline_end
+        plan_change_record(
+            program=program,
+            author=author,
+            summary=f"Undid a baseline extension of {days} day{'s' if days != 1 else ''}: "
             f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
         )
     return program

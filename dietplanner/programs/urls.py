@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan.ics", plan.ical, name="ical"),
     path("plan/reorder/", plan.reorder, name="reorder"),
     path("plan/extend-baseline/", plan.extend_baseline, name="extend-baseline"),
+    path("plan/extend-baseline/undo/", plan.extend_baseline_undo, name="extend-baseline-undo"),
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
     path("results/", results.results, name="results"),

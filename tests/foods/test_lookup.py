@@ -99,3 +99,51 @@ def test_the_lookup_says_a_nuts_result_does_not_cover_peanuts(patient_client, ca
     assert "covers tree nuts only" in response.content.decode()
     response = patient_client.get(URL, {"q": "walnuts"})
     assert "covers tree nuts only" not in response.content.decode()
+
+
+# --- misspellings: "Did you mean" (trigram similarity on PostgreSQL, difflib elsewhere) -----------
+
+
+@pytest.mark.parametrize(
+    ("query", "closest"),
+    [("brocoli", "Broccoli"), ("brokoli", "Broccoli"), ("peanut buter", "Peanut butter")],
+)
+def test_a_misspelling_suggests_the_closest_name_first(patient_client, catalogue, query, closest):
+    response = patient_client.get(URL, {"q": query})
+
+    lookup = response.context["lookup"]
+    assert lookup.results == []
+    assert lookup.suggestions[0] == closest
+    html = response.content.decode()
+    assert "Did you mean:" in html
+    assert f'href="{URL}?q={closest.replace(" ", "%20")}"' in html
+
+
+def test_a_plural_misspelt_suggests_the_food(patient_client, catalogue):
+    suggestions = patient_client.get(URL, {"q": "tomatos"}).context["lookup"].suggestions
+
+    assert "Tomato" in suggestions
+    assert len(suggestions) <= 5
+
+
+def test_a_name_with_an_extra_letter_still_finds_the_food(patient_client, catalogue):
+    assert "Tomato" in names(patient_client.get(URL, {"q": "tomatoe"}))
+
+
+def test_a_suggestion_found_is_a_lookup_that_finds_the_food(patient_client, catalogue):
+    closest = patient_client.get(URL, {"q": "brocoli"}).context["lookup"].suggestions[0]
+
+    assert "Broccoli" in names(patient_client.get(URL, {"q": closest}))
+
+
+def test_gibberish_suggests_nothing(patient_client, catalogue):
+    response = patient_client.get(URL, {"q": "zzqqxx"})
+
+    assert response.context["lookup"].suggestions == []
+    assert b"Did you mean" not in response.content
+
+
+def test_the_htmx_answer_carries_the_suggestions_too(patient_client, catalogue):
+    response = patient_client.get(URL, {"q": "brocoli"}, HTTP_HX_REQUEST="true")
+
+    assert b"Did you mean:" in response.content and b"<html" not in response.content

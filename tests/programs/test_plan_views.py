@@ -794,3 +794,64 @@ def test_ical_dose_days_carry_a_morning_alarm_naming_the_portion(patient_client,
     assert str(alarm["action"]) == "DISPLAY"
     assert alarm.decoded("trigger") == timedelta(hours=7, minutes=30)
     assert str(alarm["description"]) == str(events[0]["summary"])
+
+
+# --- undo an extension -------------------------------------------------------------------------
+
+UNDO_EXTEND = reverse("programs:extend-baseline-undo")
+
+
+def test_an_extension_can_be_undone_the_same_day_without_javascript(patient_client, program):
+    page = html_of(patient_client.post(EXTEND, {"days": "5"}, follow=True))
+    assert "Undo: take the 5 extra days back" in page
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "5", "extended_to": "19"}, follow=True)
+
+    program.refresh_from_db()
+    assert (program.baseline_days, program.original_baseline_days) == (14, None)
+    html = html_of(response)
+    assert "Undone: your baseline is back to 14 days, to 14 Mar." in html
+    assert "Undo: take" not in html  # done once, not offered again
+    assert response.context["timeline"][0].scheduled.first_dose_day == date(2026, 3, 15)
+    assert program.plan_changes.first().summary.startswith("Undid a baseline extension of 5 days")
+
+
+def test_an_extension_can_be_undone_with_htmx(patient_client, program):
+    extended = html_of(patient_client.post(EXTEND, {"days": "2"}, **HTMX))
+    assert "Undo: take the 2 extra days back" in extended
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "2", "extended_to": "16"}, **HTMX)
+
+    program.refresh_from_db()
+    assert program.baseline_days == 14
+    assert "Undone: your baseline is back to 14 days" in html_of(response)
+
+
+def test_the_undo_is_not_offered_the_next_day(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+
+    with travel(date(2026, 3, 11)):
+        sign_in(patient_client, program.patient)
+        html = html_of(patient_client.get(PLAN))
+
+    assert "Undo: take" not in html
+
+
+def test_a_stale_undo_changes_nothing(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+    patient_client.post(EXTEND, {"days": "3"})
+
+    response = patient_client.post(UNDO_EXTEND, {"days": "2", "extended_to": "16"}, follow=True)
+
+    program.refresh_from_db()
+    assert program.baseline_days == 19
+    assert "Your plan changed since: there is no extension to undo here." in html_of(response)
+
+
+def test_an_undo_never_goes_below_the_first_planned_baseline(patient_client, program):
+    patient_client.post(EXTEND, {"days": "2"})
+
+    patient_client.post(UNDO_EXTEND, {"days": "9", "extended_to": "16"})
+
+    program.refresh_from_db()
+    assert program.baseline_days == 16

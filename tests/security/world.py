@@ -21,7 +21,7 @@ from dietplanner.accounts.verification import verification_token
 from dietplanner.clinic.models import ClinicalNote
 from dietplanner.diary.models import DailyEntry
 from dietplanner.outbox.models import Email
-from dietplanner.programs.models import Challenge, GroupPlan, Program
+from dietplanner.programs.models import Challenge, GroupPlan, Program, ReactionAlert
 from dietplanner.reminders.services import unsubscribe_url
 from foods.models import Confounder, Food, FoodGroup, Protocol, Symptom
 from tests.conftest import authenticator, make_user
@@ -58,6 +58,9 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         author=dietitian, patient=patient, written_on=date(2026, 1, 10), text=NOTE_TEXT
     )
     AccessRecord.objects.create(dietitian=dietitian, patient=patient, what="report")
+    alert = ReactionAlert.objects.create(
+        patient=patient, severity="allergic", signs=["few_hives"], occurred_on=date(2026, 1, 11)
+    )
     danas_invite = invite_send(
         dietitian=dietitian, email="new@example.com", request_base_url="http://testserver"
     )
@@ -97,10 +100,12 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         "patient_id": patient.public_id,
         "challenge_id": program.challenges.order_by("position").first().public_id,
         "note_id": note.public_id,
+        "alert_id": alert.public_id,
         "invite_id": danas_invite.public_id,
         "invite_to_pat": invite_to_pat.public_id,
         "link_id": link.public_id,
         "group_slug": "dairy",
+        "flag": "no_checkin",
         "token": invite_token,
         "uidb64": urlsafe_base64_encode(force_bytes(patient.pk)),
         "reset_token": default_token_generator.make_token(patient),

@@ -22,7 +22,7 @@ from dietplanner.accounts.models import User
 from foods.models import Symptom
 
 from .. import schedule
-from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm
+from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm, UndoExtensionForm
 from ..group_plans import group_plans_for
 from ..intake import answers_missing, needs_review
 from ..models import DOSE_DAY_MORNING, Challenge, GroupPlan, Program
@@ -31,6 +31,7 @@ from ..services import (
     MAX_EXTENSION_DAYS,
     PlanError,
     baseline_extend,
+    baseline_extend_undo,
     challenge_skip,
     challenge_unskip,
     challenges_reorder,
@@ -194,7 +195,17 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         days = min(proposal, MAX_EXTENSION_DAYS) if proposal else 7
         extend_form = ExtendBaselineForm(initial={"days": days})
     names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+    undo = request.session.get(UNDO_EXTENSION_KEY) or {}
+    undo_extend_form = (
+        UndoExtensionForm.for_extension(days=undo["days"], extended_to=undo["to"])
+        if undo.get("program") == str(program.public_id)
+        and undo.get("on") == today.isoformat()
+        and undo.get("to") == program.baseline_days
+        and program.status == Program.Status.BASELINE
+        else None
+    )
     return {
+        "undo_extend_form": undo_extend_form,
         "program": program,
         "program_status": PROGRAM_STATUS_TEXT[program.status],
         "plan": plan,
@@ -218,6 +229,11 @@ def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> d
         "screening_hold": editable and needs_review(program.screening, program),
         "screening_missing": editable and answers_missing(program),
     }
+
+
+# The extension the patient may still take back (same day, nothing changed since): kept in the
+# session, so that the plain post/redirect/get page offers the same undo as the htmx answer.
+UNDO_EXTENSION_KEY = "baseline_extension_undo"
 
 
 def _respond(request, message: str, *, ok: bool = True, extend_form=None) -> HttpResponse:
@@ -340,10 +356,44 @@ def extend_baseline(request) -> HttpResponse:
     except PlanError as error:
         return _respond(request, str(error), ok=False)
     end = program.planned_baseline_end
+    request.session[UNDO_EXTENSION_KEY] = {
+        "program": str(program.public_id),
+        "days": days,
+        "to": program.baseline_days,
+        "on": request.user.local_today().isoformat(),
+    }
     return _respond(
         request,
         f"Your baseline is {days} day{'s' if days != 1 else ''} longer: "
         f"it now runs to {end.day} {end:%b}. Every later date moved with it.",
+    )
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_POST
+def extend_baseline_undo(request) -> HttpResponse:
+    """Take back the extension just made; every later date moves back with it."""
+    program = _active_program(request)
+    if program is None:
+        return _respond(request, "You have no program running.", ok=False)
+    form = UndoExtensionForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, "There is no extension to undo here.", ok=False)
+    request.session.pop(UNDO_EXTENSION_KEY, None)
+    try:
+        program = baseline_extend_undo(
+            program=program,
+            days=form.cleaned_data["days"],
+            extended_to=form.cleaned_data["extended_to"],
+            author=request.user,
+        )
+    except PlanError as error:
+        return _respond(request, str(error), ok=False)
+    end = program.planned_baseline_end
+    return _respond(
+        request,
+        f"Undone: your baseline is back to {program.baseline_days} days, to {end.day} {end:%b}.",
     )
 
 
