@@ -25,8 +25,11 @@ OPEN_BEFORE_SECOND_STEP = {
 
 
 def _go(request, url: str) -> HttpResponse:
-    """A redirect that also works for htmx requests (which would swap the target in)."""
-    if getattr(request, "htmx", False):
+    """A redirect that also works for htmx requests (which would swap the target in).
+
+    Reads the `HX-Request` header itself: these gates run before django-htmx's middleware has
+    set `request.htmx`."""
+    if request.headers.get("HX-Request") == "true":
         return HttpResponse(headers={"HX-Redirect": url})
     return HttpResponseRedirect(url)
 

@@ -281,7 +281,9 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
         for c in data.challenges
     ]
     place = place_of(program, rows, today)[1]
-    verdicts = Counter(c.verdict_label for c in started if c.verdict and arms_visible(c))
+    verdicts = Counter(
+        third_person(c.verdict_label) for c in started if c.verdict and arms_visible(c)
+    )
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
     verb = "starts" if program.start_date > today else "started"
     text = (
@@ -348,7 +350,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         dates=dates,
         doses=dose_text,
         verdict=verdict,
-        verdict_label=c.verdict_label if verdict else "",
+        verdict_label=third_person(c.verdict_label) if verdict else "",
         probability=probability,
         chance=chance_words(probability) if probability is not None else "",
         chance_share=chance_share(probability) if probability is not None else "",

@@ -42,10 +42,13 @@ class CheckinForm(forms.Form):
         confounders: list,
         groups: list,
         has_dose: bool,
+        is_today: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.symptoms = symptoms
+        if not is_today:
+            self.fields["confounders"].label = "Anything else that day?"
         for symptom in symptoms:
             self.fields[f"score_{symptom.slug}"] = forms.TypedChoiceField(
                 label=symptom.name,

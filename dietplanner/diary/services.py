@@ -24,6 +24,12 @@ def editable_range(program: Program, today: date) -> tuple[date, date]:
     return max(program.start_date, today - timedelta(days=EDITABLE_DAYS - 1)), today
 
 
+NOTHING_SCORED = (
+    "Score at least one symptom before saving (0 means none): a day without scores cannot be "
+    "compared with any other. Nothing was saved."
+)
+
+
 def _check(program: Program, on: date, today: date, scores, confounders, off_plan) -> None:
     if on > today:
         raise EntryError("You cannot fill in a day that has not happened yet.")
@@ -37,6 +43,8 @@ def _check(program: Program, on: date, today: date, scores, confounders, off_pla
             raise EntryError(f"'{slug}' is not a symptom you track.")
         if value is not None and (not isinstance(value, int) or not 0 <= value <= 10):
             raise EntryError("Scores go from 0 (none) to 10 (worst imaginable).")
+    if all(value is None for value in scores.values()):
+        raise EntryError(NOTHING_SCORED)
     for slug in confounders:
         if slug not in vocabulary.CONFOUNDERS:
             raise EntryError(f"'{slug}' is not something we can record.")
@@ -59,7 +67,8 @@ def entry_save(
 ) -> DailyEntry:
     """Create or update the one entry of `on`; the latest save wins field by field.
 
-    A blank score means "not scored". `dose_taken` is recorded on the dose of that day and
+    A blank score means "not scored", but a day with no score at all is refused: it would
+    read as a day of "not scored" rows. `dose_taken` is recorded on the dose of that day and
     refused on a day without a dose. Raises EntryError for anything out of bounds.
     """
     scores = dict(scores)

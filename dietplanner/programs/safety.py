@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from dietplanner.accounts.models import User
+from dietplanner.accounts.models import CareLink, User
 from dietplanner.accounts.selectors import active_link
+from dietplanner.outbox.models import Email
+from dietplanner.outbox.services import email_queue
 from foods.models import FoodGroup
 
 from .models import Challenge, PlanChange, Program, ReactionAlert
@@ -101,7 +106,40 @@ def alert_raise(
         Challenge.objects.filter(pk=challenge.pk).update(no_home_retest=True)
     if program is not None and program.is_active:
         planned_skip_unsafe(program=program, author=patient)
+    if source == ReactionAlert.Source.REACTION:
+        _dietitians_tell(alert)
     return alert
+
+
+def _dietitians_tell(alert: ReactionAlert) -> None:
+    """E-mail every linked dietitian at once (the weekly digest is too late for this): who, when
+    and a link to the report, no health details. Not optional, so no unsubscribe."""
+    patient = alert.patient
+    report_url = settings.SITE_URL + reverse("clinic:report", args=[patient.public_id])
+    links = CareLink.objects.active().filter(
+        patient=patient,
+        dietitian__is_active=True,
+        dietitian__email_verified_at__isnull=False,
+        dietitian__email_bounced_at__isnull=True,
+    )
+    for link in links.select_related("dietitian"):
+        dietitian = link.dietitian
+        email_queue(
+            key=f"reaction-alert:{alert.public_id}:{dietitian.pk}",
+            kind=Email.Kind.NOTICE,
+            user=dietitian,
+            to=dietitian.email,
+            subject=f"Urgent: {patient.full_name} reported an allergic reaction",
+            body=render_to_string(
+                "programs/email/reaction_alert.txt",
+                {
+                    "dietitian": dietitian,
+                    "patient": patient,
+                    "alert": alert,
+                    "report_url": report_url,
+                },
+            ),
+        )
 
 
 def _running(patient: User) -> Program | None:

@@ -122,3 +122,15 @@ def test_a_password_change_ends_the_other_sessions(who, request):
     assert response.status_code == 302
     assert phone.get(home).status_code == 200  # the session that changed it goes on
     assert is_logged_out(laptop.get(home))
+
+
+def test_an_htmx_request_after_the_idle_timeout_is_sent_to_the_login_page(client, dietitian, clock):
+    # The session gate runs before django-htmx sets request.htmx: it must read the header, or
+    # htmx swaps the login page into the fragment it was about to replace.
+    log_in(client, dietitian)
+    clock.shift(timedelta(minutes=31))
+
+    response = client.get(CLIENTS, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))

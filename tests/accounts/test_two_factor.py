@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 VERIFY = reverse("accounts:two-factor-verify")
 SETUP = reverse("accounts:two-factor")
+CLIENTS_PAGE = reverse("clinic:clients")
 
 
 def log_in(client, user, **extra):
@@ -225,3 +226,13 @@ def test_the_admin_never_shows_an_authenticators_secret(client, admin, dietitian
     page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
     assert page.status_code == 200
     assert device.key.encode() not in page.content
+
+
+def test_an_htmx_request_before_the_second_step_is_sent_to_the_code_page(client, dietitian):
+    authenticator(dietitian)
+    log_in(client, dietitian)
+
+    response = client.get(CLIENTS_PAGE, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(VERIFY + "?next=/clinic/")

@@ -36,7 +36,7 @@ def test_landing_sign_up_then_food_lookup(page, axe, viewport):
     axe(page, f"patient-home-{viewport}")
 
     if viewport == "mobile":  # the navigation collapses below 768 px
-        page.get_by_role("button", name="Open the menu").click()
+        page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Food lookup").click()
     expect(page.get_by_role("heading", name="Food lookup")).to_be_visible()
     axe(page, f"lookup-empty-{viewport}")

@@ -24,13 +24,13 @@ def checkin(page, score: int, *, dose: str | None = None) -> None:
     if dose:
         page.get_by_role("group", name=re.compile("Did you have today")).get_by_text(dose).click()
     page.get_by_role("button", name="Save check-in").click()
-    expect(page.locator("#checkin-saved")).to_contain_text("Saved at")
+    expect(page.locator("#checkin-saved")).to_contain_text("Saved your check-in")
 
 
 def open_menu_if_collapsed(page) -> None:
     """The navigation collapses below Bootstrap's md breakpoint (768 px)."""
     if page.viewport_size["width"] < 768:
-        page.get_by_role("button", name="Open the menu").click()
+        page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)

@@ -48,7 +48,7 @@ def test_a_new_dietitian_sets_up_two_step_login_and_logs_in_with_a_code(
     expect(page.get_by_role("heading", level=1)).to_have_text("Clients")
 
     if viewport == "mobile":
-        page.get_by_role("button", name="Open the menu").click()
+        page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
     page.get_by_role("button", name=re.compile("Log out")).click()
     fill_login(page, other_dietitian.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Type your code")

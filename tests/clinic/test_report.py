@@ -174,7 +174,7 @@ def test_report_says_how_sure_in_plain_words_and_does_not_claim_the_food_caused_
 
 def levels_table(html: str) -> dict[str, list[str]]:
     """The levels table as {symptom: [cells]}, plus its header row under the key ""."""
-    table = re.search(r'<table class="table table-sm report-levels">(.*?)</table>', html, re.S)
+    table = re.search(r'<table class="table table-sm report-levels[^"]*">(.*?)</table>', html, re.S)
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S):
         cells = [

@@ -47,3 +47,9 @@ def test_bad_values_are_refused(program, kw, message):
     with pytest.raises(EntryError, match=message):
         save(program, **kw)
     assert not DailyEntry.objects.exists()
+
+
+def test_a_day_with_no_score_at_all_is_refused(program):
+    with pytest.raises(EntryError, match="Score at least one symptom"):
+        save(program, scores={"pain": None, "fatigue": None}, confounders=["stress"])
+    assert not DailyEntry.objects.exists()

@@ -71,7 +71,7 @@ def test_htmx_checkin_answers_with_the_form_and_what_was_saved(patient_client, p
             CHECKIN_URL, checkin_data(program, 2), HTTP_HX_REQUEST="true"
         )
     html = response.content.decode()
-    assert "<html" not in html and "Saved at" in html
+    assert "<html" not in html and "Saved your check-in at 12:00" in html
     assert 'value="2" checked' in html
 
 
@@ -349,6 +349,80 @@ def test_when_every_group_is_tested_today_points_to_the_long_term_plan(patient_c
         html = patient_client.get(TODAY_URL).content.decode()
     assert "You have tested every food group" in html
     assert reverse("programs:long-term") in html
+
+
+def test_a_plain_post_lands_on_the_confirmation_by_the_save_button_focused_once(
+    patient_client, program
+):
+    with at(START):
+        response = patient_client.post(CHECKIN_URL, checkin_data(program, 4))
+        assert response["Location"].endswith("#checkin-saved")
+        page = patient_client.get(response["Location"]).content.decode()
+        again = patient_client.get(TODAY_URL).content.decode()
+    saved = page.split('id="checkin-saved"')[1].split("</div>")[0]
+    assert "autofocus" in saved and "Saved your check-in at 12:00" in saved
+    # below the Save button, where the patient's thumb is
+    assert page.index("Save check-in</button>") < page.index('id="checkin-saved"')
+    assert 'id="checkin-saved"' not in again and "Saved earlier" in again
+
+
+def test_the_htmx_confirmation_takes_the_focus(patient_client, program):
+    with at(START):
+        html = patient_client.post(
+            CHECKIN_URL, checkin_data(program, 2), HTTP_HX_REQUEST="true"
+        ).content.decode()
+    assert 'id="checkin-saved" tabindex="-1" autofocus' in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_check_in_with_nothing_scored_is_refused_with_a_message(patient_client, program, htmx):
+    data = {f"score_{s}": "" for s in program.symptoms} | {"confounders": ["stress"]}
+    headers = {"HX-Request": "true"} if htmx else {}
+    with at(START):
+        response = patient_client.post(CHECKIN_URL, data, headers=headers)
+    html = response.content.decode()
+    assert "Score at least one symptom" in html and "Nothing was saved" in html
+    assert 'id="checkin-problem" tabindex="-1" autofocus' in html
+    # what was ticked is kept for the second try
+    assert 'value="stress" checked' in html
+    assert not DailyEntry.objects.filter(program=program).exists()
+
+
+def test_one_score_is_enough_to_save_a_day(patient_client, program):
+    data = {f"score_{s}": "" for s in program.symptoms} | {"score_fatigue": "6"}
+    with at(START):
+        patient_client.post(CHECKIN_URL, data)
+    assert DailyEntry.objects.get(program=program).scores == {"fatigue": 6}
+
+
+def test_a_past_days_form_speaks_of_that_day_not_today(patient_client, program):
+    day = START + timedelta(days=2)
+    with at(day + timedelta(days=1)):
+        page = patient_client.get(f"{TODAY_URL}?day={day.isoformat()}").content.decode()
+        post = patient_client.post(
+            CHECKIN_URL, checkin_data(program, day=day.isoformat()), HTTP_HX_REQUEST="true"
+        ).content.decode()
+    assert "Anything else that day?" in page and "Anything else today?" not in page
+    assert "Saved your check-in for Wednesday 7 January" in post
+    assert "any time today" not in post
+    assert "You can still change it until Tuesday 13 January" in post
+
+
+def test_todays_form_asks_about_today(patient_client, program):
+    with at(START):
+        page = patient_client.get(TODAY_URL).content.decode()
+    assert "Anything else today?" in page
+
+
+def test_upsets_are_folded_unless_one_was_ticked_yesterday(patient_client, program):
+    day = START + timedelta(days=3)
+    with at(day - timedelta(days=1)):
+        calm = patient_client.get(TODAY_URL).content.decode()
+        patient_client.post(CHECKIN_URL, checkin_data(program, confounders=["illness"]))
+    with at(day):
+        after_a_cold = patient_client.get(TODAY_URL).content.decode()
+    assert '<details class="checkin-more confounders">' in calm
+    assert '<details class="checkin-more confounders" open>' in after_a_cold
 
 
 # --- undo "Start X today" ----------------------------------------------------------------------

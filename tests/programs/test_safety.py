@@ -259,3 +259,18 @@ def test_an_imported_diary_with_a_red_flag_stop_pauses_the_importing_patient(
     log_days(copy_, DOSE_START, LATER)
     assert program_plan(copy_, LATER).today.kind == "paused"
     assert "lactose" in safety.never_at_home(other_patient)
+
+
+def test_linked_dietitians_are_e_mailed_at_once_without_health_details(
+    patient, dietitian, other_dietitian, catalogue, mailoutbox
+):
+    _, dairy = dairy_running(patient)
+    red_flag(patient, dairy, what="my throat closed up")
+
+    sent = [m for m in mailoutbox if "allergic reaction" in m.subject]
+    assert [m.to for m in sent] == [[dietitian.email]]
+    assert sent[0].subject == "Urgent: Pat Doe reported an allergic reaction"
+    assert f"/clinic/clients/{patient.public_id}/" in sent[0].body
+    assert "red-flag reaction" in sent[0].body and "throat" not in sent[0].body
+    red_flag(patient, None)  # a second reaction is a second message
+    assert len([m for m in mailoutbox if "allergic reaction" in m.subject]) == 2

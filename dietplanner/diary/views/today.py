@@ -1,7 +1,7 @@
 """The patient's home: what to do today, the check-in, the start button and the reaction flow."""
 
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,9 +32,15 @@ from foods.models import Confounder, Symptom
 
 from ..forms import CheckinForm, ReactionForm, StopForm
 from ..models import DailyEntry, Dose
-from ..services import EntryError, editable_range, entry_save
+from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
 patient_only = role_required(User.Role.PATIENT)
+# Session key: the check-in just saved by a plain post, confirmed once on the page it lands on.
+JUST_SAVED = "checkin_just_saved"
+
+
+def _local_time(user: User, moment: datetime) -> datetime:
+    return timezone.localtime(moment, timezone=zoneinfo.ZoneInfo(user.timezone))
 
 
 def _day_param(request, program: Program, today: date) -> tuple[date, str | None]:
@@ -54,7 +60,9 @@ def _day_param(request, program: Program, today: date) -> tuple[date, str | None
     return day, None
 
 
-def _checkin_context(program: Program, day: date, challenges: list[Challenge], data=None):
+def _checkin_context(
+    program: Program, day: date, today: date, challenges: list[Challenge], data=None
+):
     entry = DailyEntry.objects.filter(program=program, date=day).first()
     dose = (
         Dose.objects.filter(challenge__program=program, date=day)
@@ -80,8 +88,16 @@ def _checkin_context(program: Program, day: date, challenges: list[Challenge], d
         confounders=list(Confounder.objects.all()),
         groups=groups,
         has_dose=dose is not None,
+        is_today=day == today,
     )
-    return {"form": form, "entry": entry, "dose": dose, "day": day}
+    return {
+        "form": form,
+        "entry": entry,
+        "dose": dose,
+        "day": day,
+        # the last day this check-in can still be changed (days older than a week are locked)
+        "editable_until": day + timedelta(days=EDITABLE_DAYS - 1),
+    }
 
 
 def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
@@ -127,7 +143,7 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         context["baseline_hold"] = [
             {"name": names.get(c.symptom, c.symptom), "change": c} for c in hold.main
         ]
-    context |= _checkin_context(program, day, challenges, data)
+    context |= _checkin_context(program, day, today, challenges, data)
     context["pause_alerts"] = pause_alerts
     if pause_alerts:
         context["emergency"] = emergency_number(request.user.timezone)
@@ -158,7 +174,12 @@ def today(request):
     day, problem = _day_param(request, program, today)
     if problem:
         messages.warning(request, problem)
-    return render(request, "diary/today.html", _page_context(request, program, today, day))
+    context = _page_context(request, program, today, day)
+    just_saved = request.session.pop(JUST_SAVED, None)
+    if just_saved and just_saved.get("day") == day.isoformat():
+        saved = datetime.fromisoformat(just_saved["at"])
+        context["saved_at"] = _local_time(request.user, saved)
+    return render(request, "diary/today.html", context)
 
 
 @login_required
@@ -178,7 +199,7 @@ def checkin(request):
         return redirect("diary:today")
     # Validate with the form alone; the plan is computed only for the page that is rendered.
     challenges = program_challenges(program)
-    form = _checkin_context(program, day, challenges, data=request.POST)["form"]
+    form = _checkin_context(program, day, today, challenges, data=request.POST)["form"]
     saved = False
     if form.is_valid():
         try:
@@ -197,11 +218,13 @@ def checkin(request):
             form.add_error(None, str(exc))
     if saved:
         if not request.htmx:
-            messages.success(request, f"Saved your check-in for {day:%A %-d %B}.")
+            # The page after the redirect shows the confirmation by the Save button, focused.
+            request.session[JUST_SAVED] = {"day": day.isoformat(), "at": timezone.now().isoformat()}
             url = reverse("diary:today")
-            return redirect(url if day == today else f"{url}?day={day.isoformat()}")
+            url = url if day == today else f"{url}?day={day.isoformat()}"
+            return redirect(f"{url}#checkin-saved")
         context = _page_context(request, program, today, day)
-        context["saved_at"] = timezone.localtime(timezone=zoneinfo.ZoneInfo(request.user.timezone))
+        context["saved_at"] = _local_time(request.user, timezone.now())
     else:
         context = _page_context(request, program, today, day, data=request.POST)
         context["form"] = form  # with the errors found while saving

@@ -1,0 +1,126 @@
+"""The daily check-in on a 390x844 phone: one screen, 44 px targets, the confirmation where the
+patient is and focused, with and without JavaScript; the menu opens without JavaScript."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from dietplanner.diary.models import DailyEntry
+from tests.browser.conftest import VIEWPORTS, save_screenshot
+from tests.browser.test_dietitian_journey import log_in
+from tests.diary.factories import make_program
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = VIEWPORTS["mobile"]
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, catalogue):
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.console_errors = []
+    yield page
+    context.close()
+
+
+def axe_as_rendered(axe, page, no_js_page, name: str) -> None:
+    """Axe needs JavaScript: check a JS-enabled copy of what the no-JS page shows."""
+    html = no_js_page.content()
+    page.goto(no_js_page.url)  # same origin and path, so the copy's styles and links resolve
+    page.set_content(html)
+    page.wait_for_load_state("networkidle")
+    # Writing a copy into the page trips the CSP on its own; the app's pages are checked above.
+    page.console_errors.clear()
+    axe(page, name)
+
+
+def score_everything(page, score: int) -> None:
+    for group in page.locator("fieldset.score-field").all():
+        group.locator("label", has_text=re.compile(rf"^\s*{score}\s*$")).click()
+
+
+def assert_in_view_and_focused(page, locator) -> None:
+    expect(locator).to_be_visible()
+    expect(locator).to_be_focused()
+    expect(locator).to_be_in_viewport(ratio=1)
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(page, axe, patient):
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    page.goto("/today/")
+    save_screenshot(page, "today-day-one")
+    heading = page.get_by_role("heading", name="Today’s check-in").bounding_box()
+    save = page.get_by_role("button", name="Save check-in").bounding_box()
+    # From the heading to the Save button: one 844 px screen, no swipe inside the form.
+    assert save["y"] + save["height"] - heading["y"] <= PHONE["height"]
+    for label in page.locator(".score-btn, .checkin-more > summary").all():
+        box = label.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, label.inner_text()
+    # Nothing was ticked yesterday: the upsets are folded away.
+    expect(page.get_by_label("Stress")).to_be_hidden()
+    axe(page, "checkin-phone-fresh")
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
+def test_after_save_the_confirmation_is_on_screen_and_focused(page, axe, patient, viewport):
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    page.goto("/today/")
+    score_everything(page, 3)
+    page.get_by_role("button", name="Save check-in").click()
+    saved = page.locator("#checkin-saved")
+    expect(saved).to_contain_text("Saved your check-in at")
+    assert_in_view_and_focused(page, saved)
+    assert DailyEntry.objects.get().scores["pain"] == 3
+    axe(page, f"checkin-saved-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_without_javascript_the_saved_check_in_is_confirmed_on_screen_and_focused(
+    no_js_page, page, axe, patient
+):
+    js_page, page = page, no_js_page
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    page.goto("/today/")
+    page.get_by_role("button", name="Save check-in").click()
+    problem = page.locator("#checkin-problem")
+    expect(problem).to_contain_text("Score at least one symptom")
+    assert_in_view_and_focused(page, problem)
+    assert not DailyEntry.objects.exists()
+
+    score_everything(page, 2)
+    page.get_by_role("button", name="Save check-in").click()
+    saved = page.locator("#checkin-saved")
+    expect(saved).to_contain_text("Saved your check-in at")
+    assert_in_view_and_focused(page, saved)
+    save_screenshot(page, "checkin-saved-no-js")
+    axe_as_rendered(axe, js_page, page, "checkin-saved-no-js-copy")
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_without_javascript_the_phone_menu_opens_and_leads_everywhere(
+    no_js_page, page, axe, patient
+):
+    js_page, page = page, no_js_page
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Plan", exact=True)).to_be_hidden()
+    nav.get_by_text("Menu", exact=True).click()
+    expect(nav.get_by_role("link", name="Diary")).to_be_visible()
+    save_screenshot(page, "menu-open-no-js")
+    axe_as_rendered(axe, js_page, page, "menu-open-no-js-copy")
+    nav.get_by_role("link", name="Plan", exact=True).click()
+    expect(page).to_have_url(re.compile("/program/plan/"))
+    nav.get_by_text("Menu", exact=True).click()
+    nav.get_by_role("link", name="Results").click()
+    expect(page).to_have_url(re.compile("/program/results/"))
