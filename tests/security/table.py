@@ -141,8 +141,6 @@ TABLE: dict[str, Row] = {
     "diary:checkin": Row("login 405 405 404 404 404 404", "login 400 400 404 404 404 404"),
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
-    # Undo a start: the challenge id in ANY_BODY is nobody's, 404 for the patients.
-    "diary:undo-start": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     # No portion due today in this world: back to Today, nothing stopped.
     # The challenge id in ANY_BODY is nobody's: 404 for the patients.
     "diary:start-anyway": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
@@ -165,10 +163,6 @@ TABLE: dict[str, Row] = {
         "login 405 405 404 404 404 404", "login 302 302 404 404 404 404"
     ),
     "programs:extend-baseline": Row(
-        "login 405 405 404 404 404 404", "login 302 302 404 404 404 404"
-    ),
-    # Nothing to undo in ANY_BODY: back to the plan with a message.
-    "programs:extend-baseline-undo": Row(
         "login 405 405 404 404 404 404", "login 302 302 404 404 404 404"
     ),
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
