@@ -271,10 +271,11 @@ class Challenge(models.Model):
     @property
     def interrupted(self) -> bool:
         """Stopped for illness, travel or choice: not a reaction, so not read as one."""
-        return self.status == self.Status.STOPPED and self.stop_cause not in (
-            "",
-            self.StopCause.REACTION,
-            self.StopCause.RED_FLAG,
+        # Red-flag signs logged after such a stop make it a reaction after all.
+        return (
+            self.status == self.Status.STOPPED
+            and not self.red_flags
+            and self.stop_cause not in ("", self.StopCause.REACTION, self.StopCause.RED_FLAG)
         )
 
     @property
