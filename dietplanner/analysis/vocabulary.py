@@ -62,6 +62,11 @@ FOOD_GROUPS: tuple[str, ...] = (
     "fish_shellfish",
 )
 
+# The low-FODMAP groups: a program testing any of them gets the catalogue's FODMAP portion notes.
+FODMAP_GROUPS: tuple[str, ...] = FOOD_GROUPS[
+    FOOD_GROUPS.index("lactose") : FOOD_GROUPS.index("gos") + 1
+]
+
 PROTOCOLS: tuple[str, ...] = ("anti-inflammatory", "low-fodmap", "six-food", "custom")
 
 VERDICTS: tuple[str, ...] = ("trigger", "possible", "tolerated", "inconclusive")
