@@ -115,6 +115,9 @@ class Food(models.Model):
     synonyms = models.JSONField(default=list, blank=True)
     groups = models.ManyToManyField(FoodGroup, related_name="foods", blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # What matters only on a low-FODMAP diet ("A tablespoon or two is low in lactose."): shown
+    # to patients on a FODMAP program (or with none), never to one who leaves the whole group out.
+    fodmap_note = models.CharField(max_length=300, blank=True)
     # The most that is fine on every diet, for foods in no tested group but not free in any
     # amount ("1/2 cup (about 65 g)"): such a food is never shown as "allowed on every diet".
     portion_limit = models.CharField(max_length=200, blank=True)

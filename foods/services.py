@@ -227,6 +227,7 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
         values = {
             "synonyms": list(item.get("synonyms", [])),
             "note": item.get("note", ""),
+            "fodmap_note": item.get("fodmap_note", ""),
             "portion_limit": item.get("portion_limit", ""),
             "kinds": list(item.get("kinds", [])),
         }

@@ -3,22 +3,29 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from dietplanner.analysis.vocabulary import FODMAP_GROUPS
+
 from .forms import MAX_QUERY_LENGTH, LookupForm
 from .selectors import food_lookup
 
 
-def _personal_answers(user, lookup) -> dict | None:
+def _patient_program(user):
+    """The program a patient's lookup answers for (None: not a patient, or no program)."""
+    if not getattr(user, "is_patient", False):
+        return None
+    from dietplanner.programs.exchange import program_for_export
+
+    return program_for_export(user)
+
+
+def _personal_answers(user, program, lookup) -> dict | None:
     """For a patient with a program: each result's answer for them (food pk -> FoodAnswer),
     from their long-term plan where a group has one, else from where their program stands."""
-    if not getattr(user, "is_patient", False) or not lookup.results:
+    if program is None or not lookup.results:
         return None
     from dietplanner.programs import selectors
-    from dietplanner.programs.exchange import program_for_export
     from dietplanner.programs.group_plans import group_plans_for
 
-    program = program_for_export(user)
-    if program is None:
-        return None
     statuses = selectors.group_statuses(program, user.local_today())
     plans = {p.food_group.slug: p for p in group_plans_for(program)}
     return {
@@ -27,16 +34,28 @@ def _personal_answers(user, lookup) -> dict | None:
     }
 
 
+def _fodmap_notes(program) -> bool:
+    """Whether to show FODMAP portion notes: to anyone without a program (labelled as such),
+    and on a program that tests FODMAP groups; never on one that leaves a whole group out."""
+    if program is None:
+        return True
+    if program.protocol.slug == "low-fodmap":
+        return True
+    return program.challenges.filter(food_group__slug__in=FODMAP_GROUPS).exists()
+
+
 @login_required
 @require_GET
 def lookup(request):
     form = LookupForm(request.GET or None)
     query, shortened = form.query()
     lookup = food_lookup(query)
+    program = _patient_program(request.user)
     context = {
         "form": form,
         "lookup": lookup,
-        "personal": _personal_answers(request.user, lookup),
+        "personal": _personal_answers(request.user, program, lookup),
+        "fodmap_notes": lookup.results and _fodmap_notes(program),
         "shortened": shortened,
         "max_length": MAX_QUERY_LENGTH,
     }

@@ -62,6 +62,11 @@ FOOD_GROUPS: tuple[str, ...] = (
     "fish_shellfish",
 )
 
+# The low-FODMAP groups: a program testing any of them gets the catalogue's FODMAP portion notes.
+FODMAP_GROUPS: tuple[str, ...] = FOOD_GROUPS[
+    FOOD_GROUPS.index("lactose") : FOOD_GROUPS.index("gos") + 1
+]
+
 PROTOCOLS: tuple[str, ...] = ("anti-inflammatory", "low-fodmap", "six-food", "custom")
 
 VERDICTS: tuple[str, ...] = ("trigger", "possible", "tolerated", "inconclusive")
@@ -81,3 +86,7 @@ ALLERGIC_SIGNS: tuple[str, ...] = tuple(_ALLERGIC)
 # A food group's long-term plan after its test (issue 12, Monash step 3): back on the menu,
 # limited to a tolerated portion, avoided for now (with a retest date), or tested again.
 LONG_TERM_PLANS: tuple[str, ...] = ("free", "limit", "avoid", "test_again")
+
+# What an endoscopy showed after a food group came back, on a diet judged by endoscopy (the
+# six-food, eosinophilic-oesophagitis pathway): the group's result once recorded.
+ENDOSCOPY_OUTCOMES: tuple[str, ...] = ("remission_kept", "reaction_found", "not_assessed")

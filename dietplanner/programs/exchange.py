@@ -29,6 +29,7 @@ from dietplanner.analysis.diary import (
     ChallengeFacts,
     DayEntry,
     DiaryDocument,
+    EndoscopyFacts,
     Patient,
     PlanItem,
     ProgramFacts,
@@ -41,9 +42,10 @@ from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
 from . import safety
+from .endoscopy import outcome_of
 from .group_plans import group_plans_for
 from .intake import current_screening
-from .models import Challenge, Program, ReactionAlert, Screening
+from .models import Challenge, EndoscopyOutcome, Program, ReactionAlert, Screening
 
 
 class ImportRefused(ValueError):
@@ -89,6 +91,18 @@ def _stop_cause(reason: str | None) -> str:
     return reason if reason in causes else ""
 
 
+def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
+    if outcome is None:
+        return None
+    return EndoscopyFacts(
+        outcome=outcome.outcome,
+        on=outcome.endoscopy_on,
+        note=outcome.note,
+        recorded_by=outcome.recorded_by_name or None,
+        recorded_at=outcome.recorded_at,
+    )
+
+
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
     # A blinded challenge still running keeps its order secret: the format requires an arm on
@@ -123,6 +137,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         pairs=challenge.blind_pairs if challenge.paired else None,
         # Only a reading the format knows: a group awaiting its endoscopy has none.
         verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
+        endoscopy=_endoscopy_facts(outcome_of(challenge)),
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
@@ -139,7 +154,9 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
         .prefetch_related(
             Prefetch(
                 "challenges",
-                queryset=Challenge.objects.select_related("food_group").order_by("position"),
+                queryset=Challenge.objects.select_related("food_group", "endoscopy").order_by(
+                    "position"
+                ),
             ),
             Prefetch("challenges__doses", queryset=Dose.objects.order_by("date")),
         )
@@ -279,6 +296,18 @@ def program_import(
     )
     if any(c.pk is None for c in challenges):  # backends that return no ids from bulk_create
         challenges = list(program.challenges.order_by("position"))
+    EndoscopyOutcome.objects.bulk_create(
+        EndoscopyOutcome(
+            challenge=challenge,
+            outcome=c.endoscopy.outcome,
+            endoscopy_on=c.endoscopy.on,
+            note=c.endoscopy.note,
+            recorded_by_name=c.endoscopy.recorded_by or "",
+            recorded_at=c.endoscopy.recorded_at or timezone.now(),
+        )
+        for challenge, c in zip(challenges, facts.challenges, strict=True)
+        if c.endoscopy is not None
+    )
     Dose.objects.bulk_create(
         Dose(
             challenge=challenge,

@@ -40,7 +40,7 @@ def test_the_dietitian_starts_six_food_and_records_an_endoscopy(
     group = challenge.food_group.name
     page.goto(f"/clinic/clients/{eve.public_id}/")
     expect(page.get_by_role("table").filter(has_text=group).first).to_contain_text(
-        "To be assessed at your next endoscopy"
+        "To be assessed at the client's next endoscopy"
     )
     page.get_by_role("link", name="Record endoscopy outcomes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Endoscopy outcomes for Eve Early")

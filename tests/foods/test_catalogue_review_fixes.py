@@ -44,7 +44,7 @@ def test_avocado_is_no_longer_a_sorbitol_food_nor_its_test_food(catalogue):
     assert "sorbitol" not in groups_of("Avocado")
     assert not any("avocado" in f.lower() for f in sorbitol.challenge_foods)
     assert not any("avocado" in step.lower() for step in sorbitol.ladder)
-    assert "perseitol" in Food.objects.get(name="Avocado").note
+    assert "perseitol" in Food.objects.get(name="Avocado").fodmap_note
     assert "60 g" in Food.objects.get(name="Avocado").portion_limit
 
 

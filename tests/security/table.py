@@ -145,6 +145,8 @@ TABLE: dict[str, Row] = {
     # The challenge id in ANY_BODY is nobody's: 404 for the patients.
     "diary:start-anyway": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     "diary:stop": Row("login 302 302 404 404 404 404", "login 302 302 404 404 404 404"),
+    # Nothing was started today, so there is nothing to undo.
+    "diary:undo-start": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
     "diary:diary": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     # An incomplete set of answers is shown again with its errors.
     "programs:screening": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
@@ -157,6 +159,9 @@ TABLE: dict[str, Row] = {
     "programs:plan": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:ical": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "programs:reorder": Row("login 405 405 404 404 404 404", "login 302 302 404 404 404 404"),
+    "programs:extend-baseline-undo": Row(
+        "login 405 405 404 404 404 404", "login 302 302 404 404 404 404"
+    ),
     "programs:extend-baseline": Row(
         "login 405 405 404 404 404 404", "login 302 302 404 404 404 404"
     ),
@@ -179,6 +184,7 @@ TABLE: dict[str, Row] = {
     "clinic:note-add": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     "clinic:note-edit": Row("login 404 404 200 404 404 404", "login 404 404 302 404 404 404"),
     # Pat's answers are clear; a post without the answers' id changes nothing and goes back.
+    "clinic:flag-reviewed": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:screening-clear": Row("login 405 405 405 405 405 405", "login 404 404 302 404 404 404"),
     "clinic:reaction-acknowledge": Row(
         "login 405 405 405 405 405 405", "login 404 404 302 404 404 404"

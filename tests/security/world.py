@@ -105,6 +105,7 @@ def build_world(*, patient, other_patient, dietitian, other_dietitian, admin) ->
         "invite_to_pat": invite_to_pat.public_id,
         "link_id": link.public_id,
         "group_slug": "dairy",
+        "flag": "no_checkin",
         "token": invite_token,
         "uidb64": urlsafe_base64_encode(force_bytes(patient.pk)),
         "reset_token": default_token_generator.make_token(patient),

@@ -72,8 +72,9 @@ def _checkin_context(
         .select_related("challenge__food_group")
         .first()
     )
-    symptoms_by_slug = {s.slug: s for s in Symptom.objects.filter(slug__in=program.symptoms)}
-    symptoms = [symptoms_by_slug[s] for s in program.symptoms if s in symptoms_by_slug]
+    tracked = program.symptoms_on(day)
+    symptoms_by_slug = {s.slug: s for s in Symptom.objects.filter(slug__in=tracked)}
+    symptoms = [symptoms_by_slug[s] for s in tracked if s in symptoms_by_slug]
     groups = [c.food_group for c in challenges]
     initial = {}
     if entry:
