@@ -1,7 +1,7 @@
 import zoneinfo
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -23,7 +23,21 @@ def _helper(submit_label: str, form_id: str) -> FormHelper:
     return helper
 
 
-class SignUpForm(BaseUserCreationForm):
+class WeakPasswordUnderNewPassword:
+    """Django files a weak password's problems under the confirmation field; the person typed
+    the password in the field above it, so that is where the explanation goes. A mismatch stays
+    under the confirmation."""
+
+    TYPED_IN = {"password2": "password1", "new_password2": "new_password1"}
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # Django passes the confirmation's name positionally or not at all ("password2").
+        confirmation = args[0] if args else kwargs.pop("password_field_name", "password2")
+        field = self.TYPED_IN.get(confirmation, confirmation)
+        super().validate_password_for_user(user, field, **kwargs)
+
+
+class SignUpForm(WeakPasswordUnderNewPassword, BaseUserCreationForm):
     """Self sign-up; always creates a patient (dietitians are created by an administrator)."""
 
     timezone = forms.ChoiceField(
@@ -96,7 +110,7 @@ class AdminUserCreationForm(BaseUserCreationForm):
         fields = ["email", "full_name", "role"]
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(WeakPasswordUnderNewPassword, auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Change my password", "password-change-form")
@@ -109,7 +123,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.helper = _helper("Send me a reset link", "password-reset-form")
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(WeakPasswordUnderNewPassword, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save my new password", "set-password-form")
@@ -198,21 +212,35 @@ class PatientSettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["timezone", "reminders_enabled", "email"]
+        fields = ["full_name", "timezone", "reminders_enabled", "email"]
         labels = {
+            "full_name": "Your name",
             "timezone": "Your time zone",
             "reminders_enabled": "Send me a daily reminder by e-mail",
             "email": "E-mail address",
         }
         help_texts = {
+            "full_name": "As your dietitian and your reports show it.",
             "timezone": "Your days, your check-ins and your reminders follow this clock.",
             "reminders_enabled": "Only on days you have not checked in yet, and a short note on "
             "the morning of each dose day.",
             "email": "You log in with this address. A new one must be confirmed again.",
         }
 
-    def __init__(self, *args, has_program: bool = True, **kwargs):
+    def __init__(self, *args, has_program: bool = True, symptoms=None, **kwargs):
+        """`symptoms`: the catalogue's Symptom rows to choose from (None: no program running,
+        nothing to track)."""
         super().__init__(*args, **kwargs)
+        if symptoms is not None:
+            self.fields["symptoms"] = forms.MultipleChoiceField(
+                label="Symptoms you score each day",
+                help_text="A change starts tomorrow: today's check-in keeps today's list. "
+                "Keep at least one.",
+                choices=[(s.slug, s.name) for s in symptoms],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": "Keep at least one symptom to score each day."},
+            )
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["timezone"] = forms.ChoiceField(
             label=self._meta.labels["timezone"],
             help_text=self._meta.help_texts["timezone"],
@@ -223,11 +251,18 @@ class PatientSettingsForm(forms.ModelForm):
             # Reminder times belong to a program; with none running there is nothing to time.
             del self.fields["reminder_time"]
         self.helper = _helper("Save my settings", "settings-form")
-        # The reminder settings first, then any other setting, then the address and the password
-        # that guards it.
-        first = ["timezone", "reminders_enabled", "reminder_time"]
+        # The name, the clock and reminders, the symptoms, then any other setting, then the
+        # address and the password that guards it.
+        first = ["full_name", "timezone", "reminders_enabled", "reminder_time", "symptoms"]
         others = [name for name in self._meta.fields if name not in (*first, "email")]
         self.order_fields([*first, *others, "email", "current_password"])
+        # The symptom list as big, framed choices (44 px targets), as in the start wizard.
+        self.helper.layout = Layout(
+            *[
+                Field(name, wrapper_class="symptom-choices") if name == "symptoms" else name
+                for name in self.fields
+            ]
+        )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

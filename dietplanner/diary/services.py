@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from dietplanner.analysis import vocabulary
 from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
-from dietplanner.programs.services import program_lock
+from dietplanner.programs.services import program_lock, program_symptoms_due
 
 from .models import DailyEntry, Dose
 
@@ -72,6 +72,10 @@ def entry_save(
     refused on a day without a dose. Raises EntryError for anything out of bounds.
     """
     scores = dict(scores)
+    if program.symptoms_change_from is not None and on >= program.symptoms_change_from:
+        program_lock(program.pk)
+        program.refresh_from_db()
+        program_symptoms_due(program=program, on=on)
     _check(program, on, today, scores, confounders, off_plan)
     dose = None
     if dose_taken is not None:

@@ -91,6 +91,11 @@ class Program(models.Model):
         "baseline length first planned", null=True, blank=True
     )
     symptoms = models.JSONField("tracked symptoms", default=list)
+    # A change of tracked symptoms waiting for its first day: {"from": "YYYY-MM-DD", "symptoms":
+    # [...]} ({}: none). Read through `symptoms_on`; the first check-in from that day stores it.
+    symptoms_change = models.JSONField(
+        "tracked symptoms from a later day", default=dict, blank=True
+    )
     reminder_time = models.TimeField(null=True, blank=True)
     # The health answers in force: those the program started with, then the patient's changes.
     screening = models.ForeignKey(
@@ -142,6 +147,18 @@ class Program(models.Model):
     @property
     def planned_baseline_end(self) -> date:
         return self.start_date + timedelta(days=self.baseline_days - 1)
+
+    def symptoms_on(self, day: date) -> list[str]:
+        """The symptoms tracked on `day`: a pending change counts from its first day on."""
+        change = self.symptoms_change or {}
+        if change and day >= date.fromisoformat(change["from"]):
+            return list(change["symptoms"])
+        return list(self.symptoms)
+
+    @property
+    def symptoms_change_from(self) -> date | None:
+        change = self.symptoms_change or {}
+        return date.fromisoformat(change["from"]) if change else None
 
     def change_log(self):
         """The plan changes, newest first, with their authors (one query)."""
@@ -254,10 +271,11 @@ class Challenge(models.Model):
     @property
     def interrupted(self) -> bool:
         """Stopped for illness, travel or choice: not a reaction, so not read as one."""
-        return self.status == self.Status.STOPPED and self.stop_cause not in (
-            "",
-            self.StopCause.REACTION,
-            self.StopCause.RED_FLAG,
+        # Red-flag signs logged after such a stop make it a reaction after all.
+        return (
+            self.status == self.Status.STOPPED
+            and not self.red_flags
+            and self.stop_cause not in ("", self.StopCause.REACTION, self.StopCause.RED_FLAG)
         )
 
     @property

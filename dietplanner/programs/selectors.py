@@ -143,7 +143,7 @@ def program_plan(
     settings = schedule.ProgramSettings(
         start=program.start_date,
         baseline_days=program.baseline_days,
-        symptoms=tuple(program.symptoms),
+        symptoms=tuple(program.symptoms_on(today)),
         original_baseline_days=program.original_baseline_days,
         baseline_max=program.protocol.baseline_max,
     )

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
+from dietplanner.analysis.vocabulary import SYMPTOMS
 from foods.models import FoodGroup, Protocol
 
 from . import intake, safety, schedule
@@ -310,6 +311,43 @@ def baseline_extend_undo(
             f"{program.baseline_days} days, to {end.day} {end:%b %Y}.",
         )
     return program
+
+
+@transaction.atomic
+def program_symptoms_change(*, program: Program, symptoms: list[str], today: date) -> Program:
+    """Track `symptoms` from tomorrow on: today's check-in keeps today's list.
+
+    Choosing the list already tracked cancels a pending change. Raises PlanError on an empty
+    list or an unknown symptom.
+    """
+    if not symptoms:
+        raise PlanError("Keep at least one symptom to score each day.")
+    unknown = [s for s in symptoms if s not in SYMPTOMS]
+    if unknown:
+        raise PlanError(f"'{unknown[0]}' is not a symptom we can track.")
+    program = program_lock(program.pk)
+    # The symptoms kept stay in their order, new ones follow in the vocabulary's.
+    chosen = [s for s in program.symptoms if s in symptoms]
+    chosen += [s for s in SYMPTOMS if s in symptoms and s not in chosen]
+    if set(chosen) == set(program.symptoms):
+        program.symptoms_change = {}
+    else:
+        tomorrow = date.fromordinal(today.toordinal() + 1)
+        program.symptoms_change = {"from": tomorrow.isoformat(), "symptoms": chosen}
+    program.save(update_fields=["symptoms_change", "updated"])
+    return program
+
+
+def program_symptoms_due(*, program: Program, on: date) -> bool:
+    """Store a pending symptom change whose first day has come (before a check-in of `on` or
+    later is saved). Returns whether it did; the caller holds the program's lock."""
+    start = program.symptoms_change_from
+    if start is None or on < start:
+        return False
+    program.symptoms = program.symptoms_on(on)
+    program.symptoms_change = {}
+    program.save(update_fields=["symptoms", "symptoms_change", "updated"])
+    return True
 
 
 @transaction.atomic

@@ -1,14 +1,18 @@
-"""The patient's settings page: time zone, reminders, e-mail address."""
+"""The patient's settings page: name, time zone, reminders, tracked symptoms, e-mail address."""
 
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from dietplanner.accounts.models import User
+from dietplanner.diary.models import DailyEntry
+from dietplanner.diary.services import entry_save
+from dietplanner.programs.selectors import program_plan
 from tests.conftest import PASSWORD
-from tests.diary.factories import make_program
+from tests.diary.factories import START, SYMPTOMS, make_program
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 URL = reverse("accounts:settings")
@@ -16,6 +20,8 @@ URL = reverse("accounts:settings")
 
 def form_data(user: User, **changes) -> dict:
     data = {
+        "full_name": user.full_name,
+        "symptoms": SYMPTOMS,  # the program's (ignored without a program)
         "timezone": user.timezone,
         "reminders_enabled": "on" if user.reminders_enabled else "",
         "reminder_time": "20:00",
@@ -139,3 +145,85 @@ def test_the_settings_page_stays_within_a_few_queries(
 ):
     with django_assert_max_num_queries(6):
         assert patient_client.get(URL).status_code == 200
+
+
+# --- name and tracked symptoms -----------------------------------------------------------------
+
+
+def at(day: date):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
+
+
+def test_the_name_can_be_changed(patient_client, patient, program):
+    patient_client.post(URL, form_data(patient, full_name="Patricia Doe"))
+
+    patient.refresh_from_db()
+    assert patient.full_name == "Patricia Doe"
+
+
+def test_an_empty_name_is_refused(patient_client, patient, program):
+    response = patient_client.post(URL, form_data(patient, full_name=""))
+
+    assert response.status_code == 400
+    patient.refresh_from_db()
+    assert patient.full_name == "Pat Doe"
+
+
+def test_a_symptom_change_starts_the_next_day(patient_client, patient, program):
+    today = START + timedelta(days=3)
+    with at(today):
+        response = patient_client.post(
+            URL, form_data(patient, symptoms=["pain", "fatigue", "headache"]), follow=True
+        )
+        assert "From Friday 9 January you will score: Pain, Fatigue, Headache." in (
+            response.content.decode()
+        )
+        # Today's check-in keeps today's list.
+        today_page = patient_client.get(reverse("diary:today")).content.decode()
+        assert 'name="score_stiffness"' in today_page and 'name="score_headache"' not in today_page
+
+    program.refresh_from_db()
+    assert program.symptoms == SYMPTOMS
+    with at(today + timedelta(days=1)):
+        tomorrow_page = patient_client.get(reverse("diary:today")).content.decode()
+        plan = program_plan(program, today + timedelta(days=1))
+    assert (
+        'name="score_headache"' in tomorrow_page and 'name="score_stiffness"' not in tomorrow_page
+    )
+    assert plan.baseline.reference.keys() <= {"pain", "fatigue", "headache"}
+
+
+def test_the_first_check_in_of_the_new_day_stores_the_change(patient, program):
+    program.symptoms_change = {"from": "2026-01-09", "symptoms": ["pain", "headache"]}
+    program.save()
+
+    entry_save(
+        program=program,
+        on=date(2026, 1, 9),
+        today=date(2026, 1, 9),
+        scores={"pain": 3, "headache": 5},
+    )
+
+    program.refresh_from_db()
+    assert (program.symptoms, program.symptoms_change) == (["pain", "headache"], {})
+    assert DailyEntry.objects.get(program=program).scores == {"pain": 3, "headache": 5}
+
+
+def test_choosing_the_current_symptoms_again_cancels_a_pending_change(
+    patient_client, patient, program
+):
+    patient_client.post(URL, form_data(patient, symptoms=["pain"]))
+    patient_client.post(URL, form_data(patient))
+
+    program.refresh_from_db()
+    assert program.symptoms_change == {}
+
+
+def test_no_symptom_left_is_refused(patient_client, patient, program):
+    data = form_data(patient)
+    del data["symptoms"]
+
+    response = patient_client.post(URL, data)
+
+    assert response.status_code == 400
+    assert "Keep at least one symptom to score each day." in response.content.decode()

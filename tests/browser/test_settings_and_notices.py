@@ -82,3 +82,26 @@ def test_the_database_down_page_is_the_sites_own_and_accessible(page, axe, setti
     ).to_be_visible()
     expect(page.get_by_role("link", name="Try again")).to_be_visible()
     axe(page, f"database-down-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
+def test_a_patient_changes_name_and_tracked_symptoms_from_tomorrow(page, axe, patient, viewport):
+    program = make_program(patient, start=date.today() - timedelta(days=3))
+    log_in(page, patient.email)
+
+    page.goto("/accounts/settings/")
+    page.get_by_label("Your name").fill("Patricia Doe")
+    symptoms = page.get_by_role("group", name=re.compile("Symptoms you score each day"))
+    symptoms.get_by_label("Stiffness").uncheck()
+    symptoms.get_by_label("Headache").check()
+    page.get_by_role("button", name="Save my settings").click()
+
+    tomorrow = date.today() + timedelta(days=1)
+    notice = page.get_by_role("status").filter(has_text="you will score")
+    expect(notice).to_contain_text(f"From {tomorrow:%A} {tomorrow.day} {tomorrow:%B}")
+    expect(notice).to_contain_text("Headache")
+    expect(page.get_by_label("Your name")).to_have_value("Patricia Doe")
+    axe(page, f"settings-symptoms-{viewport}")
+    program.refresh_from_db()
+    assert "stiffness" in program.symptoms  # today's list is kept for today's check-in
+    assert "headache" in program.symptoms_on(tomorrow)
