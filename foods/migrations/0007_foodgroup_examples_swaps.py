@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("foods", "0005_trigram_extension"),
+        ("foods", "0006_food_fodmap_note"),
     ]
 
     operations = [
