@@ -47,6 +47,18 @@ class Dose:
 
 
 @dataclass(frozen=True, slots=True)
+class EndoscopyFacts:
+    """What an endoscopy showed for a challenge's food group (`vocabulary.ENDOSCOPY_OUTCOMES`),
+    on a diet judged by endoscopy; who recorded it and when. The analysis ignores it."""
+
+    outcome: str
+    on: date | None = None
+    note: str = ""
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ChallengeFacts:
     """One food-group challenge as planned and as it went.
 
@@ -74,6 +86,7 @@ class ChallengeFacts:
     probability: float | None = None
     # What the patient wrote when stopping (one line per stop), for the reader of an export.
     stop_note: str | None = None
+    endoscopy: EndoscopyFacts | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doses", _tuple(self.doses))

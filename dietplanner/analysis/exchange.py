@@ -28,6 +28,7 @@ from .diary import (
     DayEntry,
     DiaryDocument,
     Dose,
+    EndoscopyFacts,
     Patient,
     PlanItem,
     ProgramFacts,
@@ -46,7 +47,15 @@ from .limits import (
     text_problem,
 )
 from .screening import answer_errors
-from .vocabulary import CONFOUNDERS, FOOD_GROUPS, LONG_TERM_PLANS, PROTOCOLS, SYMPTOMS, VERDICTS
+from .vocabulary import (
+    CONFOUNDERS,
+    ENDOSCOPY_OUTCOMES,
+    FOOD_GROUPS,
+    LONG_TERM_PLANS,
+    PROTOCOLS,
+    SYMPTOMS,
+    VERDICTS,
+)
 
 FORMAT = "dietplanner-diary"
 VERSION = 2  # the version written
@@ -406,6 +415,7 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
     for i, dose in enumerate(doses):
         if started_on and dose.date < started_on:
             rd.fail(f"{p}.doses[{i}].date", "is before the challenge started")
+    endoscopy = _parse_endoscopy(rd, obj, p, started_on)
     return ChallengeFacts(
         food_group=group,
         started_on=started_on,
@@ -420,6 +430,33 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         verdict=verdict,
         probability=None if probability is None else float(probability),
         stop_note=stop_note,
+        endoscopy=endoscopy,
+    )
+
+
+def _parse_endoscopy(rd: _Reader, obj: Mapping, p: str, started_on) -> EndoscopyFacts | None:
+    """The optional outcome of the endoscopy after the group came back (a diet judged by
+    endoscopy): dated unless not assessed, never before the group came back."""
+    e = rd.get(obj, "endoscopy", p, dict, required=False)
+    if e is None:
+        return None
+    where = f"{p}.endoscopy"
+    outcome = rd.get(e, "outcome", where, str, default="")
+    if outcome and outcome not in ENDOSCOPY_OUTCOMES:
+        rd.fail(f"{where}.outcome", f"unknown outcome {_show(outcome)}")
+    on = rd.date(e, "on", where, required=False)
+    if started_on is None:
+        rd.fail(where, "only a challenge that started can have an endoscopy outcome")
+    if on is None and outcome and outcome != "not_assessed":
+        rd.fail(f"{where}.on", f"required when the outcome is {_show(outcome)}")
+    if on is not None and started_on is not None and on < started_on:
+        rd.fail(f"{where}.on", "is before the challenge started")
+    return EndoscopyFacts(
+        outcome=outcome or "",
+        on=on,
+        note=rd.get(e, "note", where, str, required=False, default="") or "",
+        recorded_by=rd.get(e, "recorded_by", where, str, required=False),
+        recorded_at=_parse_moment(rd, e, "recorded_at", where),
     )
 
 
@@ -613,6 +650,15 @@ def _dump_challenge(c: ChallengeFacts) -> dict:
         out["verdict"] = c.verdict
     if c.probability is not None:
         out["probability"] = c.probability
+    if c.endoscopy is not None:
+        e = c.endoscopy
+        out["endoscopy"] = {
+            "outcome": e.outcome,
+            "on": e.on.isoformat() if e.on else None,
+            "note": e.note,
+            "recorded_by": e.recorded_by,
+            "recorded_at": _iso_utc(e.recorded_at) if e.recorded_at else None,
+        }
     for d in c.doses:
         dose = {"date": d.date.isoformat(), "portion": d.portion, "taken": d.taken}
         if d.arm is not None:

@@ -86,3 +86,7 @@ ALLERGIC_SIGNS: tuple[str, ...] = tuple(_ALLERGIC)
 # A food group's long-term plan after its test (issue 12, Monash step 3): back on the menu,
 # limited to a tolerated portion, avoided for now (with a retest date), or tested again.
 LONG_TERM_PLANS: tuple[str, ...] = ("free", "limit", "avoid", "test_again")
+
+# What an endoscopy showed after a food group came back, on a diet judged by endoscopy (the
+# six-food, eosinophilic-oesophagitis pathway): the group's result once recorded.
+ENDOSCOPY_OUTCOMES: tuple[str, ...] = ("remission_kept", "reaction_found", "not_assessed")

@@ -10,7 +10,8 @@ only maps it to and from the models. Choices where the two differ:
   `true` (the analysis assumes a planned dose was taken unless recorded as missed), so a
   re-import stores `True` there.
 - The model keeps a free-text stop note and the red-flag symptoms; the format has one slug.
-  A stopped challenge exports `red_flag` when it has red flags, its stored note when that note
+  A stopped challenge exports `red_flag` when it has red flags (or stopped for milder allergic
+  signs: never at home either), its stored note when that note
   is itself a stop-reason slug (as after an import), else `reaction`. An import stores the
   slug as the note and marks `red_flag` stops as not to be re-tested at home.
 - A challenge's `status` is exported as stored. On import a missing status is derived:
@@ -29,6 +30,7 @@ from dietplanner.analysis.diary import (
     ChallengeFacts,
     DayEntry,
     DiaryDocument,
+    EndoscopyFacts,
     Patient,
     PlanItem,
     ProgramFacts,
@@ -41,9 +43,10 @@ from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
 from . import safety
+from .endoscopy import outcome_of
 from .group_plans import group_plans_for
 from .intake import current_screening
-from .models import Challenge, Program, ReactionAlert, Screening
+from .models import Challenge, EndoscopyOutcome, Program, ReactionAlert, Screening
 
 
 class ImportRefused(ValueError):
@@ -67,7 +70,7 @@ def program_for_export(patient: User) -> Program | None:
 def _stop_reason(challenge: Challenge) -> str | None:
     if challenge.status != Challenge.Status.STOPPED:
         return None
-    if challenge.red_flags:
+    if challenge.red_flags or challenge.no_home_retest:  # milder allergic signs too
         return "red_flag"
     if challenge.stop_cause:
         return challenge.stop_cause
@@ -87,6 +90,18 @@ def _stop_cause(reason: str | None) -> str:
     """The stored cause of an imported stop (blank: a reaction, red flag or unknown)."""
     causes = set(Challenge.StopCause.values) - {Challenge.StopCause.REACTION}  # red flag kept
     return reason if reason in causes else ""
+
+
+def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
+    if outcome is None:
+        return None
+    return EndoscopyFacts(
+        outcome=outcome.outcome,
+        on=outcome.endoscopy_on,
+        note=outcome.note,
+        recorded_by=outcome.recorded_by_name or None,
+        recorded_at=outcome.recorded_at,
+    )
 
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
@@ -123,6 +138,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
         pairs=challenge.blind_pairs if challenge.paired else None,
         # Only a reading the format knows: a group awaiting its endoscopy has none.
         verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
+        endoscopy=_endoscopy_facts(outcome_of(challenge)),
         probability=None if hidden_result else (challenge.verdict_detail or {}).get("probability"),
     )
 
@@ -139,7 +155,9 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
         .prefetch_related(
             Prefetch(
                 "challenges",
-                queryset=Challenge.objects.select_related("food_group").order_by("position"),
+                queryset=Challenge.objects.select_related("food_group", "endoscopy").order_by(
+                    "position"
+                ),
             ),
             Prefetch("challenges__doses", queryset=Dose.objects.order_by("date")),
         )
@@ -279,6 +297,18 @@ def program_import(
     )
     if any(c.pk is None for c in challenges):  # backends that return no ids from bulk_create
         challenges = list(program.challenges.order_by("position"))
+    EndoscopyOutcome.objects.bulk_create(
+        EndoscopyOutcome(
+            challenge=challenge,
+            outcome=c.endoscopy.outcome,
+            endoscopy_on=c.endoscopy.on,
+            note=c.endoscopy.note,
+            recorded_by_name=c.endoscopy.recorded_by or "",
+            recorded_at=c.endoscopy.recorded_at or timezone.now(),
+        )
+        for challenge, c in zip(challenges, facts.challenges, strict=True)
+        if c.endoscopy is not None
+    )
     Dose.objects.bulk_create(
         Dose(
             challenge=challenge,

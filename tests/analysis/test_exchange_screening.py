@@ -70,3 +70,60 @@ def test_the_schema_asks_the_apps_questions_with_the_apps_choices():
     for q in screening.QUESTIONS:
         assert answers["properties"][q.slug]["enum"] == [slug for slug, _ in q.choices]
     assert schema["properties"]["screening"]["$ref"] == "#/$defs/screening"
+
+
+# --- the endoscopy outcome of a challenge (six-food) -------------------------------------------
+
+
+def with_endoscopy(**endoscopy):
+    data = copy.deepcopy(EXAMPLE)
+    data["program"]["challenges"][0]["endoscopy"] = endoscopy
+    return data
+
+
+def test_an_endoscopy_outcome_reads_and_writes_back_unchanged():
+    data = with_endoscopy(
+        outcome="reaction_found",
+        on="2026-03-01",
+        note="18 eos/hpf",
+        recorded_by="Dana Dietitian",
+        recorded_at="2026-03-02T08:00:00Z",
+    )
+
+    doc = parse_document(data)
+
+    endoscopy = doc.program.challenges[0].endoscopy
+    assert endoscopy.outcome == "reaction_found" and endoscopy.note == "18 eos/hpf"
+    assert (
+        dump_document(doc)["program"]["challenges"][0]["endoscopy"]
+        == data["program"]["challenges"][0]["endoscopy"]
+    )
+    assert parse_json(json.dumps(dump_document(doc))) == doc
+
+
+def test_an_endoscopy_outcome_that_cannot_be_right_is_refused():
+    assert "program.challenges[0].endoscopy.outcome: unknown outcome 'fine'" in errors_of(
+        with_endoscopy(outcome="fine", on="2026-03-01")
+    )
+    assert (
+        "program.challenges[0].endoscopy.on: required when the outcome is 'reaction_found'"
+        in errors_of(with_endoscopy(outcome="reaction_found"))
+    )
+    assert "program.challenges[0].endoscopy.on: is before the challenge started" in errors_of(
+        with_endoscopy(outcome="remission_kept", on="2026-01-01")
+    )
+    data = with_endoscopy(outcome="not_assessed")
+    data["program"]["challenges"][1]["endoscopy"] = {"outcome": "not_assessed"}
+    assert (
+        "program.challenges[1].endoscopy: only a challenge that started can have an endoscopy "
+        "outcome" in errors_of(data)
+    )
+
+
+def test_the_schema_and_the_app_share_the_endoscopy_outcomes():
+    from dietplanner.analysis.vocabulary import ENDOSCOPY_OUTCOMES
+    from dietplanner.programs.models import EndoscopyOutcome
+
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["$defs"]["endoscopy_outcome"]["enum"] == list(ENDOSCOPY_OUTCOMES)
+    assert list(EndoscopyOutcome.Outcome.values) == list(ENDOSCOPY_OUTCOMES)

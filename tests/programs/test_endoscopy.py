@@ -280,3 +280,24 @@ def test_the_page_is_404_for_outsiders_and_for_a_diet_read_from_scores(
     Program.objects.filter(patient=patient).update(protocol=Protocol.objects.get(slug="low-fodmap"))
     sign_in(client, dietitian)
     assert client.get(endoscopy_url(patient)).status_code == 404
+
+
+def test_an_exported_outcome_comes_back_on_import_as_the_groups_result(patient, dietitian):
+    from dietplanner.analysis.exchange import dump_json, parse_json
+    from dietplanner.programs.exchange import program_import
+    from dietplanner.programs.group_plans import results_refresh
+    from tests.conftest import make_user, screened
+
+    program, challenge = six_food(patient, dietitian)
+    record(challenge, dietitian, note="18 eos/hpf")
+    body = dump_json(program_document(program))
+    ivy = screened(make_user("ivy@example.com", "Ivy Import", "patient"))
+
+    imported = program_import(document=parse_json(body), patient=ivy, clinic_only_allowed=True)
+    results_refresh(program=imported, today=ENDOSCOPY_DAY + timedelta(days=1))
+
+    again = imported.challenges.get(food_group=challenge.food_group)
+    assert again.verdict == "trigger"
+    assert again.verdict_label == "Reaction found at endoscopy"
+    assert again.endoscopy.recorded_by_name == "Dana Dietitian"
+    assert again.endoscopy.note == "18 eos/hpf"
