@@ -50,9 +50,9 @@ from .reference import (
     LOOKBACK_DAYS,
     MIN_REFERENCE_DAYS,
     Noise,
+    NoiseEstimator,
     Offset,
     confounder_offsets,
-    estimate_noise,
     follow_up_days,
     late_start,
     pick_reference_days,
@@ -207,8 +207,9 @@ def analyze_program(
     later_blocked = None  # pass 1: follow-up days only outside every window
     busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
     foods: dict[str, FoodRead] = {}
+    noise_of = NoiseEstimator(book, program.symptoms, earliest)
     for pass_no in range(PASSES):
-        noise = estimate_noise(book, program.symptoms, earliest, rising)
+        noise = noise_of.estimate(rising)
         offsets = confounder_offsets(book, program.symptoms, earliest, busy, noise)
         used = foods
         readings = _read_all(
@@ -235,12 +236,14 @@ def analyze_program(
                     for g, k in r.eaten
                     for f in (foods.get(g),)
                 ]
+        if pass_no == PASSES - 1:
+            break  # what follows only feeds the next pass
         rising = _blind_spans(program, blind_spans)
         for r in readings:
             for sr in r.reads:
                 if sr.z is not None and sr.z >= NOISE_EXCLUDE_Z:
                     rising.setdefault(sr.symptom, []).append((r.cw.first, r.cw.end + BLOCK_AFTER))
-        _hidden_rises(book, program, earliest, noise, rising, readings)
+        _hidden_rises(noise_of, noise, rising, readings)
         later_blocked = span_days(
             (r.cw.first, r.cw.end) for r in readings if r.verdict != "tolerated"
         )
@@ -258,7 +261,7 @@ def analyze_program(
     return results
 
 
-def _hidden_rises(book, program, earliest, noise, rising, readings) -> None:
+def _hidden_rises(noise_of, noise, rising, readings) -> None:
     """Add to `rising` the windows whose rise hid itself: a rise big and lasting enough swells
     the noise measured on its own days until it no longer looks strong (a flat 2 jumping to 8
     for good read as "within your usual ups and downs"). A clinically meaningful change whose
@@ -273,7 +276,7 @@ def _hidden_rises(book, program, earliest, noise, rising, readings) -> None:
             if sr.change < meaningful_change(sr.ref_level):
                 continue
             without = {**rising, sr.symptom: [*spans, span]}
-            sigma = estimate_noise(book, program.symptoms, earliest, without).sigma[sr.symptom]
+            sigma = noise_of.sigma(without, sr.symptom)
             if noise.sigma[sr.symptom] >= HIDDEN_RISE_SWELL * sigma:
                 rising[sr.symptom] = without[sr.symptom]
 

@@ -29,9 +29,11 @@ from dietplanner.analysis.wording import (
 from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
+from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.selectors import (
     challenges_with_doses,
     day_log,
@@ -553,12 +555,24 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     baseline = report.data.plan.baseline
     if baseline.talk_to_dietitian:
         items.append("The baseline has run far past its planned length without settling.")
-    firsts = [lv.first_week for lv in report.levels if lv.first_week is not None]
-    refs = [round(v, 1) for s, v in baseline.reference.items() if s in data.program.symptoms]
     baseline_days = (min(baseline.end, report.data.last) - baseline.start).days + 1
-    if firsts and refs and baseline_days >= 14 and fmean(firsts) - fmean(refs) < 1.0:
+    # The same rule that holds the patient's first food test (`programs.baseline_check`).
+    response = baseline_response(
+        start=data.program.start_date,
+        symptoms=data.program.symptoms,
+        diary={d: day_log(d, r.scores, r.confounders) for d, r in data.entries.items()},
+        reference=baseline.reference,
+    )
+    if baseline_days >= 14 and response.helped is False:
+        chose = data.program.tests_despite_baseline_at
+        then = (
+            f" The client chose to start the food tests anyway on {charts.fmt_date(chose.date())}."
+            if chose
+            else " The food tests wait until the client chooses to start anyway."
+        )
         items.append(
-            f"The baseline did not clearly help: symptoms averaged {fmean(firsts):.1f} in its "
-            f"first week and {fmean(refs):.1f} at its end. The diet may be the wrong tool."
+            "The baseline did not help enough ("
+            f"{changes_in_words(response, data.symptom_names)}; a fall of 2 points or 30% "
+            f"counts). The diet may be the wrong tool.{then}"
         )
     return items

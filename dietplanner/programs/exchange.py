@@ -10,7 +10,8 @@ only maps it to and from the models. Choices where the two differ:
   `true` (the analysis assumes a planned dose was taken unless recorded as missed), so a
   re-import stores `True` there.
 - The model keeps a free-text stop note and the red-flag symptoms; the format has one slug.
-  A stopped challenge exports `red_flag` when it has red flags, its stored note when that note
+  A stopped challenge exports `red_flag` when it has red flags (or stopped for milder allergic
+  signs: never at home either), its stored note when that note
   is itself a stop-reason slug (as after an import), else `reaction`. An import stores the
   slug as the note and marks `red_flag` stops as not to be re-tested at home.
 - A challenge's `status` is exported as stored. On import a missing status is derived:
@@ -69,7 +70,7 @@ def program_for_export(patient: User) -> Program | None:
 def _stop_reason(challenge: Challenge) -> str | None:
     if challenge.status != Challenge.Status.STOPPED:
         return None
-    if challenge.red_flags:
+    if challenge.red_flags or challenge.no_home_retest:  # milder allergic signs too
         return "red_flag"
     if challenge.stop_cause:
         return challenge.stop_cause

@@ -124,3 +124,37 @@ def test_without_javascript_the_phone_menu_opens_and_leads_everywhere(
     nav.get_by_text("Menu", exact=True).click()
     nav.get_by_role("link", name="Results").click()
     expect(page).to_have_url(re.compile("/program/results/"))
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
+def test_day_one_says_what_to_leave_out_and_what_to_eat_instead(page, axe, patient, viewport):
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    page.goto("/today/")
+    # The check-in comes first; a link near the top jumps to the guide below it.
+    page.get_by_role("link", name="What to leave out, and what can I eat?").click()
+    guide = page.get_by_role("list", name="What to leave out, and what can I eat?")
+    expect(
+        page.get_by_role("heading", name="What to leave out, and what can I eat?")
+    ).to_be_in_viewport()
+    gluten = guide.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Gluten", exact=True)
+    )
+    expect(gluten).to_contain_text("Leave out: White bread, Pasta")
+    expect(gluten).to_contain_text("Eat instead: White rice")
+    expect(page.get_by_role("link", name="look up any food")).to_be_visible()
+    axe(page, f"today-day-one-guide-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_import_problems_are_listed_in_readable_contrast(page, axe, patient):
+    log_in(page, patient.email)
+    page.goto("/program/my-data/")
+    bad = b'{"format": "dietplanner-diary", "version": 1, "program": {"protocol": "nope"}}'
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "diary.json", "mimeType": "application/json", "buffer": bad}]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
+    expect(page.get_by_role("alert").locator("code").first).to_be_visible()
+    axe(page, "my-data-import-errors")  # color-contrast included: the <code> once failed it

@@ -118,3 +118,27 @@ def test_the_dietitian_ends_a_clients_program(page, axe, dietitian, patient):
     axe(page, "clinic-end-program-done-desktop")
     program.refresh_from_db()
     assert not program.is_active and program.ended_by == dietitian
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
+def test_a_baseline_at_its_longest_sends_to_the_dietitian(page, axe, patient, viewport):
+    from dietplanner.programs.services import baseline_extend
+
+    today = patient.local_today()
+    program = baseline_done(patient, helped=True, days_ago=44)
+    for days in (14, 7):
+        baseline_extend(program=program, days=days, today=program.start_date)
+    # A flare every 5th day: the baseline never settles.
+    for entry in DailyEntry.objects.filter(program=program, date__gt=today - timedelta(days=20)):
+        if entry.date.toordinal() % 5 == 0:
+            entry.scores = {s: 9 for s in program.symptoms}
+            entry.save()
+    log_in(page, patient.email)
+    page.goto("/today/")
+    expect(page.get_by_role("alert")).to_contain_text("longest this diet allows (42 days)")
+    expect(page.get_by_text("more day")).to_have_count(0)
+    axe(page, f"baseline-longest-today-{viewport}")
+    page.goto("/program/plan/")
+    expect(page.get_by_text("lasts at most 42 days", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Extend my baseline")).to_have_count(0)
+    axe(page, f"baseline-longest-plan-{viewport}")

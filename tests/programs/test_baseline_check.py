@@ -124,3 +124,20 @@ def test_start_anyway_needs_a_baseline_that_holds(patient, catalogue):
     program.refresh_from_db()
     assert program.tests_despite_baseline_at is None
     assert challenge_start(challenge=first(program), on=READY).status == Challenge.Status.ACTIVE
+
+
+@pytest.mark.django_db
+def test_the_report_uses_the_same_rule_and_says_what_the_client_chose(
+    dietitian_client, patient, catalogue
+):
+    # A first week at 6 then 5: a fall of 1 point, less than the 1.8 that counts from 6.
+    program = make_program(patient)
+    log(program, START, 21, lambda k: 6 if k < 7 else 5)
+    url = reverse("clinic:report", args=[patient.public_id])
+    with at(READY):
+        before = dietitian_client.get(url).content.decode()
+        first_test_start_anyway(challenge=first(program), by=patient, on=READY)
+        after = dietitian_client.get(url).content.decode()
+    assert "The baseline did not help enough (pain 6 at the start, 5 in the last week" in before
+    assert "The food tests wait until the client chooses to start anyway." in before
+    assert "The client chose to start the food tests anyway on" in after

@@ -274,3 +274,19 @@ def test_linked_dietitians_are_e_mailed_at_once_without_health_details(
     assert "red-flag reaction" in sent[0].body and "throat" not in sent[0].body
     red_flag(patient, None)  # a second reaction is a second message
     assert len([m for m in mailoutbox if "allergic reaction" in m.subject]) == 2
+
+
+def test_a_stop_for_milder_allergic_signs_travels_as_red_flag_and_pauses_on_import(
+    patient, other_patient, catalogue
+):
+    from dietplanner.analysis.exchange import dump_document, parse_document
+    from dietplanner.programs.exchange import program_document, program_import
+
+    program, dairy = dairy_running(patient)
+    reaction_report(patient=patient, challenge=dairy, on=DOSE_START, allergic_signs=["vomiting"])
+    document = parse_document(dump_document(program_document(program)))
+
+    stopped = next(c for c in document.program.challenges if c.food_group == "dairy")
+    assert stopped.stop_reason == "red_flag"
+    program_import(document=document, patient=other_patient)
+    assert safety.home_tests_paused(other_patient)

@@ -176,3 +176,47 @@ def test_another_patient_cannot_stop_pats_test(client, other_patient, started):
         client.post(STOP_URL, {"cause": "illness"})
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.ACTIVE
+
+
+def test_a_blinded_test_stopped_for_travel_is_planned_again_by_the_dietitian(started):
+    program, challenge = started
+    Challenge.objects.filter(pk=challenge.pk).update(blinded=True)
+    challenge.refresh_from_db()
+    again = challenge_pause(
+        challenge=challenge, on=FIRST_DOSE, cause="travel", author=program.patient
+    )
+    assert again is None
+    assert not program.challenges.filter(
+        food_group=challenge.food_group, status=Challenge.Status.PLANNED
+    ).exists()
+    assert "Your dietitian can plan it again" in PlanChange.objects.get(program=program).summary
+
+
+def test_an_imported_stop_for_illness_keeps_its_cause_and_words(started, other_patient):
+    from dietplanner.analysis.exchange import dump_document, parse_document
+    from dietplanner.programs.exchange import program_import
+
+    program, challenge = started
+    challenge_pause(
+        challenge=challenge, on=FIRST_DOSE, cause="illness", note="flu", author=program.patient
+    )
+    text = dump_document(program_document(program))
+    copy_ = program_import(document=parse_document(text), patient=other_patient)
+    stopped = copy_.challenges.get(position=0)
+    assert stopped.interrupted and stopped.stop_cause == "illness"
+    assert stopped.stop_notes == [f"{FIRST_DOSE.isoformat()}: flu"]
+    assert stopped.verdict != "trigger"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"cause": "reaction"}, {"cause": "x" * 5000}, {"cause": "illness", "note": "x" * 5000}],
+)
+def test_bad_stop_answers_are_shown_again_never_a_500(client, started, data):
+    program, challenge = started
+    sign_in(client, program.patient)
+    with at(FIRST_DOSE):
+        response = client.post(STOP_URL, data)
+    assert response.status_code == 400
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.ACTIVE
