@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 PROD_ENV := DJANGO_ENV=production ALLOWED_HOSTS=dietplanner.example SECRET_KEY=check-only-$(shell printf '%050d' 0)
 
-.PHONY: run serve test lint format check bench install install-dev clean
+.PHONY: run serve test lint format check bench load install install-dev clean
 
 # The environment is rebuilt only when pyproject.toml changes (the stamp files record it).
 $(VENV)/.stamp-base: pyproject.toml
@@ -42,8 +42,15 @@ serve: $(VENV)/.stamp-base
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest
 
+# Speed, printed and never asserted. The page benchmark and the load test drop and refill
+# their own PostgreSQL database (BENCH_DATABASE_URL, default .../dp_bench) and serve it with
+# gunicorn on 127.0.0.1 (docs/performance.md).
 bench: $(VENV)/.stamp-dev
 	$(PY) -m pytest tests/benchmarks -m benchmark -s -q
+	$(PY) -m tests.benchmarks.pages
+
+load: $(VENV)/.stamp-dev
+	$(PY) -m tests.benchmarks.load
 
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .

@@ -55,6 +55,10 @@ class FoodGroup(models.Model):
     # Slugs of the groups that share foods with this one (dairy and lactose): a severe reaction
     # to one keeps every overlapping group out of home tests too (`programs.safety`).
     overlaps = models.JSONField(default=list, blank=True)
+    # Names of catalogue foods: a few typical foods of the group (what to leave out), and swap
+    # ideas outside it (what to eat instead; shown only when no eliminated group holds them).
+    examples = models.JSONField(default=list, blank=True)
+    swaps = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -129,3 +129,34 @@ def _word_closeness(folded: str, search_text: str) -> float:
             if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
                 best = max(best, matcher.ratio())
     return best
+
+
+@dataclass(frozen=True)
+class GroupGuide:
+    """One eliminated group explained: typical foods to leave out, ideas to eat instead."""
+
+    group: FoodGroup
+    examples: list[str]
+    swaps: list[str]
+
+
+def leave_out_guide(groups: list[FoodGroup]) -> list[GroupGuide]:
+    """The catalogue's examples and swap ideas for each of a diet's eliminated `groups`.
+
+    A swap that another eliminated group holds is left out (potato is no swap for bread on a
+    diet without nightshades), so the ideas fit the patient's own diet. One query.
+    """
+    unique = list({g.slug: g for g in groups}.values())
+    slugs = [g.slug for g in unique]
+    wanted = {name for g in unique for name in g.swaps}
+    blocked = set(
+        Food.objects.filter(name__in=wanted, groups__slug__in=slugs).values_list("name", flat=True)
+    )
+    return [
+        GroupGuide(
+            group=g,
+            examples=list(g.examples),
+            swaps=[name for name in g.swaps if name not in blocked],
+        )
+        for g in unique
+    ]

@@ -88,9 +88,23 @@ def read_catalogue(path: Path = CATALOGUE_PATH) -> dict:
         for kind in food.get("kinds", []):
             if kind not in known_kinds:
                 raise CatalogueError(f"foods[{i}].kinds: {kind!r} is not a kind of its groups")
+    _check_examples_and_swaps(data)
     for group in data["food_groups"]:
         del group["_kind_slugs"]
     return data
+
+
+def _check_examples_and_swaps(data: dict) -> None:
+    """Examples are foods of their group; swaps are catalogue foods outside it."""
+    groups_of = {f["name"]: set(f.get("groups", [])) for f in data.get("foods", [])}
+    for i, group in enumerate(data["food_groups"]):
+        for key, inside in (("examples", True), ("swaps", False)):
+            for name in group.get(key, []):
+                if name not in groups_of:
+                    raise CatalogueError(f"food_groups[{i}].{key}: {name!r} is not a food")
+                if (group["slug"] in groups_of[name]) != inside:
+                    where = "is not in" if inside else "is in"
+                    raise CatalogueError(f"food_groups[{i}].{key}: {name!r} {where} the group")
 
 
 def _check_overlaps(food_groups: list[dict]) -> None:
@@ -170,6 +184,8 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH) -> LoadReport:
             "low_serve": dict(item.get("low_serve", {})),
             "kinds": list(item.get("kinds", [])),
             "overlaps": list(item.get("overlaps", [])),
+            "examples": list(item.get("examples", [])),
+            "swaps": list(item.get("swaps", [])),
             "position": pos,
         }
         _sync(report, "food groups", obj, values)

@@ -23,7 +23,21 @@ def _helper(submit_label: str, form_id: str) -> FormHelper:
     return helper
 
 
-class SignUpForm(BaseUserCreationForm):
+class WeakPasswordUnderNewPassword:
+    """Django files a weak password's problems under the confirmation field; the person typed
+    the password in the field above it, so that is where the explanation goes. A mismatch stays
+    under the confirmation."""
+
+    TYPED_IN = {"password2": "password1", "new_password2": "new_password1"}
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # Django passes the confirmation's name positionally or not at all ("password2").
+        confirmation = args[0] if args else kwargs.pop("password_field_name", "password2")
+        field = self.TYPED_IN.get(confirmation, confirmation)
+        super().validate_password_for_user(user, field, **kwargs)
+
+
+class SignUpForm(WeakPasswordUnderNewPassword, BaseUserCreationForm):
     """Self sign-up; always creates a patient (dietitians are created by an administrator)."""
 
     timezone = forms.ChoiceField(
@@ -96,7 +110,7 @@ class AdminUserCreationForm(BaseUserCreationForm):
         fields = ["email", "full_name", "role"]
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(WeakPasswordUnderNewPassword, auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Change my password", "password-change-form")
@@ -109,7 +123,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.helper = _helper("Send me a reset link", "password-reset-form")
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(WeakPasswordUnderNewPassword, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Save my new password", "set-password-form")

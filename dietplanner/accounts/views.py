@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,9 +16,24 @@ from foods.portions import SPOON_NOTE
 from . import services
 from .decorators import role_required
 from .forms import AccountDeleteForm, LoginForm, MeasuresForm, SignUpForm
-from .models import User
+from .models import CareLink, User
 from .session_policy import remember_device
 from .throttle import throttle
+
+
+def _invite_waiting(next_url: str) -> CareLink | None:
+    """The invite an e-mailed link opened, when `next_url` is that link and it is still valid:
+    the log-in and sign-up pages then say who invited the newcomer and why they log in first."""
+    try:
+        match = resolve(urlsplit(next_url).path) if next_url else None
+    except Resolver404:
+        return None
+    if match is None or match.view_name != "accounts:invite-accept":
+        return None
+    try:
+        return services.invite_for_token(match.kwargs["token"])
+    except services.ConsentError:
+        return None
 
 
 class LoginView(auth_views.LoginView):
@@ -24,6 +42,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["invite"] = _invite_waiting(_safe_next(self.request))
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -56,7 +79,8 @@ def signup(request):
             form=form, base_url=request.build_absolute_uri("/").rstrip("/"), next_url=next_url
         )
         return redirect("accounts:signup-sent")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "invite": _invite_waiting(next_url)}
+    return render(request, "accounts/signup.html", context)
 
 
 @require_safe

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from operator import add, mul
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -134,51 +134,137 @@ def estimate_noise(
 ) -> Noise:
     """Noise per symptom from clean days past the settling days, leaving out, per symptom,
     the `busy` spans (windows where that symptom rose)."""
-    quiet = sorted(day for day in book.calm if day >= earliest)
-    scores = book.scores
-    series = {}
-    # Symptoms usually share their days (always when none rose), hence their segments.
-    segmented: dict[tuple[int, ...], list[list[int]]] = {}
-    for symptom in symptoms:
-        spans = span_days(busy.get(symptom, ()))
-        days = tuple([d for d in quiet if symptom in scores[d] and d not in spans])
-        segments = segmented.get(days)
+    return NoiseEstimator(book, symptoms, earliest).estimate(busy)
+
+
+@dataclass(slots=True)
+class _Series:
+    """One symptom's quiet days with some spans left out: what the noise estimate needs of
+    them that does not depend on the day-to-day correlation."""
+
+    segments: list[list[int]]
+    # Runs of 2 days or more: (days, deviations from the run's mean).
+    centred: list[tuple[list[int], list[float]]]
+    # Per run of 3 days or more with adjacent days: its lag-1 sums (cross, square / 2,
+    # adjacent pairs, pairs x run length), added up across symptoms by `_phi`.
+    lag_terms: list[tuple[float, float, int, int]]
+    ss: float  # sum of squared deviations over the runs
+    floor: float | None  # `floor_spread_ratio` when the floor at 0 hides part of the wobble
+
+
+class NoiseEstimator:
+    """`estimate_noise` for one diary, asked many times with different spans left out (the
+    passes of `verdicts`): each symptom's series is built once per set of spans, each run's
+    effective degrees of freedom once per correlation. The figures are those of a fresh
+    estimate to the last bit (the same sums in the same order)."""
+
+    def __init__(self, book: DayBook, symptoms: Iterable[str], earliest: int) -> None:
+        self.book = book
+        self.symptoms = tuple(symptoms)
+        quiet = sorted(day for day in book.calm if day >= earliest)
+        scores = book.scores
+        self._quiet = {s: [d for d in quiet if s in scores[d]] for s in self.symptoms}
+        self._series: dict[tuple[str, tuple], _Series] = {}
+        # Symptoms usually share their days (always when none rose), hence their runs.
+        self._segments: dict[tuple[int, ...], list[list[int]]] = {}
+        self._dof: dict[tuple[int, float], float] = {}  # (id of a shared run, phi)
+        self._adjacent: dict[int, list[int] | None] = {}  # by id of a shared run
+        self._values = {
+            s: {d: float(scores[d][s]) for d in days} for s, days in self._quiet.items()
+        }
+
+    def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
+        series = {s: self._series_of(s, busy) for s in self.symptoms}
+        phi = _phi(series.values())
+        sigma = {s: self._sigma(series[s], phi) for s in self.symptoms}
+        dof = {}
+        for symptom, one in series.items():
+            eff = self._eff(one, phi)
+            # Autocorrelated days carry less information about the spread than independent ones.
+            dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
+        corr = _pair_correlations({s: one.centred for s, one in series.items()})
+        return Noise(phi=phi, sigma=sigma, dof=dof, corr=corr)
+
+    def sigma(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
+        """`estimate(busy).sigma[symptom]`, without the rest."""
+        series = {s: self._series_of(s, busy) for s in self.symptoms}
+        return self._sigma(series[symptom], _phi(series.values()))
+
+    def _series_of(self, symptom: str, busy) -> _Series:
+        spans = tuple(busy.get(symptom, ()))
+        key = (symptom, spans)
+        found = self._series.get(key)
+        if found is not None:
+            return found
+        if spans:
+            out = span_days(spans)
+            days = tuple([d for d in self._quiet[symptom] if d not in out])
+        else:
+            days = tuple(self._quiet[symptom])
+        segments = self._segments.get(days)
         if segments is None:
-            segments = segmented[days] = _segments(days)
-        series[symptom] = [(seg, [float(scores[d][symptom]) for d in seg]) for seg in segments]
-    # Each run's deviations from its own mean (runs of one day carry no spread).
-    centred = {
-        symptom: [
-            (seg, [v - m for v in values])
-            for seg, values in segments
-            if len(seg) >= 2
-            for m in (sum(values) / len(values),)
-        ]
-        for symptom, segments in series.items()
-    }
-    phi = _estimate_phi(centred.values())
-    sigma: dict[str, float] = {}
-    dof: dict[str, float] = {}
-    seg_dof: dict[int, float] = {}  # by id of a shared segment
-    for symptom, segments in series.items():
+            segments = self._segments[days] = _segments(days)
+        value = self._values[symptom].__getitem__
+        values = [list(map(value, seg)) for seg in segments]
+        centred = []
+        lag_terms = []
         ss = 0.0
-        eff = 0.0
-        for seg, devs in centred[symptom]:
-            ss += sum(map(mul, devs, devs))
-            key = id(seg)
-            if key not in seg_dof:
-                seg_dof[key] = _effective_dof(seg, phi)
-            eff += seg_dof[key]
-        var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
-        zeros = sum([values.count(0.0) for _, values in segments])
+        for seg, seg_values in zip(segments, values, strict=True):
+            if len(seg) < 2:
+                continue
+            m = sum(seg_values) / len(seg_values)
+            devs = [v - m for v in seg_values]
+            centred.append((seg, devs))
+            squares = list(map(mul, devs, devs))
+            ss += sum(squares)
+            if len(seg) < 3:
+                continue
+            steps = self._steps(seg)
+            if steps is None:  # every day follows the one before
+                n = len(seg) - 1
+                cross = sum(map(mul, devs, devs[1:]))
+                square = sum(map(add, squares, squares[1:])) / 2.0
+            elif steps:
+                n = len(steps)
+                cross = sum([devs[i] * devs[i + 1] for i in steps])
+                square = sum([squares[i] + squares[i + 1] for i in steps]) / 2.0
+            else:
+                continue
+            lag_terms.append((cross, square, n, n * len(seg)))
+        floor = None
+        zeros = sum([v.count(0.0) for v in values])
         if zeros >= FLOOR_MIN_DAYS:
-            values = [v for _, seg_values in segments for v in seg_values]
-            if zeros >= FLOOR_MIN_SHARE * len(values):
-                var *= floor_spread_ratio(values) ** 2
-        sigma[symptom] = max(math.sqrt(var), MIN_SIGMA)
-        # Autocorrelated days carry less information about the spread than independent ones.
-        dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
-    return Noise(phi=phi, sigma=sigma, dof=dof, corr=_pair_correlations(centred))
+            flat = [v for seg_values in values for v in seg_values]
+            if zeros >= FLOOR_MIN_SHARE * len(flat):
+                floor = floor_spread_ratio(flat)
+        found = self._series[key] = _Series(segments, centred, lag_terms, ss, floor)
+        return found
+
+    def _steps(self, seg: list[int]) -> list[int] | None:
+        """The i where day i + 1 of a run follows day i; None when that is every i."""
+        key = id(seg)
+        if key not in self._adjacent:
+            steps = [i for i in range(len(seg) - 1) if seg[i + 1] - seg[i] == 1]
+            self._adjacent[key] = None if len(steps) == len(seg) - 1 else steps
+        return self._adjacent[key]
+
+    def _eff(self, series: _Series, phi: float) -> float:
+        eff = 0.0
+        memo = self._dof
+        for seg, _ in series.centred:
+            key = (id(seg), phi)
+            value = memo.get(key)
+            if value is None:
+                value = memo[key] = _effective_dof(seg, phi)
+            eff += value
+        return eff
+
+    def _sigma(self, series: _Series, phi: float) -> float:
+        eff = self._eff(series, phi)
+        var = (series.ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
+        if series.floor is not None:
+            var *= series.floor**2
+        return max(math.sqrt(var), MIN_SIGMA)
 
 
 def floor_spread_ratio(values: Sequence[float]) -> float:
@@ -264,28 +350,19 @@ def _segments(days: Sequence[int]) -> list[list[int]]:
     return segments
 
 
-def _estimate_phi(all_runs: Iterable[list[tuple[list[int], list[float]]]]) -> float:
-    """Pooled lag-1 correlation over (days, deviations from the run's mean) runs."""
+def _phi(all_series: Iterable[_Series]) -> float:
+    """Pooled lag-1 correlation over every symptom's runs (their deviations from the run's
+    mean)."""
     cross = 0.0
     square = 0.0
     pairs = 0
     weighted_len = 0.0
-    adjacent: dict[int, list[int]] = {}  # by id of a (shared) segment: i where day i+1 follows
-    for segments in all_runs:
-        for seg, dev in segments:
-            if len(seg) < 3:
-                continue
-            steps = adjacent.get(id(seg))
-            if steps is None:
-                steps = adjacent[id(seg)] = [
-                    i for i, (d0, d1) in enumerate(zip(seg, seg[1:], strict=False)) if d1 - d0 == 1
-                ]
-            if not steps:
-                continue
-            cross += sum([dev[i] * dev[i + 1] for i in steps])
-            square += sum([dev[i] * dev[i] + dev[i + 1] * dev[i + 1] for i in steps]) / 2.0
-            pairs += len(steps)
-            weighted_len += len(steps) * len(seg)
+    for series in all_series:
+        for c, s, n, w in series.lag_terms:
+            cross += c
+            square += s
+            pairs += n
+            weighted_len += w
     if pairs == 0 or square <= 0.0:
         return PRIOR_PHI
     raw = cross / square
@@ -305,8 +382,11 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     n = len(days)
     total = float(n)
     acc = 0.0
+    # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
+    powers = [phi**gap for gap in range(SEGMENT_GAP + 1)]
     for j in range(1, n):
-        acc = phi ** (days[j] - days[j - 1]) * (acc + 1.0)
+        gap = days[j] - days[j - 1]
+        acc = (powers[gap] if gap <= SEGMENT_GAP else phi**gap) * (acc + 1.0)
         total += 2.0 * acc
     return max(n - total / n, 0.0)
 

@@ -467,3 +467,26 @@ def test_an_invite_sent_to_one_address_cannot_be_accepted_by_another_account(
     with pytest.raises(services.ConsentError, match="another e-mail address"):
         services.invite_accept(token=token, patient=other_patient)
     assert services.invite_accept(token=token, patient=patient).status == CareLink.Status.ACTIVE
+
+
+def test_an_invite_opened_logged_out_says_who_invites_and_why_to_log_in_first(
+    client, other_dietitian
+):
+    _, token = send_invite(other_dietitian, email="newcomer@example.com")
+    invite_url = reverse("accounts:invite-accept", args=[token])
+
+    login_page = client.get(invite_url, follow=True)
+    body = login_page.content.decode()
+    assert "Otto Outsider</strong> invited you" in body
+    assert "Log in first, or create an account" in body
+    assert "only you decide who sees your diary" in body
+    signup_link = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', body).group(1)
+    signup = client.get(signup_link.replace("&amp;", "&")).content.decode()
+    assert "Otto Outsider</strong> invited you" in signup
+    assert "Create your account first, with the e-mail address the invite was sent to" in signup
+
+
+def test_a_spent_or_forged_invite_link_gets_a_plain_log_in_page(client, other_dietitian):
+    for url in ["/accounts/invite/forged-token/", "/diary/", "https://elsewhere.example/"]:
+        body = client.get(reverse("accounts:login"), {"next": url}).content.decode()
+        assert "invited you" not in body

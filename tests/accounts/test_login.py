@@ -95,3 +95,17 @@ def test_password_reset_for_unknown_email_reveals_nothing(client):
     )
     assert b"Check your e-mail" in response.content
     assert mail.outbox == []
+
+
+def test_a_weak_new_password_is_explained_under_the_new_password(patient_client):
+    response = patient_client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "password1234",
+            "new_password2": "password1234",
+        },
+    )
+    form = response.context["form"]
+    assert "new_password1" in form.errors and "new_password2" not in form.errors
+    assert "too common" in str(form.errors["new_password1"])

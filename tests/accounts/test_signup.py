@@ -162,3 +162,24 @@ def test_sign_up_ignores_a_next_to_another_site(client):
 def test_log_in_page_passes_next_on_to_sign_up(client):
     html = client.get(reverse("accounts:login") + "?next=/accounts/invite/abc/").content.decode()
     assert "/accounts/signup/?next=/accounts/invite/abc/" in html
+
+
+def field_block(html: str, field: str) -> str:
+    """The rendered block of one field (crispy wraps each in div_id_<field>)."""
+    start = html.index(f'id="div_id_{field}"')
+    following = html.find('id="div_id_', start + 1)
+    return html[start : following if following != -1 else len(html)]
+
+
+def test_a_weak_password_is_explained_under_the_password_not_the_confirmation(client):
+    data = {**GOOD, "password1": "password1234", "password2": "password1234"}
+    html = client.post(reverse("accounts:signup"), data).content.decode()
+    assert "too common" in field_block(html, "password1")
+    assert "too common" not in field_block(html, "password2")
+
+
+def test_a_mismatch_is_still_explained_under_the_confirmation(client):
+    html = client.post(
+        reverse("accounts:signup"), {**GOOD, "password2": "something-else-here"}
+    ).content.decode()
+    assert "didn" in field_block(html, "password2")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 
 from dietplanner.analysis import probability, verdicts
-from dietplanner.analysis.reference import Noise
+from dietplanner.analysis.reference import Noise, NoiseEstimator
 
 from .quality import Tally, evaluate
 from .simulator import simulate_cohort
@@ -23,25 +23,30 @@ from .simulator import simulate_cohort
 TUNING_SEEDS = (tuple(range(400, 408)), tuple(range(500, 508)))
 ROUNDING_VARIANCE = 1.0 / 12.0
 _truth: dict[str, object] = {}
-_estimated = verdicts.estimate_noise
 
 
-def _true_noise(book, symptoms, earliest, busy) -> Noise:
-    estimate = _estimated(book, symptoms, earliest, busy)
-    sd, phis = _truth["sd"], _truth["phi"]
-    return Noise(
-        phi=sum(phis.values()) / len(phis),
-        sigma={s: (sd[s] ** 2 + ROUNDING_VARIANCE) ** 0.5 for s in estimate.sigma},
-        dof=estimate.dof,
-        corr=estimate.corr,
-    )
+class _TrueNoise(NoiseEstimator):
+    """The simulator's noise in place of the estimate (its dof and correlations kept)."""
+
+    def estimate(self, busy) -> Noise:
+        estimate = super().estimate(busy)
+        phis = _truth["phi"]
+        return Noise(
+            phi=sum(phis.values()) / len(phis),
+            sigma={s: self.sigma(busy, s) for s in estimate.sigma},
+            dof=estimate.dof,
+            corr=estimate.corr,
+        )
+
+    def sigma(self, busy, symptom: str) -> float:
+        return (_truth["sd"][symptom] ** 2 + ROUNDING_VARIANCE) ** 0.5
 
 
 def measure(seeds, bar: float, known: bool) -> Tally:
     saved = probability.TRIGGER_FROM
     probability.TRIGGER_FROM = bar
     if known:
-        verdicts.estimate_noise = _true_noise
+        verdicts.NoiseEstimator = _TrueNoise
     pooled = Tally()
     try:
         for seed in seeds:
@@ -49,7 +54,7 @@ def measure(seeds, bar: float, known: bool) -> Tally:
                 _truth["sd"], _truth["phi"] = diary.noise_sd, diary.phi
                 pooled.merge(evaluate([diary]))
     finally:
-        verdicts.estimate_noise = _estimated
+        verdicts.NoiseEstimator = NoiseEstimator
         probability.TRIGGER_FROM = saved
     return pooled
 

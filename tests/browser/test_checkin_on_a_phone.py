@@ -1,12 +1,16 @@
 """The daily check-in on a 390x844 phone: one screen, 44 px targets, the confirmation where the
 patient is and focused, with and without JavaScript; the menu opens without JavaScript."""
 
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
+from dietplanner.accounts import services
 from dietplanner.diary.models import DailyEntry
 from tests.browser.conftest import VIEWPORTS, save_screenshot
 from tests.browser.test_dietitian_journey import log_in
@@ -45,6 +49,14 @@ def score_everything(page, score: int) -> None:
         group.locator("label", has_text=re.compile(rf"^\s*{score}\s*$")).click()
 
 
+def screen_shot(page, name: str) -> None:
+    """What the patient sees without scrolling (the conftest's shots are whole pages)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(Path(folder) / f"{name}-screen-{width}.png"))
+
+
 def assert_in_view_and_focused(page, locator) -> None:
     expect(locator).to_be_visible()
     expect(locator).to_be_focused()
@@ -52,11 +64,22 @@ def assert_in_view_and_focused(page, locator) -> None:
 
 
 @pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
-def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(page, axe, patient):
-    make_program(patient, start=date.today())
+@pytest.mark.parametrize(
+    "protocol, symptoms",
+    [
+        ("anti-inflammatory", ["pain", "fatigue", "sleep", "brain_fog", "stiffness"]),
+        ("low-fodmap", ["bloating", "abdominal_pain", "bowel", "fatigue", "pain"]),
+    ],
+)
+def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(
+    page, axe, patient, protocol, symptoms
+):
+    program = make_program(patient, start=date.today(), protocol=protocol)
+    program.symptoms = symptoms  # each diet's default set
+    program.save(update_fields=["symptoms"])
     log_in(page, patient.email)
     page.goto("/today/")
-    save_screenshot(page, "today-day-one")
+    save_screenshot(page, f"today-day-one-{protocol}")
     heading = page.get_by_role("heading", name="Today’s check-in").bounding_box()
     save = page.get_by_role("button", name="Save check-in").bounding_box()
     # From the heading to the Save button: one 844 px screen, no swipe inside the form.
@@ -64,9 +87,12 @@ def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(page, axe, 
     for label in page.locator(".score-btn, .checkin-more > summary").all():
         box = label.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, label.inner_text()
+    page.mouse.wheel(0, heading["y"])
+    expect(page.get_by_role("button", name="Save check-in")).to_be_in_viewport(ratio=1)
+    screen_shot(page, f"checkin-one-screen-{protocol}")
     # Nothing was ticked yesterday: the upsets are folded away.
     expect(page.get_by_label("Stress")).to_be_hidden()
-    axe(page, "checkin-phone-fresh")
+    axe(page, f"checkin-phone-fresh-{protocol}")
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
@@ -74,11 +100,17 @@ def test_after_save_the_confirmation_is_on_screen_and_focused(page, axe, patient
     make_program(patient, start=date.today())
     log_in(page, patient.email)
     page.goto("/today/")
+    page.get_by_role("button", name="Save check-in").click()
+    problem = page.locator("#checkin-problem")
+    expect(problem).to_contain_text("Score at least one symptom")
+    assert_in_view_and_focused(page, problem)
     score_everything(page, 3)
     page.get_by_role("button", name="Save check-in").click()
     saved = page.locator("#checkin-saved")
     expect(saved).to_contain_text("Saved your check-in at")
     assert_in_view_and_focused(page, saved)
+    expect(problem).to_have_count(0)
+    screen_shot(page, f"checkin-saved-{viewport}")
     assert DailyEntry.objects.get().scores["pain"] == 3
     axe(page, f"checkin-saved-{viewport}")
 
@@ -102,7 +134,7 @@ def test_without_javascript_the_saved_check_in_is_confirmed_on_screen_and_focuse
     saved = page.locator("#checkin-saved")
     expect(saved).to_contain_text("Saved your check-in at")
     assert_in_view_and_focused(page, saved)
-    save_screenshot(page, "checkin-saved-no-js")
+    screen_shot(page, "checkin-saved-no-js")
     axe_as_rendered(axe, js_page, page, "checkin-saved-no-js-copy")
 
 
@@ -117,10 +149,61 @@ def test_without_javascript_the_phone_menu_opens_and_leads_everywhere(
     expect(nav.get_by_role("link", name="Plan", exact=True)).to_be_hidden()
     nav.get_by_text("Menu", exact=True).click()
     expect(nav.get_by_role("link", name="Diary")).to_be_visible()
-    save_screenshot(page, "menu-open-no-js")
+    screen_shot(page, "menu-open-no-js")
     axe_as_rendered(axe, js_page, page, "menu-open-no-js-copy")
     nav.get_by_role("link", name="Plan", exact=True).click()
     expect(page).to_have_url(re.compile("/program/plan/"))
     nav.get_by_text("Menu", exact=True).click()
     nav.get_by_role("link", name="Results").click()
     expect(page).to_have_url(re.compile("/program/results/"))
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
+def test_day_one_says_what_to_leave_out_and_what_to_eat_instead(page, axe, patient, viewport):
+    make_program(patient, start=date.today())
+    log_in(page, patient.email)
+    page.goto("/today/")
+    # The check-in comes first; a link near the top jumps to the guide below it.
+    page.get_by_role("link", name="What to leave out, and what can I eat?").click()
+    guide = page.get_by_role("list", name="What to leave out, and what can I eat?")
+    expect(
+        page.get_by_role("heading", name="What to leave out, and what can I eat?")
+    ).to_be_in_viewport()
+    gluten = guide.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Gluten", exact=True)
+    )
+    expect(gluten).to_contain_text("Leave out: White bread, Pasta")
+    expect(gluten).to_contain_text("Eat instead: White rice")
+    expect(page.get_by_role("link", name="look up any food")).to_be_visible()
+    axe(page, f"today-day-one-guide-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_import_problems_are_listed_in_readable_contrast(page, axe, patient):
+    log_in(page, patient.email)
+    page.goto("/program/my-data/")
+    bad = b'{"format": "dietplanner-diary", "version": 1, "program": {"protocol": "nope"}}'
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "diary.json", "mimeType": "application/json", "buffer": bad}]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
+    expect(page.get_by_role("alert").locator("code").first).to_be_visible()
+    axe(page, "my-data-import-errors")  # color-contrast included: the <code> once failed it
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_an_invite_opened_logged_out_says_who_invites_before_the_log_in(page, axe, dietitian):
+    services.invite_send(dietitian=dietitian, email="new@example.com", request_base_url="http://x")
+    link = re.search(r"https?://[^/\s]+(/accounts/invite/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    banner = page.get_by_role("status").filter(has_text="invited you")
+    expect(banner).to_contain_text(f"{dietitian.full_name} invited you")
+    expect(banner).to_contain_text("only you decide who sees your diary")
+    axe(page, "login-with-invite")
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("status").filter(has_text="invited you")).to_contain_text(
+        "Create your account first"
+    )
+    axe(page, "signup-with-invite")

@@ -372,3 +372,11 @@ def test_a_program_starting_later_reads_starts_and_not_started_yet(
     assert "started 12 Jan" not in html
     assert "Status: not started yet." in html
     assert "notstarted" not in html
+
+
+def test_ending_a_program_starting_later_reads_starts(dietitian_client, patient, catalogue):
+    make_program(patient, start=START + timedelta(days=7))
+
+    html = dietitian_client.get(url("plan-end", patient)).content.decode()
+
+    assert "starts 12 Jan 2026" in html and "started 12 Jan" not in html

@@ -484,3 +484,39 @@ def test_another_patients_start_cannot_be_undone(client, other_patient, program,
     assert response.status_code == 404
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.ACTIVE
+
+
+def test_day_one_says_what_to_leave_out_and_what_to_eat_instead(patient_client, program):
+    with at(START):
+        html = patient_client.get(TODAY_URL).content.decode()
+    guide = html.partition('<details class="leave-out')[2].partition("</main>")[0]
+    assert guide.startswith(' mt-4" id="leave-out" open>')
+    assert "What to leave out, and what can I eat?" in guide
+    assert "Keep these 13 food groups out" in guide
+    assert reverse("foods:lookup") in guide
+    gluten = guide.split('<h3 class="h6 mb-1">Gluten</h3>')[1].split("</li>")[0]
+    assert "Leave out:</span> White bread, Pasta, Beer, Soy sauce" in gluten
+    assert "White rice" in gluten and "Potato" not in gluten  # nightshades are out too
+    assert "The protein in wheat, barley, rye and spelt" in gluten
+
+
+def test_after_the_first_days_the_guide_is_folded_and_gone_once_tests_start(
+    patient_client, program
+):
+    with at(START + timedelta(days=5)):
+        later = patient_client.get(TODAY_URL).content.decode()
+    assert '<details class="leave-out mt-4" id="leave-out">' in later
+    ready_program(program)
+    with at(START + timedelta(days=21)):
+        testing = patient_client.get(TODAY_URL).content.decode()
+    assert "What to leave out" not in testing
+
+
+def test_a_low_fodmap_day_one_offers_swaps_of_that_diet(patient_client, patient, catalogue):
+    make_program(patient, protocol="low-fodmap")
+    with at(START):
+        html = patient_client.get(TODAY_URL).content.decode()
+    garlic = html.split("Fructans (garlic)</h3>")[1].split("</li>")[0]
+    assert "Garlic-infused oil" in garlic and "Leave out:</span> Garlic," in garlic
+    lactose = html.split("Lactose</h3>")[1].split("</li>")[0]
+    assert "Lactose-free milk" in lactose

@@ -301,3 +301,17 @@ def test_an_exported_outcome_comes_back_on_import_as_the_groups_result(patient, 
     assert again.verdict_label == "Reaction found at endoscopy"
     assert again.endoscopy.recorded_by_name == "Dana Dietitian"
     assert again.endoscopy.note == "18 eos/hpf"
+
+
+def test_the_page_costs_the_same_few_queries_however_many_groups_came_back(
+    dietitian_client, patient, dietitian, django_assert_max_num_queries
+):
+    program, challenge = six_food(patient, dietitian)
+    record(challenge, dietitian)
+    program.challenges.exclude(pk=challenge.pk).update(status="done", first_dose_day=FIRST_DOSE)
+    dietitian_client.get(endoscopy_url(patient))  # session and two-step state settled
+
+    with django_assert_max_num_queries(12):
+        html = dietitian_client.get(endoscopy_url(patient)).content.decode()
+    assert html.count("What the endoscopy showed") == 6
+    assert html.count("Recorded:") == 1

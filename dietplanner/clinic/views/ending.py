@@ -46,6 +46,6 @@ def end(request, patient_id) -> HttpResponse:
     return render(
         request,
         "clinic/plan/end.html",
-        {"patient": patient, "program": program, "form": form},
+        {"patient": patient, "program": program, "form": form, "today": patient.local_today()},
         status=status,
     )

@@ -29,12 +29,15 @@ from dietplanner.programs.selectors import (
     program_plan,
 )
 from foods.models import Confounder, Symptom
+from foods.selectors import leave_out_guide
 
 from ..forms import CheckinForm, ReactionForm, StopForm
 from ..models import DailyEntry, Dose
 from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
 patient_only = role_required(User.Role.PATIENT)
+# Days on which Today explains what to leave out and what to eat instead.
+BEFORE_TESTS = ("not_started", "baseline", "baseline_extend")
 # Session key: the check-in just saved by a plain post, confirmed once on the page it lands on.
 JUST_SAVED = "checkin_just_saved"
 
@@ -148,6 +151,8 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
     if pause_alerts:
         context["emergency"] = emergency_number(request.user.timezone)
     context["upsets_before"] = _upsets_before(context, diary, day)
+    if plan.today.kind in BEFORE_TESTS:
+        context["leave_out"] = leave_out_guide([c.food_group for c in challenges])
     return context
 
 

@@ -1,0 +1,57 @@
+"""Queries of the dietitian's pages, pinned: the client list for 5 and 50 clients, the
+client report for a 30-day and a 365-day diary (issue 17: constant in both).
+
+The numbers are exact: a change that adds (or saves) a query on a page shows here."""
+
+import pytest
+from django.urls import reverse
+
+from tests.benchmarks.page_data import (
+    PIN_MOMENT,
+    clients_for,
+    dietitian,
+    link,
+    patient_with_program,
+    pinned_time,
+    query_count,
+)
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+def client_list_counts(client, params=None, **headers) -> dict[int, int]:
+    """{clients: queries of the client list}, for a fresh dietitian with 5, then 50 clients."""
+    counts = {}
+    with pinned_time():
+        for count in (5, 50):
+            dana = dietitian(f"dana{count}@example.com", f"Dana {count}")
+            clients_for(dana, count, prefix=f"c{count}-", today=PIN_MOMENT.date())
+            sign_in(client, dana)
+            counts[count], response = query_count(
+                lambda: client.get(reverse("clinic:clients"), params, **headers)
+            )
+            assert f"Client c{count}-" in response.content.decode()
+    return counts
+
+
+def test_client_list_queries_are_pinned_and_do_not_grow_with_clients(client):
+    assert client_list_counts(client) == {5: 14, 50: 14}
+
+
+def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client):
+    counts = client_list_counts(client, {"sort": "flags"}, HTTP_HX_REQUEST="true")
+    assert counts == {5: 14, 50: 14}
+
+
+def test_report_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+    counts = {}
+    with pinned_time():
+        dana = dietitian("dana@example.com", "Dana Dietitian")
+        sign_in(client, dana)
+        for days in (30, 365):
+            patient = patient_with_program(f"pat{days}@example.com", days)
+            link(dana, patient)
+            url = reverse("clinic:report", args=[patient.public_id])
+            counts[days], _ = query_count(lambda url=url: client.get(url))
+    assert counts == {30: 30, 365: 30}

@@ -1,0 +1,21 @@
+"""Queries of the results page, pinned, for a 30-day and a 365-day diary (13 challenges).
+
+The numbers are exact: a change that adds a query shows here. Both diary lengths must cost
+the same (issue 17: constant in diary length)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.benchmarks.page_data import patient_with_program, pinned_time, query_count
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+def test_results_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+    counts = {}
+    with pinned_time():
+        for days in (30, 365):
+            sign_in(client, patient_with_program(f"pat{days}@example.com", days))
+            counts[days], _ = query_count(lambda: client.get(reverse("programs:results")))
+    assert counts == {30: 6, 365: 6}
