@@ -39,6 +39,9 @@ class ShapeFit:
     # to read the window scores less those shifts (`SymptomRead.use`).
     shifts: list[float] | None = None
     tags: list[tuple[int, ...]] | None = None
+    # Positions in `xs` of the response days, the full-portion days and the small-portion
+    # days (`shape_parts`), shared by the symptoms fitted with the same shape.
+    parts: tuple[list[int], list[int], list[int]] | None = None
 
 
 @dataclass(slots=True)
@@ -84,16 +87,26 @@ class SymptomRead:
                 v - sum([shifts[e] for e in t]) if t else v
                 for (_, v), t in zip(self.window, fit.tags, strict=True)
             ]
-        top = max(xs)
-        response = [i for i, x in enumerate(xs) if x >= 0.5 * top]
+        response, full_at, small_at = fit.parts or shape_parts(xs)
         self.response_days = [self.window[i][0] for i in response]
         self.window_level = sum(values[i] for i in response) / len(response)
         self.change = self.window_level - self.ref_level
-        full = [values[i] for i, x in enumerate(xs) if x >= 0.99 * top]
-        small = [values[i] for i, x in enumerate(xs) if 0.0 < x < 0.75 * top]
+        full = [values[i] for i in full_at]
+        small = [values[i] for i in small_at]
         self.grew_with_portion = bool(full and small) and (
             sum(full) / len(full) - sum(small) / len(small) >= 1.0
         )
+
+
+def shape_parts(xs: list[float]) -> tuple[list[int], list[int], list[int]]:
+    """Positions of a shape's response days (at least half its top: they give the window
+    level), its full-portion days and its small-portion days (grew with the portion?)."""
+    top = max(xs)
+    return (
+        [i for i, x in enumerate(xs) if x >= 0.5 * top],
+        [i for i, x in enumerate(xs) if x >= 0.99 * top],
+        [i for i, x in enumerate(xs) if 0.0 < x < 0.75 * top],
+    )
 
 
 def read_symptom(
@@ -182,7 +195,7 @@ class _Design:
                 s22 += wx * wx
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
-                self.shapes.append((name, xs, wxs, s12, det))
+                self.shapes.append((name, xs, wxs, s12, det, shape_parts(xs)))
 
 
 def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> None:
@@ -200,11 +213,11 @@ def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> No
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
     sd_factor = read.sigma * math.sqrt(s11)
-    for name, xs, wxs, s12, det in design.shapes:
+    for name, xs, wxs, s12, det, parts in design.shapes:
         b2 = sum(map(mul, wxs, yw))
         rise = (s11 * b2 - s12 * b1) / det
         se = sd_factor / math.sqrt(det)
-        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs)
+        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, parts=parts)
     if read.fits:
         read.use(max(read.fits, key=lambda n: read.fits[n].z))
 
@@ -236,7 +249,7 @@ class _EpisodeDesign:
                 full[i] = x
             wx = wh.apply(full)
             cross = [sum(map(mul, wx, c)) for c in columns]
-            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx))))
+            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), shape_parts(xs)))
 
 
 def _read_episodes(
@@ -275,7 +288,7 @@ def _read_episodes(
         return
     beta0, inv = solved
     m = k + 1
-    for name, xs, wx, cross, xx in design.shapes:
+    for name, xs, wx, cross, xx, parts in design.shapes:
         ac = [sum(map(mul, inv[i], cross)) for i in range(m)]
         denom = xx - sum(map(mul, cross, ac))
         if denom <= 1e-9:
@@ -285,7 +298,9 @@ def _read_episodes(
         # The episodes' fitted shifts under this shape: whichever shape is reported, its
         # window level is read from the scores less these shifts.
         shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
-        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags)
+        read.fits[name] = ShapeFit(
+            z=rise / se, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags, parts=parts
+        )
     if read.fits:
         read.use(max(read.fits, key=lambda n: read.fits[n].z))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from operator import add, mul
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -168,6 +168,10 @@ class NoiseEstimator:
         # Symptoms usually share their days (always when none rose), hence their runs.
         self._segments: dict[tuple[int, ...], list[list[int]]] = {}
         self._dof: dict[tuple[int, float], float] = {}  # (id of a shared run, phi)
+        self._adjacent: dict[int, list[int] | None] = {}  # by id of a shared run
+        self._values = {
+            s: {d: float(scores[d][s]) for d in days} for s, days in self._quiet.items()
+        }
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
@@ -192,7 +196,6 @@ class NoiseEstimator:
         found = self._series.get(key)
         if found is not None:
             return found
-        scores = self.book.scores
         if spans:
             out = span_days(spans)
             days = tuple([d for d in self._quiet[symptom] if d not in out])
@@ -201,7 +204,8 @@ class NoiseEstimator:
         segments = self._segments.get(days)
         if segments is None:
             segments = self._segments[days] = _segments(days)
-        values = [[float(scores[d][symptom]) for d in seg] for seg in segments]
+        value = self._values[symptom].__getitem__
+        values = [list(map(value, seg)) for seg in segments]
         centred = []
         lag_terms = []
         ss = 0.0
@@ -211,19 +215,22 @@ class NoiseEstimator:
             m = sum(seg_values) / len(seg_values)
             devs = [v - m for v in seg_values]
             centred.append((seg, devs))
-            ss += sum(map(mul, devs, devs))
+            squares = list(map(mul, devs, devs))
+            ss += sum(squares)
             if len(seg) < 3:
                 continue
-            steps = [i for i in range(len(seg) - 1) if seg[i + 1] - seg[i] == 1]
-            if steps:
-                lag_terms.append(
-                    (
-                        sum([devs[i] * devs[i + 1] for i in steps]),
-                        sum([devs[i] * devs[i] + devs[i + 1] * devs[i + 1] for i in steps]) / 2.0,
-                        len(steps),
-                        len(steps) * len(seg),
-                    )
-                )
+            steps = self._steps(seg)
+            if steps is None:  # every day follows the one before
+                n = len(seg) - 1
+                cross = sum(map(mul, devs, devs[1:]))
+                square = sum(map(add, squares, squares[1:])) / 2.0
+            elif steps:
+                n = len(steps)
+                cross = sum([devs[i] * devs[i + 1] for i in steps])
+                square = sum([squares[i] + squares[i + 1] for i in steps]) / 2.0
+            else:
+                continue
+            lag_terms.append((cross, square, n, n * len(seg)))
         floor = None
         zeros = sum([v.count(0.0) for v in values])
         if zeros >= FLOOR_MIN_DAYS:
@@ -232,6 +239,14 @@ class NoiseEstimator:
                 floor = floor_spread_ratio(flat)
         found = self._series[key] = _Series(segments, centred, lag_terms, ss, floor)
         return found
+
+    def _steps(self, seg: list[int]) -> list[int] | None:
+        """The i where day i + 1 of a run follows day i; None when that is every i."""
+        key = id(seg)
+        if key not in self._adjacent:
+            steps = [i for i in range(len(seg) - 1) if seg[i + 1] - seg[i] == 1]
+            self._adjacent[key] = None if len(steps) == len(seg) - 1 else steps
+        return self._adjacent[key]
 
     def _eff(self, series: _Series, phi: float) -> float:
         eff = 0.0
@@ -367,8 +382,11 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     n = len(days)
     total = float(n)
     acc = 0.0
+    # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
+    powers = [phi**gap for gap in range(SEGMENT_GAP + 1)]
     for j in range(1, n):
-        acc = phi ** (days[j] - days[j - 1]) * (acc + 1.0)
+        gap = days[j] - days[j - 1]
+        acc = (powers[gap] if gap <= SEGMENT_GAP else phi**gap) * (acc + 1.0)
         total += 2.0 * acc
     return max(n - total / n, 0.0)
 

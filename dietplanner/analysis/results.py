@@ -23,7 +23,8 @@ CLEAR_RISE_Z = 1.645
 
 def meaningful_change(level: float) -> float:
     """Smallest rise that counts: 2 points, or 30% of the usual level, never under 1.5."""
-    return min(2.0, max(1.5, 0.3 * level))
+    share = 0.3 * level
+    return 1.5 if share <= 1.5 else share if share < 2.0 else 2.0
 
 
 def rise_kind(change: float, level: float, strength: float | None) -> str:

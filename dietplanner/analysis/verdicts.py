@@ -29,7 +29,7 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
    Blinded: the active-minus-placebo difference must pass both bars (their own rules).
 Deterministic: no randomness, no clock (pass `today`). Every result depends on the whole
 diary (the noise estimate, follow-up days up to 8 days after a window, earlier tolerated
-challenges), so re-run the whole program after any change: it takes ~15 ms for a year.
+challenges), so re-run the whole program after any change (a year: docs/analysis.md, Speed).
 """
 
 from __future__ import annotations
@@ -557,23 +557,24 @@ def _food_prior(food: FoodRead | None, symptom: str) -> tuple[float, float]:
 
 def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, prior: float) -> None:
     cw = reading.cw
+    blinded = cw.blinded
     usable = [r for r in reading.reads if r.usable]
-    tests = max(len(usable), 1) * (1.0 if cw.blinded else min(EFFECTIVE_SHAPES, n_shapes))
-    z_trigger = critical_z(ALPHA if cw.blinded else ALPHA_ONE, tests)
+    tests = max(len(usable), 1) * (1.0 if blinded else min(EFFECTIVE_SHAPES, n_shapes))
+    z_trigger = critical_z(ALPHA if blinded else ALPHA_ONE, tests)
     z_possible = critical_z(ALPHA_POSSIBLE, tests)
     gaps = {}
     for r in usable:
         bar = meaningful_change(r.ref_level)
         # Blinded: the gap that counts is active minus placebo, and active must also be up.
-        gap = r.window_level - r.placebo_level if cw.blinded else r.change
-        if cw.blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
+        gap = r.window_level - r.placebo_level if blinded else r.change
+        if blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
             reading.placebo_reacted.append(r)
-        if cw.blinded and r.change < bar:
+        if blinded and r.change < bar:
             gap = min(gap, r.change)
         gaps[id(r)] = gap
-        if cw.blinded and r.z >= z_trigger and r.rise >= bar and gap >= bar:
+        if blinded and r.z >= z_trigger and r.rise >= bar and gap >= bar:
             reading.triggered.append(r)
-    if not cw.blinded:
+    if not blinded:
         # Only symptoms that rose on their own, by a meaningful amount, can be named.
         named = []
         for r in usable:
@@ -595,7 +596,7 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, pri
             reading.possible.append((r, "small"))
         elif r.z >= z_possible and gap >= min(bar, POSSIBLE_RISE_POINTS):
             reading.possible.append((r, "uncertain"))
-    if not cw.blinded:
+    if not blinded:
         _one_day_spikes(reading, usable)
     if cw.challenge.stopped_for_reaction:
         # The diary must show it: one clean day clearly up (beyond one-day wobble, 5% level).
@@ -607,7 +608,7 @@ def _decide(reading: Reading, clean: list[int], n_shapes: int, noise: Noise, pri
         )
     reading.problem = _data_problem(reading, clean)
     reading.log_lr = probability.log_likelihood_ratio(probability.features(reading))
-    if cw.blinded:
+    if blinded:
         # Blinded challenges keep their own bars (the contrast with placebo); their
         # probability is reported beside the verdict.
         if reading.triggered or reading.stop_confirmed:
@@ -672,12 +673,12 @@ def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, 
     one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
     if k < 2 or not names:
         return _log(one), None
-    rises = [[r.fits[n].rise for n in names] for r in usable]
-    ses = [[r.fits[n].se for n in names] for r in usable]
+    # Per symptom and shape: (rise, se, se squared), the terms of every pair it is in.
+    terms = [[(f.rise, f.se, f.se * f.se) for f in map(r.fits.__getitem__, names)] for r in usable]
     two = 0.0
     best, best_pair = -1.0, None
     for i in range(k - 1):
-        symptom_a, rises_a, ses_a, ratios_a = usable[i].symptom, rises[i], ses[i], ratios[i]
+        symptom_a, terms_a, ratios_a = usable[i].symptom, terms[i], ratios[i]
         for j in range(i + 1, k):
             rho = noise.pair_corr(symptom_a, usable[j].symptom)
             pair = 0.0
@@ -685,8 +686,8 @@ def _reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, 
                 for ra, rb in zip(ratios_a, ratios[j], strict=True):
                     pair += ra * rb
             else:
-                for ra, sa, rb, sb in zip(rises_a, ses_a, rises[j], ses[j], strict=True):
-                    va, vb, cab = sa * sa, sb * sb, rho * sa * sb
+                for (ra, sa, va), (rb, sb, vb) in zip(terms_a, terms[j], strict=True):
+                    cab = rho * sa * sb
                     det = va * vb - cab * cab
                     wa, wb = (vb - cab) / det, (va - cab) / det
                     log_ratio = d * (wa * ra + wb * rb) - half * (wa + wb)

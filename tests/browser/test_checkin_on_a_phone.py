@@ -64,11 +64,22 @@ def assert_in_view_and_focused(page, locator) -> None:
 
 
 @pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
-def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(page, axe, patient):
-    make_program(patient, start=date.today())
+@pytest.mark.parametrize(
+    "protocol, symptoms",
+    [
+        ("anti-inflammatory", ["pain", "fatigue", "sleep", "brain_fog", "stiffness"]),
+        ("low-fodmap", ["bloating", "abdominal_pain", "bowel", "fatigue", "pain"]),
+    ],
+)
+def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(
+    page, axe, patient, protocol, symptoms
+):
+    program = make_program(patient, start=date.today(), protocol=protocol)
+    program.symptoms = symptoms  # each diet's default set
+    program.save(update_fields=["symptoms"])
     log_in(page, patient.email)
     page.goto("/today/")
-    save_screenshot(page, "today-day-one")
+    save_screenshot(page, f"today-day-one-{protocol}")
     heading = page.get_by_role("heading", name="Today’s check-in").bounding_box()
     save = page.get_by_role("button", name="Save check-in").bounding_box()
     # From the heading to the Save button: one 844 px screen, no swipe inside the form.
@@ -78,10 +89,10 @@ def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(page, axe, 
         assert box["height"] >= 44 and box["width"] >= 44, label.inner_text()
     page.mouse.wheel(0, heading["y"])
     expect(page.get_by_role("button", name="Save check-in")).to_be_in_viewport(ratio=1)
-    screen_shot(page, "checkin-one-screen")
+    screen_shot(page, f"checkin-one-screen-{protocol}")
     # Nothing was ticked yesterday: the upsets are folded away.
     expect(page.get_by_label("Stress")).to_be_hidden()
-    axe(page, "checkin-phone-fresh")
+    axe(page, f"checkin-phone-fresh-{protocol}")
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
