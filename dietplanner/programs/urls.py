@@ -22,6 +22,7 @@ urlpatterns = [
     path("plan/challenges/<uuid:challenge_id>/skip/", plan.skip, name="skip"),
     path("plan/challenges/<uuid:challenge_id>/put-back/", plan.unskip, name="unskip"),
     path("results/", results.results, name="results"),
+    path("results/<uuid:challenge_id>/", results.result_card, name="result-card"),
     # ending early: back to usual eating (the history stays)
     path("end/", ending.end, name="end"),
     # after the tests: the long-term plan per food group and a printable summary

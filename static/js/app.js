@@ -12,5 +12,15 @@
     } catch (e) { /* old browser: keep the default */ }
   }
 
+  // A card htmx swapped in for the button that asked for it: move the focus to its heading,
+  // so a keyboard or screen-reader user lands on what they opened.
+  function focusSwappedHeading(event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.matches || !elt.matches("[data-focus-heading]")) return;
+    var heading = elt.querySelector("h2[tabindex='-1'], h3[tabindex='-1']");
+    if (heading) heading.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", preselectTimezone);
+  document.addEventListener("htmx:load", focusSwappedHeading);
 })();

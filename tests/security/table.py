@@ -168,6 +168,8 @@ TABLE: dict[str, Row] = {
     "programs:skip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:unskip": Row("login 405 405 404 404 404 404", "login 302 404 404 404 404 404"),
     "programs:results": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
+    # Pat's challenge here has not started, so it has no result card yet (404, like an outsider).
+    "programs:result-card": Row("login 404 404 404 404 404 404", "login 405 405 404 404 404 404"),
     # Ending needs the confirmation tick, which ANY_BODY lacks: the page again (400).
     "programs:end": Row("login 200 200 404 404 404 404", "login 400 400 404 404 404 404"),
     "programs:long-term": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),

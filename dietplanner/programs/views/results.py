@@ -1,5 +1,9 @@
 """The patient's results page: one card per started challenge, read from the verdict cache.
 
+The running test (or, when none runs, the latest) is shown in full; earlier ones are folded into
+a short line each, newest first, whose full card opens on demand at its own address (htmx swaps
+it in place), so the page a patient opens daily stays small however many foods they tested.
+
 Verdicts come from `Challenge.verdict*` (refreshed by `programs.verdicts` on every save), so
 the page never runs the analysis and costs the same few queries whatever the diary's length.
 A blinded challenge shows neither its group nor its verdict until it is finished, and never
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -49,6 +54,7 @@ VERDICT_LOOK = {
     "endoscopy": ("info", "…", PENDING_SUMMARY),
 }
 TOO_EARLY_SUMMARY = "This test has only just begun: keep checking in."
+RISE_RULE = MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + "."
 
 
 def how_sure(probability: float) -> str:
@@ -298,6 +304,27 @@ def _figures(program, cards: list[ResultCard], challenges, names, today: date) -
         )
 
 
+def shown_in_full(cards: list[ResultCard]) -> list[ResultCard]:
+    """The cards the results page opens: every test still running or still provisional, or,
+    when none is, the latest test. The others are folded (their card opens on demand)."""
+    running = [c for c in cards if not c.challenge.is_finished or not c.complete]
+    return running or cards[-1:]
+
+
+def _started(program) -> list[Challenge]:
+    return list(
+        program.challenges.filter(
+            status__in=Challenge.STARTED_STATUSES, first_dose_day__isnull=False
+        )
+        .select_related("food_group")
+        .order_by("first_dose_day", "position")
+    )
+
+
+def _symptom_names(program) -> dict[str, str]:
+    return dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+
+
 @login_required
 @role_required(User.Role.PATIENT)
 @require_GET
@@ -306,18 +333,36 @@ def results(request):
     context: dict = {"program": program, "cards": []}
     if program is None:
         return render(request, "programs/results.html", context)
-    challenges = list(
-        program.challenges.filter(
-            status__in=Challenge.STARTED_STATUSES, first_dose_day__isnull=False
-        )
-        .select_related("food_group")
-        .order_by("first_dose_day", "position")
-    )
+    challenges = _started(program)
     if challenges:
-        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        names = _symptom_names(program)
         cards = [_card(c, names) for c in challenges]
-        _figures(program, cards, challenges, names, request.user.local_today())
+        full = shown_in_full(cards)
+        _figures(program, full, challenges, names, request.user.local_today())
         context["cards"] = cards
+        context["full_cards"] = full
+        opened = {id(c) for c in full}
+        context["folded_cards"] = [c for c in reversed(cards) if id(c) not in opened]
         context["summary"] = menu_summary(cards)
-        context["rise_rule"] = MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + "."
+        context["rise_rule"] = RISE_RULE
     return render(request, "programs/results.html", context)
+
+
+@login_required
+@role_required(User.Role.PATIENT)
+@require_GET
+def result_card(request, challenge_id):
+    """One result card in full: a page of its own, or (htmx) the card alone, swapped in place
+    of its folded line on the results page."""
+    program = diary_program_for(request.user)
+    challenges = _started(program) if program is not None else []
+    card_of = next((c for c in challenges if c.public_id == challenge_id), None)
+    if card_of is None:
+        raise Http404
+    names = _symptom_names(program)
+    card = _card(card_of, names)
+    _figures(program, [card], challenges, names, request.user.local_today())
+    context = {"program": program, "card": card, "rise_rule": RISE_RULE}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "programs/_result_card.html", context | {"focus": True})
+    return render(request, "programs/result_card.html", context)
