@@ -36,7 +36,7 @@ def client_list_counts(client, params=None, **headers) -> dict[int, int]:
 
 
 def test_client_list_queries_are_pinned_and_do_not_grow_with_clients(client):
-    assert client_list_counts(client) == {5: 14, 50: 14}
+    assert client_list_counts(client) == {5: 15, 50: 15}
 
 
 def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client):

@@ -14,7 +14,15 @@ from dietplanner.accounts.models import AccessRecord, User
 from dietplanner.accounts.selectors import access_records_for_listing
 
 from ..forms import ClientFilterForm
-from ..selectors import FLAGS, PHASES, SORTS, client_count, client_rows, filter_and_sort
+from ..selectors import (
+    FLAGS,
+    PHASES,
+    SORTS,
+    client_count,
+    client_page,
+    client_rows,
+    filter_and_sort,
+)
 
 CLIENTS_PER_PAGE = 25
 COLUMNS = [
@@ -48,9 +56,20 @@ def clients(request):
     # Unbound: an unknown value just falls back to "any", it is not an error to show.
     form = ClientFilterForm(initial={"q": search, "flag": flag, "phase": phase, "sort": sort})
     total = client_count(request.user)
-    rows = client_rows(request.user, search=search)
-    shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
-    page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    if flag in FLAGS or phase in PHASES or sort.lstrip("-") != "name":
+        # Flags, phase and adherence are worked out per client: every client's row is built.
+        rows = client_rows(request.user, search=search)
+        shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
+        page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        # By name the database pages the list: only the shown clients' rows are built.
+        page = client_page(
+            request.user,
+            search=search,
+            descending=sort.startswith("-"),
+            page=request.GET.get("page"),
+            per_page=CLIENTS_PER_PAGE,
+        )
     columns = [
         {
             "key": key,
@@ -65,7 +84,7 @@ def clients(request):
         "total": total,
         "search": search,
         "page": page,
-        "shown": len(shown),
+        "shown": page.paginator.count,
         "form": form,
         "columns": columns,
         "sort": sort,
