@@ -23,7 +23,9 @@ from . import charts
 from .models import DailyEntry, Dose
 from .services import editable_range
 
-DAYS_PER_PAGE = 28
+DAYS_PER_PAGE = 14
+# The chart draws the page's days (the whole program on demand): a year of scores drawn twice
+# (phone and desktop) with its table weighs 210 KB of HTML, two weeks about 25 KB.
 NO_CHALLENGE = "Elimination diet, no challenge running"
 _ONE_DAY = timedelta(days=1)
 
@@ -71,6 +73,8 @@ class DiaryHistory:
     days: tuple[DiaryDay, ...] = ()
     figure: charts.SymptomFigure | None = None
     logged_days: int = 0
+    chart_whole: bool = False  # the chart covers the whole program (else the page's days)
+    chart_clipped: bool = False  # the program is longer than one page of days
 
 
 def diary_program_for(patient: User) -> Program | None:
@@ -84,11 +88,13 @@ def diary_program_for(patient: User) -> Program | None:
     )
 
 
-def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHistory:
+def diary_history(
+    program: Program, *, today: date, page_number=None, whole_chart: bool = False
+) -> DiaryHistory:
     """The diary page's data in a fixed number of queries, however long the program ran.
 
-    The chart covers the whole program so far; the day cards only the requested page (an
-    invalid page number falls back to the first or the last page).
+    The day cards and the chart cover the requested page's days (an invalid page number falls
+    back to the first or the last page); with `whole_chart` the chart covers the whole program.
     """
     challenges = program_challenges(program)
     rows = list(
@@ -120,6 +126,8 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
     paginator = Paginator([last - timedelta(days=k) for k in range(count)], DAYS_PER_PAGE)
     page = paginator.get_page(page_number)
     newest, oldest = page.object_list[0], page.object_list[-1]
+    clipped = paginator.num_pages > 1
+    chart_span = (program.start_date, last) if whole_chart or not clipped else (oldest, newest)
     entries = {e.date: e for e in program.entries.filter(date__gte=oldest, date__lte=newest)}
     taken = dict(
         Dose.objects.filter(
@@ -152,8 +160,10 @@ def diary_history(program: Program, *, today: date, page_number=None) -> DiaryHi
         editable_from=editable_from,
         page=page,
         days=days,
-        figure=_figure(program, plan, rows, names, labels, last),
+        figure=_figure(program, plan, rows, names, labels, last, chart_span),
         logged_days=len(rows),
+        chart_whole=whole_chart,
+        chart_clipped=clipped,
     )
 
 
@@ -297,13 +307,17 @@ def _diary_day(day, entry, program, names: _Names, **facts) -> DiaryDay:
     )
 
 
-def _figure(program, plan, rows, names: _Names, labels, last: date) -> charts.SymptomFigure:
-    start = program.start_date
+def _figure(
+    program, plan, rows, names: _Names, labels, last: date, span: tuple[date, date]
+) -> charts.SymptomFigure:
+    start, end = span
     series: dict[str, list[tuple[date, int]]] = {
         _pretty(slug, names.symptoms): [] for slug in program.symptoms
     }
     markers = []
     for day, scores, confounders, off_plan in rows:
+        if not start <= day <= end:
+            continue
         for slug in program.symptoms:
             value = (scores or {}).get(slug)
             if value is not None:
@@ -317,12 +331,12 @@ def _figure(program, plan, rows, names: _Names, labels, last: date) -> charts.Sy
             markers.append(charts.Marker(day=day, label="; ".join(notes)))
     return charts.symptom_figure(
         start=start,
-        end=last,
+        end=end,
         series=series,
         phases=chart_phases(plan, last),
         markers=markers,
         markers_label="Off-plan eating or something else logged",
-        title=f"Your symptom scores, {charts.fmt_date(start)} to {charts.fmt_date(last)}",
+        title=f"Your symptom scores, {charts.fmt_date(start)} to {charts.fmt_date(end)}",
         chart_id="diary-chart",
         day_labels=labels,
         narrow_width=400,

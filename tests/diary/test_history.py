@@ -307,18 +307,18 @@ def test_a_finished_program_is_shown_read_only_up_to_its_last_day(patient, patie
 # --- pages ---------------------------------------------------------------------------------
 
 
-def test_a_long_diary_is_paged_28_days_at_a_time_with_plain_links(patient, patient_client):
-    log(start_program(patient), 1, 60)
+def test_a_long_diary_is_paged_14_days_at_a_time_with_plain_links(patient, patient_client):
+    log(start_program(patient), 1, 32)
 
-    first = get(patient_client, day(60))
-    second = get(patient_client, day(60), page=2)
-    last = get(patient_client, day(60), page=3)
+    first = get(patient_client, day(32))
+    second = get(patient_client, day(32), page=2)
+    last = get(patient_client, day(32), page=3)
 
-    assert len(cards(first)) == DAYS_PER_PAGE
-    assert heading(day(60)) in cards(first)[0]
+    assert len(cards(first)) == DAYS_PER_PAGE == 14
+    assert heading(day(32)) in cards(first)[0]
     assert 'href="?page=2" rel="next">Older days' in first.content.decode()
     assert "Newer days" not in first.content.decode()
-    assert heading(day(32)) in cards(second)[0]
+    assert heading(day(18)) in cards(second)[0]
     assert 'href="?page=1" rel="prev">Newer days' in second.content.decode()
     assert all(heading(day(n)) in c for n, c in zip((4, 3, 2, 1), cards(last), strict=True))
     assert "Page 3 of 3" in last.content.decode()
@@ -352,11 +352,17 @@ def test_query_count_does_not_grow_with_the_length_of_the_diary(
 # --- the chart -----------------------------------------------------------------------------
 
 
-def test_chart_covers_the_whole_program_with_a_table_alternative(patient, patient_client):
+def test_chart_covers_the_page_days_and_the_whole_program_on_demand(patient, patient_client):
     program = start_program(patient)
     log(program, 1, 40, skip={5})
 
-    html = get(patient_client, day(40), page=2).content.decode()
+    paged = get(patient_client, day(40), page=2).content.decode()
+    assert "Your symptom scores, 15 Mar 2025 to 28 Mar 2025" in paged
+    assert len(re.findall(r'<th scope="row">', paged)) == 14
+    assert 'href="?page=2&amp;chart=all">Show the whole program</a>' in paged
+
+    html = get(patient_client, day(40), page=2, chart="all").content.decode()
+    assert 'href="?page=2">Show only this page\'s days</a>' in html
 
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
     assert len(svgs) == 2  # a narrow drawing for phones and a wide one

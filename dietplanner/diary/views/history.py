@@ -27,6 +27,9 @@ def diary(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "diary/history.html", {"history": None, "start_url": _start_url()})
     history = diary_history(
-        program, today=request.user.local_today(), page_number=request.GET.get("page")
+        program,
+        today=request.user.local_today(),
+        page_number=request.GET.get("page"),
+        whole_chart=request.GET.get("chart") == "all",
     )
     return render(request, "diary/history.html", {"history": history, "start_url": _start_url()})
