@@ -39,8 +39,10 @@ run: $(VENV)/.stamp-base
 serve: $(VENV)/.stamp-base
 	bin/serve
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.stamp-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Speed, printed and never asserted. The page benchmark and the load test drop and refill
 # their own PostgreSQL database (BENCH_DATABASE_URL, default .../dp_bench) and serve it with

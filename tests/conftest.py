@@ -50,6 +50,18 @@ def catalogue(db):
         catalogue_load()
 
 
+@pytest.fixture(autouse=True)
+def _catalogue_for_database_tests(request):
+    """Every test on the test database finds the catalogue, even after a transactional test
+    (which empties the tables when it ends) ran before it in the same worker process."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+    if not transactional and (marker or "db" in request.fixturenames):
+        request.getfixturevalue("catalogue")
+
+
 def make_user(email: str, name: str, role: str, **extra) -> User:
     """A persona whose address is confirmed (pass email_verified_at=None for a new account)."""
     from django.utils import timezone

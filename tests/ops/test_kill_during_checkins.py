@@ -25,7 +25,12 @@ from .server import (
     session_cookie,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("catalogue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalogue"),
+    # Both start servers and cut connections: one worker runs them, one after the other.
+    pytest.mark.xdist_group("ops"),
+]
 
 PATIENTS = 12
 PAST_DAYS = 6  # each patient fills in the 6 days before today: 72 check-ins in all

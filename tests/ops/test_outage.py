@@ -12,7 +12,12 @@ from tests.diary.factories import make_program
 
 from .server import Gunicorn, Proxy, database_url_through, production_env, request, session_cookie
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("catalogue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalogue"),
+    # Both start servers and cut connections: one worker runs them, one after the other.
+    pytest.mark.xdist_group("ops"),
+]
 
 
 @pytest.fixture
