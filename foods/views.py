@@ -13,9 +13,9 @@ def _patient_program(user):
     """The program a patient's lookup answers for (None: not a patient, or no program)."""
     if not getattr(user, "is_patient", False):
         return None
-    from dietplanner.programs.exchange import program_for_export
+    from dietplanner.programs.record import shown_program
 
-    return program_for_export(user)
+    return shown_program(user)
 
 
 def _personal_answers(user, program, lookup) -> dict | None:

@@ -13,7 +13,7 @@ from dietplanner.diary.services import entry_save
 from dietplanner.programs import intake as intake_services
 from dietplanner.programs import services as program_services
 from dietplanner.programs.models import Program
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
 from foods.models import Protocol
 
 from .models import CareLink, User
@@ -53,13 +53,13 @@ def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Pro
     started: list = []
     for offset in range(days_ago):
         day = start + timedelta(days=offset)
-        plan = program_plan(program, day)
+        plan = load_record(program, today=day).plan
         kind = plan.today.kind
         if kind == "ready_for_next":
             challenge = program.challenges.get(public_id=plan.today.challenge_key)
             program_services.challenge_start(challenge=challenge, on=day)
             started.append(challenge)
-            plan = program_plan(program, day)
+            plan = load_record(program, today=day).plan
             kind = plan.today.kind
         level = 3.0 + max(0.0, 3.0 - offset * 0.3)  # early baseline settles
         index = len(started) - 1
@@ -85,7 +85,7 @@ def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Pro
             program_services.challenge_stop(
                 challenge=started[index], on=day, reason="Pain and fatigue flared (demo)."
             )
-    program_services.program_sync(program=program, plan=program_plan(program, today))
+    program_services.program_refresh(program=program, today=today)
     return program
 
 

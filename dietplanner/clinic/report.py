@@ -27,20 +27,13 @@ from dietplanner.analysis.wording import (
     why_text,
 )
 from dietplanner.diary import charts
-from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.record import chart_phases, day_log, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
-from dietplanner.programs.selectors import (
-    challenges_with_doses,
-    day_log,
-    engine_order,
-    program_last_day,
-    program_plan,
-)
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .pdf_daily import DailyText, daily_text
@@ -98,20 +91,23 @@ def challenge_label(challenge: Challenge) -> str:
 
 
 def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
-    """Everything the report and the exports read, in six queries."""
-    challenges = challenges_with_doses(program)  # 2 queries
+    """Everything the report and the exports read, in six queries (the program record's
+    three and the catalogue's names)."""
+    record = load_record(program, today=today, pause_alerts=[])
+    last = max(record.last_day, program.start_date)
+    challenges = record.challenges
     rows = {
-        day: DiaryRow(day, dict(scores or {}), tuple(conf or ()), tuple(off or ()), note or "")
-        for day, scores, conf, off, note in program.entries.filter(
-            date__gte=program.start_date, date__lte=today
-        ).values_list("date", "scores", "confounders", "off_plan", "note")
+        e.date: DiaryRow(
+            e.date,
+            dict(e.scores or {}),
+            tuple(e.confounders or ()),
+            tuple(e.off_plan or ()),
+            e.note or "",
+        )
+        for e in record.entries
+        if program.start_date <= e.date <= record.last_day
     }
-    last = program_last_day(program, today, challenges, max(rows, default=None))
-    rows = {d: r for d, r in rows.items() if d <= last}
-    diary = {d: day_log(d, r.scores, r.confounders, r.off_plan) for d, r in rows.items()}
-    plan = program_plan(
-        program, max(last, program.start_date), challenges=challenges, diary=diary, paused=False
-    )
+    plan = record.plan_as_of(last, paused=False)
     return ProgramData(
         patient=patient,
         program=program,
@@ -119,11 +115,11 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
         entries=rows,
         plan=plan,
         first=program.start_date,
-        last=max(last, program.start_date),
+        last=last,
         symptom_names=dict(Symptom.objects.values_list("slug", "name")),
         confounder_names=dict(Confounder.objects.values_list("slug", "name")),
         group_names=dict(FoodGroup.objects.values_list("slug", "name")),
-        labels=day_labels(plan, program.start_date, max(last, program.start_date)),
+        labels=record.day_labels(plan, last),
     )
 
 

@@ -7,26 +7,17 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 
-from dietplanner.accounts.models import User
-from dietplanner.programs import schedule
 from dietplanner.programs.models import Program
-from dietplanner.programs.selectors import (
-    active_program_for,
-    day_log,
-    program_challenges,
-    program_last_day,
-    program_plan,
-)
+from dietplanner.programs.record import ProgramRecord
 from foods.models import Confounder, FoodGroup, Symptom
 
 from . import charts
-from .models import DailyEntry, Dose
+from .models import DailyEntry
 from .services import editable_range
 
 DAYS_PER_PAGE = 14
 # The chart draws the page's days (the whole program on demand): a year of scores drawn twice
 # (phone and desktop) with its table weighs 210 KB of HTML, two weeks about 25 KB.
-NO_CHALLENGE = "Elimination diet, no challenge running"
 _ONE_DAY = timedelta(days=1)
 
 
@@ -77,34 +68,19 @@ class DiaryHistory:
     chart_clipped: bool = False  # the program is longer than one page of days
 
 
-def diary_program_for(patient: User) -> Program | None:
-    """The program whose diary the patient sees: the running one, else the latest finished."""
-    return active_program_for(patient) or (
-        Program.objects.filter(patient=patient)
-        .exclude(status__in=Program.ACTIVE_STATUSES)
-        .select_related("protocol")
-        .order_by("-start_date", "-created")
-        .first()
-    )
-
-
 def diary_history(
-    program: Program, *, today: date, page_number=None, whole_chart: bool = False
+    record: ProgramRecord, *, page_number=None, whole_chart: bool = False
 ) -> DiaryHistory:
-    """The diary page's data in a fixed number of queries, however long the program ran.
+    """The diary page's data from the program record (two queries for the names of what was
+    logged), however long the program ran.
 
     The day cards and the chart cover the requested page's days (an invalid page number falls
     back to the first or the last page); with `whole_chart` the chart covers the whole program.
     """
-    challenges = program_challenges(program)
-    rows = list(
-        program.entries.filter(date__gte=program.start_date, date__lte=today)
-        .order_by("date")
-        .values_list("date", "scores", "confounders", "off_plan")
-    )
+    program, today = record.program, record.today
     finished = not program.is_active
-    last = program_last_day(program, today, challenges, rows[-1][0] if rows else None)
-    rows = [row for row in rows if row[0] <= last]
+    last = record.last_day
+    entries = [e for e in record.entries if program.start_date <= e.date <= last]
     editable_from = editable_range(program, today)[0] if not finished else None
     if last < program.start_date:
         return DiaryHistory(
@@ -116,11 +92,10 @@ def diary_history(
             editable_from=editable_from,
         )
 
-    diary = {row[0]: day_log(*row) for row in rows}
     # day labels only: the pause after a reaction changes no past day
-    plan = program_plan(program, last, challenges=challenges, diary=diary, paused=False)
-    labels = day_labels(plan, program.start_date, last)
-    names = _names(program, rows)
+    plan = record.plan_as_of(last, paused=False)
+    labels = record.day_labels(plan, last)
+    names = _names(program, entries)
 
     count = (last - program.start_date).days + 1
     paginator = Paginator([last - timedelta(days=k) for k in range(count)], DAYS_PER_PAGE)
@@ -128,19 +103,17 @@ def diary_history(
     newest, oldest = page.object_list[0], page.object_list[-1]
     clipped = paginator.num_pages > 1
     chart_span = (program.start_date, last) if whole_chart or not clipped else (oldest, newest)
-    entries = {e.date: e for e in program.entries.filter(date__gte=oldest, date__lte=newest)}
-    taken = dict(
-        Dose.objects.filter(
-            challenge__program=program, date__gte=oldest, date__lte=newest
-        ).values_list("date", "taken")
-    )
+    by_day = record.entry_by_day
+    taken = {
+        day: dose.taken for day, dose in record.doses_by_day.items() if oldest <= day <= newest
+    }
     dose_days = {
         d.day for c in plan.challenges if c.started for d in c.dose_days if not d.cancelled
     }
     days = tuple(
         _diary_day(
             day,
-            entries.get(day),
+            by_day.get(day),
             program,
             names,
             phase=labels.get(day, ""),
@@ -160,101 +133,11 @@ def diary_history(
         editable_from=editable_from,
         page=page,
         days=days,
-        figure=_figure(program, plan, rows, names, labels, last, chart_span),
-        logged_days=len(rows),
+        figure=_figure(record, plan, entries, names, labels, last, chart_span),
+        logged_days=len(entries),
         chart_whole=whole_chart,
         chart_clipped=clipped,
     )
-
-
-def day_labels(plan: schedule.Plan, first: date, last: date) -> dict[date, str]:
-    """Each day's place in the program, in words ("Dairy challenge day 2 (1/2 cup of milk)").
-
-    A blinded challenge's portion stays out: the label must not unblind it. Days after the
-    baseline that belong to no challenge (waiting for the next one) read NO_CHALLENGE.
-    """
-    labels: dict[date, str] = {}
-    day = first
-    while day <= min(last, plan.baseline.end):
-        labels[day] = f"Baseline day {(day - plan.baseline.start).days + 1}"
-        day += _ONE_DAY
-    for challenge in plan.challenges:
-        if not challenge.started:
-            continue
-        title = f"{challenge.group_name} challenge"
-        kept = [d for d in challenge.dose_days if not d.cancelled]
-        for dose in kept:
-            if dose.day > last:
-                break
-            if challenge.blinded:
-                text = f"{title} (blinded) day {dose.number}"
-            else:
-                text = f"{title} day {dose.number} ({dose.portion})"
-            if challenge.status == "stopped" and dose is kept[-1]:
-                text += ", stopped for a reaction"
-            labels[dose.day] = text
-        for before, after in zip(kept, kept[1:], strict=False):
-            # A blinded re-challenge's quiet days between two test portions.
-            day = before.day + _ONE_DAY
-            while day < after.day and day <= last:
-                number = (day - before.day).days
-                labels[day] = (
-                    f"{title} (blinded), quiet day {number} after test day {before.number}"
-                )
-                day += _ONE_DAY
-        day = challenge.washout_start
-        while day <= min(challenge.washout_end, last):
-            number = (day - challenge.washout_start).days + 1
-            labels[day] = f"Washout after the {challenge.group_name} challenge, day {number}"
-            day += _ONE_DAY
-    day = first
-    while day <= last:
-        labels.setdefault(day, NO_CHALLENGE)
-        day += _ONE_DAY
-    return labels
-
-
-def chart_phases(plan: schedule.Plan, last: date) -> list[charts.Phase]:
-    """The plan's baseline, dose days, stop days and washouts up to `last`, for a chart."""
-    phases = [
-        charts.Phase(
-            start=plan.baseline.start,
-            end=min(plan.baseline.end, last),
-            kind="baseline",
-            label="Baseline",
-        )
-    ]
-    for challenge in plan.challenges:
-        if not challenge.started or challenge.first_dose_day > last:
-            continue
-        name = challenge.group_name
-        kept = [d.day for d in challenge.dose_days if not d.cancelled]
-        dose_end = kept[-1]
-        if challenge.status == "stopped":
-            phases.append(
-                charts.Phase(start=dose_end, end=dose_end, kind="stopped", label=f"{name} stopped")
-            )
-            dose_end -= _ONE_DAY
-        if dose_end >= challenge.first_dose_day:
-            suffix = " (blinded)" if challenge.blinded else ""
-            phases.append(
-                charts.Phase(
-                    start=challenge.first_dose_day,
-                    end=min(dose_end, last),
-                    kind="dose",
-                    label=f"{name} challenge{suffix}",
-                )
-            )
-        if challenge.washout_start <= min(challenge.washout_end, last):
-            phases.append(
-                charts.Phase(
-                    start=challenge.washout_start,
-                    end=min(challenge.washout_end, last),
-                    kind="washout",
-                    label=f"Washout after {name}",
-                )
-            )
-    return [p for p in phases if p.start <= p.end]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -267,10 +150,10 @@ class _Names:
     groups: dict[str, str]
 
 
-def _names(program: Program, rows) -> _Names:
+def _names(program: Program, entries) -> _Names:
     """Display names of the slugs in the diary (a query only for kinds that occur)."""
-    used_confounders = {slug for row in rows for slug in row[2] or ()}
-    used_groups = {slug for row in rows for slug in row[3] or ()}
+    used_confounders = {slug for e in entries for slug in e.confounders or ()}
+    used_groups = {slug for e in entries for slug in e.off_plan or ()}
     symptoms = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
     confounders = (
         dict(Confounder.objects.filter(slug__in=used_confounders).values_list("slug", "name"))
@@ -308,14 +191,17 @@ def _diary_day(day, entry, program, names: _Names, **facts) -> DiaryDay:
 
 
 def _figure(
-    program, plan, rows, names: _Names, labels, last: date, span: tuple[date, date]
+    record: ProgramRecord, plan, entries, names: _Names, labels, last: date, span
 ) -> charts.SymptomFigure:
+    program = record.program
     start, end = span
     series: dict[str, list[tuple[date, int]]] = {
         _pretty(slug, names.symptoms): [] for slug in program.symptoms
     }
     markers = []
-    for day, scores, confounders, off_plan in rows:
+    for entry in entries:
+        day, scores = entry.date, entry.scores
+        confounders, off_plan = entry.confounders, entry.off_plan
         if not start <= day <= end:
             continue
         for slug in program.symptoms:
@@ -333,7 +219,7 @@ def _figure(
         start=start,
         end=end,
         series=series,
-        phases=chart_phases(plan, last),
+        phases=record.phases(plan, last),
         markers=markers,
         markers_label="Off-plan eating or something else logged",
         title=f"Your symptom scores, {charts.fmt_date(start)} to {charts.fmt_date(end)}",

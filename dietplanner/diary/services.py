@@ -3,14 +3,14 @@
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
-from dietplanner.programs.services import program_lock, program_symptoms_due
+from dietplanner.programs.record import ProgramRecord, load_record
+from dietplanner.programs.services import program_lock, program_refresh, program_symptoms_due
 
-from .models import DailyEntry, Dose
+from .models import DailyEntry
 
 EDITABLE_DAYS = 7  # today and the 6 days before it
 
@@ -38,8 +38,9 @@ def _check(program: Program, on: date, today: date, scores, confounders, off_pla
     first, _ = editable_range(program, today)
     if on < first:
         raise EntryError("Days older than a week are read-only, so the record stays trustworthy.")
+    tracked = program.symptoms_on(on)  # a change of symptoms counts from its first day
     for slug, value in scores.items():
-        if slug not in program.symptoms:
+        if slug not in tracked:
             raise EntryError(f"'{slug}' is not a symptom you track.")
         if value is not None and (not isinstance(value, int) or not 0 <= value <= 10):
             raise EntryError("Scores go from 0 (none) to 10 (worst imaginable).")
@@ -53,7 +54,6 @@ def _check(program: Program, on: date, today: date, scores, confounders, off_pla
             raise EntryError(f"'{slug}' is not a food group.")
 
 
-@transaction.atomic
 def entry_save(
     *,
     program: Program,
@@ -64,44 +64,46 @@ def entry_save(
     off_plan: Sequence[str] = (),
     note: str = "",
     dose_taken: bool | None = None,
-) -> DailyEntry:
-    """Create or update the one entry of `on`; the latest save wins field by field.
+    record: ProgramRecord | None = None,
+) -> ProgramRecord:
+    """Create or update the one entry of `on`; the latest save wins field by field. Returns the
+    program's record as of `today` after the save (the refresh's, see `program_refresh`).
 
     A blank score means "not scored", but a day with no score at all is refused: it would
     read as a day of "not scored" rows. `dose_taken` is recorded on the dose of that day and
-    refused on a day without a dose. Raises EntryError for anything out of bounds.
+    refused on a day without a dose. Raises EntryError for anything out of bounds, before
+    anything is written. `record`: the program as read before the save (its rows are brought
+    up to date in memory, not read again).
     """
     scores = dict(scores)
-    if program.symptoms_change_from is not None and on >= program.symptoms_change_from:
-        program_lock(program.pk)
-        program.refresh_from_db()
-        program_symptoms_due(program=program, on=on)
     _check(program, on, today, scores, confounders, off_plan)
-    dose = None
-    if dose_taken is not None:
-        dose = Dose.objects.filter(challenge__program=program, date=on).first()
-        if dose is None:
-            raise EntryError("There is no dose planned on that day.")
+    if record is None:
+        record = load_record(program, today=today)
+    dose = record.doses_by_day.get(on)
+    if dose_taken is not None and dose is None:
+        raise EntryError("There is no dose planned on that day.")
     values = {
         "scores": {k: v for k, v in scores.items() if v is not None},
         "confounders": sorted(set(confounders)),
         "off_plan": sorted(set(off_plan)),
         "note": note.strip()[:2000],
     }
-    program_lock(program.pk)  # program first, as every writer of a program does
-    entry = DailyEntry.objects.select_for_update().filter(program=program, date=on).first()
-    if entry is None:
-        try:
-            with transaction.atomic():
-                entry = DailyEntry.objects.create(program=program, date=on, **values)
-        except IntegrityError:
-            # The same day was saved a moment ago (double click, second tab): merge into it.
-            entry = DailyEntry.objects.select_for_update().get(program=program, date=on)
-    for field, value in values.items():
-        setattr(entry, field, value)
-    entry.save()
-    if dose is not None:
-        dose.taken = dose_taken
-        dose.save(update_fields=["taken", "updated"])
-    results_refresh(program=program, changed_on=on, today=today)
-    return entry
+    # Checked above, so nothing in here is refused: inside a caller's transaction it needs no
+    # savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        locked = program_lock(program.pk)  # program first, as every writer of a program does
+        if program_symptoms_due(program=locked, on=on):
+            program.symptoms, program.symptoms_change = locked.symptoms, locked.symptoms_change
+        # One statement whatever was there: a second save of the day (double click, second
+        # tab) updates the row the first one wrote.
+        (entry,) = DailyEntry.objects.bulk_create(
+            [DailyEntry(program=program, date=on, **values)],
+            update_conflicts=True,
+            unique_fields=["program", "date"],
+            update_fields=[*values, "updated"],
+        )
+        if dose_taken is not None and dose.taken != dose_taken:
+            dose.taken = dose_taken
+            dose.save(update_fields=["taken", "updated"])
+        record = record.with_entry(entry)
+        return program_refresh(program=program, today=today, changed_on=on, record=record)

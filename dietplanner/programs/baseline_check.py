@@ -7,12 +7,9 @@ meaningful change, until the patient chooses to go on anyway (`baseline_choice`)
 
 from __future__ import annotations
 
-from datetime import date
-
-from . import schedule
 from .models import Program
+from .record import ProgramRecord
 from .schedule.response import BaselineResponse, baseline_response
-from .selectors import program_diary
 
 HOLD = (
     "Your main symptoms did not improve enough on the baseline diet, so the food tests do not "
@@ -21,16 +18,12 @@ HOLD = (
 )
 
 
-def baseline_hold(
-    program: Program,
-    plan: schedule.Plan,
-    diary: dict[date, schedule.DayLog] | None = None,
-) -> BaselineResponse | None:
-    """The baseline's response when it holds the first food test today, else None.
-
-    Only before the first test, on a day the plan offers it, and until the patient has
-    chosen to start anyway. One query unless given the diary.
+def baseline_hold(record: ProgramRecord) -> BaselineResponse | None:
+    """The baseline's response when it holds the first food test on the record's today, else
+    None. Only before the first test, on a day the plan offers it, and until the patient has
+    chosen to start anyway. No query.
     """
+    program, plan = record.program, record.plan
     if program.status != Program.Status.BASELINE or program.tests_despite_baseline_at:
         return None
     if plan.today.kind != "ready_for_next" or any(c.started for c in plan.challenges):
@@ -38,7 +31,7 @@ def baseline_hold(
     response = baseline_response(
         start=program.start_date,
         symptoms=program.symptoms,
-        diary=program_diary(program) if diary is None else diary,
+        diary=record.diary,
         reference=plan.baseline.reference,
     )
     return response if response.helped is False else None

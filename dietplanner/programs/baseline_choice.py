@@ -12,7 +12,7 @@ from foods.models import Symptom
 
 from .baseline_check import baseline_hold, changes_in_words
 from .models import Challenge
-from .selectors import program_plan
+from .record import load_record
 from .services import PlanError, challenge_start, plan_change_record, program_lock
 
 
@@ -22,7 +22,7 @@ def first_test_start_anyway(*, challenge: Challenge, by: User, on: date) -> Chal
     start the first food test today. All or nothing: if the test cannot start, nothing is
     recorded. Raises PlanError when the baseline holds nothing today."""
     program = program_lock(challenge.program_id)
-    hold = baseline_hold(program, program_plan(program, on))
+    hold = baseline_hold(load_record(program, today=on))
     if hold is None:
         raise PlanError("There is no choice to make today: your plan says what comes next.")
     program.tests_despite_baseline_at = timezone.now()

@@ -16,9 +16,8 @@ from django.utils import timezone
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 
-from .group_plans import results_refresh
 from .models import Challenge, Program
-from .services import PlanError, plan_change_record, program_lock
+from .services import PlanError, plan_change_record, program_lock, program_refresh
 from .stopping import stop_note
 
 END_NOTE = "The program was ended."
@@ -61,7 +60,7 @@ def program_end(*, program: Program, by: User, today: date, reason: str = "") ->
         summary=f"Ended the program{who} on {today.day} {today:%b %Y}, back to usual "
         f"eating{why}.{during}",
     )
-    results_refresh(program=program, today=today)
+    program_refresh(program=program, today=today)
     return program
 
 

@@ -11,8 +11,8 @@ from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 
 from .endoscopy import Outcome
-from .group_plans import results_refresh
 from .models import Challenge, EndoscopyOutcome
+from .services import program_refresh
 
 
 class EndoscopyError(ValueError):
@@ -65,5 +65,5 @@ def endoscopy_record(
             "recorded_at": timezone.now(),
         },
     )
-    results_refresh(program=program, today=today)
+    program_refresh(program=program, today=today)
     return row

@@ -14,14 +14,17 @@ only maps it to and from the models. Choices where the two differ:
   signs: never at home either), its stored note when that note
   is itself a stop-reason slug (as after an import), else `reaction`. An import stores the
   slug as the note and marks `red_flag` stops as not to be re-tested at home.
-- A challenge's `status` is exported as stored. On import a missing status is derived:
-  planned (not started), stopped (stopped early) or active (status sync settles it later).
+- A challenge's `status` is exported as the program record derives it (a test whose dose days
+  are over reads washout or done even before the refresh stored it). On import a missing
+  status is derived: planned (not started), stopped (stopped early) or active; the import
+  then refreshes the program, which stores the status the plan implies.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
 from dietplanner.accounts.models import User
@@ -47,24 +50,12 @@ from .endoscopy import outcome_of
 from .group_plans import group_plans_for
 from .intake import current_screening
 from .models import Challenge, EndoscopyOutcome, Program, ReactionAlert, Screening
+from .record import load_record
+from .services import program_refresh
 
 
 class ImportRefused(ValueError):
     """The document is valid but cannot be imported for this patient; the message says why."""
-
-
-def program_for_export(patient: User) -> Program | None:
-    """The patient's running program, else their latest one, else None (one query)."""
-    running_first = Case(
-        When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return (
-        Program.objects.filter(patient=patient)
-        .order_by(running_first, "-start_date", "-created")
-        .first()
-    )
 
 
 def _stop_reason(challenge: Challenge) -> str | None:
@@ -104,7 +95,7 @@ def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
     )
 
 
-def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
+def _challenge_facts(challenge: Challenge, dose_rows, reveal_arms: bool | None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
     # A blinded challenge still running keeps its order secret: the format requires an arm on
     # every blinded dose, so its doses are left out (allowed) rather than their arms alone.
@@ -121,7 +112,7 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
             pair=k // 2 + 1 if challenge.paired else None,
             label=(d.label or None) if challenge.blinded else None,
         )
-        for k, d in enumerate(challenge.doses.all())  # prefetched in date order
+        for k, d in enumerate(dose_rows)  # in date order
         if not hidden
     )
     return ChallengeFacts(
@@ -143,45 +134,46 @@ def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> C
     )
 
 
-def program_document(program: Program, *, reveal_arms: bool | None = None) -> DiaryDocument:
+def program_document(
+    program: Program, *, reveal_arms: bool | None = None, today: date | None = None
+) -> DiaryDocument:
     """The program, its challenges, doses, long-term plan and diary as one document (5 queries).
 
-    The doses of a blinded challenge are left out until it is finished (the default,
-    `reveal_arms=None`), so no download can unblind it and the document stays valid.
-    `reveal_arms=True` includes them with their arms.
+    Read through the program record as of `today` (default: the patient's today), so the
+    statuses are those the plan implies even before a refresh stored them. The doses of a
+    blinded challenge are left out until it is finished (the default, `reveal_arms=None`), so
+    no download can unblind it and the document stays valid. `reveal_arms=True` includes
+    them with their arms.
     """
-    program = (
-        Program.objects.select_related("patient", "protocol", "screening__cleared_by")
-        .prefetch_related(
-            Prefetch(
-                "challenges",
-                queryset=Challenge.objects.select_related("food_group", "endoscopy").order_by(
-                    "position"
-                ),
-            ),
-            Prefetch("challenges__doses", queryset=Dose.objects.order_by("date")),
-        )
-        .get(pk=program.pk)
+    program = Program.objects.select_related("patient", "protocol", "screening__cleared_by").get(
+        pk=program.pk
+    )
+    patient = program.patient
+    record = load_record(
+        program,
+        today=patient.local_today() if today is None else today,
+        measures=patient.measures,
+        pause_alerts=[],  # the pause is not part of the document
     )
     entries = tuple(
         DayEntry(
-            date=day,
-            scores=dict(scores or {}),
-            confounders=tuple(confounders or ()),
-            off_plan=tuple(off_plan or ()),
-            note=note,
+            date=e.date,
+            scores=dict(e.scores or {}),
+            confounders=tuple(e.confounders or ()),
+            off_plan=tuple(e.off_plan or ()),
+            note=e.note,
         )
-        for day, scores, confounders, off_plan, note in program.entries.order_by(
-            "date"
-        ).values_list("date", "scores", "confounders", "off_plan", "note")
+        for e in record.entries
     )
     return DiaryDocument(
-        patient=Patient(timezone=program.patient.timezone or "UTC", name=program.patient.full_name),
+        patient=Patient(timezone=patient.timezone or "UTC", name=patient.full_name),
         program=ProgramFacts(
             started_on=program.start_date,
             baseline_days=program.baseline_days,
             symptoms=tuple(program.symptoms),
-            challenges=tuple(_challenge_facts(c, reveal_arms) for c in program.challenges.all()),
+            challenges=tuple(
+                _challenge_facts(c, record.doses_of(c), reveal_arms) for c in record.challenges
+            ),
             protocol=program.protocol.slug,
         ),
         entries=entries,
@@ -190,7 +182,7 @@ def program_document(program: Program, *, reveal_arms: bool | None = None) -> Di
             PlanItem(
                 food_group=p.food_group.slug,
                 plan=p.status,
-                portion=p.portion(program.patient.measures) or None,
+                portion=p.portion(patient.measures) or None,
                 retest_on=p.retest_on,
                 note=p.note,
                 changed_by=p.changed_by.full_name if p.changed_by else None,
@@ -225,7 +217,11 @@ def _challenge_status(facts: ChallengeFacts) -> str:
 
 @transaction.atomic
 def program_import(
-    *, document: DiaryDocument, patient: User, clinic_only_allowed: bool = False
+    *,
+    document: DiaryDocument,
+    patient: User,
+    clinic_only_allowed: bool = False,
+    today: date | None = None,
 ) -> Program:
     """Create the document's program for `patient`, with its challenges, doses and entries.
 
@@ -235,7 +231,8 @@ def program_import(
     not an operator (`clinic_only_allowed`). The document's health answers are kept as the
     patient's (a clearance from elsewhere is not: their dietitian here clears them); the
     program runs with the patient's newest answers, and without any it starts no new food
-    test until they answer (`services.challenge_start`).
+    test until they answer (`services.challenge_start`). The program is left refreshed as of
+    `today` (default: the patient's today): statuses, verdicts and long-term plan stored.
     """
     facts = document.program
     if Program.objects.active().filter(patient=patient).exists():
@@ -334,6 +331,8 @@ def program_import(
         for e in document.entries
     )
     _red_flags_pause(program, challenges)
+    # The statuses, verdicts and long-term plan the diary implies, stored before anyone reads.
+    program_refresh(program=program, today=today or patient.local_today())
     return program
 
 

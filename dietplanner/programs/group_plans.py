@@ -1,8 +1,8 @@
 """The long-term plan per food group: kept in step with the results, changed by the dietitian.
 
-`group_plans_refresh` is called by the services that change its inputs (the verdict refresh,
-the end of a program); a page only reads. A plan a dietitian changed is theirs: the results no
-longer overwrite it.
+`group_plans_refresh` runs in `services.program_refresh`, which the services that change its
+inputs call (a check-in, a challenge's start or stop, the end of a program); a page only
+reads. A plan a dietitian changed is theirs: the results no longer overwrite it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dietplanner.analysis.verdicts import meaningful_change
 from . import longterm
 from .endoscopy import judged_by_endoscopy
 from .models import Challenge, GroupPlan, PlanChange, Program
+from .record import ProgramRecord
+from .verdicts import window_end
 
 _FINISHED = (Challenge.Status.DONE, Challenge.Status.STOPPED, Challenge.Status.SKIPPED)
 
@@ -75,24 +77,19 @@ def _outcome(challenge: Challenge, program_over: bool, doses, entries) -> longte
     )
 
 
-@transaction.atomic
-def group_plans_refresh(*, program: Program, today: date | None = None) -> list[GroupPlan]:
+def group_plans_refresh(*, record: ProgramRecord) -> list[GroupPlan]:
     """Derive each finished group's default plan and store it; returns the plans written.
 
     Groups whose challenge is still running get none; when the program has ended, every
     group gets one (untested ones: test again). Plans a dietitian changed are left alone.
+    Reads the record's rows and the stored plans (one query), then writes what changed.
+    Called by `services.program_refresh` inside its transaction.
     """
-    from dietplanner.diary.models import DailyEntry, Dose
-
-    challenges = list(program.challenges.select_related("food_group").order_by("position"))
+    program, challenges = record.program, record.challenges
     over = not program.is_active
     if not over and not any(c.status in _FINISHED or _endoscopy_decided(c) for c in challenges):
         return []
     existing = {p.food_group_id: p for p in program.group_plans.all()}
-    doses: dict[int, list] = {}
-    for dose in Dose.objects.filter(challenge__program=program).order_by("date"):
-        doses.setdefault(dose.challenge_id, []).append(dose)
-    entries = list(DailyEntry.objects.filter(program=program).only("date", "scores"))
     # The latest started challenge of a group speaks for it (a re-challenge after the first
     # test); a group never started is spoken for by its planned or skipped challenge. A test
     # stopped for illness, travel or choice speaks only when nothing else of the group does.
@@ -113,7 +110,7 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
         if plan is not None and plan.changed_at is not None:
             continue
         advice = longterm.default_advice(
-            _outcome(challenge, over, doses.get(challenge.pk, []), entries), meaningful_change
+            _outcome(challenge, over, record.doses_of(challenge), record.entries), meaningful_change
         )
         if advice is None:
             if plan is not None:
@@ -137,6 +134,26 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
             plan.save()
             written.append(plan)
     return written
+
+
+def group_plans_may_change(
+    record: ProgramRecord, *, changed_on: date | None, rewritten: list[Challenge]
+) -> bool:
+    """Whether a refresh can change a stored group plan: not when only a day after every
+    finished challenge's window changed and no verdict of a finished one moved (a check-in
+    during a running test), so such a check-in does not read the plans at all."""
+    if changed_on is None or record.derived_changes or record.completes:
+        return True
+    if not record.program.is_active:
+        return True
+    for challenge in record.challenges:
+        if challenge.status in _FINISHED or _endoscopy_decided(challenge):
+            if challenge in rewritten:
+                return True
+            end = window_end(challenge)
+            if end is None or changed_on <= end:
+                return True
+    return False
 
 
 def _describe(plan: GroupPlan, measures: str) -> str:
@@ -180,13 +197,3 @@ def group_plans_for(program: Program) -> list[GroupPlan]:
             "food_group__position"
         )
     )
-
-
-def results_refresh(
-    *, program: Program, changed_on: date | None = None, today: date | None = None
-) -> None:
-    """After a change to the diary or a challenge: the verdicts, then the long-term plan."""
-    from .verdicts import verdicts_refresh
-
-    verdicts_refresh(program=program, changed_on=changed_on, today=today)
-    group_plans_refresh(program=program)

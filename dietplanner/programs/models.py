@@ -122,6 +122,9 @@ class Program(models.Model):
         blank=True,
         related_name="+",
     )
+    # The patient's day of the last `services.program_refresh`: the scheduled refresh stores the
+    # statuses of programs a day has passed on since (`programs_refresh_due`).
+    refreshed_on = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

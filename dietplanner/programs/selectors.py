@@ -1,26 +1,17 @@
-"""Reads of programs shared by pages: access helpers and the plan as the engine computes it."""
+"""Reads of programs shared by pages: the access helper and what a food means for a patient.
+
+A program with its rows, and everything computed from them, is read through the program
+record (`programs.record`)."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
 from django.http import Http404
 
 from dietplanner.accounts.models import User
 
-from . import schedule
-from .models import Challenge, Program, ReactionAlert
-
-
-def active_program_for(patient: User) -> Program | None:
-    """The patient's running program with its protocol, or None."""
-    return (
-        Program.objects.active()
-        .filter(patient=patient)
-        .select_related("protocol", "screening")
-        .first()
-    )
+from .models import Challenge, Program
 
 
 def _as_uuid(public_id) -> uuid.UUID:
@@ -29,18 +20,6 @@ def _as_uuid(public_id) -> uuid.UUID:
         return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
     except ValueError as exc:
         raise Http404("No such object") from exc
-
-
-def get_program_for_user(user: User, public_id) -> Program:
-    """A program its own patient may see; anyone else gets a 404 (ids leak nothing)."""
-    program = (
-        Program.objects.filter(public_id=_as_uuid(public_id), patient=user)
-        .select_related("protocol")
-        .first()
-    )
-    if program is None:
-        raise Http404("No such program")
-    return program
 
 
 def get_challenge_for_user(user: User, public_id) -> Challenge:
@@ -52,128 +31,6 @@ def get_challenge_for_user(user: User, public_id) -> Challenge:
     if challenge is None:
         raise Http404("No such challenge")
     return challenge
-
-
-def program_challenges(program: Program) -> list[Challenge]:
-    """The program's challenges in plan order, with their group (one query)."""
-    return list(program.challenges.select_related("food_group").order_by("position"))
-
-
-def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
-    """One stored entry as the engine reads it (blank scores were not scored)."""
-    return schedule.DayLog(
-        day=day,
-        scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
-        confounders=frozenset(confounders or ()),
-        off_plan=frozenset(off_plan or ()),
-    )
-
-
-def program_diary(program: Program) -> dict[date, schedule.DayLog]:
-    """The diary as the engine reads it: one DayLog per logged day (one query)."""
-    rows = program.entries.values_list("date", "scores", "confounders", "off_plan")
-    return {row[0]: day_log(*row) for row in rows}
-
-
-def program_last_day(
-    program: Program, today: date, challenges: list[Challenge], last_logged: date | None
-) -> date:
-    """The last day a program covers: today while it runs; once finished, its last entry,
-    dose, stop or recorded washout end (never after today)."""
-    if program.is_active:
-        return today
-    candidates = [program.start_date]
-    if last_logged is not None:
-        candidates.append(last_logged)
-    for c in challenges:
-        if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
-            candidates.append(c.last_dose_day)
-        candidates += [d for d in (c.stop_day, c.washout_end) if d]
-    return min(today, max(candidates))
-
-
-def engine_order(challenges: list[Challenge]) -> list[Challenge]:
-    """Started challenges first, in the order they started; then the rest in plan order."""
-    started = sorted(
-        (c for c in challenges if c.first_dose_day and c.status != Challenge.Status.SKIPPED),
-        key=lambda c: (c.first_dose_day, c.position),
-    )
-    rest = [c for c in challenges if c not in started]
-    return started + rest
-
-
-def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.ChallengeState:
-    status = challenge.status
-    if (
-        status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
-        and not challenge.first_dose_day
-    ):
-        status = Challenge.Status.PLANNED
-    return schedule.ChallengeState(
-        key=str(challenge.public_id),
-        food_group=challenge.food_group.slug,
-        dose_days=challenge.dose_days,
-        washout_days=challenge.washout_days,
-        ladder=challenge.ladder(measures),
-        status=status,
-        first_dose_day=challenge.first_dose_day if status != "planned" else None,
-        stop_day=challenge.stop_day,
-        washout_end=challenge.washout_end,
-        blinded=challenge.blinded,
-        dose_offsets=challenge.dose_offsets,
-    )
-
-
-def program_plan(
-    program: Program,
-    today: date,
-    *,
-    challenges: list[Challenge] | None = None,
-    diary: dict[date, schedule.DayLog] | None = None,
-    measures: str = "us",
-    paused: bool | None = None,
-) -> schedule.Plan:
-    """The engine's plan for this program as of `today` (three queries unless given the rows).
-
-    `measures` words the portions (the patient's `User.measures` on their own pages). `paused`
-    says whether the patient's home tests are paused after a reaction (None: read it)."""
-    challenges = program_challenges(program) if challenges is None else challenges
-    diary = program_diary(program) if diary is None else diary
-    ordered = engine_order(challenges)
-    settings = schedule.ProgramSettings(
-        start=program.start_date,
-        baseline_days=program.baseline_days,
-        symptoms=tuple(program.symptoms_on(today)),
-        original_baseline_days=program.original_baseline_days,
-        baseline_max=program.protocol.baseline_max,
-    )
-    names = {c.food_group.slug: c.food_group.name for c in challenges}
-    return schedule.compute_plan(
-        settings,
-        [challenge_state(c, measures) for c in ordered],
-        diary,
-        today,
-        group_names=names,
-        home_tests_paused=_paused(program) if paused is None else paused,
-    )
-
-
-def _paused(program: Program) -> bool:
-    """A reaction alert not cleared yet pauses the running program's home tests."""
-    return (
-        program.is_active
-        and ReactionAlert.objects.filter(patient_id=program.patient_id).pausing().exists()
-    )
-
-
-def challenges_with_doses(program: Program) -> list[Challenge]:
-    from dietplanner.diary.models import Dose
-
-    return list(
-        program.challenges.select_related("food_group")
-        .prefetch_related(Prefetch("doses", queryset=Dose.objects.order_by("date")))
-        .order_by("position")
-    )
 
 
 # What a food means for a patient now, worst first: one group that is a trigger is enough.

@@ -1,8 +1,12 @@
-"""Multi-step writes on programs: start, challenge start/stop, plan edits, status sync."""
+"""Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
+they imply (statuses, verdicts, long-term plan)."""
 
-from datetime import date, time
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
@@ -10,12 +14,13 @@ from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
 from dietplanner.analysis.vocabulary import SYMPTOMS
 from foods.models import FoodGroup, Protocol
 
-from . import intake, safety, schedule
+from . import intake, safety
 from .baseline_check import HOLD as BASELINE_HOLD
 from .baseline_check import baseline_hold
 from .blinding import portion_text
-from .group_plans import group_plans_refresh, results_refresh
+from .group_plans import group_plans_may_change, group_plans_refresh
 from .models import Challenge, PlanChange, Program
+from .record import ProgramRecord, load_record
 from .schedule.blinded import (
     DEFAULT_PAIRS,
     DEFAULT_WASHOUT,
@@ -24,7 +29,6 @@ from .schedule.blinded import (
     check_design,
     new_seed,
 )
-from .selectors import program_challenges, program_plan
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 MAX_EXTENSION_DAYS = 14
@@ -141,10 +145,11 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     _refuse_unsafe(program.patient, challenge.food_group)
     if intake.needs_review(program.screening, program):
         raise PlanError(SCREENING_HOLD)
-    plan = program_plan(program, on)
+    record = load_record(program, today=on, measures=program.patient.measures)
+    plan = record.plan
     if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")
-    if baseline_hold(program, plan) is not None:
+    if baseline_hold(record) is not None:
         raise PlanError(BASELINE_HOLD)
     challenge.refresh_from_db()
     challenge.status = Challenge.Status.ACTIVE
@@ -152,10 +157,10 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
     challenge.save(update_fields=["status", "first_dose_day", "updated"])
     program.status = Program.Status.REINTRODUCTION
     program.save(update_fields=["status", "updated"])
-    measures = program.patient.measures
-    started = program_plan(program, on, measures=measures).challenge(str(challenge.public_id))
+    record = load_record(program, today=on, measures=program.patient.measures)
+    started = record.plan.challenge(str(challenge.public_id))
     Dose.objects.bulk_create(_doses(challenge, started.dose_days))
-    results_refresh(program=program, changed_on=on, today=on)
+    program_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -186,7 +191,7 @@ def challenge_start_undo(*, challenge: Challenge, on: date) -> Challenge:
     if not program.challenges.filter(status__in=Challenge.STARTED_STATUSES).exists():
         program.status = Program.Status.BASELINE
         program.save(update_fields=["status", "updated"])
-    results_refresh(program=program, changed_on=on, today=on)
+    program_refresh(program=program, changed_on=on, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -241,7 +246,7 @@ def challenge_stop(
     challenge.no_home_retest = challenge.no_home_retest or bool(flags)
     challenge.save()
     Dose.objects.filter(challenge=challenge, date__gt=challenge.stop_day).delete()
-    results_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
+    program_refresh(program=challenge.program, changed_on=challenge.stop_day, today=on)
     challenge.refresh_from_db(fields=VERDICT_FIELDS)
     return challenge
 
@@ -358,7 +363,7 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
     """
     # Program first, as everywhere: two reorders (two tabs) cannot interleave their updates.
     program_lock(program.pk)
-    challenges = program_challenges(program)
+    challenges = list(program.challenges.select_related("food_group").order_by("position"))
     by_id = {str(c.public_id): c for c in challenges}
     planned = [c for c in challenges if c.status == Challenge.Status.PLANNED]
     if sorted(order) != sorted(str(c.public_id) for c in planned):
@@ -400,6 +405,8 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
         plan_change_record(
             program=challenge.program, author=author, summary=f"Skipped {_name(challenge)}."
         )
+    # Skipping the last group left to test completes the program.
+    program_refresh(program=challenge.program, today=challenge.program.patient.local_today())
     return challenge
 
 
@@ -659,49 +666,70 @@ def rechallenge_blinded_add(
     return blinded
 
 
-PHASE_STATUS = {"dose": Challenge.Status.ACTIVE, "washout": Challenge.Status.WASHOUT}
+@transaction.atomic(savepoint=False)
+def program_refresh(
+    *,
+    program: Program,
+    today: date,
+    changed_on: date | None = None,
+    record: ProgramRecord | None = None,
+) -> ProgramRecord:
+    """Store what a program's inputs imply: the challenge statuses the plan derives (dose days
+    over, washout settled, done), the cached verdicts, the long-term plan per group, and the
+    program's completion; returns the record it read (the program as of `today`).
 
-
-@transaction.atomic
-def program_sync(
-    *, program: Program, plan: schedule.Plan, challenges: list[Challenge] | None = None
-) -> list[Challenge]:
-    """Bring stored statuses in line with the plan (dose days over, washout settled, done).
-
-    Called when the patient opens Today or checks in, so lists and reports can filter on
-    status. Pass the challenges the plan was computed from to save a query.
+    Every service that changes a program's inputs calls it in its own transaction (a check-in,
+    a challenge's start, stop or undo, an import, a skip, an endoscopy outcome, the end of a
+    program), and the scheduled `refresh_programs` calls it for programs a day has passed on,
+    so the client list, exports and reports read current statuses without the patient's
+    visit. `changed_on`: the first day whose entry changed (None: anything may have changed).
+    `record`: the program as read by a caller that holds its lock, to save the queries.
     """
-    challenges = program_challenges(program) if challenges is None else challenges
-    changed = []
-    for challenge in challenges:
-        scheduled = plan.challenge(str(challenge.public_id))
-        if scheduled is None or not challenge.first_dose_day:
-            continue
-        if challenge.status == Challenge.Status.STOPPED:
-            settled = scheduled.phase == "finished" and scheduled.washout_settled
-            if settled and challenge.washout_end != scheduled.washout_end:
-                challenge.washout_end = scheduled.washout_end
-                changed.append(challenge)
-            continue
-        wanted = PHASE_STATUS.get(scheduled.phase)
-        if scheduled.phase == "finished":
-            wanted = Challenge.Status.DONE
-        if wanted and wanted != challenge.status:
-            challenge.status = wanted
-            if wanted == Challenge.Status.DONE:
-                challenge.washout_end = scheduled.washout_end
-            changed.append(challenge)
-    completes = plan.today.kind == "completed" and program.status != Program.Status.COMPLETED
-    if changed or completes:
-        program_lock(program.pk)  # program first, as every writer does
-    for challenge in changed:
-        challenge.save(update_fields=["status", "washout_end", "updated"])
-    if any(c.blinded and c.is_finished for c in changed):
-        # A blinded test's reading is stored only once it ends (`verdicts_refresh`): now.
-        verdicts_refresh(program=program, today=plan.as_of)
-    if completes:
+    if record is None:
+        record = load_record(program_lock(program.pk), today=today)
+    program = record.program
+    now = timezone.now()
+    changes = record.derived_changes
+    for change in changes:
+        change.challenge.updated = now
+    if changes:
+        Challenge.objects.bulk_update(
+            [c.challenge for c in changes], ["status", "washout_end", "updated"]
+        )
+    rewritten = verdicts_refresh(record=record, changed_on=changed_on)
+    fields = []
+    if record.completes:
         program.status = Program.Status.COMPLETED
-        program.save(update_fields=["status", "updated"])
-    if completes or any(c.status == Challenge.Status.DONE for c in changed):
-        group_plans_refresh(program=program)
-    return changed
+        fields.append("status")
+    if group_plans_may_change(record, changed_on=changed_on, rewritten=rewritten):
+        group_plans_refresh(record=record)
+    if program.refreshed_on != today:
+        program.refreshed_on = today
+        fields.append("refreshed_on")
+    if fields:
+        program.save(update_fields=[*fields, "updated"])
+    record.stored.update({c.challenge.pk: (c.status, c.washout_end) for c in changes})
+    record.__dict__.pop("derived_changes", None)
+    return record
+
+
+def programs_refresh_due(*, now: datetime | None = None) -> int:
+    """Refresh every running program whose patient's day has moved on since its last refresh
+    (run every minute by `send_due`); returns how many were refreshed. A program is read and
+    locked one at a time, so the trigger may run on several machines at once."""
+    now = now or timezone.now()
+    latest = (now + timedelta(days=1)).date()  # no time zone is a day ahead of UTC plus one
+    behind = (
+        Program.objects.active()
+        .filter(Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=latest))
+        .select_related("patient")
+        .order_by("pk")
+    )
+    count = 0
+    for program in behind:
+        today = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(program.patient.timezone))
+        if program.refreshed_on is not None and program.refreshed_on >= today:
+            continue
+        program_refresh(program=program, today=today)
+        count += 1
+    return count

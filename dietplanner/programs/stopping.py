@@ -14,9 +14,8 @@ from django.db import transaction
 
 from dietplanner.accounts.models import User
 
-from .group_plans import results_refresh
 from .models import Challenge
-from .services import PlanError, plan_change_record, program_lock
+from .services import PlanError, plan_change_record, program_lock, program_refresh
 
 Cause = Challenge.StopCause
 # The causes a patient can give here; a reaction has its own page (diary:reaction).
@@ -88,7 +87,7 @@ def challenge_pause(
         summary=f"Stopped {name} on {on.day} {on:%b %Y} for "
         f"{challenge.get_stop_cause_display()}, not a reaction.{then}",
     )
-    results_refresh(program=program, changed_on=on, today=on)
+    program_refresh(program=program, changed_on=on, today=on)
     return again
 
 

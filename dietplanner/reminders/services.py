@@ -1,4 +1,5 @@
-"""Daily reminders, dose-day morning notes and the dietitians' weekly digest.
+"""Daily reminders, dose-day morning notes and the dietitians' weekly digest; and the refresh
+of programs a day has passed on.
 
 `due_work_queue` is what the periodic `send_due` command runs every minute, on one machine or
 several at once: each message has a unique key (who, what, which local day or week), so when
@@ -24,7 +25,8 @@ from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.outbox.models import Email
 from dietplanner.outbox.services import email_queue, email_record_skipped, emails_retry_due
 from dietplanner.programs.models import DOSE_DAY_MORNING, Program
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
+from dietplanner.programs.services import programs_refresh_due
 
 from .timing import CATCH_UP, due_day
 
@@ -40,13 +42,18 @@ class DueCounts:
     dose_notes: int = 0
     digests: int = 0
     retries: int = 0
+    refreshed: int = 0
 
 
 def due_work_queue(*, now: datetime | None = None) -> DueCounts:
-    """Queue every message due at `now` (default: now); returns how many were queued."""
+    """Refresh the programs a day has passed on (their stored statuses, verdicts and long-term
+    plans, `programs_refresh_due`), then queue every message due at `now` (default: now);
+    returns how many of each."""
     now = now or timezone.now()
+    refreshed = programs_refresh_due(now=now)
     reminders, dose_notes = _patient_messages_queue(now)
     return DueCounts(
+        refreshed=refreshed,
         reminders=reminders,
         dose_notes=dose_notes,
         digests=_digests_queue(now),
@@ -169,7 +176,7 @@ def _reminders_queue(pairs: list[tuple[Program, date]]) -> int:
     for key, program, day in todo:
         if (program.pk, day) in checked_in:
             continue
-        plan = program_plan(program, day)
+        plan = load_record(program, today=day, measures=program.patient.measures).plan
         mail = _optional_mail(program.patient, today=plan.today, day=day)
         queued += _queue(
             key, Email.Kind.REMINDER, program.patient, "reminder", mail, "Time for your check-in"
@@ -191,7 +198,7 @@ def _dose_notes_queue(pairs: list[tuple[Program, date]]) -> int:
     for key, program, day in todo:
         if (program.pk, day) not in dose_days:
             continue
-        plan = program_plan(program, day)
+        plan = load_record(program, today=day, measures=program.patient.measures).plan
         # The engine's word for today: a stopped challenge or a pause of home tests is no
         # longer a dose day, whatever rows the plan once had.
         if plan.today.kind != "dose":

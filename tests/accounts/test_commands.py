@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dietplanner.accounts.models import User
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_the_demo_patient_at_her_usual_level_is_not_kept_in_washout(settings, ca
     settings.DEBUG = True
     call_command("seed_demo")
     pat = User.objects.get(email="pat@demo.dietplanner.test")
-    plan = program_plan(pat.programs.get(), pat.local_today())
+    plan = load_record(pat.programs.get(), today=pat.local_today()).plan
 
     started = [c for c in plan.challenges if c.started]
     assert len(started) >= 2

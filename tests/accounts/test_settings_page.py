@@ -10,7 +10,7 @@ from django.urls import reverse
 from dietplanner.accounts.models import User
 from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
 from tests.conftest import PASSWORD
 from tests.diary.factories import START, SYMPTOMS, make_program
 
@@ -186,7 +186,7 @@ def test_a_symptom_change_starts_the_next_day(patient_client, patient, program):
     assert program.symptoms == SYMPTOMS
     with at(today + timedelta(days=1)):
         tomorrow_page = patient_client.get(reverse("diary:today")).content.decode()
-        plan = program_plan(program, today + timedelta(days=1))
+        plan = load_record(program, today=today + timedelta(days=1)).plan
     assert (
         'name="score_headache"' in tomorrow_page and 'name="score_stiffness"' not in tomorrow_page
     )

@@ -20,7 +20,6 @@ from dietplanner.accounts.models import CareLink, User
 from dietplanner.analysis.diary import DiaryDocument, Dose
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.exchange import program_import
-from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Challenge, Program
 from foods.models import FoodGroup, Protocol
 from tests.clinic.factories import diary_document
@@ -37,8 +36,7 @@ def patient_with_program(email: str, days: int, name: str = "") -> User:
         make_user(email, name or f"Pat {days}-days", User.Role.PATIENT, timezone="Europe/Oslo")
     )
     today = patient.local_today()
-    program = program_import(document=running_document(days, today), patient=patient)
-    results_refresh(program=program, today=today)
+    program_import(document=running_document(days, today), patient=patient, today=today)
     return patient
 
 

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from dietplanner.programs.services import challenge_start
-from dietplanner.programs.verdicts import verdicts_refresh
+from dietplanner.programs.services import challenge_start, program_refresh
 from tests.browser.test_dietitian_journey import log_in
 from tests.diary.factories import log_days, make_program
 
@@ -24,7 +23,7 @@ def program_tested_from(patient, first_dose: date, logged_until: date):
     challenge = program.challenges.order_by("position").first()
     challenge_start(challenge=challenge, on=first_dose)
     log_days(program, first_dose, logged_until)
-    verdicts_refresh(program=program, today=logged_until)
+    program_refresh(program=program, today=logged_until)
     return program
 
 

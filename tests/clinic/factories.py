@@ -15,7 +15,6 @@ from dietplanner.analysis.diary import (
     ProgramFacts,
 )
 from dietplanner.programs.exchange import program_import
-from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Program
 
 SYMPTOMS = ("pain", "fatigue", "sleep", "brain_fog", "stiffness", "headache", "mood", "skin")
@@ -62,6 +61,4 @@ def diary_document(days: int, today, seed: int = 7) -> DiaryDocument:
 def imported_program(patient, days: int) -> Program:
     """`diary_document(days)` imported for `patient`, its verdicts read."""
     today = patient.local_today()
-    program = program_import(document=diary_document(days, today), patient=patient)
-    results_refresh(program=program, today=today)
-    return program
+    return program_import(document=diary_document(days, today), patient=patient, today=today)

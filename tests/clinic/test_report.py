@@ -8,8 +8,7 @@ from django.urls import reverse
 from dietplanner.accounts.models import AccessRecord, CareLink
 from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.models import Challenge
-from dietplanner.programs.services import challenge_start, challenge_stop
-from dietplanner.programs.verdicts import verdicts_refresh
+from dietplanner.programs.services import challenge_start, challenge_stop, program_refresh
 from tests.diary.factories import START, log_days, make_program
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def program_with_a_challenge(patient, *, blinded=False, reaction=True, days_afte
     log_days(
         program, FIRST_DOSE, FIRST_DOSE + timedelta(days=days_after), score=8 if reaction else 3
     )
-    verdicts_refresh(program=program, today=FIRST_DOSE + timedelta(days=days_after))
+    program_refresh(program=program, today=FIRST_DOSE + timedelta(days=days_after))
     challenge.refresh_from_db()
     return program, challenge
 

@@ -10,8 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.diary.selectors import DAYS_PER_PAGE, NO_CHALLENGE
+from dietplanner.diary.selectors import DAYS_PER_PAGE
 from dietplanner.programs.models import Program
+from dietplanner.programs.record import NO_CHALLENGE
 from dietplanner.programs.services import challenge_start, challenge_stop, program_start
 from foods.models import Protocol
 from tests.conftest import sign_in

@@ -2,9 +2,8 @@
 
 from datetime import timedelta
 
-from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Challenge
-from dietplanner.programs.services import challenge_start
+from dietplanner.programs.services import challenge_start, program_refresh
 from foods.models import FoodGroup
 from tests.diary.factories import START, log_days, make_program
 
@@ -26,6 +25,6 @@ def program_after_dairy_test(patient, *, rise_from: int | None = 4):
     if rise_from is not None:
         log_days(program, calm_until + timedelta(days=1), LAST_DAY, score=8)
     Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.DONE)
-    results_refresh(program=program, today=LAST_DAY)
+    program_refresh(program=program, today=LAST_DAY)
     challenge.refresh_from_db()
     return program, challenge

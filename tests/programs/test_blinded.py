@@ -19,16 +19,14 @@ from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.exchange import program_document
 from dietplanner.programs.models import Challenge, PlanChange, Program
 from dietplanner.programs.schedule.blinded import blinded_design
-from dietplanner.programs.selectors import program_plan
 from dietplanner.programs.services import (
     PlanError,
     challenge_skip,
     challenge_start,
     challenge_stop,
-    program_sync,
+    program_refresh,
     rechallenge_blinded_add,
 )
-from dietplanner.programs.verdicts import verdicts_refresh
 from tests.diary.factories import START, log_days, make_program
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +52,7 @@ def finished_open_challenge(patient, verdict: str = "possible") -> tuple[Program
     first = challenges[0]
     challenge_start(challenge=first, on=OPEN_START)
     log_days(program, OPEN_START, BLIND_START - timedelta(days=1))
-    program_sync(program=program, plan=program_plan(program, BLIND_START))
+    program_refresh(program=program, today=BLIND_START)
     first.refresh_from_db()
     assert first.status == Challenge.Status.DONE
     Challenge.objects.filter(pk=first.pk).update(verdict=verdict)
@@ -298,7 +296,7 @@ def reaction_days(blinded: Challenge) -> set[date]:
 
 def _log_clear_reaction(program, blinded, last: date) -> None:
     log_pain(program, BLIND_START, last, reaction_days(blinded))
-    verdicts_refresh(program=program, today=last)
+    program_refresh(program=program, today=last)
 
 
 def test_no_patient_page_or_download_reveals_the_key_or_a_verdict_while_it_runs(
@@ -412,10 +410,7 @@ def _finish(program, blinded, *, on_placebo_too: bool) -> Challenge:
         for k in range((end - BLIND_START).days + 1)
         if (day := BLIND_START + timedelta(days=k))
     )
-    verdicts_refresh(program=program, today=end)
-    blinded.refresh_from_db()
-    assert blinded.verdict == ""  # still running: nothing stored
-    program_sync(program=program, plan=program_plan(program, end))
+    program_refresh(program=program, today=end)
     blinded.refresh_from_db()
     assert blinded.status == Challenge.Status.DONE
     return blinded

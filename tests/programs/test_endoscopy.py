@@ -285,7 +285,7 @@ def test_the_page_is_404_for_outsiders_and_for_a_diet_read_from_scores(
 def test_an_exported_outcome_comes_back_on_import_as_the_groups_result(patient, dietitian):
     from dietplanner.analysis.exchange import dump_json, parse_json
     from dietplanner.programs.exchange import program_import
-    from dietplanner.programs.group_plans import results_refresh
+    from dietplanner.programs.services import program_refresh
     from tests.conftest import make_user, screened
 
     program, challenge = six_food(patient, dietitian)
@@ -294,7 +294,7 @@ def test_an_exported_outcome_comes_back_on_import_as_the_groups_result(patient, 
     ivy = screened(make_user("ivy@example.com", "Ivy Import", "patient"))
 
     imported = program_import(document=parse_json(body), patient=ivy, clinic_only_allowed=True)
-    results_refresh(program=imported, today=ENDOSCOPY_DAY + timedelta(days=1))
+    program_refresh(program=imported, today=ENDOSCOPY_DAY + timedelta(days=1))
 
     again = imported.challenges.get(food_group=challenge.food_group)
     assert again.verdict == "trigger"

@@ -18,8 +18,8 @@ from dietplanner.analysis.exchange import dump_document, parse_document
 from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.models import Dose as DoseRow
 from dietplanner.programs.exchange import ImportRefused, program_document, program_import
-from dietplanner.programs.group_plans import results_refresh
 from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.services import program_refresh
 from foods.models import Protocol
 from tests.diary.factories import START, log_days, make_program
 
@@ -293,7 +293,7 @@ def lived_program(patient) -> Program:
         confounders=["illness"], off_plan=["gluten"], note="Birthday cake, ø and é"
     )
     # The app refreshes its verdicts and long-term plan on every save; the export carries them.
-    results_refresh(program=program, today=patient.local_today())
+    program_refresh(program=program, today=patient.local_today())
     return program
 
 
@@ -400,3 +400,34 @@ def test_analyze_in_parallel_gives_the_same_output_in_the_same_order(tmp_path):
     assert (status_one, status_many) == (1, 1)
     assert one == many
     assert [r["file"] for r in json.loads(many)] == files
+
+
+def test_a_finished_diary_imported_without_statuses_exports_its_tests_as_done(tmp_path, catalogue):
+    """A file that leaves challenge statuses out imports its started tests as running; the
+    import stores what the calendar implies, so the export says they are done (it used to
+    write every test of a finished program as `active` until the patient opened Today)."""
+    data = sample_data()
+    data["program"]["challenges"] = data["program"]["challenges"][:2]  # gluten, dairy
+    for challenge in data["program"]["challenges"]:
+        del challenge["status"]
+    path = write(tmp_path, "no_statuses.json", data)
+    call_command("import_diary", path, "--email", "ivy@example.com", stdout=StringIO())
+    program = Program.objects.get(patient__email="ivy@example.com")
+    assert sorted(program.challenges.values_list("status", flat=True)) == ["done", "done"]
+    assert program.status == Program.Status.COMPLETED
+    out = StringIO()
+    call_command("export_diary", "--email", "ivy@example.com", stdout=out)
+    exported = json.loads(out.getvalue())["program"]["challenges"]
+    assert [c["status"] for c in exported] == ["done", "done"]
+
+
+def test_the_export_reads_statuses_the_calendar_implies_before_any_refresh(catalogue):
+    """Dose days over and washouts settled, but stored as running (no refresh since): the
+    export says done, as the program record derives it."""
+    ivy = User.objects.create_user(email="ivy@example.com", password=None, role="patient")
+    program = program_import(document=parse_document(sample_data()), patient=ivy)
+    Challenge.objects.filter(program=program, first_dose_day__isnull=False).update(
+        status=Challenge.Status.ACTIVE
+    )
+    exported = dump_document(program_document(program))["program"]["challenges"]
+    assert [c["status"] for c in exported] == ["done", "done", "planned"]

@@ -9,8 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.group_plans import group_plan_change, group_plans_refresh
+from dietplanner.programs.group_plans import group_plan_change
 from dietplanner.programs.models import GroupPlan, PlanChange, Program
+from dietplanner.programs.services import program_refresh
 from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_when_the_program_ends_untested_groups_are_tested_again_not_left_out(pat
     program, _ = program_after_dairy_test(patient, rise_from=None)
     Program.objects.filter(pk=program.pk).update(status=Program.Status.COMPLETED)
     program.refresh_from_db()
-    group_plans_refresh(program=program)
+    program_refresh(program=program, today=LAST_DAY)
     statuses = {p.food_group.slug: p.status for p in program.group_plans.all()}
     assert statuses["dairy"] == "free"
     assert statuses["gluten"] == "test_again"
@@ -75,7 +76,7 @@ def test_a_dietitians_change_is_logged_and_never_overwritten_by_the_results(
     assert change.author == dietitian
     assert change.summary.startswith("Long-term plan, Dairy: fine up to 1/4 cup of milk (60 ml)")
     assert "(was: avoid for now." in change.summary
-    group_plans_refresh(program=program)
+    program_refresh(program=program, today=LAST_DAY)
     plan.refresh_from_db()
     assert (plan.status, plan.limit_step, plan.changed_by) == ("limit", 1, dietitian)
 
@@ -168,7 +169,7 @@ def test_a_nuts_result_does_not_answer_for_peanuts_in_the_lookup(
     program, _ = program_after_dairy_test(patient, rise_from=None)
     Program.objects.filter(pk=program.pk).update(status=Program.Status.COMPLETED)
     program.refresh_from_db()
-    group_plans_refresh(program=program)
+    program_refresh(program=program, today=LAST_DAY)
     program.group_plans.filter(food_group__slug="nuts").update(status="free")
     response = patient_client.get(reverse("foods:lookup"), {"q": "nuts"})
     answers = {

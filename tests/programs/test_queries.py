@@ -1,4 +1,5 @@
-"""Queries of the results page, pinned, for a 30-day and a 365-day diary (13 challenges).
+"""Queries of the results and plan pages, pinned, for a 30-day and a 365-day diary (13
+challenges).
 
 The numbers are exact: a change that adds a query shows here. Both diary lengths must cost
 the same (issue 17: constant in diary length)."""
@@ -18,4 +19,25 @@ def test_results_queries_are_pinned_and_do_not_grow_with_the_diary(client):
         for days in (30, 365):
             sign_in(client, patient_with_program(f"pat{days}@example.com", days))
             counts[days], _ = query_count(lambda: client.get(reverse("programs:results")))
+    assert counts == {30: 6, 365: 6}
+
+
+def test_plan_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+    counts = {}
+    with pinned_time():
+        for days in (30, 365):
+            sign_in(client, patient_with_program(f"pat{days}@example.com", days))
+            counts[days], _ = query_count(lambda: client.get(reverse("programs:plan")))
+    # session, user, program; the record (challenges, entries); symptom names, the diet's
+    # groups, the change log.
+    assert counts == {30: 8, 365: 8}
+
+
+def test_calendar_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+    counts = {}
+    with pinned_time():
+        for days in (30, 365):
+            sign_in(client, patient_with_program(f"pat{days}@example.com", days))
+            counts[days], _ = query_count(lambda: client.get(reverse("programs:ical")))
+    # session, user, program; the record (challenges, entries); the long-term plans.
     assert counts == {30: 6, 365: 6}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.models import Challenge
-from dietplanner.programs.verdicts import verdicts_refresh
+from dietplanner.programs.services import program_refresh
 from tests.conftest import sign_in
 from tests.diary.factories import START, make_program
 
@@ -102,7 +102,10 @@ def test_a_running_window_is_provisional(patient_client, patient, catalogue):
 def test_a_red_flag_challenge_is_not_to_be_retested_at_home(patient_client, patient, catalogue):
     _, challenge = started_program(patient)
     Challenge.objects.filter(pk=challenge.pk).update(
-        status=Challenge.Status.STOPPED, red_flags=["throat"], no_home_retest=True
+        status=Challenge.Status.STOPPED,
+        stop_day=FIRST_DOSE + timedelta(days=1),
+        red_flags=["throat"],
+        no_home_retest=True,
     )
     html = get(patient_client)
     assert "not to be re-tested at home; tell your doctor" in html
@@ -165,8 +168,8 @@ def test_queries_do_not_grow_with_the_diary(
         challenge.washout_end = dose + timedelta(days=6)
         challenge.save()
         started.append(challenge)
-    verdicts_refresh(program=program)
     last = START + timedelta(days=diary_days - 1)
+    program_refresh(program=program, today=last)
     with django_assert_max_num_queries(10), at(last):
         response = patient_client.get(URL)
     html = response.content.decode()
@@ -221,7 +224,7 @@ def _cached(challenge, verdict, probability, first_dose, complete=True):
 def test_the_page_opens_with_a_five_second_summary_of_the_menu(patient_client, patient, catalogue):
     program, trigger = started_program(patient)
     others = list(program.challenges.order_by("position"))[1:4]
-    _cached(others[0], "tolerated", 0.03, FIRST_DOSE - timedelta(days=30))
+    _cached(others[0], "tolerated", 0.03, FIRST_DOSE - timedelta(days=16))
     _cached(others[1], "possible", 0.4, FIRST_DOSE - timedelta(days=20))
     _cached(others[2], "tolerated", 0.05, FIRST_DOSE + timedelta(days=9), complete=False)
     html = get(patient_client).replace("&#x27;", "'")
@@ -241,7 +244,7 @@ def test_a_re_tested_group_appears_once_in_the_summary_by_its_latest_test(
     program, trigger = started_program(patient)
     later = list(program.challenges.order_by("position"))[1]
     Challenge.objects.filter(pk=later.pk).update(food_group=trigger.food_group)
-    _cached(later, "tolerated", 0.04, FIRST_DOSE + timedelta(days=-40))
+    _cached(later, "tolerated", 0.04, FIRST_DOSE + timedelta(days=-19))
     html = get(patient_client)
     summary = html[html.index("In short") : html.index("One card per food group")]
     assert summary.count(trigger.food_group.name) == 1

@@ -13,7 +13,7 @@ import time_machine
 from dietplanner.programs import safety
 from dietplanner.programs.models import Challenge, PlanChange, Program, ReactionAlert
 from dietplanner.programs.reactions import reaction_report
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
 from dietplanner.programs.services import (
     PlanError,
     challenge_add,
@@ -78,7 +78,7 @@ def test_a_red_flag_pauses_home_tests_where_the_plan_used_to_carry_on(patient, c
     outcome = red_flag(patient, dairy)
     settled(program)
 
-    plan = program_plan(program, LATER)
+    plan = load_record(program, today=LATER).plan
     assert plan.today.kind == "paused"
     assert "start today" not in plan.today.sentence
     assert outcome.stopped.status == Challenge.Status.STOPPED and outcome.emergency
@@ -109,7 +109,7 @@ def test_the_linked_dietitian_clears_the_pause_and_it_is_recorded(patient, dieti
     assert cleared.cleared_by == dietitian and cleared.cleared_at is not None
     assert cleared.acknowledged_by == dietitian  # clearing acknowledges too
     assert cleared.clearance_note == "Seen by allergist"
-    plan = program_plan(program, LATER)
+    plan = load_record(program, today=LATER).plan
     assert plan.today.kind == "ready_for_next"
     nxt = program.challenges.get(public_id=plan.today.challenge_key)
     assert challenge_start(challenge=nxt, on=LATER).status == Challenge.Status.ACTIVE
@@ -137,7 +137,7 @@ def test_acknowledging_does_not_resume_home_tests(patient, dietitian, catalogue)
     alert.refresh_from_db()
     assert alert.acknowledged_by_name == "Dana Dietitian" and alert.acknowledged_at
     assert safety.home_tests_paused(patient)
-    assert program_plan(program, LATER).today.kind == "paused"
+    assert load_record(program, today=LATER).plan.today.kind == "paused"
 
 
 def test_the_pause_carries_into_a_later_program(patient, dietitian, catalogue):
@@ -148,7 +148,7 @@ def test_the_pause_carries_into_a_later_program(patient, dietitian, catalogue):
     later = low_fodmap_later(patient)
     ready = LATER + timedelta(days=14)
     log_days(later, LATER, ready)
-    assert program_plan(later, ready).today.kind == "paused"
+    assert load_record(later, today=ready).plan.today.kind == "paused"
     first = later.challenges.exclude(status=Challenge.Status.SKIPPED).order_by("position")[0]
     with pytest.raises(PlanError, match="paused"):
         challenge_start(challenge=first, on=ready)
@@ -205,7 +205,7 @@ def test_milder_signs_soon_after_a_portion_stop_the_challenge_and_pause(patient,
     settled(program)
     assert outcome.stopped.status == Challenge.Status.STOPPED
     assert outcome.alert.severity == ReactionAlert.Severity.ALLERGIC and not outcome.emergency
-    assert program_plan(program, LATER).today.kind == "paused"
+    assert load_record(program, today=LATER).plan.today.kind == "paused"
     assert "dairy" in safety.never_at_home(patient)
 
 
@@ -214,7 +214,7 @@ def test_an_ordinary_reaction_pauses_nothing(patient, catalogue):
     outcome = reaction_report(patient=patient, challenge=dairy, on=DOSE_START, what="bloated")
     settled(program)
     assert outcome.alert is None and not safety.home_tests_paused(patient)
-    assert program_plan(program, LATER).today.kind == "ready_for_next"
+    assert load_record(program, today=LATER).plan.today.kind == "ready_for_next"
 
 
 def test_the_catalogue_describes_the_overlaps(catalogue):
@@ -257,7 +257,7 @@ def test_an_imported_diary_with_a_red_flag_stop_pauses_the_importing_patient(
     assert alert.source == ReactionAlert.Source.IMPORT and alert.food_group.slug == "dairy"
     assert alert.occurred_on == DOSE_START
     log_days(copy_, DOSE_START, LATER)
-    assert program_plan(copy_, LATER).today.kind == "paused"
+    assert load_record(copy_, today=LATER).plan.today.kind == "paused"
     assert "lactose" in safety.never_at_home(other_patient)
 
 

@@ -10,7 +10,8 @@ from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.diary.services import entry_save
 from dietplanner.programs.exchange import program_document
 from dietplanner.programs.models import Challenge, PlanChange
-from dietplanner.programs.selectors import group_statuses, program_plan
+from dietplanner.programs.record import load_record
+from dietplanner.programs.selectors import group_statuses
 from dietplanner.programs.services import PlanError, challenge_start
 from dietplanner.programs.stopping import challenge_pause
 from tests.conftest import sign_in
@@ -92,7 +93,7 @@ def test_after_the_washout_the_same_group_is_offered_again(started):
     day2 = FIRST_DOSE + timedelta(days=1)
     challenge_pause(challenge=challenge, on=day2, cause="travel", author=program.patient)
     log(program, FIRST_DOSE, 8, lambda k: 3)
-    plan = program_plan(program, FIRST_DOSE + timedelta(days=8))
+    plan = load_record(program, today=FIRST_DOSE + timedelta(days=8)).plan
     assert plan.today.kind == "ready_for_next"
     assert plan.today.group_name == challenge.food_group.name
 
@@ -107,7 +108,7 @@ def test_a_stop_for_illness_on_the_last_dose_day_keeps_every_dose(started):
     assert challenge.stop_day == last and challenge.verdict != "trigger"
     assert Dose.objects.get(challenge=challenge, date=last).taken is False
     assert again is not None
-    plan = program_plan(program, last)  # the engine places it without complaint
+    plan = load_record(program, today=last).plan  # the engine places it without complaint
     assert plan.challenge(str(challenge.public_id)).phase == "stopped"
 
 

@@ -7,8 +7,9 @@ import pytest
 from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
 from dietplanner.programs.models import Challenge
+from dietplanner.programs.record import load_record
 from dietplanner.programs.services import challenge_start, challenge_stop
-from dietplanner.programs.verdicts import program_facts, verdicts_refresh
+from dietplanner.programs.verdicts import verdicts_refresh
 from tests.diary.factories import START, make_program
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,11 @@ def check_in(program, day: date, score_of):
     """One check-in through the service, as the patient would send it that day."""
     scores = {s: score_of(day, i) for i, s in enumerate(program.symptoms)}
     entry_save(program=program, on=day, today=day, scores=scores)
+
+
+def record_of(program):
+    """The program's record as of its last logged day."""
+    return load_record(program, today=program.entries.order_by("-date").first().date)
 
 
 def calm(day, i):
@@ -114,15 +120,9 @@ def test_stopping_for_a_red_flag_is_read_as_a_reaction(started):
     assert stopped.verdict_detail["stop_reason"] == "red_flag"
 
 
-def test_program_facts_maps_rows_to_the_analysis_input(started):
+def test_the_record_maps_rows_to_the_analysis_input(started):
     program, challenge = started
-    challenges = list(program.challenges.select_related("food_group").order_by("position"))
-    facts, entries = program_facts(
-        program,
-        challenges,
-        list(program.entries.all()),
-        list(challenge.doses.all()),
-    )
+    facts, entries = load_record(program, today=FIRST_DOSE).facts()
     assert facts.started_on == START and facts.symptoms == tuple(program.symptoms)
     assert facts.challenges[0].started_on == FIRST_DOSE
     assert len(facts.challenges[0].doses) == challenge.dose_days
@@ -136,7 +136,7 @@ def test_an_entry_after_the_window_leaves_unchanged_verdicts_alone(started):
     challenge.refresh_from_db()
     later = challenge.verdict_detail["window"]["end"]
     after = date.fromisoformat(later) + timedelta(days=30)
-    rewritten = verdicts_refresh(program=program, changed_on=after)
+    rewritten = verdicts_refresh(record=record_of(program), changed_on=after)
     assert challenge not in rewritten or rewritten[0].verdict_detail != challenge.verdict_detail
 
 
@@ -145,8 +145,9 @@ def test_refresh_is_deterministic_and_bounded_in_queries(started, django_assert_
     run_window(program, reacting)
     challenge.refresh_from_db()
     first = challenge.verdict_detail
-    with django_assert_max_num_queries(4):
-        verdicts_refresh(program=program)
+    record = record_of(program)
+    with django_assert_max_num_queries(1):  # the record holds every row: at most the update
+        verdicts_refresh(record=record)
     challenge.refresh_from_db()
     assert challenge.verdict_detail == first
     assert Challenge.objects.filter(program=program).exclude(verdict="").count() == 1

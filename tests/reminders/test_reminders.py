@@ -15,7 +15,7 @@ from dietplanner.diary.models import DailyEntry
 from dietplanner.outbox.models import Email
 from dietplanner.programs import services as program_services
 from dietplanner.programs.models import Program
-from dietplanner.programs.selectors import program_plan
+from dietplanner.programs.record import load_record
 from tests.diary.factories import log_days, make_program
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -192,7 +192,7 @@ def test_each_reminder_is_recorded_with_a_key_for_the_patient_and_day(patient, p
 def in_dose_days(program: Program, start: date):
     """Log a calm 14-day baseline and start the first challenge the day after."""
     log_days(program, program.start_date, start - timedelta(days=1), score=2)
-    plan = program_plan(program, start)
+    plan = load_record(program, today=start).plan
     assert plan.today.kind == "ready_for_next", plan.today.sentence
     challenge = program.challenges.get(public_id=plan.today.challenge_key)
     return program_services.challenge_start(challenge=challenge, on=start)

@@ -14,8 +14,8 @@ from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.endoscopy import outcome_of, outcome_sentence
 from dietplanner.programs.endoscopy_services import EndoscopyError, endoscopy_record
-from dietplanner.programs.exchange import program_for_export
 from dietplanner.programs.models import Challenge
+from dietplanner.programs.record import shown_program
 
 from ..forms_endoscopy import EndoscopyForm
 
@@ -35,7 +35,7 @@ def _started(program) -> list[Challenge]:
 @require_http_methods(["GET", "POST"])
 def endoscopy(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
-    program = program_for_export(patient)
+    program = shown_program(patient)
     if program is None or not program.protocol.assessed_by_endoscopy:
         raise Http404("No diet judged by endoscopy")
     challenges = _started(program)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.analysis.exchange import dump_json
-from dietplanner.programs.exchange import program_document, program_for_export
+from dietplanner.programs.exchange import program_document
+from dietplanner.programs.record import shown_program
 
 from ..csv_export import diary_csv as build_csv
 from ..pdf import render_pdf
@@ -55,7 +56,7 @@ def report_pdf(request, patient_id):
 @require_GET
 def diary_csv(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
-    program = program_for_export(patient)
+    program = shown_program(patient)
     if program is None:
         raise Http404("No program")
     data = load_program_data(patient, program, patient.local_today())
@@ -71,7 +72,7 @@ def diary_csv(request, patient_id):
 @require_GET
 def diary_json(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
-    program = program_for_export(patient)
+    program = shown_program(patient)
     if program is None:
         raise Http404("No program")
     document = program_document(program)  # leaves out a running blinded test's doses

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.accounts.selectors import access_record, get_patient_for_dietitian
-from dietplanner.programs.exchange import program_for_export
 from dietplanner.programs.group_plans import group_plan_change, group_plans_for
+from dietplanner.programs.record import shown_program
 
 from ..forms_longterm import GroupPlanForm
 
@@ -50,7 +50,7 @@ def _page(request, patient, program, plans, bound=None, status=200):
 def long_term(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     access_record(dietitian=request.user, patient=patient, what=AccessRecord.What.PLAN)
-    program = program_for_export(patient)
+    program = shown_program(patient)
     plans = group_plans_for(program) if program is not None else []
     return _page(request, patient, program, plans)
 
@@ -59,7 +59,7 @@ def long_term(request, patient_id):
 @require_POST
 def long_term_change(request, patient_id, group_slug):
     patient = get_patient_for_dietitian(request.user, patient_id)
-    program = program_for_export(patient)
+    program = shown_program(patient)
     plans = group_plans_for(program) if program is not None else []
     plan = next((p for p in plans if p.food_group.slug == group_slug), None)
     if plan is None:

@@ -19,7 +19,7 @@ from dietplanner.accounts.models import AccessRecord, User
 from dietplanner.accounts.selectors import access_record, get_patient_for_dietitian
 from dietplanner.programs import schedule
 from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.selectors import active_program_for, program_challenges, program_plan
+from dietplanner.programs.record import load_record, shown_program
 from dietplanner.programs.services import (
     PlanError,
     baseline_extend,
@@ -66,7 +66,7 @@ class Row:
 
 def client_and_program(request, patient_id) -> tuple[User, Program | None]:
     patient = get_patient_for_dietitian(request.user, patient_id)
-    return patient, active_program_for(patient)
+    return patient, shown_program(patient, running_only=True)
 
 
 def challenge_in(program: Program | None, challenge_id) -> Challenge:
@@ -172,8 +172,8 @@ def plan_context(patient: User, program: Program | None, *, today: date | None =
     if program is None:
         return context
     today = today or patient.local_today()
-    challenges = program_challenges(program)
-    plan = program_plan(program, today, challenges=challenges)
+    record = load_record(program, today=today)
+    challenges, plan = record.challenges, record.plan
     scheduled = {s.key: s for s in plan.challenges}
     planned_keys = [
         s.key for s in plan.challenges if not s.started and s.status == Challenge.Status.PLANNED
@@ -212,7 +212,7 @@ def respond(
     """
     if request.htmx and not request.htmx.boosted:
         access_record(dietitian=request.user, patient=patient, what=what)
-        context = plan_context(patient, active_program_for(patient))
+        context = plan_context(patient, shown_program(patient, running_only=True))
         context.update(notice=message, notice_ok=ok)
         return render(request, "clinic/plan/plan.html#plan", context)
     if what == AccessRecord.What.PLAN_CHANGE:
@@ -294,7 +294,7 @@ def move(request, patient_id, challenge_id) -> HttpResponse:
     form = ButtonForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["direction"]:
         return respond(request, patient, "Say whether to move it up or down.", ok=False)
-    plan = program_plan(program, patient.local_today())
+    plan = load_record(program, today=patient.local_today()).plan
     order = [s.key for s in plan.challenges if not s.started and s.status == "planned"]
     key = str(challenge.public_id)
     if key not in order:

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dietplanner.accounts.selectors import get_patient_for_dietitian
-from dietplanner.programs.exchange import program_for_export
 from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
+from dietplanner.programs.record import shown_program
 
 from ..forms import NoteForm, ScreeningClearForm
 from ..forms_reactions import ReactionClearForm
@@ -23,7 +23,7 @@ from .flags import attention_context
 def report_context(request, patient, *, note_form=None) -> dict:
     """What the report page and its PDF show (a fixed number of queries)."""
     today = patient.local_today()
-    program = program_for_export(patient)
+    program = shown_program(patient)
     report = None
     long_term = []
     if program is not None:

@@ -13,7 +13,7 @@ from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.intake import current_screening, screening_summary
-from dietplanner.programs.selectors import active_program_for
+from dietplanner.programs.record import shown_program
 from dietplanner.programs.services import PlanError, program_start
 from foods.models import Protocol
 
@@ -33,7 +33,7 @@ def _protocols() -> list[Protocol]:
 def start(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     report = reverse("clinic:report", args=[patient.public_id])
-    if active_program_for(patient) is not None:
+    if shown_program(patient, running_only=True) is not None:
         messages.info(request, f"{patient.full_name} already has a program running.")
         return redirect(report)
     screening = current_screening(patient)

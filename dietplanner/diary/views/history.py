@@ -3,33 +3,28 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.programs.record import load_record, shown_program
 
-from ..selectors import diary_history, diary_program_for
-
-
-def _start_url() -> str:
-    try:
-        return reverse("programs:start")
-    except NoReverseMatch:  # the start wizard ships separately; its address is fixed
-        return "/program/start/"
+from ..selectors import diary_history
 
 
 @login_required
 @role_required(User.Role.PATIENT)
 @require_safe
 def diary(request: HttpRequest) -> HttpResponse:
-    program = diary_program_for(request.user)
+    program = shown_program(request.user)
+    start_url = reverse("programs:start")
     if program is None:
-        return render(request, "diary/history.html", {"history": None, "start_url": _start_url()})
+        return render(request, "diary/history.html", {"history": None, "start_url": start_url})
+    record = load_record(program, today=request.user.local_today(), measures=request.user.measures)
     history = diary_history(
-        program,
-        today=request.user.local_today(),
+        record,
         page_number=request.GET.get("page"),
         whole_chart=request.GET.get("chart") == "all",
     )
-    return render(request, "diary/history.html", {"history": history, "start_url": _start_url()})
+    return render(request, "diary/history.html", {"history": history, "start_url": start_url})

@@ -1,6 +1,9 @@
 """The patient's home: what to do today, the check-in, the start button and the reaction flow."""
 
+from __future__ import annotations
+
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -9,30 +12,24 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.reactions import emergency_number
-from dietplanner.programs import safety, stopping
 from dietplanner.programs import services as program_services
+from dietplanner.programs import stopping
 from dietplanner.programs.baseline_check import baseline_hold
 from dietplanner.programs.baseline_choice import first_test_start_anyway
 from dietplanner.programs.intake import answers_missing, needs_review
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.reactions import reaction_report
-from dietplanner.programs.selectors import (
-    active_program_for,
-    get_challenge_for_user,
-    program_challenges,
-    program_diary,
-    program_plan,
-)
+from dietplanner.programs.record import ProgramRecord, load_record, shown_program
+from dietplanner.programs.selectors import get_challenge_for_user
 from foods.models import Confounder, Symptom
 from foods.selectors import leave_out_guide
 
 from ..forms import CheckinForm, ReactionForm, StopForm
-from ..models import DailyEntry, Dose
 from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
 patient_only = role_required(User.Role.PATIENT)
@@ -63,19 +60,29 @@ def _day_param(request, program: Program, today: date) -> tuple[date, str | None
     return day, None
 
 
-def _checkin_context(
-    program: Program, day: date, today: date, challenges: list[Challenge], data=None
-):
-    entry = DailyEntry.objects.filter(program=program, date=day).first()
-    dose = (
-        Dose.objects.filter(challenge__program=program, date=day)
-        .select_related("challenge__food_group")
-        .first()
-    )
+@dataclass(frozen=True, slots=True)
+class _Catalogue:
+    """The catalogue rows the check-in form names (two queries, read once per request)."""
+
+    symptoms: dict
+    confounders: list
+
+    @classmethod
+    def read(cls, record: ProgramRecord) -> _Catalogue:
+        tracked = set(record.program.symptoms) | set(record.program.symptoms_on(record.today))
+        return cls(
+            symptoms={s.slug: s for s in Symptom.objects.filter(slug__in=tracked)},
+            confounders=list(Confounder.objects.all()),
+        )
+
+
+def _checkin_context(record: ProgramRecord, day: date, catalogue: _Catalogue, data=None):
+    program = record.program
+    entry = record.entry_by_day.get(day)
+    dose = record.doses_by_day.get(day)
     tracked = program.symptoms_on(day)
-    symptoms_by_slug = {s.slug: s for s in Symptom.objects.filter(slug__in=tracked)}
-    symptoms = [symptoms_by_slug[s] for s in tracked if s in symptoms_by_slug]
-    groups = [c.food_group for c in challenges]
+    symptoms = [catalogue.symptoms[s] for s in tracked if s in catalogue.symptoms]
+    groups = [c.food_group for c in record.challenges]
     initial = {}
     if entry:
         initial = {f"score_{k}": str(v) for k, v in entry.scores.items()}
@@ -88,10 +95,10 @@ def _checkin_context(
         initial=initial,
         program=program,
         symptoms=symptoms,
-        confounders=list(Confounder.objects.all()),
+        confounders=catalogue.confounders,
         groups=groups,
         has_dose=dose is not None,
-        is_today=day == today,
+        is_today=day == record.today,
     )
     return {
         "form": form,
@@ -103,16 +110,13 @@ def _checkin_context(
     }
 
 
-def _page_context(request, program: Program, today: date, day: date, data=None) -> dict:
-    challenges = program_challenges(program)
-    diary = program_diary(program)
-    pause_alerts = safety.pausing_alerts(request.user)
-    rows = {"challenges": challenges, "diary": diary, "paused": bool(pause_alerts)}
-    plan = program_plan(program, today, measures=request.user.measures, **rows)
-    if program_services.program_sync(program=program, plan=plan, challenges=challenges):
-        plan = program_plan(program, today, measures=request.user.measures, **rows)
-    by_key = {str(c.public_id): c for c in challenges}
-    current = by_key.get(plan.today.challenge_key or "")
+def _page_context(
+    request, record: ProgramRecord, day: date, catalogue: _Catalogue, data=None
+) -> dict:
+    """Today's page from the program record: no query beyond the record's and the catalogue's
+    (and the leave-out guide before the food tests)."""
+    program, plan, today = record.program, record.plan, record.today
+    current = record.by_key.get(plan.today.challenge_key or "")
     context = {
         "program": program,
         "plan": plan,
@@ -132,28 +136,32 @@ def _page_context(request, program: Program, today: date, day: date, data=None) 
         and plan.today.kind == "dose"
         and current.status == Challenge.Status.ACTIVE
         and current.first_dose_day == today
-        and not current.doses.exclude(taken=None).exists(),
-        "logged_days": len(diary),
+        and all(d.taken is None for d in record.doses_of(current)),
+        "logged_days": len(record.entries),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
         "screening_hold": plan.today.kind == "ready_for_next"
         and needs_review(program.screening, program),
         "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
     }
-    hold = baseline_hold(program, plan, diary)
+    hold = baseline_hold(record)
     if hold is not None:
-        names = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
+        names = {slug: s.name for slug, s in catalogue.symptoms.items()}
         context["baseline_hold"] = [
             {"name": names.get(c.symptom, c.symptom), "change": c} for c in hold.main
         ]
-    context |= _checkin_context(program, day, today, challenges, data)
-    context["pause_alerts"] = pause_alerts
-    if pause_alerts:
+    context |= _checkin_context(record, day, catalogue, data)
+    context["pause_alerts"] = record.pause_alerts if program.is_active else []
+    if context["pause_alerts"]:
         context["emergency"] = emergency_number(request.user.timezone)
-    context["upsets_before"] = _upsets_before(context, diary, day)
+    context["upsets_before"] = _upsets_before(context, record.diary, day)
     if plan.today.kind in BEFORE_TESTS:
-        context["leave_out"] = leave_out_guide([c.food_group for c in challenges])
+        context["leave_out"] = leave_out_guide([c.food_group for c in record.challenges])
     return context
+
+
+def _record(request, program: Program) -> ProgramRecord:
+    return load_record(program, today=request.user.local_today(), measures=request.user.measures)
 
 
 def _upsets_before(context: dict, diary: dict, day: date) -> list[str]:
@@ -170,16 +178,20 @@ def _upsets_before(context: dict, diary: dict, day: date) -> list[str]:
 
 @login_required
 @patient_only
+@require_safe
 def today(request):
-    program = active_program_for(request.user)
+    """What to do today and the check-in. Reads only: the statuses the calendar implies come
+    from the program record (`programs.record`), stored by the services and the scheduled
+    refresh, never by this page."""
+    program = shown_program(request.user, running_only=True)
     if program is None:
-        last = Program.objects.filter(patient=request.user).first()
+        last = shown_program(request.user)
         return render(request, "diary/no_program.html", {"last_program": last})
-    today = request.user.local_today()
-    day, problem = _day_param(request, program, today)
+    record = _record(request, program)
+    day, problem = _day_param(request, program, record.today)
     if problem:
         messages.warning(request, problem)
-    context = _page_context(request, program, today, day)
+    context = _page_context(request, record, day, _Catalogue.read(record))
     just_saved = request.session.pop(JUST_SAVED, None)
     if just_saved and just_saved.get("day") == day.isoformat():
         saved = datetime.fromisoformat(just_saved["at"])
@@ -191,24 +203,24 @@ def today(request):
 @patient_only
 @require_POST
 def checkin(request):
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     if program is None:
         messages.error(request, "You have no program running, so there is nothing to save.")
         return redirect("diary:today")
-    today = request.user.local_today()
+    record = _record(request, program)
+    today = record.today
     day, problem = _day_param(request, program, today)
     if problem:
         if request.htmx:
             return HttpResponseBadRequest(problem)
         messages.error(request, problem + " Nothing was saved.")
         return redirect("diary:today")
-    # Validate with the form alone; the plan is computed only for the page that is rendered.
-    challenges = program_challenges(program)
-    form = _checkin_context(program, day, today, challenges, data=request.POST)["form"]
+    catalogue = _Catalogue.read(record)
+    form = _checkin_context(record, day, catalogue, data=request.POST)["form"]
     saved = False
     if form.is_valid():
         try:
-            entry_save(
+            record = entry_save(
                 program=program,
                 on=day,
                 today=today,
@@ -217,6 +229,7 @@ def checkin(request):
                 off_plan=form.cleaned_data["off_plan"],
                 note=form.cleaned_data["note"],
                 dose_taken=form.cleaned_data.get("dose_taken"),
+                record=record,
             )
             saved = True
         except EntryError as exc:
@@ -228,10 +241,10 @@ def checkin(request):
             url = reverse("diary:today")
             url = url if day == today else f"{url}?day={day.isoformat()}"
             return redirect(f"{url}#checkin-saved")
-        context = _page_context(request, program, today, day)
+        context = _page_context(request, record, day, catalogue)
         context["saved_at"] = _local_time(request.user, timezone.now())
     else:
-        context = _page_context(request, program, today, day, data=request.POST)
+        context = _page_context(request, record, day, catalogue, data=request.POST)
         context["form"] = form  # with the errors found while saving
     if request.htmx:
         return render(request, "diary/today.html#checkin", context)
@@ -242,7 +255,7 @@ def checkin(request):
 @patient_only
 @require_POST
 def start_challenge(request):
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     if program is None:
         return redirect("diary:today")
     challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
@@ -264,7 +277,7 @@ def start_challenge(request):
 @require_POST
 def undo_start(request):
     """Take back "Start X today": same day, before any portion of it is logged."""
-    if active_program_for(request.user) is None:
+    if shown_program(request.user, running_only=True) is None:
         return redirect("diary:today")
     challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))
     try:
@@ -293,12 +306,12 @@ def _emergency_context(patient, current: Challenge | None) -> dict:
 @patient_only
 @require_http_methods(["GET", "POST"])
 def reaction(request):
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     today = request.user.local_today()
     context: dict = {"program": program, "today": today}
     current = None
     if program is not None:
-        plan = program_plan(program, today)
+        plan = _record(request, program).plan
         key = plan.today.challenge_key if plan.today.kind in ("dose", "washout") else None
         if key:
             current = get_challenge_for_user(request.user, key)
@@ -336,11 +349,11 @@ def reaction(request):
 @require_http_methods(["GET", "POST"])
 def stop(request):
     """Stop today's food test for illness, travel or choice: not a reaction, tested again."""
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     today = request.user.local_today()
     current = None
     if program is not None:
-        plan = program_plan(program, today)
+        plan = _record(request, program).plan
         if plan.today.kind == "dose" and plan.today.challenge_key:
             current = get_challenge_for_user(request.user, plan.today.challenge_key)
     if current is None or current.status != Challenge.Status.ACTIVE:
@@ -387,7 +400,7 @@ def stop(request):
 @require_POST
 def start_anyway(request):
     """The baseline did not help, and the patient chooses to start the food tests anyway."""
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     if program is None:
         return redirect("diary:today")
     challenge = get_challenge_for_user(request.user, request.POST.get("challenge", ""))

@@ -11,7 +11,7 @@ from dietplanner.accounts.models import User
 from ..ending import program_end
 from ..forms import EndProgramForm
 from ..models import Challenge
-from ..selectors import active_program_for
+from ..record import shown_program
 from ..services import PlanError
 
 
@@ -20,7 +20,7 @@ from ..services import PlanError
 @require_http_methods(["GET", "POST"])
 def end(request):
     """ "Go back to my usual eating": a page that says what ending means, then a post."""
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     if program is None:
         messages.info(request, "You have no program running, so there is nothing to end.")
         return redirect("diary:today")

@@ -8,14 +8,14 @@ from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from foods.portions import SPOON_NOTE
 
-from ..exchange import program_for_export
 from ..group_plans import group_plans_for
 from ..models import Challenge
+from ..record import shown_program
 
 
 def long_term_context(user: User) -> dict:
     """The plan rows the patient's pages show (three queries)."""
-    program = program_for_export(user)
+    program = shown_program(user)
     plans = group_plans_for(program) if program is not None else []
     rows = [
         {"plan": p, "words": p.in_words(user.measures), "short": p.words(user.measures)}

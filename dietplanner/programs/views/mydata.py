@@ -13,9 +13,8 @@ from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.exchange import DiaryFormatError, dump_json, parse_json
 
-from ..exchange import ImportRefused, program_document, program_for_export, program_import
-from ..group_plans import results_refresh
-from ..models import Program
+from ..exchange import ImportRefused, program_document, program_import
+from ..record import shown_program
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 patient_only = role_required(User.Role.PATIENT)
@@ -38,19 +37,20 @@ class UploadForm(forms.Form):
 @patient_only
 @require_http_methods(["GET", "POST"])
 def my_data(request):
-    program = program_for_export(request.user)
+    program = shown_program(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             document = parse_json(form.cleaned_data["diary_file"].read())
-            imported = program_import(document=document, patient=request.user)
+            program_import(
+                document=document, patient=request.user, today=request.user.local_today()
+            )
         except DiaryFormatError as exc:
             errors = exc.errors
         except ImportRefused as exc:
             errors = [str(exc)]
         else:
-            results_refresh(program=imported, today=request.user.local_today())
             messages.success(request, "Your program was imported. Everything is on your plan.")
             return redirect("programs:plan")
     status = 400 if request.method == "POST" else 200
@@ -58,7 +58,7 @@ def my_data(request):
         "program": program,
         "form": form,
         "errors": errors,
-        "has_active": Program.objects.active().filter(patient=request.user).exists(),
+        "has_active": program is not None and program.is_active,
     }
     return render(request, "programs/my_data.html", context, status=status)
 
@@ -67,7 +67,7 @@ def my_data(request):
 @patient_only
 @require_GET
 def my_data_download(request):
-    program = program_for_export(request.user)
+    program = shown_program(request.user)
     if program is None:
         messages.info(request, "You have no program yet, so there is nothing to download.")
         return redirect("programs:my-data")

@@ -10,7 +10,6 @@ from datetime import timedelta
 import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +25,8 @@ from ..forms import ChallengeButtonForm, ExtendBaselineForm, ReorderForm, UndoEx
 from ..group_plans import group_plans_for
 from ..intake import answers_missing, needs_review
 from ..models import DOSE_DAY_MORNING, Challenge, GroupPlan, Program
-from ..selectors import get_challenge_for_user, program_challenges, program_plan
+from ..record import ProgramRecord, load_record, shown_program
+from ..selectors import get_challenge_for_user
 from ..services import (
     MAX_EXTENSION_DAYS,
     PlanError,
@@ -52,21 +52,6 @@ PROGRAM_STATUS_TEXT = {
     Program.Status.ABANDONED: "ended early",
 }
 ENDED = "This program has ended, so its plan can no longer change."
-
-
-def shown_program(user: User) -> Program | None:
-    """The running program, else the most recent one (one query)."""
-    running_first = Case(
-        When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return (
-        Program.objects.filter(patient=user)
-        .select_related("protocol", "screening")
-        .order_by(running_first, "-start_date", "-created")
-        .first()
-    )
 
 
 def label_for(challenge: Challenge) -> str:
@@ -131,15 +116,24 @@ def _moved(order: list[str], i: int, j: int) -> list[str]:
     return order
 
 
+def _record(request, program: Program) -> ProgramRecord:
+    """The program as the plan shows it (the schedule reads no dose row)."""
+    return load_record(
+        program,
+        today=request.user.local_today(),
+        measures=request.user.measures,
+        with_doses=False,
+    )
+
+
 def plan_context(request, *, extend_form: ExtendBaselineForm | None = None) -> dict:
-    """Everything the plan page shows (four queries, whatever the length of the diary)."""
+    """Everything the plan page shows (the program record and three more queries, whatever
+    the length of the diary)."""
     program = shown_program(request.user)
     if program is None:
         return {"program": None}
-    today = request.user.local_today()
-    challenges = program_challenges(program)
-    plan = program_plan(program, today, challenges=challenges, measures=request.user.measures)
-    by_key = {str(c.public_id): c for c in challenges}
+    record = _record(request, program)
+    today, plan, by_key = record.today, record.plan, record.by_key
     editable = program.is_active
     nxt = plan.next_challenge if editable else None
     planned = [
@@ -284,7 +278,7 @@ def reorder(request) -> HttpResponse:
     try:
         challenges_reorder(program=program, order=form.cleaned_data["order"], author=request.user)
     except PlanError as error:
-        message = _blind_safe(program_challenges(program), str(error))
+        message = _blind_safe(list(program.challenges.select_related("food_group")), str(error))
         return _respond(request, message, ok=False)
     return _respond(request, _moved_message(request, program, form.cleaned_data))
 
@@ -292,9 +286,7 @@ def reorder(request) -> HttpResponse:
 def _moved_message(request, program: Program, data: dict) -> str:
     moved = data.get("moved")
     if moved in data["order"]:
-        challenge = next(
-            (c for c in program_challenges(program) if str(c.public_id) == moved), None
-        )
+        challenge = program.challenges.filter(public_id=moved).select_related("food_group").first()
         if challenge is not None:
             place = data["order"].index(moved) + 1
             return (
@@ -456,7 +448,7 @@ def ical(request) -> HttpResponse:
     program = shown_program(request.user)
     if program is None:
         raise Http404("No program")
-    plan = program_plan(program, request.user.local_today(), measures=request.user.measures)
+    plan = _record(request, program).plan
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//dietplanner//plan//EN")
     calendar.add("version", "2.0")

@@ -30,11 +30,11 @@ from dietplanner.analysis.wording import (
     why_text,
 )
 from dietplanner.diary import charts
-from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
 
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
+from ..record import ProgramRecord, load_record, shown_program
 
 BLINDED_LABEL = "Blinded test"
 CONTEXT_DAYS = 7  # days before the window drawn on a card's chart, to show the usual level
@@ -213,59 +213,17 @@ def _slice(card: ResultCard, last_day: date) -> tuple[date, date] | None:
     return first - CONTEXT_DAYS * _ONE_DAY, max(end, first)
 
 
-def _phases(program, challenges: list[Challenge]) -> list[charts.Phase]:
-    phases = [
-        charts.Phase(
-            start=program.start_date,
-            end=program.planned_baseline_end,
-            kind="baseline",
-            label="Baseline",
-        )
-    ]
-    for c in challenges:
-        name = _label(c)
-        last_dose = c.last_dose_day
-        if c.stop_day:
-            last_dose = c.stop_day
-            phases.append(
-                charts.Phase(
-                    start=c.stop_day, end=c.stop_day, kind="stopped", label=f"{name} stopped"
-                )
-            )
-        dose_end = last_dose - _ONE_DAY if c.stop_day else last_dose
-        if dose_end >= c.first_dose_day:
-            phases.append(
-                charts.Phase(
-                    start=c.first_dose_day, end=dose_end, kind="dose", label=f"{name} challenge"
-                )
-            )
-        washout_end = c.washout_end or last_dose + c.washout_days * _ONE_DAY
-        if washout_end > last_dose:
-            phases.append(
-                charts.Phase(
-                    start=last_dose + _ONE_DAY,
-                    end=washout_end,
-                    kind="washout",
-                    label=f"Washout after {name}",
-                )
-            )
-    return phases
-
-
-def _figures(program, cards: list[ResultCard], challenges, names, today: date) -> None:
-    """Each visible card's slice of the symptom chart, from one query for all the slices."""
-    spans = {id(card): _slice(card, today) for card in cards if not card.hidden}
+def _figures(record: ProgramRecord, cards: list[ResultCard], challenges, names) -> None:
+    """Each visible card's slice of the symptom chart, from the record's entries."""
+    program = record.program
+    spans = {id(card): _slice(card, record.today) for card in cards if not card.hidden}
     spans = {k: v for k, v in spans.items() if v is not None}
     if not spans:
         return
     first = min(s[0] for s in spans.values())
     last = max(s[1] for s in spans.values())
-    rows = list(
-        program.entries.filter(date__gte=first, date__lte=last)
-        .order_by("date")
-        .values_list("date", "scores")
-    )
-    phases = _phases(program, challenges)
+    rows = [(e.date, e.scores) for e in record.entries if first <= e.date <= last]
+    phases = record.phases(names={str(c.public_id): _label(c) for c in challenges})
     for card in cards:
         span = spans.get(id(card))
         if span is None:
@@ -311,13 +269,20 @@ def shown_in_full(cards: list[ResultCard]) -> list[ResultCard]:
     return running or cards[-1:]
 
 
-def _started(program) -> list[Challenge]:
-    return list(
-        program.challenges.filter(
-            status__in=Challenge.STARTED_STATUSES, first_dose_day__isnull=False
-        )
-        .select_related("food_group")
-        .order_by("first_dose_day", "position")
+def _started(record: ProgramRecord) -> list[Challenge]:
+    """The record's started challenges, in the order they started."""
+    started = [
+        c for c in record.challenges if c.status in Challenge.STARTED_STATUSES and c.first_dose_day
+    ]
+    return sorted(started, key=lambda c: (c.first_dose_day, c.position))
+
+
+def _record(request, program) -> ProgramRecord:
+    return load_record(
+        program,
+        today=request.user.local_today(),
+        measures=request.user.measures,
+        with_doses=False,  # the cards read the verdict cache
     )
 
 
@@ -329,16 +294,17 @@ def _symptom_names(program) -> dict[str, str]:
 @role_required(User.Role.PATIENT)
 @require_GET
 def results(request):
-    program = diary_program_for(request.user)
+    program = shown_program(request.user)
     context: dict = {"program": program, "cards": []}
     if program is None:
         return render(request, "programs/results.html", context)
-    challenges = _started(program)
+    record = _record(request, program)
+    challenges = _started(record)
     if challenges:
         names = _symptom_names(program)
         cards = [_card(c, names) for c in challenges]
         full = shown_in_full(cards)
-        _figures(program, full, challenges, names, request.user.local_today())
+        _figures(record, full, challenges, names)
         context["cards"] = cards
         context["full_cards"] = full
         opened = {id(c) for c in full}
@@ -354,14 +320,17 @@ def results(request):
 def result_card(request, challenge_id):
     """One result card in full: a page of its own, or (htmx) the card alone, swapped in place
     of its folded line on the results page."""
-    program = diary_program_for(request.user)
-    challenges = _started(program) if program is not None else []
+    program = shown_program(request.user)
+    if program is None:
+        raise Http404
+    record = _record(request, program)
+    challenges = _started(record)
     card_of = next((c for c in challenges if c.public_id == challenge_id), None)
     if card_of is None:
         raise Http404
     names = _symptom_names(program)
     card = _card(card_of, names)
-    _figures(program, [card], challenges, names, request.user.local_today())
+    _figures(record, [card], challenges, names)
     context = {"program": program, "card": card, "rise_rule": RISE_RULE}
     if request.htmx and not request.htmx.boosted:
         return render(request, "programs/_result_card.html", context | {"focus": True})

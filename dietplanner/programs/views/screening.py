@@ -11,7 +11,7 @@ from dietplanner.accounts.models import CareLink, User
 
 from ..forms import ScreeningForm
 from ..intake import ScreeningError, current_screening, needs_review, screening_save
-from ..selectors import active_program_for
+from ..record import shown_program
 
 CHANGED_WORRYING = (
     "Thank you. {reason} {advice} Keep to your diet, but start no new food test until your "
@@ -25,7 +25,7 @@ CHANGED_WORRYING = (
 def screening(request) -> HttpResponse:
     """Ask (or change) the health answers; a saved change goes back to where it matters."""
     current = current_screening(request.user)
-    program = active_program_for(request.user)
+    program = shown_program(request.user, running_only=True)
     if request.method == "POST":
         form = ScreeningForm(request.POST)
         if form.is_valid():

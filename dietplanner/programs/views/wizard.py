@@ -19,7 +19,7 @@ from .. import schedule
 from ..forms import StartConfirmForm, StartForm
 from ..intake import current_screening, screening_gate
 from ..models import Challenge, Program
-from ..selectors import active_program_for, program_plan
+from ..record import ProgramRecord, shown_program
 from ..services import PlanError, program_start
 
 SETTINGS_TEMPLATE = "programs/start_settings.html"
@@ -48,7 +48,7 @@ def _diet_with_groups(slug: str | None) -> Protocol | None:
 
 
 def _already_running(request) -> HttpResponse | None:
-    if active_program_for(request.user) is not None:
+    if shown_program(request.user, running_only=True) is not None:
         messages.info(request, "You already have a program running: here is your plan.")
         return redirect("programs:plan")
     return None
@@ -102,7 +102,10 @@ def plan_preview(protocol: Protocol, settings: dict, today) -> schedule.Plan:
         )
         for i, group in enumerate(protocol.groups)
     ]
-    return program_plan(program, today, challenges=challenges, diary={}, paused=False)
+    record = ProgramRecord(
+        program=program, today=today, measures="us", challenges=challenges, entries=[]
+    )
+    return record.plan_as_of(today, paused=False)
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dietplanner.accounts.models import User
 from dietplanner.analysis.exchange import dump_json
-from dietplanner.programs.exchange import program_document, program_for_export
+from dietplanner.programs.exchange import program_document
+from dietplanner.programs.record import shown_program
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         patient = User.objects.filter(email__iexact=email).first()
         if patient is None:
             raise CommandError(f"No user with the e-mail address {email!r}.")
-        program = program_for_export(patient)
+        program = shown_program(patient)
         if program is None:
             raise CommandError(f"{patient.email} has no program to export.")
         text = dump_json(program_document(program), indent=2) + "\n"

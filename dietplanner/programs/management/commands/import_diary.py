@@ -11,7 +11,6 @@ from django.db import transaction
 from dietplanner.accounts.models import User
 from dietplanner.analysis.exchange import DiaryFormatError, parse_json
 from dietplanner.programs.exchange import ImportRefused, program_import
-from dietplanner.programs.group_plans import results_refresh
 
 
 class Command(BaseCommand):
@@ -52,7 +51,6 @@ class Command(BaseCommand):
                 program = program_import(
                     document=document, patient=patient, clinic_only_allowed=True
                 )
-                results_refresh(program=program, today=patient.local_today())
         except ImportRefused as exc:
             raise CommandError(f"{path}: not imported: {exc}") from exc
 

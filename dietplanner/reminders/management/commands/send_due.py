@@ -5,8 +5,9 @@ from dietplanner.reminders.services import due_work_queue
 
 class Command(BaseCommand):
     help = (
-        "Queue the reminders, dose-day notes, weekly digests and e-mail retries due now. "
-        "Run it every minute from cron; several machines may run it at once."
+        "Refresh the programs a day has passed on, then queue the reminders, dose-day notes, "
+        "weekly digests and e-mail retries due now. Run it every minute from cron; several "
+        "machines may run it at once."
     )
 
     def handle(self, *args, **options):
@@ -14,5 +15,6 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"queued {counts.reminders} reminders, {counts.dose_notes} dose-day notes, "
-                f"{counts.digests} digests; {counts.retries} e-mails retried"
+                f"{counts.digests} digests; {counts.retries} e-mails retried; "
+                f"{counts.refreshed} programs refreshed"
             )

@@ -1,0 +1,515 @@
+"""The program record: one program read once, and the only bridge to the two engines.
+
+    record = load_record(program, today=today, measures=user.measures)   # 3-4 queries
+    record.plan            # schedule.compute_plan as of today, statuses derived
+    record.facts()         # the analysis input (ProgramFacts, DayEntry list)
+
+`load_record` reads the program's challenges (with their food group and endoscopy outcome),
+their doses, the diary entries and, while the program runs, the reaction alerts that pause its
+home tests: four queries (three for an ended program), whatever the diary's length. Everything
+else is answered from those rows in memory: the plan, the statuses the plan implies, the last
+day the program covers, each day's place in the program, adherence, the engine diary and the
+analysis input.
+
+Derived statuses: stored challenge statuses lag behind the calendar (dose days end, washouts
+settle) until `services.program_refresh` stores them. The record's challenges carry the status
+the plan implies (`derived_changes` lists what a refresh would write), so every page reads the
+same program whether or not the refresh has run yet. Pages only read; services write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+
+from dietplanner.accounts.models import User
+from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
+from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.diary import charts
+from dietplanner.diary.models import DailyEntry, Dose
+
+from . import schedule
+from .models import Challenge, Program, ReactionAlert
+
+NO_CHALLENGE = "Elimination diet, no challenge running"
+PHASE_STATUS = {"dose": Challenge.Status.ACTIVE, "washout": Challenge.Status.WASHOUT}
+# A started challenge's statuses in the order the calendar moves it (never back).
+_ORDER = [
+    Challenge.Status.PLANNED,
+    Challenge.Status.ACTIVE,
+    Challenge.Status.WASHOUT,
+    Challenge.Status.DONE,
+]
+_ARMS = ("active", "placebo")
+_ONE_DAY = timedelta(days=1)
+
+
+def shown_program(patient: User, *, running_only: bool = False) -> Program | None:
+    """The patient's program: the running one, else (unless `running_only`) the latest ended
+    one; None without any. One query, with its protocol and health answers, and whether a
+    reaction alert pauses the patient's home tests (`paused_now`)."""
+    programs = Program.objects.filter(patient=patient)
+    if running_only:
+        programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
+    running_first = Case(
+        When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
+    return (
+        programs.select_related("protocol", "screening")
+        .annotate(paused_now=Exists(pausing))
+        .order_by(running_first, "-start_date", "-created")
+        .first()
+    )
+
+
+def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
+    """One stored entry as the schedule reads it (blank scores were not scored)."""
+    return schedule.DayLog(
+        day=day,
+        scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
+        confounders=frozenset(confounders or ()),
+        off_plan=frozenset(off_plan or ()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A status the plan implies that is not stored yet (what `program_refresh` writes)."""
+
+    challenge: Challenge
+    status: str
+    washout_end: date | None
+
+
+@dataclass(eq=False)
+class ProgramRecord:
+    """A program with its rows, as of `today` (see the module docstring). Build it with
+    `load_record`; do not change its rows, build a new record after a write."""
+
+    program: Program
+    today: date
+    measures: str
+    challenges: list[Challenge]  # plan order, food group, endoscopy and doses loaded
+    entries: list[DailyEntry]  # by date
+    pause_alerts: list[ReactionAlert] = field(default_factory=list)
+    # status and washout end as stored, before the plan's derived ones were applied
+    stored: dict[int, tuple[str, date | None]] = field(default_factory=dict)
+    with_doses: bool = True  # the challenges' doses were loaded (`load_record`)
+
+    def with_entry(self, entry: DailyEntry) -> ProgramRecord:
+        """The record after `entry` was saved (its day's row replaced), statuses derived again.
+        It shares this record's challenges: use only the new record from then on."""
+        for challenge in self.challenges:
+            challenge.status, challenge.washout_end = self.stored[challenge.pk]
+        entries = [e for e in self.entries if e.date != entry.date] + [entry]
+        record = ProgramRecord(
+            program=self.program,
+            today=self.today,
+            measures=self.measures,
+            challenges=self.challenges,
+            entries=sorted(entries, key=lambda e: e.date),
+            pause_alerts=self.pause_alerts,
+            stored=self.stored,
+            with_doses=self.with_doses,
+        )
+        _derive_statuses(record)
+        return record
+
+    # --- rows --------------------------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        """A reaction alert not cleared yet pauses the running program's home tests."""
+        return self.program.is_active and bool(self.pause_alerts)
+
+    @cached_property
+    def by_key(self) -> dict[str, Challenge]:
+        return {str(c.public_id): c for c in self.challenges}
+
+    def doses_of(self, challenge: Challenge) -> list[Dose]:
+        """The challenge's dose rows by date (loaded with the record)."""
+        if not self.with_doses:
+            raise RuntimeError("this record was loaded without the doses")
+        return list(challenge.doses.all())
+
+    @cached_property
+    def doses_by_day(self) -> dict[date, Dose]:
+        return {d.date: d for c in self.challenges for d in self.doses_of(c)}
+
+    @cached_property
+    def entry_by_day(self) -> dict[date, DailyEntry]:
+        return {e.date: e for e in self.entries}
+
+    @cached_property
+    def diary(self) -> dict[date, schedule.DayLog]:
+        """The diary as the schedule reads it: one DayLog per logged day."""
+        return {e.date: day_log(e.date, e.scores, e.confounders, e.off_plan) for e in self.entries}
+
+    @property
+    def last_logged(self) -> date | None:
+        return self.entries[-1].date if self.entries else None
+
+    # --- the schedule ------------------------------------------------------------------------
+
+    def plan_as_of(self, day: date, *, paused: bool | None = None) -> schedule.Plan:
+        """The schedule engine's plan as of `day` (the record's derived statuses)."""
+        return _compute(self, day, self.paused if paused is None else paused)
+
+    @cached_property
+    def plan(self) -> schedule.Plan:
+        """The plan as of the record's today."""
+        return self.plan_as_of(self.today)
+
+    @cached_property
+    def derived_changes(self) -> list[StatusChange]:
+        """The statuses the plan implies that differ from the stored ones."""
+        return [
+            StatusChange(c, c.status, c.washout_end)
+            for c in self.challenges
+            if self.stored.get(c.pk, (c.status, c.washout_end)) != (c.status, c.washout_end)
+        ]
+
+    @property
+    def completes(self) -> bool:
+        """Whether the plan says the running program is complete (not stored yet)."""
+        return self.plan.today.kind == "completed" and self.program.is_active
+
+    @cached_property
+    def last_day(self) -> date:
+        """The last day the program covers: today while it runs; once ended, its last entry,
+        dose, stop or recorded washout end (never after today)."""
+        if self.program.is_active:
+            return self.today
+        candidates = [self.program.start_date]
+        if self.last_logged is not None:
+            candidates.append(self.last_logged)
+        for c in self.challenges:
+            if c.first_dose_day and c.status != Challenge.Status.SKIPPED:
+                candidates.append(c.last_dose_day)
+            candidates += [d for d in (c.stop_day, c.washout_end) if d]
+        return min(self.today, max(candidates))
+
+    @property
+    def logged_days(self) -> int:
+        """Days with a check-in, up to the last day the program covers."""
+        last = self.last_day
+        return sum(1 for e in self.entries if self.program.start_date <= e.date <= last)
+
+    @property
+    def due_days(self) -> int:
+        """Days a check-in was due: the first baseline day to the last day covered."""
+        return max(0, (self.last_day - self.program.start_date).days + 1)
+
+    @property
+    def adherence(self) -> float | None:
+        """Days logged / days due (None before the first day)."""
+        return self.logged_days / self.due_days if self.due_days else None
+
+    def day_labels(self, plan: schedule.Plan | None = None, last: date | None = None):
+        """Each day's place in the program, in words (see `day_labels`)."""
+        last = self.last_day if last is None else last
+        return day_labels(plan or self.plan, self.program.start_date, last)
+
+    def phases(
+        self,
+        plan: schedule.Plan | None = None,
+        last: date | None = None,
+        *,
+        names: dict[str, str] | None = None,
+    ) -> list[charts.Phase]:
+        """The baseline, dose days, stops and washouts up to `last`, for a chart (`names`:
+        challenge key -> the name a page shows, default the group's)."""
+        last = self.last_day if last is None else last
+        return chart_phases(plan or self.plan, last, names=names)
+
+    # --- the analysis ------------------------------------------------------------------------
+
+    def facts(self) -> tuple[ProgramFacts, list[DayEntry]]:
+        """The analysis input: (ProgramFacts, DayEntry list by date). Results of
+        `analyze_program` map back through `challenge_index`, the place in `challenges`."""
+        program = self.program
+        facts = ProgramFacts(
+            started_on=program.start_date,
+            baseline_days=program.baseline_days,
+            symptoms=tuple(program.symptoms),
+            challenges=tuple(challenge_facts(c, self.doses_of(c)) for c in self.challenges),
+            protocol=program.protocol.slug,
+        )
+        return facts, [
+            DayEntry(
+                date=e.date,
+                scores={k: int(v) for k, v in (e.scores or {}).items() if v is not None},
+                confounders=tuple(e.confounders or ()),
+                off_plan=tuple(e.off_plan or ()),
+            )
+            for e in self.entries
+        ]
+
+
+def load_record(
+    program: Program,
+    *,
+    today: date,
+    measures: str = "us",
+    pause_alerts: list[ReactionAlert] | None = None,
+    with_doses: bool = True,
+) -> ProgramRecord:
+    """Read `program` once (see the module docstring): 3 queries, 4 while it runs (its
+    pausing reaction alerts), 3 when the caller knows them (`pause_alerts`) or the program
+    was read by `shown_program` and nothing pauses; one less `with_doses=False` (a page that
+    reads no dose: the analysis input and the doses are then unavailable)."""
+    challenges = program.challenges.select_related("food_group", "endoscopy")
+    if with_doses:
+        challenges = challenges.prefetch_related(
+            Prefetch("doses", queryset=Dose.objects.order_by("date"))
+        )
+    challenges = list(challenges.order_by("position"))
+    entries = list(DailyEntry.objects.filter(program=program).defer("created").order_by("date"))
+    if pause_alerts is None:
+        pause_alerts = []
+        if program.is_active and getattr(program, "paused_now", True):
+            pause_alerts = list(
+                ReactionAlert.objects.filter(patient_id=program.patient_id)
+                .pausing()
+                .select_related("food_group")
+            )
+    record = ProgramRecord(
+        program=program,
+        today=today,
+        measures=measures,
+        challenges=challenges,
+        entries=entries,
+        pause_alerts=pause_alerts,
+        stored={c.pk: (c.status, c.washout_end) for c in challenges},
+        with_doses=with_doses,
+    )
+    _derive_statuses(record)
+    return record
+
+
+# --- the schedule's input and the derived statuses --------------------------------------------
+
+
+def engine_order(challenges: list[Challenge]) -> list[Challenge]:
+    """Started challenges first, in the order they started; then the rest in plan order."""
+    started = sorted(
+        (c for c in challenges if c.first_dose_day and c.status != Challenge.Status.SKIPPED),
+        key=lambda c: (c.first_dose_day, c.position),
+    )
+    rest = [c for c in challenges if c not in started]
+    return started + rest
+
+
+def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.ChallengeState:
+    status = challenge.status
+    if (
+        status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
+        and not challenge.first_dose_day
+    ):
+        status = Challenge.Status.PLANNED
+    return schedule.ChallengeState(
+        key=str(challenge.public_id),
+        food_group=challenge.food_group.slug,
+        dose_days=challenge.dose_days,
+        washout_days=challenge.washout_days,
+        ladder=challenge.ladder(measures),
+        status=status,
+        first_dose_day=challenge.first_dose_day if status != "planned" else None,
+        stop_day=challenge.stop_day,
+        washout_end=challenge.washout_end,
+        blinded=challenge.blinded,
+        dose_offsets=challenge.dose_offsets,
+    )
+
+
+def _compute(record: ProgramRecord, day: date, paused: bool) -> schedule.Plan:
+    program = record.program
+    settings = schedule.ProgramSettings(
+        start=program.start_date,
+        baseline_days=program.baseline_days,
+        symptoms=tuple(program.symptoms_on(day)),
+        original_baseline_days=program.original_baseline_days,
+        baseline_max=program.protocol.baseline_max,
+    )
+    return schedule.compute_plan(
+        settings,
+        [challenge_state(c, record.measures) for c in engine_order(record.challenges)],
+        record.diary,
+        day,
+        group_names={c.food_group.slug: c.food_group.name for c in record.challenges},
+        home_tests_paused=paused,
+    )
+
+
+def _derive_statuses(record: ProgramRecord) -> None:
+    """Give the record's challenges the statuses the plan implies (dose days over, washout
+    settled, done), as `program_refresh` stores them. An ended program keeps what it stored."""
+    if not record.program.is_active:
+        return
+    try:
+        plan = record.plan
+    except ValueError:
+        # Rows the engine refuses (`schedule.compute_plan`): the statuses stay as stored, and
+        # a page that needs the plan itself fails loudly on it.
+        return
+    changed = False
+    for challenge in record.challenges:
+        scheduled = plan.challenge(str(challenge.public_id))
+        if scheduled is None or not challenge.first_dose_day:
+            continue
+        if challenge.status == Challenge.Status.STOPPED:
+            settled = scheduled.phase == "finished" and scheduled.washout_settled
+            if settled and challenge.washout_end != scheduled.washout_end:
+                challenge.washout_end = scheduled.washout_end
+                changed = True
+            continue
+        wanted = PHASE_STATUS.get(scheduled.phase)
+        if scheduled.phase == "finished":
+            wanted = Challenge.Status.DONE
+        if challenge.status not in _ORDER:  # skipped
+            continue
+        if wanted and _ORDER.index(wanted) > _ORDER.index(challenge.status):  # only onwards
+            challenge.status = wanted
+            if wanted == Challenge.Status.DONE:
+                challenge.washout_end = scheduled.washout_end
+            changed = True
+    if changed:  # the plan from the derived statuses, as the page after a refresh shows it
+        del record.plan
+
+
+# --- the analysis's input ---------------------------------------------------------------------
+
+
+def challenge_facts(challenge: Challenge, doses) -> ChallengeFacts:
+    """One challenge as the analysis reads it (`doses`: its Dose rows)."""
+    started = challenge.status in Challenge.STARTED_STATUSES and challenge.first_dose_day
+    stopped = challenge.status == Challenge.Status.STOPPED
+    stop_reason = None
+    if stopped:
+        # A stop for illness, travel or choice is told as such: never read as a reaction.
+        stop_reason = "red_flag" if challenge.red_flags else challenge.stop_cause or "reaction"
+    return ChallengeFacts(
+        food_group=challenge.food_group.slug,
+        started_on=challenge.first_dose_day if started else None,
+        dose_days=challenge.dose_days,
+        washout_days=challenge.washout_days,
+        stopped_early_on=challenge.stop_day if stopped else None,
+        stop_reason=stop_reason,
+        blinded=challenge.blinded,
+        # Intake not recorded (None) counts as taken: most patients only say when they skipped.
+        doses=tuple(
+            DoseFacts(
+                date=d.date,
+                portion=d.portion,
+                taken=d.taken is not False,
+                arm=d.arm if challenge.blinded and d.arm in _ARMS else None,
+                pair=k // 2 + 1 if challenge.paired else None,
+                label=(d.label or None) if challenge.blinded else None,
+            )
+            for k, d in enumerate(sorted(doses, key=lambda d: d.date))
+        ),
+        status=challenge.status,
+        pairs=challenge.blind_pairs if challenge.paired else None,
+    )
+
+
+# --- day words and chart phases ---------------------------------------------------------------
+
+
+def day_labels(plan: schedule.Plan, first: date, last: date) -> dict[date, str]:
+    """Each day's place in the program, in words ("Dairy challenge day 2 (1/2 cup of milk)").
+
+    A blinded challenge's portion stays out: the label must not unblind it. Days after the
+    baseline that belong to no challenge (waiting for the next one) read NO_CHALLENGE.
+    """
+    labels: dict[date, str] = {}
+    day = first
+    while day <= min(last, plan.baseline.end):
+        labels[day] = f"Baseline day {(day - plan.baseline.start).days + 1}"
+        day += _ONE_DAY
+    for challenge in plan.challenges:
+        if not challenge.started:
+            continue
+        title = f"{challenge.group_name} challenge"
+        kept = [d for d in challenge.dose_days if not d.cancelled]
+        for dose in kept:
+            if dose.day > last:
+                break
+            if challenge.blinded:
+                text = f"{title} (blinded) day {dose.number}"
+            else:
+                text = f"{title} day {dose.number} ({dose.portion})"
+            if challenge.status == "stopped" and dose is kept[-1]:
+                text += ", stopped for a reaction"
+            labels[dose.day] = text
+        for before, after in zip(kept, kept[1:], strict=False):
+            # A blinded re-challenge's quiet days between two test portions.
+            day = before.day + _ONE_DAY
+            while day < after.day and day <= last:
+                number = (day - before.day).days
+                labels[day] = (
+                    f"{title} (blinded), quiet day {number} after test day {before.number}"
+                )
+                day += _ONE_DAY
+        day = challenge.washout_start
+        while day <= min(challenge.washout_end, last):
+            number = (day - challenge.washout_start).days + 1
+            labels[day] = f"Washout after the {challenge.group_name} challenge, day {number}"
+            day += _ONE_DAY
+    day = first
+    while day <= last:
+        labels.setdefault(day, NO_CHALLENGE)
+        day += _ONE_DAY
+    return labels
+
+
+def chart_phases(
+    plan: schedule.Plan, last: date, *, names: dict[str, str] | None = None
+) -> list[charts.Phase]:
+    """The plan's baseline, dose days, stop days and washouts up to `last`, for a chart
+    (`names`: challenge key -> the name shown, default the group's)."""
+    phases = [
+        charts.Phase(
+            start=plan.baseline.start,
+            end=min(plan.baseline.end, last),
+            kind="baseline",
+            label="Baseline",
+        )
+    ]
+    for challenge in plan.challenges:
+        if not challenge.started or challenge.first_dose_day > last:
+            continue
+        name = (names or {}).get(challenge.key, challenge.group_name)
+        kept = [d.day for d in challenge.dose_days if not d.cancelled]
+        dose_end = kept[-1]
+        if challenge.status == "stopped":
+            phases.append(
+                charts.Phase(start=dose_end, end=dose_end, kind="stopped", label=f"{name} stopped")
+            )
+            dose_end -= _ONE_DAY
+        if dose_end >= challenge.first_dose_day:
+            suffix = " (blinded)" if challenge.blinded else ""
+            phases.append(
+                charts.Phase(
+                    start=challenge.first_dose_day,
+                    end=min(dose_end, last),
+                    kind="dose",
+                    label=f"{name} challenge{suffix}",
+                )
+            )
+        if challenge.washout_start <= min(challenge.washout_end, last):
+            phases.append(
+                charts.Phase(
+                    start=challenge.washout_start,
+                    end=min(challenge.washout_end, last),
+                    kind="washout",
+                    label=f"Washout after {name}",
+                )
+            )
+    return [p for p in phases if p.start <= p.end]
