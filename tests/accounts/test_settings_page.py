@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from dietplanner.accounts.models import User
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
+from dietplanner.programs.models import DailyEntry
 from dietplanner.programs.selectors import program_plan
 from tests.conftest import PASSWORD
 from tests.diary.factories import START, SYMPTOMS

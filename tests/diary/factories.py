@@ -2,8 +2,7 @@
 
 from datetime import date, timedelta
 
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.services import program_start
 from foods.models import Protocol
 

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import EntryError, entry_save
+from dietplanner.programs.models import DailyEntry
 
 from .factories import START
 

@@ -4,8 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry, Dose
 from foods.models import FoodGroup
 from tests.conftest import sign_in
 

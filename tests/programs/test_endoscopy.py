@@ -7,11 +7,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
 from dietplanner.programs.endoscopy_services import EndoscopyError, endoscopy_record
 from dietplanner.programs.exchange import program_document
-from dietplanner.programs.models import GroupPlan, Program
+from dietplanner.programs.models import DailyEntry, GroupPlan, Program
 from dietplanner.programs.selectors import group_statuses
 from dietplanner.programs.services import challenge_start, program_start
 from foods.models import Protocol

@@ -96,7 +96,7 @@ def test_my_data_is_for_patients_only(dietitian_client, client):
 
 
 def test_an_imported_program_has_its_verdicts_cached(patient_client, other_patient, program):
-    from dietplanner.diary.models import DailyEntry
+    from dietplanner.programs.models import DailyEntry
 
     ready_days = START + timedelta(days=20)
     log_days(program, START + timedelta(days=10), ready_days)

@@ -11,8 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Program
 from dietplanner.programs.services import challenge_skip, program_start
 from foods.models import Protocol
 from tests.conftest import sign_in

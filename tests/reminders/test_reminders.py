@@ -11,10 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.outbox.models import Email
 from dietplanner.programs import services as program_services
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.selectors import program_plan
 from tests.diary.factories import log_days, make_program
 
