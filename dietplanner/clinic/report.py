@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean
 
+from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
@@ -26,7 +27,6 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
-from dietplanner.diary import charts
 from dietplanner.diary.selectors import chart_phases, day_labels
 from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words

@@ -20,14 +20,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
-from dietplanner.diary.charts import fmt_date
-from dietplanner.diary.models import DailyEntry
+from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
     current_screenings,
     gluten_free_protocol_ids,
     review_needed,
 )
-from dietplanner.programs.models import Challenge, Program, ReactionAlert
+from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
 from dietplanner.programs.visibility import result_hidden
 
 from .models import ClinicalNote, FlagReview

@@ -39,14 +39,21 @@ from dietplanner.analysis.diary import (
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.limits import MAX_TEXT
 from dietplanner.analysis.vocabulary import VERDICTS
-from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
 from . import safety
 from .endoscopy import outcome_of
 from .group_plans import group_plans_for
 from .intake import current_screening
-from .models import Challenge, EndoscopyOutcome, Program, ReactionAlert, Screening
+from .models import (
+    Challenge,
+    DailyEntry,
+    Dose,
+    EndoscopyOutcome,
+    Program,
+    ReactionAlert,
+    Screening,
+)
 from .visibility import result_hidden
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from dietplanner.accounts.models import User
 
 from . import schedule, visibility
-from .models import Challenge, Program, ReactionAlert
+from .models import Challenge, Dose, Program, ReactionAlert
 
 
 def active_program_for(patient: User) -> Program | None:
@@ -167,8 +167,6 @@ def _paused(program: Program) -> bool:
 
 
 def challenges_with_doses(program: Program) -> list[Challenge]:
-    from dietplanner.diary.models import Dose
-
     return list(
         program.challenges.select_related("food_group")
         .prefetch_related(Prefetch("doses", queryset=Dose.objects.order_by("date")))

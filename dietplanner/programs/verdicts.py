@@ -17,7 +17,8 @@ from dietplanner.analysis.results import ChallengeResult
 from dietplanner.analysis.verdicts import analyze_program
 
 from .endoscopy import endoscopy_reading, outcome_of
-from .models import Challenge, Program
+from .models import Challenge, DailyEntry, Program
+from .models import Dose as DoseRow
 from .visibility import result_hidden
 
 # The analysis watches 4 days after the last dose (analysis/windows.py AFTER_DAYS); the washout
@@ -98,9 +99,6 @@ def window_end(challenge: Challenge) -> date | None:
 
 def program_results(program: Program, *, today: date | None = None):
     """(challenges in plan order, {challenge pk: ChallengeResult}) in three queries."""
-    from dietplanner.diary.models import DailyEntry
-    from dietplanner.diary.models import Dose as DoseRow
-
     challenges = list(
         program.challenges.select_related("food_group", "endoscopy").order_by("position")
     )

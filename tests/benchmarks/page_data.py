@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.analysis.diary import DiaryDocument, Dose
-from dietplanner.diary.models import DailyEntry
 from dietplanner.programs.exchange import program_import
 from dietplanner.programs.group_plans import results_refresh
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Program
 from foods.models import FoodGroup, Protocol
 from tests.clinic.factories import diary_document
 from tests.conftest import make_user, screened

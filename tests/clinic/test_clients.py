@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.clinic.models import FlagReview
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Program
 from foods.models import FoodGroup, Protocol
 from tests.conftest import sign_in
 

@@ -9,9 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.diary.selectors import DAYS_PER_PAGE, NO_CHALLENGE
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Dose, Program
 from dietplanner.programs.services import challenge_start, challenge_stop, program_start
 from foods.models import Protocol
 from tests.conftest import sign_in

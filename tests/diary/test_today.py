@@ -4,8 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry, Dose
 from foods.models import FoodGroup
 from tests.conftest import sign_in
 
@@ -25,11 +24,6 @@ def checkin_data(program, score=3, **extra):
     data = {f"score_{s}": str(score) for s in program.symptoms}
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 def ready_program(program):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dietplanner.programs.models import Challenge
 from dietplanner.programs.services import rechallenge_add
-from tests.diary.factories import START, make_program
+from tests.diary.factories import START
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,6 @@ def status_of(client, query, name):
     response = client.get(URL, {"q": query})
     result = next(r for r in response.context["lookup"].results if r.food.name == name)
     return response.context["personal"][result.food.pk].key, response
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 def test_patient_without_program_sees_no_personal_status(patient_client, catalogue):

@@ -15,9 +15,8 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dietplanner.analysis.exchange import dump_json
-from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.programs.exchange import program_document
-from dietplanner.programs.models import Challenge, PlanChange, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Dose, PlanChange, Program
 from dietplanner.programs.schedule.blinded import blinded_design
 from dietplanner.programs.selectors import program_plan
 from dietplanner.programs.services import (

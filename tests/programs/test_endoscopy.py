@@ -7,11 +7,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
 from dietplanner.programs.endoscopy_services import EndoscopyError, endoscopy_record
 from dietplanner.programs.exchange import program_document
-from dietplanner.programs.models import GroupPlan, Program
+from dietplanner.programs.models import DailyEntry, GroupPlan, Program
 from dietplanner.programs.selectors import group_statuses
 from dietplanner.programs.services import challenge_start, program_start
 from foods.models import Protocol
@@ -127,7 +126,7 @@ def test_the_report_csv_and_pdf_say_to_be_assessed(
 ):
     six_food(patient, dietitian)
     monkeypatch.setattr(
-        "dietplanner.clinic.views.exports.render_pdf", lambda html, css, base_url: html.encode()
+        "dietplanner.clinic.pdf.draw_pdf", lambda html, css, base_url: html.encode()
     )
     args = [patient.public_id]
 

@@ -6,10 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.diary.services import entry_save
 from dietplanner.programs.exchange import program_document
-from dietplanner.programs.models import Challenge, PlanChange
+from dietplanner.programs.models import Challenge, DailyEntry, Dose, PlanChange
 from dietplanner.programs.selectors import group_statuses, program_plan
 from dietplanner.programs.services import PlanError, challenge_start
 from dietplanner.programs.stopping import challenge_pause

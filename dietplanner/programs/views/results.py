@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dietplanner import charts
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.wording import (
@@ -29,7 +30,6 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
-from dietplanner.diary import charts
 from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
 
