@@ -57,13 +57,8 @@ def build() -> dict:
     """The generated people and the pages' addresses (Django is set up on the bench database)."""
     from django.urls import reverse
 
-    from tests.benchmarks.page_data import (
-        clients_for,
-        dietitian,
-        link,
-        patient_with_program,
-    )
-    from tests.clinic.factories import SYMPTOMS
+    from tests.benchmarks.page_data import dietitian, link, patient_with_program
+    from tests.clinic.factories import SYMPTOMS, clients_for
 
     year = patient_with_program("pat.year@bench.example", 365, "Pat Year")
     month = patient_with_program("pat.month@bench.example", 30, "Pat Month")
