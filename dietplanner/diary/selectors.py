@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 
+from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.programs import schedule
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Dose, Program
 from dietplanner.programs.selectors import (
     active_program_for,
     day_log,
@@ -19,8 +20,6 @@ from dietplanner.programs.selectors import (
 )
 from foods.models import Confounder, FoodGroup, Symptom
 
-from . import charts
-from .models import DailyEntry, Dose
 from .services import editable_range
 
 DAYS_PER_PAGE = 14

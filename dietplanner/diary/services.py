@@ -7,10 +7,8 @@ from django.db import IntegrityError, transaction
 
 from dietplanner.analysis import vocabulary
 from dietplanner.programs.group_plans import results_refresh
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Dose, Program
 from dietplanner.programs.services import program_lock, program_symptoms_due
-
-from .models import DailyEntry, Dose
 
 EDITABLE_DAYS = 7  # today and the 6 days before it
 

@@ -17,7 +17,7 @@ from dietplanner.analysis.verdicts import meaningful_change
 
 from . import longterm
 from .endoscopy import judged_by_endoscopy
-from .models import Challenge, GroupPlan, PlanChange, Program
+from .models import Challenge, DailyEntry, Dose, GroupPlan, PlanChange, Program
 
 _FINISHED = (Challenge.Status.DONE, Challenge.Status.STOPPED, Challenge.Status.SKIPPED)
 
@@ -82,8 +82,6 @@ def group_plans_refresh(*, program: Program, today: date | None = None) -> list[
     Groups whose challenge is still running get none; when the program has ended, every
     group gets one (untested ones: test again). Plans a dietitian changed are left alone.
     """
-    from dietplanner.diary.models import DailyEntry, Dose
-
     challenges = list(program.challenges.select_related("food_group").order_by("position"))
     over = not program.is_active
     if not over and not any(c.status in _FINISHED or _endoscopy_decided(c) for c in challenges):

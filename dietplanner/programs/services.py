@@ -15,7 +15,7 @@ from .baseline_check import HOLD as BASELINE_HOLD
 from .baseline_check import baseline_hold
 from .blinding import portion_text
 from .group_plans import group_plans_refresh, results_refresh
-from .models import Challenge, PlanChange, Program
+from .models import Challenge, Dose, PlanChange, Program
 from .schedule.blinded import (
     DEFAULT_PAIRS,
     DEFAULT_WASHOUT,
@@ -131,8 +131,6 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
 
     Raises PlanError unless the plan says the patient is ready for exactly this challenge.
     """
-    from dietplanner.diary.models import Dose
-
     program = program_lock(challenge.program_id)
     if intake.answers_missing(program):
         raise PlanError(intake.ANSWERS_FIRST)
@@ -193,8 +191,6 @@ def challenge_start_undo(*, challenge: Challenge, on: date) -> Challenge:
 
 def _doses(challenge: Challenge, dose_days) -> list:
     """Dose rows from the engine's days; a blinded challenge's come from its stored order."""
-    from dietplanner.diary.models import Dose
-
     letters = challenge.blind_letters
     doses = []
     for d in dose_days:
@@ -221,8 +217,6 @@ def challenge_stop(
     Red-flag symptoms mark the group as never to be re-tested at home. Raises PlanError when
     the challenge is not in its dose days or washout on `on`.
     """
-    from dietplanner.diary.models import Dose
-
     program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge.first_dose_day or challenge.first_dose_day > on:

@@ -17,7 +17,9 @@ from dietplanner.analysis.results import ChallengeResult
 from dietplanner.analysis.verdicts import analyze_program
 
 from .endoscopy import endoscopy_reading, outcome_of
-from .models import Challenge, Program
+from .models import Challenge, DailyEntry, Program
+from .models import Dose as DoseRow
+from .visibility import result_hidden
 
 # The analysis watches 4 days after the last dose (analysis/windows.py AFTER_DAYS); the washout
 # may be longer. Either way, an entry after this many days past the dose days is outside.
@@ -97,9 +99,6 @@ def window_end(challenge: Challenge) -> date | None:
 
 def program_results(program: Program, *, today: date | None = None):
     """(challenges in plan order, {challenge pk: ChallengeResult}) in three queries."""
-    from dietplanner.diary.models import DailyEntry
-    from dietplanner.diary.models import Dose as DoseRow
-
     challenges = list(
         program.challenges.select_related("food_group", "endoscopy").order_by("position")
     )
@@ -129,7 +128,7 @@ def verdicts_refresh(
     changed = []
     for challenge in challenges:
         result = results.get(challenge.pk)
-        if challenge.blinded and not challenge.is_finished:
+        if result_hidden(blinded=challenge.blinded, status=challenge.status):
             # A blinded test's reading is never stored before it ends: a cached verdict would
             # reach a page (the food lookup did) and give the key away.
             result = None

@@ -20,10 +20,9 @@ from django.utils import timezone
 
 from dietplanner.accounts.models import User
 from dietplanner.clinic.selectors import FLAGS, client_rows
-from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.outbox.models import Email
 from dietplanner.outbox.services import email_queue, email_record_skipped, emails_retry_due
-from dietplanner.programs.models import DOSE_DAY_MORNING, Program
+from dietplanner.programs.models import DOSE_DAY_MORNING, DailyEntry, Dose, Program
 from dietplanner.programs.selectors import program_plan
 
 from .timing import CATCH_UP, due_day

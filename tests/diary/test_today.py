@@ -4,8 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry, Dose
 from foods.models import FoodGroup
 from tests.conftest import sign_in
 
@@ -25,11 +24,6 @@ def checkin_data(program, score=3, **extra):
     data = {f"score_{s}": str(score) for s in program.symptoms}
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 def ready_program(program):
@@ -303,14 +297,8 @@ def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
 ):
     patient.measures = "metric"
     patient.save(update_fields=["measures"])
-    ready_program(program)
-    challenge = first_challenge(program)
-    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
-    challenge.save(update_fields=["food_group"])
+    challenge = started(program, patient_client)
     with at(START + timedelta(days=21)):
-        patient_client.post(
-            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
-        )
         page = patient_client.get(TODAY_URL)
     first = challenge.doses.order_by("date").first()
     assert first.portion == challenge.food_group.ladder_in("metric")[0]

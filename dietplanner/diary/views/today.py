@@ -19,7 +19,7 @@ from dietplanner.programs import services as program_services
 from dietplanner.programs.baseline_check import baseline_hold
 from dietplanner.programs.baseline_choice import first_test_start_anyway
 from dietplanner.programs.intake import answers_missing, needs_review
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Dose, Program
 from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.selectors import (
     active_program_for,
@@ -32,7 +32,6 @@ from foods.models import Confounder, Symptom
 from foods.selectors import leave_out_guide
 
 from ..forms import CheckinForm, ReactionForm, StopForm
-from ..models import DailyEntry, Dose
 from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
 patient_only = role_required(User.Role.PATIENT)
