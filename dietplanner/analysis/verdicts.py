@@ -10,7 +10,7 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
    fit, with a prior from this patient's other such days (`reference.confounder_offsets`) or
    a general one; its days just outside the window help measure it; off-plan eating of
    another eliminated group (the day eaten and the 2 after) is handled the same way, the
-   prior of its shift coming from what that group's own challenge showed (`_food_prior`);
+   prior of its shift coming from what that group's own challenge showed (`challenge._food_prior`);
 3. per symptom, the usual level from the most recent clean days before the first dose (and a
    few clean days after the window), and the patient's day-to-day wobble and autocorrelation
    from all clean days, estimated twice: the second time without the windows that rose
@@ -18,7 +18,7 @@ One `ChallengeResult` per started challenge, in the order of `program.challenges
 4. per symptom, the strength (z) of a rise that follows the portion, allowing for delays and
    lingering, by GLS under AR(1) noise (`evidence`);
 5. the evidence: a Bayes factor of a 3-point rise at the full portion, on one symptom or on
-   two at once, averaged over the symptoms, pairs and shapes tried (`_reaction_evidence`);
+   two at once, averaged over the symptoms, pairs and shapes tried (`decide.reaction_evidence`);
    whether a symptom's own rise is beyond the 5% level and clinically meaningful (>= 2
    points, or 30% of the usual level but never under 1.5); smaller or less certain rises, a
    one-day spike, a stop for a reaction (confirmed or not by a clean day);
