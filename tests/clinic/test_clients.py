@@ -9,6 +9,7 @@ from dietplanner.accounts.models import CareLink, User
 from dietplanner.clinic.models import FlagReview
 from dietplanner.programs.models import Challenge, DailyEntry, Program
 from foods.models import FoodGroup, Protocol
+from tests.clinic.factories import clients_for
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -301,81 +302,10 @@ def test_dietitian_sees_only_active_links(client, dietitian, other_dietitian, pa
     assert b"Pat Doe" not in get(client).content
 
 
-def make_many_clients(dietitian, count: int) -> None:
-    """`count` linked patients with a program, challenges and a few entries each (bulk)."""
-    protocol = Protocol.objects.get(slug="anti-inflammatory")
-    groups = list(FoodGroup.objects.order_by("slug")[:4])
-    users = User.objects.bulk_create(
-        User(
-            email=f"client{i}@example.com",
-            full_name=f"Client {i:04}",
-            role=User.Role.PATIENT,
-            password="!",
-        )
-        for i in range(count)
-    )
-    if any(u.pk is None for u in users):
-        users = list(User.objects.filter(email__startswith="client").order_by("email"))
-    CareLink.objects.bulk_create(
-        CareLink(dietitian=dietitian, patient=u, status=CareLink.Status.ACTIVE) for u in users
-    )
-    programs = Program.objects.bulk_create(
-        Program(
-            patient=u,
-            protocol=protocol,
-            start_date=TODAY - timedelta(days=10 + i % 40),
-            baseline_days=21,
-            symptoms=SYMPTOMS,
-            status="baseline" if i % 2 else "reintroduction",
-        )
-        for i, u in enumerate(users)
-    )
-    if any(p.pk is None for p in programs):
-        programs = list(Program.objects.filter(patient__in=users).order_by("patient__email"))
-    challenges = []
-    for i, program in enumerate(programs):
-        if program.status == "reintroduction":
-            challenges.append(
-                Challenge(
-                    program=program,
-                    food_group=groups[0],
-                    position=0,
-                    status="done",
-                    first_dose_day=TODAY - timedelta(days=8),
-                    verdict="tolerated",
-                    verdict_updated=timezone.now(),
-                )
-            )
-            challenges.append(
-                Challenge(
-                    program=program,
-                    food_group=groups[1],
-                    position=1,
-                    status="active" if i % 4 else "washout",
-                    first_dose_day=TODAY - timedelta(days=1 + i % 12),
-                )
-            )
-        challenges += [
-            Challenge(program=program, food_group=g, position=k + 2)
-            for k, g in enumerate(groups[2:])
-        ]
-    Challenge.objects.bulk_create(challenges)
-    DailyEntry.objects.bulk_create(
-        DailyEntry(
-            program=p,
-            date=TODAY - timedelta(days=k),
-            scores={s: 3 for s in SYMPTOMS},
-            off_plan=["dairy"] if k == 2 else [],
-        )
-        for p in programs
-        for k in range(4)
-    )
-
-
 def test_list_costs_at_most_15_queries_for_500_clients(
     dietitian_client, dietitian, catalogue, django_assert_max_num_queries
 ):
-    make_many_clients(dietitian, 500)
+    clients_for(dietitian, 500, prefix="client", today=TODAY)
     with at(TODAY), django_assert_max_num_queries(15):
         response = dietitian_client.get(URL, {"sort": "flags"})
     assert response.status_code == 200

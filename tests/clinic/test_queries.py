@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from tests.benchmarks.page_data import (
     PIN_MOMENT,
-    clients_for,
     dietitian,
     link,
     patient_with_program,
     pinned_time,
     query_count,
 )
+from tests.clinic.factories import clients_for
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.usefixtures("catalogue")

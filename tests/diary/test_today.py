@@ -26,11 +26,6 @@ def checkin_data(program, score=3, **extra):
     return data
 
 
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
-
-
 def ready_program(program):
     """A program whose 21 calm baseline days are logged: the first challenge may start."""
     log_days(program, START, START + timedelta(days=20))

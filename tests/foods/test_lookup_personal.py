@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dietplanner.programs.models import Challenge
-from tests.diary.factories import START, make_program
+from tests.diary.factories import START
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,6 @@ def status_of(client, query, name):
     response = client.get(URL, {"q": query})
     result = next(r for r in response.context["lookup"].results if r.food.name == name)
     return response.context["personal"][result.food.pk].key, response
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 def test_patient_without_program_sees_no_personal_status(patient_client, catalogue):

@@ -126,7 +126,7 @@ def test_the_report_csv_and_pdf_say_to_be_assessed(
 ):
     six_food(patient, dietitian)
     monkeypatch.setattr(
-        "dietplanner.clinic.views.exports.render_pdf", lambda html, css, base_url: html.encode()
+        "dietplanner.clinic.pdf.draw_pdf", lambda html, css, base_url: html.encode()
     )
     args = [patient.public_id]
 

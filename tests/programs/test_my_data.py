@@ -8,7 +8,7 @@ from django.urls import reverse
 from dietplanner.analysis.exchange import parse_json
 from dietplanner.programs.models import Program
 from tests.conftest import sign_in
-from tests.diary.factories import START, log_days, make_program
+from tests.diary.factories import START, log_days
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def upload(client, content: bytes, name="diary.json"):
 
 
 @pytest.fixture
-def program(patient, catalogue):
-    program = make_program(patient)
+def program(program):
+    """Pat's program (the shared fixture) with ten calm days logged."""
     log_days(program, START, START + timedelta(days=9))
     return program
 

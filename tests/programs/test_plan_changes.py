@@ -23,7 +23,7 @@ from dietplanner.programs.services import (
     rechallenge_add,
 )
 from foods.models import FoodGroup
-from tests.diary.factories import START, log_days, make_program
+from tests.diary.factories import START, log_days
 from tests.programs.test_blinded import finished_open_challenge
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def at(day: date):
     return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
-
-
-@pytest.fixture
-def program(patient, catalogue) -> Program:
-    return make_program(patient)
 
 
 def planned(program) -> list[Challenge]:

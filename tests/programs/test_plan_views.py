@@ -15,6 +15,7 @@ from dietplanner.programs.models import Challenge, DailyEntry, Program
 from dietplanner.programs.services import challenge_skip, program_start
 from foods.models import Protocol
 from tests.conftest import sign_in
+from tests.diary.factories import make_program
 
 START = date(2026, 3, 1)
 PLAN = reverse("programs:plan")
@@ -23,7 +24,14 @@ REORDER = reverse("programs:reorder")
 EXTEND = reverse("programs:extend-baseline")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-pytestmark = pytest.mark.usefixtures("catalogue")
+# Pat's program (the shared `program` fixture, and `start_program` for anyone else).
+PROGRAM = {
+    "protocol": "low-fodmap",
+    "start": START,
+    "baseline_days": 14,
+    "symptoms": ["bloating", "pain"],
+}
+pytestmark = [pytest.mark.usefixtures("catalogue"), pytest.mark.program(**PROGRAM)]
 
 
 def travel(day: date):
@@ -36,20 +44,8 @@ def _today():
         yield
 
 
-def start_program(patient, slug="low-fodmap", baseline_days=14) -> Program:
-    return program_start(
-        patient=patient,
-        protocol=Protocol.objects.get(slug=slug),
-        start_date=START,
-        baseline_days=baseline_days,
-        symptoms=["bloating", "pain"],
-        today=START,
-    )
-
-
-@pytest.fixture
-def program(patient) -> Program:
-    return start_program(patient)
+def start_program(patient) -> Program:
+    return make_program(patient, **PROGRAM)
 
 
 def challenges(program: Program) -> list[Challenge]:
@@ -775,7 +771,6 @@ def test_patient_plan_edits_show_in_the_change_log_as_made_by_you(
     patient_client, patient, catalogue
 ):
     from dietplanner.programs.models import PlanChange
-    from tests.diary.factories import make_program
 
     program = make_program(patient)
     challenge = program.challenges.order_by("position").first()
