@@ -297,14 +297,8 @@ def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
 ):
     patient.measures = "metric"
     patient.save(update_fields=["measures"])
-    ready_program(program)
-    challenge = first_challenge(program)
-    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
-    challenge.save(update_fields=["food_group"])
+    challenge = started(program, patient_client)
     with at(START + timedelta(days=21)):
-        patient_client.post(
-            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
-        )
         page = patient_client.get(TODAY_URL)
     first = challenge.doses.order_by("date").first()
     assert first.portion == challenge.food_group.ladder_in("metric")[0]

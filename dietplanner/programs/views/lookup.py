@@ -27,7 +27,7 @@ def _personal_answers(user, program, lookup) -> dict | None:
     from their long-term plan where a group has one, else from where their program stands."""
     if program is None or not lookup.results:
         return None
-    statuses = selectors.group_statuses(program, user.local_today())
+    statuses = selectors.group_statuses(program)
     plans = {p.food_group.slug: p for p in group_plans_for(program)}
     return {
         r.food.pk: selectors.food_answer(r.groups, r.food.kinds, statuses, plans, user.measures)
