@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from dietplanner.accounts.decorators import role_required
@@ -12,24 +11,17 @@ from dietplanner.accounts.models import User
 from ..selectors import diary_history, diary_program_for
 
 
-def _start_url() -> str:
-    try:
-        return reverse("programs:start")
-    except NoReverseMatch:  # the start wizard ships separately; its address is fixed
-        return "/program/start/"
-
-
 @login_required
 @role_required(User.Role.PATIENT)
 @require_safe
 def diary(request: HttpRequest) -> HttpResponse:
     program = diary_program_for(request.user)
     if program is None:
-        return render(request, "diary/history.html", {"history": None, "start_url": _start_url()})
+        return render(request, "diary/history.html", {"history": None})
     history = diary_history(
         program,
         today=request.user.local_today(),
         page_number=request.GET.get("page"),
         whole_chart=request.GET.get("chart") == "all",
     )
-    return render(request, "diary/history.html", {"history": history, "start_url": _start_url()})
+    return render(request, "diary/history.html", {"history": history})
