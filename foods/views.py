@@ -26,7 +26,7 @@ def _personal_answers(user, program, lookup) -> dict | None:
     from dietplanner.programs import selectors
     from dietplanner.programs.group_plans import group_plans_for
 
-    statuses = selectors.group_statuses(program, user.local_today())
+    statuses = selectors.group_statuses(program)
     plans = {p.food_group.slug: p for p in group_plans_for(program)}
     return {
         r.food.pk: selectors.food_answer(r.groups, r.food.kinds, statuses, plans, user.measures)

@@ -27,6 +27,7 @@ from dietplanner.programs.intake import (
     review_needed,
 )
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
+from dietplanner.programs.visibility import result_hidden
 
 from .models import ClinicalNote, FlagReview
 
@@ -437,8 +438,7 @@ def days_silent(start: date, last: date | None, today: date) -> int:
 def _verdict_shown(challenge: dict) -> bool:
     if not challenge["verdict"] or challenge["verdict_updated"] is None:
         return False
-    # A blinded test's result stays hidden until the test is finished.
-    return not challenge["blinded"] or challenge["status"] in Challenge.FINISHED_STATUSES
+    return not result_hidden(blinded=challenge["blinded"], status=challenge["status"])
 
 
 def _baseline_not_improving(program: Program, rows: list[tuple], today: date) -> bool:
