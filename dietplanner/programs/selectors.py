@@ -42,18 +42,6 @@ def _as_uuid(public_id) -> uuid.UUID:
         raise Http404("No such object") from exc
 
 
-def get_program_for_user(user: User, public_id) -> Program:
-    """A program its own patient may see; anyone else gets a 404 (ids leak nothing)."""
-    program = (
-        Program.objects.filter(public_id=_as_uuid(public_id), patient=user)
-        .select_related("protocol")
-        .first()
-    )
-    if program is None:
-        raise Http404("No such program")
-    return program
-
-
 def get_challenge_for_user(user: User, public_id) -> Challenge:
     challenge = (
         Challenge.objects.filter(public_id=_as_uuid(public_id), program__patient=user)
