@@ -23,24 +23,23 @@ def active_program_for(patient: User) -> Program | None:
     )
 
 
+def diary_program_for(patient: User) -> Program | None:
+    """The program whose diary the patient sees: the running one, else the latest finished."""
+    return active_program_for(patient) or (
+        Program.objects.filter(patient=patient)
+        .exclude(status__in=Program.ACTIVE_STATUSES)
+        .select_related("protocol")
+        .order_by("-start_date", "-created")
+        .first()
+    )
+
+
 def _as_uuid(public_id) -> uuid.UUID:
     """A malformed id is just another unknown one: 404, not a 500."""
     try:
         return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
     except ValueError as exc:
         raise Http404("No such object") from exc
-
-
-def get_program_for_user(user: User, public_id) -> Program:
-    """A program its own patient may see; anyone else gets a 404 (ids leak nothing)."""
-    program = (
-        Program.objects.filter(public_id=_as_uuid(public_id), patient=user)
-        .select_related("protocol")
-        .first()
-    )
-    if program is None:
-        raise Http404("No such program")
-    return program
 
 
 def get_challenge_for_user(user: User, public_id) -> Challenge:
