@@ -23,6 +23,17 @@ def active_program_for(patient: User) -> Program | None:
     )
 
 
+def diary_program_for(patient: User) -> Program | None:
+    """The program whose diary the patient sees: the running one, else the latest finished."""
+    return active_program_for(patient) or (
+        Program.objects.filter(patient=patient)
+        .exclude(status__in=Program.ACTIVE_STATUSES)
+        .select_related("protocol")
+        .order_by("-start_date", "-created")
+        .first()
+    )
+
+
 def _as_uuid(public_id) -> uuid.UUID:
     """A malformed id is just another unknown one: 404, not a 500."""
     try:

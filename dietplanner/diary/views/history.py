@@ -7,8 +7,9 @@ from django.views.decorators.http import require_safe
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.programs.selectors import diary_program_for
 
-from ..selectors import diary_history, diary_program_for
+from ..selectors import diary_history
 
 
 @login_required

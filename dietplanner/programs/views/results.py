@@ -30,11 +30,11 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
-from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
 
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
+from ..selectors import diary_program_for
 from ..visibility import shown_result
 
 BLINDED_LABEL = "Blinded test"
