@@ -204,3 +204,58 @@ def test_the_report_dates_the_clients_choice_to_test_anyway_on_their_calendar(cl
         sign_in(client, dietitian)
         report = text(client.get(reverse("clinic:report", args=[kiwi.public_id])))
     assert f"chose to start the food tests anyway on {READY.day} {READY:%b %Y}" in report
+
+
+# --- the rule, kept -------------------------------------------------------------------------
+
+# A stored moment a template may show on the reader's own clock: the dietitian's invites, sent
+# before any patient exists (the page says "your time").
+OWN_CLOCK = {("clinic/invites/invite.html", "invite.token_expires")}
+
+
+def test_no_template_shows_a_stored_moment_on_the_servers_clock():
+    """`|date` or `|time` straight on a model's date-time field shows it in the server's zone;
+    a moment about a patient goes through `|patient_time:patient` first."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import models
+
+    fields = sorted(
+        {
+            f.name
+            for model in apps.get_models()
+            for f in model._meta.get_fields()
+            if isinstance(f, models.DateTimeField)
+        }
+    )
+    names = "|".join(fields)
+    straight = re.compile(rf"([\w.]+\.(?:{names}))\|(?:date|time)\b")
+    root = Path(settings.BASE_DIR) / "templates"
+    found = {
+        (str(path.relative_to(root)), match.group(1))
+        for path in root.rglob("*.*")
+        for match in straight.finditer(path.read_text())
+    }
+    assert found <= OWN_CLOCK
+
+
+def test_no_code_reads_the_servers_date():
+    """`date.today()`, `timezone.localdate()` and `datetime.now()` give the server's day; the
+    patient's is `patient.local_today()` (the analysis engine is given its `today`)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    server_date = re.compile(r"date\.today\(\)|localdate\(|datetime\.now\(")
+    found = [
+        f"{path.relative_to(base)}:{number}"
+        for folder in ("dietplanner", "foods")
+        for path in (base / folder).rglob("*.py")
+        if not {"migrations", "analysis"} & set(path.parts) and path.name != "clock.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if server_date.search(line)
+    ]
+    assert found == []
