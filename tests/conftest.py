@@ -93,6 +93,18 @@ def patient(db) -> User:
 
 
 @pytest.fixture
+def program(request, patient, catalogue):
+    """Pat's program, built by `tests.diary.factories.make_program`: the anti-inflammatory diet
+    from Monday 5 January 2026, its 21-day baseline, five symptoms tracked. A module or a test
+    asks for another with `@pytest.mark.program(...)` and make_program's keyword arguments, e.g.
+    `pytest.mark.program(protocol="low-fodmap", reminder_time=time(20, 0))`."""
+    from tests.diary.factories import make_program
+
+    marker = request.node.get_closest_marker("program")
+    return make_program(patient, **(marker.kwargs if marker else {}))
+
+
+@pytest.fixture
 def other_patient(db) -> User:
     return screened(make_user("olive@example.com", "Olive Other", User.Role.PATIENT))
 

@@ -46,3 +46,40 @@ class FlagReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flag} reviewed {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportPdf(models.Model):
+    """A client report drawn as PDF, or being drawn by the task worker (`clinic.tasks`).
+
+    `key` is a digest of the report's markup, style and page size: any change to what the
+    report shows changes it, so a ready PDF is never stale. The markup waits here for the worker
+    and is emptied once the PDF is drawn. Rows older than a day are deleted as new ones are made.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=64, unique=True)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_pdfs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_pdfs_asked"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    html = models.TextField(blank=True)
+    css = models.TextField(blank=True)
+    base_url = models.CharField(max_length=300, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "report PDF"
+
+    def __str__(self) -> str:
+        return f"report PDF of {self.created:%Y-%m-%d %H:%M} ({self.get_status_display()})"

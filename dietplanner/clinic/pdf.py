@@ -5,22 +5,31 @@ markup, an image or stylesheet URL must not make the server fetch from the netwo
 local file. So the fetcher answers only for STATIC_URL paths on our own base URL (and inline
 `data:` URLs, which fetch nothing), and refuses everything else.
 
-Drawing is the slow part (about a second), so a PDF is cached under a digest of its HTML and
-CSS: any change to what the report shows (a check-in, a verdict, a note, the date) changes the
-markup and so the key, and a cached PDF is never stale. Only someone who could render the same
-markup (who may see the report) can ask for its key.
+Drawing is the slow part (about a second), so the page never waits for it: `report_pdf_for`
+keeps each PDF as a row (`ReportPdf`) under a digest of its HTML and CSS, and hands a new one
+to the task worker (`tasks.draw_report_pdf`). Any change to what the report shows (a check-in,
+a verdict, a note, the date) changes the markup and so the key, so a ready PDF is never stale.
+Only someone who could render the same markup (who may see the report) can ask for its key.
+With the immediate task backend (development, tests) the PDF is drawn within the request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import ReportPdf
+
+logger = logging.getLogger(__name__)
 
 
 class RefusedURL(ValueError):
@@ -58,18 +67,87 @@ def url_fetcher_for(base_url: str):
     return fetch
 
 
-PDF_CACHE_SECONDS = 60 * 60
+# A PDF is kept this long (any change to the report makes a new one anyway).
+PDF_KEPT = timedelta(days=1)
+# A PDF still not drawn after this long is taken as lost (a worker stopped): it may be asked again.
+PDF_GIVE_UP = timedelta(minutes=10)
 
 
-def render_pdf(html: str, css: str, base_url: str) -> bytes:
-    """The PDF of `html` styled by `css`, from the cache when the same markup was drawn lately."""
-    digest = hashlib.sha256("\0".join((html, css, base_url)).encode()).hexdigest()
-    key = f"report-pdf:{digest}"
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = draw_pdf(html, css, base_url)
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
+def pdf_key(html: str, css: str, base_url: str) -> str:
+    return hashlib.sha256("\0".join((html, css, base_url)).encode()).hexdigest()
+
+
+def report_pdf_for(
+    *, patient, requested_by, html: str, css: str, base_url: str, retry: bool = False
+) -> ReportPdf:
+    """The PDF of this markup: ready, failed, or (newly) queued for the worker.
+
+    A failed PDF, or one a worker left unfinished, is queued again when `retry` is set.
+    """
+    key = pdf_key(html, css, base_url)
+    drawing = ReportPdf.objects.filter(key=key).first()
+    if drawing is None:
+        ReportPdf.objects.filter(patient=patient, created__lt=timezone.now() - PDF_KEPT).delete()
+        try:
+            with transaction.atomic():
+                drawing = ReportPdf.objects.create(
+                    key=key,
+                    patient=patient,
+                    requested_by=requested_by,
+                    html=html,
+                    css=css,
+                    base_url=base_url,
+                )
+        except IntegrityError:  # asked twice at once: the other request queued it
+            return ReportPdf.objects.get(key=key)
+        return _queue(drawing)
+    if retry and (drawing.status == ReportPdf.Status.FAILED or pdf_lost(drawing)):
+        drawing.status = ReportPdf.Status.PENDING
+        drawing.html, drawing.css, drawing.base_url = html, css, base_url
+        drawing.error, drawing.created = "", timezone.now()
+        drawing.save(update_fields=["status", "html", "css", "base_url", "error", "created"])
+        return _queue(drawing)
+    return drawing
+
+
+def pdf_lost(drawing: ReportPdf) -> bool:
+    """Still not drawn long after it was asked for: no worker is drawing it."""
+    return (
+        drawing.status == ReportPdf.Status.PENDING
+        and drawing.created < timezone.now() - PDF_GIVE_UP
+    )
+
+
+def _queue(drawing: ReportPdf) -> ReportPdf:
+    from .tasks import draw_report_pdf  # the task module imports this one
+
+    draw_report_pdf.enqueue(drawing.pk)
+    drawing.refresh_from_db()  # drawn already with the immediate backend
+    return drawing
+
+
+def report_pdf_draw(pdf_id: int) -> str:
+    """Draw one queued PDF (the worker's task); returns its status afterwards."""
+    with transaction.atomic():
+        drawing = (
+            ReportPdf.objects.select_for_update(skip_locked=True)
+            .filter(pk=pdf_id, status=ReportPdf.Status.PENDING)
+            .first()
+        )
+        if drawing is None:
+            return "not due"
+        try:
+            drawing.pdf = draw_pdf(drawing.html, drawing.css, drawing.base_url)
+        except Exception as error:  # noqa: BLE001 - any failure is shown, never a server error
+            logger.exception("Report PDF %s could not be drawn", pdf_id)
+            drawing.status = ReportPdf.Status.FAILED
+            drawing.error = f"{type(error).__name__}: {error}"[:2000]
+        else:
+            drawing.status = ReportPdf.Status.READY
+            drawing.html = drawing.css = ""
+        drawing.finished = timezone.now()
+        drawing.save()
+    return drawing.status
 
 
 def draw_pdf(html: str, css: str, base_url: str) -> bytes:

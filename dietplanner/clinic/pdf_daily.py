@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dietplanner.analysis.wording import SYMPTOM_CODES, symptom_name
-from dietplanner.diary.charts import TableRow, fmt_date
+from dietplanner.charts import TableRow, fmt_date
 
 LINE_CHARS = 122  # 7 pt monospace across an A4 or Letter page between the margins
 FIRST_BLOCK_LINES = 66  # the first page also holds the heading, caption and key

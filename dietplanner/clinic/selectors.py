@@ -3,7 +3,8 @@
 The client list never runs the schedule engine per client (two queries each): each client's
 place in the program is read from the stored challenge statuses and dates, and the diary from
 aggregates, so 500 clients cost the same handful of queries as 5. Statuses are as stored; the
-patient's own pages keep them in line with the plan (`programs.services.program_sync`).
+services that change their inputs, and the scheduled refresh for a day passing, keep them in
+line with the plan (`programs.services.program_refresh`, `programs_refresh_due`).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from dietplanner.accounts.clock import patient_today, user_zone
 from dietplanner.accounts.models import CareLink, User
-from dietplanner.diary.charts import fmt_date
-from dietplanner.diary.models import DailyEntry
+from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
     current_screenings,
     gluten_free_protocol_ids,
     review_needed,
 )
-from dietplanner.programs.models import Challenge, Program, ReactionAlert
+from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
+from dietplanner.programs.visibility import result_hidden
 
 from .models import ClinicalNote, FlagReview
 
@@ -236,11 +238,6 @@ def client_count(dietitian: User) -> int:
     )
 
 
-def patient_today(patient: User, now: datetime) -> date:
-    """The patient's calendar day at `now` (UTC for a zone this server does not know)."""
-    return timezone.localtime(now, patient_zone(patient)).date()
-
-
 def _reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
     """link id -> flag -> when it was last marked as reviewed (one query)."""
     out: dict[int, dict[str, datetime]] = {}
@@ -321,7 +318,7 @@ def _row(link, program, challenges, stats, baseline_rows, today: date, reviewed)
     end = today if program.is_active else (last or program.start_date)
     expected = max(0, (min(end, today) - program.start_date).days + 1)
     days_since = (today - last).days if last else None
-    zone = patient_zone(link.patient)
+    zone = user_zone(link.patient)
     # Each flag with the day (or moment) its current episode began: a review after it hides it.
     since: dict[str, date | datetime] = {}
     silent = days_silent(program.start_date, last, today)
@@ -422,13 +419,6 @@ def _unreviewed(began, reviewed: datetime | None, zone: zoneinfo.ZoneInfo) -> bo
     return reviewed_day < began
 
 
-def patient_zone(patient: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(patient.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def days_silent(start: date, last: date | None, today: date) -> int:
     """Days without a check-in: since the last one, or since the program started (its first
     day counting) when there is none yet."""
@@ -438,8 +428,7 @@ def days_silent(start: date, last: date | None, today: date) -> int:
 def _verdict_shown(challenge: dict) -> bool:
     if not challenge["verdict"] or challenge["verdict_updated"] is None:
         return False
-    # A blinded test's result stays hidden until the test is finished.
-    return not challenge["blinded"] or challenge["status"] in Challenge.FINISHED_STATUSES
+    return not result_hidden(blinded=challenge["blinded"], status=challenge["status"])
 
 
 def _baseline_not_improving(program: Program, rows: list[tuple], today: date) -> bool:

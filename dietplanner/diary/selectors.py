@@ -7,12 +7,11 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 
-from dietplanner.programs.models import Program
+from dietplanner import charts
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.record import ProgramRecord
 from foods.models import Confounder, FoodGroup, Symptom
 
-from . import charts
-from .models import DailyEntry
 from .services import editable_range
 
 DAYS_PER_PAGE = 14

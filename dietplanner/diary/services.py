@@ -6,11 +6,9 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.record import ProgramRecord, load_record
 from dietplanner.programs.services import program_lock, program_refresh, program_symptoms_due
-
-from .models import DailyEntry
 
 EDITABLE_DAYS = 7  # today and the 6 days before it
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 
-from .models import Challenge, Program
+from .models import Challenge, Dose, Program
 from .services import PlanError, plan_change_record, program_lock, program_refresh
 from .stopping import stop_note
 
@@ -75,8 +75,6 @@ def _running(program: Program) -> list[Challenge]:
 
 def _close(challenge: Challenge, today: date, by_patient: bool) -> str:
     """Close one running challenge as of today; returns what the log says about it."""
-    from dietplanner.diary.models import Dose
-
     name = "a blinded test" if challenge.blinded else challenge.food_group.name
     if challenge.first_dose_day > today:  # started with a date to come: not started at all
         Dose.objects.filter(challenge=challenge).delete()

@@ -42,16 +42,24 @@ from dietplanner.analysis.diary import (
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.limits import MAX_TEXT
 from dietplanner.analysis.vocabulary import VERDICTS
-from dietplanner.diary.models import DailyEntry, Dose
 from foods.models import FoodGroup, Protocol
 
 from . import safety
 from .endoscopy import outcome_of
 from .group_plans import group_plans_for
 from .intake import current_screening
-from .models import Challenge, EndoscopyOutcome, Program, ReactionAlert, Screening
+from .models import (
+    Challenge,
+    DailyEntry,
+    Dose,
+    EndoscopyOutcome,
+    Program,
+    ReactionAlert,
+    Screening,
+)
 from .record import load_record
 from .services import program_refresh
+from .visibility import result_hidden
 
 
 class ImportRefused(ValueError):
@@ -97,12 +105,11 @@ def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
 
 def _challenge_facts(challenge: Challenge, dose_rows, reveal_arms: bool | None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
-    # A blinded challenge still running keeps its order secret: the format requires an arm on
-    # every blinded dose, so its doses are left out (allowed) rather than their arms alone.
-    reveal = challenge.is_finished if reveal_arms is None else reveal_arms
-    hidden = challenge.blinded and not reveal
     # A blinded result stays hidden until the test is finished, whatever the arms.
-    hidden_result = challenge.blinded and not challenge.is_finished
+    hidden_result = result_hidden(blinded=challenge.blinded, status=challenge.status)
+    # So do its arms, unless `reveal_arms` says otherwise: the format requires an arm on every
+    # blinded dose, so the doses are left out (allowed) rather than their arms alone.
+    hidden = hidden_result if reveal_arms is None else challenge.blinded and not reveal_arms
     doses = tuple(
         DoseFacts(
             date=d.date,

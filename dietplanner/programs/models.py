@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from dietplanner.analysis import reactions
 from dietplanner.analysis import screening as intake
+from dietplanner.analysis.limits import MAX_PORTION
+from dietplanner.analysis.vocabulary import ChallengeStatus, Verdict
 from foods.models import FoodGroup, Protocol
 
 from .schedule.blinded import portion_day_offsets
@@ -172,12 +174,13 @@ class Challenge(models.Model):
     """One food group brought back: dose days on a growing portion, then a washout."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Dose days"
-        WASHOUT = "washout", "Washout"
-        DONE = "done", "Done"
-        STOPPED = "stopped", "Stopped for a reaction"
-        SKIPPED = "skipped", "Skipped"
+        # The values are `vocabulary.ChallengeStatus` (defined there once), with their labels.
+        PLANNED = ChallengeStatus.PLANNED.value, "Planned"
+        ACTIVE = ChallengeStatus.ACTIVE.value, "Dose days"
+        WASHOUT = ChallengeStatus.WASHOUT.value, "Washout"
+        DONE = ChallengeStatus.DONE.value, "Done"
+        STOPPED = ChallengeStatus.STOPPED.value, "Stopped for a reaction"
+        SKIPPED = ChallengeStatus.SKIPPED.value, "Skipped"
 
     class StopCause(models.TextChoices):
         """Why a challenge stopped (the exchange format's `stop_reason`, red flag aside)."""
@@ -194,10 +197,11 @@ class Challenge(models.Model):
     TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
 
     class Verdict(models.TextChoices):
-        TRIGGER = "trigger", "Likely trigger"
-        POSSIBLE = "possible", "Possible trigger"
-        TOLERATED = "tolerated", "Tolerated"
-        INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+        # `vocabulary.Verdict` with its labels, and one value of the app's own.
+        TRIGGER = Verdict.TRIGGER.value, "Likely trigger"
+        POSSIBLE = Verdict.POSSIBLE.value, "Possible trigger"
+        TOLERATED = Verdict.TOLERATED.value, "Tolerated"
+        INCONCLUSIVE = Verdict.INCONCLUSIVE.value, "Inconclusive - repeat"
         # A diet judged by endoscopy (`Protocol.assessed_by_endoscopy`): no verdict from
         # symptom scores; the dietitian's recorded outcome replaces it (`programs.endoscopy`).
         ENDOSCOPY = "endoscopy", "To be assessed at your next endoscopy"
@@ -574,3 +578,52 @@ class EndoscopyOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge}: {self.get_outcome_display()}"
+
+
+class DailyEntry(models.Model):
+    """One day's check-in: 0-10 scores for tracked symptoms (absent = not scored) and context."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="entries")
+    date = models.DateField()
+    scores = models.JSONField(default=dict, blank=True)
+    confounders = models.JSONField(default=list, blank=True)
+    off_plan = models.JSONField("off-plan food groups eaten", default=list, blank=True)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        db_table = "diary_dailyentry"
+        verbose_name_plural = "daily entries"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "date"], name="one_entry_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} ({self.program.patient.full_name})"
+
+
+class Dose(models.Model):
+    """A dose day of a challenge: the portion planned and whether the patient took it."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="doses")
+    date = models.DateField()
+    step = models.PositiveSmallIntegerField()
+    portion = models.CharField(max_length=MAX_PORTION)
+    taken = models.BooleanField(null=True, blank=True)
+    arm = models.CharField(max_length=8, blank=True, help_text="active or placebo (blinded only)")
+    # The letter on the blinded portion ("A" or "B"): all the patient is told.
+    label = models.CharField(max_length=1, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "diary_dose"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "date"], name="one_dose_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.portion}"

@@ -25,14 +25,13 @@ from functools import cached_property
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
 
+from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
-from dietplanner.diary import charts
-from dietplanner.diary.models import DailyEntry, Dose
 
 from . import schedule
-from .models import Challenge, Program, ReactionAlert
+from .models import Challenge, DailyEntry, Dose, Program, ReactionAlert
 
 NO_CHALLENGE = "Elimination diet, no challenge running"
 PHASE_STATUS = {"dose": Challenge.Status.ACTIVE, "washout": Challenge.Status.WASHOUT}

@@ -5,12 +5,12 @@ record (`programs.record`)."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from django.http import Http404
 
 from dietplanner.accounts.models import User
 
+from . import visibility
 from .models import Challenge, Program
 
 
@@ -62,41 +62,12 @@ FOOD_STATUS_LABELS = {
 }
 
 
-def group_statuses(program: Program, today: date) -> dict[str, str]:
-    """Each eliminated group's status for the patient today (slug -> FOOD_STATUS_ORDER key)."""
-    statuses = {}
-    for challenge in program.challenges.select_related("food_group"):
-        slug = challenge.food_group.slug
-        in_doses = challenge.first_dose_day is not None and challenge.status in (
-            Challenge.Status.ACTIVE,
-            Challenge.Status.WASHOUT,
-        )
-        if challenge.blinded and challenge.status == Challenge.Status.SKIPPED:
-            continue
-        if challenge.blinded and not challenge.is_finished:
-            # Until a blinded test ends, nothing about its result may show: only that the
-            # group is being tested (it keeps the result of its earlier, open challenge
-            # until the test starts).
-            if challenge.is_started:
-                statuses[slug] = "challenged"
-            continue
-        if challenge.interrupted:
-            # stopped for illness, travel or choice: the group waits for its new test
-            statuses.setdefault(slug, "eliminated")
-        elif challenge.stopped_for_reaction or challenge.verdict == "trigger":
-            statuses[slug] = "trigger"
-        elif in_doses:
-            statuses[slug] = "challenged"
-        elif challenge.status == Challenge.Status.DONE and challenge.verdict == "tolerated":
-            statuses[slug] = "tolerated"
-        else:
-            statuses[slug] = "eliminated"
-    return statuses
-
-
-def food_status(group_slugs: list[str], statuses: dict[str, str]) -> str:
-    found = [statuses[s] for s in group_slugs if s in statuses] or ["allowed"]
-    return min(found, key=FOOD_STATUS_ORDER.index)
+def group_statuses(program: Program) -> dict[str, str]:
+    """Each eliminated group's status for the patient (slug -> FOOD_STATUS_ORDER key), by the
+    one rule of `visibility.group_statuses` (one query)."""
+    return visibility.group_statuses(
+        program.challenges.select_related("food_group").order_by("position")
+    )
 
 
 @dataclass(frozen=True)

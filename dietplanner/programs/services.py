@@ -1,13 +1,13 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
 they imply (statuses, verdicts, long-term plan)."""
 
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dietplanner.accounts.clock import patient_today
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
@@ -19,7 +19,7 @@ from .baseline_check import HOLD as BASELINE_HOLD
 from .baseline_check import baseline_hold
 from .blinding import portion_text
 from .group_plans import group_plans_may_change, group_plans_refresh
-from .models import Challenge, PlanChange, Program
+from .models import Challenge, Dose, PlanChange, Program
 from .record import ProgramRecord, load_record
 from .schedule.blinded import (
     DEFAULT_PAIRS,
@@ -135,8 +135,6 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
 
     Raises PlanError unless the plan says the patient is ready for exactly this challenge.
     """
-    from dietplanner.diary.models import Dose
-
     program = program_lock(challenge.program_id)
     if intake.answers_missing(program):
         raise PlanError(intake.ANSWERS_FIRST)
@@ -198,8 +196,6 @@ def challenge_start_undo(*, challenge: Challenge, on: date) -> Challenge:
 
 def _doses(challenge: Challenge, dose_days) -> list:
     """Dose rows from the engine's days; a blinded challenge's come from its stored order."""
-    from dietplanner.diary.models import Dose
-
     letters = challenge.blind_letters
     doses = []
     for d in dose_days:
@@ -226,8 +222,6 @@ def challenge_stop(
     Red-flag symptoms mark the group as never to be re-tested at home. Raises PlanError when
     the challenge is not in its dose days or washout on `on`.
     """
-    from dietplanner.diary.models import Dose
-
     program_lock(challenge.program_id)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge.first_dose_day or challenge.first_dose_day > on:
@@ -727,7 +721,7 @@ def programs_refresh_due(*, now: datetime | None = None) -> int:
     )
     count = 0
     for program in behind:
-        today = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(program.patient.timezone))
+        today = patient_today(program.patient, now)
         if program.refreshed_on is not None and program.refreshed_on >= today:
             continue
         program_refresh(program=program, today=today)

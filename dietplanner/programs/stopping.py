@@ -14,7 +14,7 @@ from django.db import transaction
 
 from dietplanner.accounts.models import User
 
-from .models import Challenge
+from .models import Challenge, Dose
 from .services import PlanError, plan_change_record, program_lock, program_refresh
 
 Cause = Challenge.StopCause
@@ -49,8 +49,6 @@ def challenge_pause(
     `dose_taken=False` records that today's portion was not eaten. Logged on the plan with
     `author` (the patient). Raises PlanError outside the dose days or for an unknown cause.
     """
-    from dietplanner.diary.models import Dose
-
     if cause not in PAUSE_CAUSES:
         raise PlanError("Choose why you are stopping: illness, travel, your choice or other.")
     program = program_lock(challenge.program_id)

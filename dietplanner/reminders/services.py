@@ -19,12 +19,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from dietplanner.accounts.clock import user_zone
 from dietplanner.accounts.models import User
 from dietplanner.clinic.selectors import FLAGS, client_rows
-from dietplanner.diary.models import DailyEntry, Dose
 from dietplanner.outbox.models import Email
 from dietplanner.outbox.services import email_queue, email_record_skipped, emails_retry_due
-from dietplanner.programs.models import DOSE_DAY_MORNING, Program
+from dietplanner.programs.models import DOSE_DAY_MORNING, DailyEntry, Dose, Program
 from dietplanner.programs.record import load_record
 from dietplanner.programs.services import programs_refresh_due
 
@@ -146,7 +146,7 @@ def _patient_messages_queue(now: datetime) -> tuple[int, int]:
     reminders: list[tuple[Program, date]] = []
     notes: list[tuple[Program, date]] = []
     for program in _reminder_candidates().filter(_due_soon(now)):
-        zone = zoneinfo.ZoneInfo(program.patient.timezone)
+        zone = user_zone(program.patient)
         day = due_day(now, program.reminder_time, zone)
         if day is not None and day >= program.start_date:
             reminders.append((program, day))
@@ -235,7 +235,7 @@ def _digests_queue(now: datetime) -> int:
     )
     queued = 0
     for dietitian in dietitians:
-        zone = zoneinfo.ZoneInfo(dietitian.timezone)
+        zone = user_zone(dietitian)
         day = due_day(now, DIGEST_TIME, zone, weekday=DIGEST_WEEKDAY)
         if day is None:
             continue

@@ -8,13 +8,14 @@ from django.core import mail
 from django.urls import reverse
 
 from dietplanner.accounts.models import User
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
+from dietplanner.programs.models import DailyEntry
 from dietplanner.programs.record import load_record
 from tests.conftest import PASSWORD
-from tests.diary.factories import START, SYMPTOMS, make_program
+from tests.diary.factories import START, SYMPTOMS
 
-pytestmark = pytest.mark.usefixtures("catalogue")
+# Pat's program (the shared fixture) sends a daily reminder at 20:00.
+pytestmark = [pytest.mark.usefixtures("catalogue"), pytest.mark.program(reminder_time=time(20, 0))]
 URL = reverse("accounts:settings")
 
 
@@ -30,14 +31,6 @@ def form_data(user: User, **changes) -> dict:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
-
-
-@pytest.fixture
-def program(patient):
-    program = make_program(patient)
-    program.reminder_time = time(20, 0)
-    program.save()
-    return program
 
 
 def test_the_settings_page_shows_each_setting_with_its_value(patient_client, program):

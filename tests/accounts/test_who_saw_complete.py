@@ -7,7 +7,6 @@ from django.urls import reverse
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.clinic.models import ClinicalNote
 from tests.conftest import sign_in
-from tests.diary.factories import START, make_program
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -18,11 +17,6 @@ def records(patient, what=None) -> list[tuple[str, str]]:
     if what:
         found = found.filter(what=what)
     return [(r.dietitian_name, r.what) for r in found]
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient, start=START)
 
 
 def test_a_refused_htmx_plan_edit_that_shows_the_plan_is_recorded(

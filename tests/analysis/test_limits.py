@@ -13,9 +13,9 @@ from crispy_forms.utils import render_crispy_form
 from dietplanner.analysis import limits
 from dietplanner.analysis.exchange import DiaryFormatError, parse_document
 from dietplanner.clinic.forms_plan import AddGroupForm, ChallengeDaysForm
-from dietplanner.diary.models import Dose
 from dietplanner.programs import schedule
 from dietplanner.programs import services as program_services
+from dietplanner.programs.models import Dose
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs" / "diary-format.schema.json").read_text()

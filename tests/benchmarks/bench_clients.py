@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.clinic.test_clients import TODAY, at, make_many_clients
+from tests.clinic.factories import clients_for
+from tests.clinic.test_clients import TODAY, at
 
 RUNS = 7
 WARMUP = 1
@@ -37,7 +38,7 @@ def _median_ms(client, params, **headers) -> tuple[float, int]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("clients", [50, 500, 5000])
 def test_client_list_speed(dietitian_client, dietitian, catalogue, clients):
-    make_many_clients(dietitian, clients)
+    clients_for(dietitian, clients, prefix="client", today=TODAY)
     with at(TODAY):
         by_name = _median_ms(dietitian_client, {})
         by_flags = _median_ms(dietitian_client, {"sort": "flags"})

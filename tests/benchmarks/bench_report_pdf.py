@@ -7,7 +7,8 @@ Each measured request runs in a forked child process, so that its peak resident 
 (`ru_maxrss`, what a gunicorn worker would grow to) is its own: printed with the resident size
 the child started from. First a request in a fresh process (WeasyPrint and its fonts load),
 then, from a process that drew one PDF before (a warm worker), the median of several with the
-PDF cache cleared before each, then one answered from the cache.
+PDF cache cleared before each, then one answered from the cache. Tests run tasks at once (the
+immediate backend), so each request draws its PDF as a task worker would.
 Set REPORT_PDF_OUT=/some/dir to keep the PDFs (e.g. to render them with pdftoppm), and
 REPORT_PDF_DAYS=30,365 to choose the programs' lengths.
 Nothing asserts a time; the asserts check each answer is a PDF.
@@ -29,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dietplanner.accounts.models import CareLink, User
+from dietplanner.clinic.models import ReportPdf
 from tests.clinic.factories import imported_program
 from tests.conftest import sign_in
 
@@ -62,6 +64,7 @@ def _get_pdf(client: Client, url: str, *, clear: bool) -> tuple[float, bytes, fl
     """(wall time, the PDF, CPU time) of one request."""
     if clear:
         cache.clear()
+        ReportPdf.objects.all().delete()
     started, cpu = time.perf_counter(), time.process_time()
     response = client.get(url)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu

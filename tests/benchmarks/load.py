@@ -39,8 +39,8 @@ SMALL_LIST = 50
 def build() -> dict:
     from django.urls import reverse
 
-    from tests.benchmarks.page_data import clients_for, dietitian, link, patient_with_program
-    from tests.clinic.factories import SYMPTOMS
+    from tests.benchmarks.page_data import dietitian, link, patient_with_program
+    from tests.clinic.factories import SYMPTOMS, clients_for
 
     today = datetime.now(UTC).date()
     many = dietitian("dana@bench.example", "Dana Many")

@@ -1,6 +1,7 @@
 """The page benchmark's WSGI application: the site with `page_urls` (the one-line view added),
-and a request header `X-Bench-Fresh: 1` that empties the worker's cache first, so a PDF is
-drawn instead of served from the cache. Only `tests/benchmarks/page_server.py` serves it."""
+and a request header `X-Bench-Fresh: 1` that empties the cache and deletes the PDFs drawn
+before, so a PDF is drawn instead of served as drawn. Only `tests/benchmarks/page_server.py`
+serves it."""
 
 import os
 
@@ -18,5 +19,8 @@ site = get_wsgi_application()
 
 def application(environ, start_response):
     if environ.get("HTTP_X_BENCH_FRESH") == "1":
+        from dietplanner.clinic.models import ReportPdf
+
         cache.clear()
+        ReportPdf.objects.all().delete()
     return site(environ, start_response)

@@ -6,8 +6,8 @@ program runs a year (a full diary, 13 food tests, the last one running today), o
 a dietitian with 5,000 clients (both patients among them) and one with 50. Requests go one at
 a time over a new connection each, pages interleaved round by round, after warm-up rounds.
 The one-line view (`page_urls`) passes every middleware, as the patient, like the pages.
-`BENCH_RUNS` (default 20) sets the rounds; the PDFs get fewer, each drawn afresh (the
-worker's cache emptied first), then one served from the cache.
+`BENCH_RUNS` (default 20) sets the rounds; the PDFs get fewer, each drawn afresh (the PDFs
+drawn before deleted first) within the request (tasks run at once), then one already drawn.
 Prints; asserts nothing about time (machines differ), only that each answer is the page.
 """
 
@@ -57,13 +57,8 @@ def build() -> dict:
     """The generated people and the pages' addresses (Django is set up on the bench database)."""
     from django.urls import reverse
 
-    from tests.benchmarks.page_data import (
-        clients_for,
-        dietitian,
-        link,
-        patient_with_program,
-    )
-    from tests.clinic.factories import SYMPTOMS
+    from tests.benchmarks.page_data import dietitian, link, patient_with_program
+    from tests.clinic.factories import SYMPTOMS, clients_for
 
     year = patient_with_program("pat.year@bench.example", 365, "Pat Year")
     month = patient_with_program("pat.month@bench.example", 30, "Pat Month")
@@ -193,7 +188,9 @@ def _cpu_name() -> str:
 
 def main() -> None:
     with work_dir() as work:
-        env = server_env(free_port(), work)
+        # Tasks run in the request, so a PDF's time is its drawing (with a worker, the page
+        # would answer "preparing" at once and the worker would draw it).
+        env = server_env(free_port(), work) | {"TASK_BACKEND": "immediate"}
         state = prepare(env, build)
         floor, timed, pdfs = pages(state)
         with gunicorn(env, work) as base:

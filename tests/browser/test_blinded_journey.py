@@ -11,8 +11,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry, Dose
 from dietplanner.programs.services import challenge_skip
 from tests.browser.test_dietitian_journey import log_in
 from tests.browser.test_program_journey import checkin

@@ -11,7 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from dietplanner.accounts import services
-from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import DailyEntry
 from tests.browser.conftest import VIEWPORTS, save_screenshot
 from tests.browser.test_dietitian_journey import log_in
 from tests.diary.factories import make_program

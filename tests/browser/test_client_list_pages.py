@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.benchmarks.page_data import clients_for
 from tests.browser.test_dietitian_journey import log_in
+from tests.clinic.factories import clients_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import DailyEntry
 from dietplanner.programs.services import challenge_start
 from tests.browser.test_dietitian_journey import log_in
 from tests.diary.factories import log_days, make_program

@@ -41,11 +41,6 @@ def _today():
         yield
 
 
-@pytest.fixture
-def program(patient, catalogue) -> Program:
-    return make_program(patient)
-
-
 def challenges(program) -> list[Challenge]:
     return list(program.challenges.select_related("food_group").order_by("position"))
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from dietplanner.accounts.models import AccessRecord
 from dietplanner.analysis.exchange import parse_document
 from dietplanner.clinic.csv_export import safe_cell
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry
 from tests.diary.factories import START, log_days, make_program
 
 from .test_report import FIRST_DOSE, at, program_with_a_challenge

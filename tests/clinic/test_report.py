@@ -6,8 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from dietplanner.accounts.models import AccessRecord, CareLink
-from dietplanner.diary.models import DailyEntry, Dose
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry, Dose
 from dietplanner.programs.services import challenge_start, challenge_stop, program_refresh
 from tests.diary.factories import START, log_days, make_program
 

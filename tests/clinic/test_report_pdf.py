@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from dietplanner.charts import TableRow
 from dietplanner.clinic import pdf as pdf_module
 from dietplanner.clinic.pdf_daily import daily_text
-from dietplanner.diary.charts import TableRow
-from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import DailyEntry
 from tests.diary.factories import START
 
 from .factories import imported_program

@@ -2,8 +2,7 @@
 
 from datetime import date, timedelta
 
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.services import program_start
 from foods.models import Protocol
 
@@ -12,15 +11,24 @@ SYMPTOMS = ["pain", "fatigue", "sleep", "brain_fog", "stiffness"]
 
 
 def make_program(
-    patient, *, start: date = START, baseline_days: int = 21, protocol="anti-inflammatory"
+    patient,
+    *,
+    start: date = START,
+    baseline_days: int = 21,
+    protocol="anti-inflammatory",
+    symptoms=SYMPTOMS,
+    **changes,
 ) -> Program:
+    """The patient's program on `protocol`, started on `start` (its first baseline day, and
+    today); `changes` go to `program_start` (reminder_time, started_by)."""
     return program_start(
         patient=patient,
         protocol=Protocol.objects.get(slug=protocol),
         start_date=start,
         baseline_days=baseline_days,
-        symptoms=SYMPTOMS,
+        symptoms=symptoms,
         today=start,
+        **changes,
     )
 
 

@@ -11,17 +11,12 @@ from dietplanner.programs import safety
 from dietplanner.programs.models import Challenge, ReactionAlert
 from tests.programs.test_blinded import BLIND_START, running_blinded
 
-from .factories import START, log_days, make_program
+from .factories import START, log_days
 from .test_today import TODAY_URL, at, started
 
 pytestmark = pytest.mark.django_db
 
 REACTION_URL = reverse("diary:reaction")
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 STEPS = ["Lie flat", "adrenaline (epinephrine) auto-injector", "Call", "Go to hospital"]

@@ -2,17 +2,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import EntryError, entry_save
+from dietplanner.programs.models import DailyEntry
 
-from .factories import START, make_program
+from .factories import START
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def program(patient, catalogue):
-    return make_program(patient)
 
 
 def save(program, **kw):

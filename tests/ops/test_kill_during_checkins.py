@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from dietplanner.accounts.models import User
-from dietplanner.diary.models import DailyEntry
+from dietplanner.programs.models import DailyEntry
 from tests.conftest import make_user, screened
 from tests.diary.factories import make_program
 

@@ -24,8 +24,8 @@ def at(day):
 
 
 @pytest.fixture
-def program(patient, catalogue):
-    program = make_program(patient)
+def program(program):
+    """Pat's program (the shared fixture) after a baseline that helped: 6 at first, then 3."""
     log(program, START, 21, lambda k: 6 if k < 3 else 3)
     return program
 

@@ -15,10 +15,9 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, DiaryDocument, Dose, Patient
 from dietplanner.analysis.diary import ProgramFacts as Facts
 from dietplanner.analysis.exchange import dump_document, parse_document
-from dietplanner.diary.models import DailyEntry
-from dietplanner.diary.models import Dose as DoseRow
 from dietplanner.programs.exchange import ImportRefused, program_document, program_import
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, DailyEntry, Program
+from dietplanner.programs.models import Dose as DoseRow
 from dietplanner.programs.services import program_refresh
 from foods.models import Protocol
 from tests.diary.factories import START, log_days, make_program

@@ -8,7 +8,7 @@ from django.urls import reverse
 from dietplanner.analysis.exchange import parse_json
 from dietplanner.programs.models import Program
 from tests.conftest import sign_in
-from tests.diary.factories import START, log_days, make_program
+from tests.diary.factories import START, log_days
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def upload(client, content: bytes, name="diary.json"):
 
 
 @pytest.fixture
-def program(patient, catalogue):
-    program = make_program(patient)
+def program(program):
+    """Pat's program (the shared fixture) with ten calm days logged."""
     log_days(program, START, START + timedelta(days=9))
     return program
 
@@ -96,7 +96,7 @@ def test_my_data_is_for_patients_only(dietitian_client, client):
 
 
 def test_an_imported_program_has_its_verdicts_cached(patient_client, other_patient, program):
-    from dietplanner.diary.models import DailyEntry
+    from dietplanner.programs.models import DailyEntry
 
     ready_days = START + timedelta(days=20)
     log_days(program, START + timedelta(days=10), ready_days)

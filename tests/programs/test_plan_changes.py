@@ -23,7 +23,7 @@ from dietplanner.programs.services import (
     rechallenge_add,
 )
 from foods.models import FoodGroup
-from tests.diary.factories import START, log_days, make_program
+from tests.diary.factories import START, log_days
 from tests.programs.test_blinded import finished_open_challenge
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def at(day: date):
     return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
-
-
-@pytest.fixture
-def program(patient, catalogue) -> Program:
-    return make_program(patient)
 
 
 def planned(program) -> list[Challenge]:
@@ -111,7 +106,7 @@ def test_the_patient_sees_who_changed_what_and_when(patient_client, program, die
     assert "Dana Dietitian" in section
     assert f"Skipped {planned(program)[1].food_group.name}." in section
     assert ">you</span>" in section
-    assert '<time datetime="2026-01-07T12:00:00' in section
+    assert '<time datetime="2026-01-07T13:00:00+01:00">' in section  # 12:00 UTC, Pat's clock
     assert "7 Jan 2026" in section
 
 

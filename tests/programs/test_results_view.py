@@ -6,8 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry
 from dietplanner.programs.services import program_refresh
 from tests.conftest import sign_in
 from tests.diary.factories import START, make_program

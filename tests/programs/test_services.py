@@ -20,7 +20,13 @@ from foods.models import Protocol
 
 TODAY = date(2026, 3, 1)
 
-pytestmark = pytest.mark.usefixtures("catalogue")
+# Pat's program (the shared fixture): the low-FODMAP diet with its 28-day baseline from today.
+pytestmark = [
+    pytest.mark.usefixtures("catalogue"),
+    pytest.mark.program(
+        protocol="low-fodmap", start=TODAY, baseline_days=28, symptoms=["pain", "fatigue"]
+    ),
+]
 
 
 def start(patient, slug="anti-inflammatory", **changes) -> Program:
@@ -35,11 +41,6 @@ def start(patient, slug="anti-inflammatory", **changes) -> Program:
     }
     values.update(changes)
     return program_start(**values)
-
-
-@pytest.fixture
-def program(patient) -> Program:
-    return start(patient, "low-fodmap")
 
 
 def ordered(program: Program) -> list[Challenge]:

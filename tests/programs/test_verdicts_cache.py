@@ -4,9 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.diary.services import entry_save
-from dietplanner.programs.models import Challenge
+from dietplanner.programs.models import Challenge, DailyEntry
 from dietplanner.programs.record import load_record
 from dietplanner.programs.services import challenge_start, challenge_stop
 from dietplanner.programs.verdicts import verdicts_refresh

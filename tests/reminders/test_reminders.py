@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from dietplanner.diary.models import DailyEntry
 from dietplanner.outbox.models import Email
 from dietplanner.programs import services as program_services
-from dietplanner.programs.models import Program
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.record import load_record
 from tests.diary.factories import log_days, make_program
 
-pytestmark = pytest.mark.usefixtures("catalogue")
+# Pat's program (the shared fixture) sends a daily reminder at 20:00.
+pytestmark = [pytest.mark.usefixtures("catalogue"), pytest.mark.program(reminder_time=time(20, 0))]
 
 START = date(2026, 1, 5)
 # Pat lives in Europe/Oslo: 20:00 there is 19:00 UTC in winter, 18:00 UTC in summer.
@@ -34,14 +34,6 @@ def send_due_at(moment: datetime) -> list:
     with time_machine.travel(moment, tick=False):
         call_command("send_due", verbosity=0)
     return mail.outbox[before:]
-
-
-@pytest.fixture
-def program(patient) -> Program:
-    program = make_program(patient, start=START)
-    program.reminder_time = time(20, 0)
-    program.save()
-    return program
 
 
 def test_the_reminder_comes_at_the_patients_time_in_their_zone_and_once(program):

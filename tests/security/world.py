@@ -19,9 +19,8 @@ from dietplanner.accounts.services import invite_send
 from dietplanner.accounts.two_factor import recovery_codes_make
 from dietplanner.accounts.verification import verification_token
 from dietplanner.clinic.models import ClinicalNote
-from dietplanner.diary.models import DailyEntry
 from dietplanner.outbox.models import Email
-from dietplanner.programs.models import Challenge, GroupPlan, Program, ReactionAlert
+from dietplanner.programs.models import Challenge, DailyEntry, GroupPlan, Program, ReactionAlert
 from dietplanner.reminders.services import unsubscribe_url
 from foods.models import Confounder, Food, FoodGroup, Protocol, Symptom
 from tests.conftest import authenticator, make_user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -19,7 +20,8 @@ from dietplanner.programs.exchange import program_document
 from dietplanner.programs.record import shown_program
 
 from ..csv_export import diary_csv as build_csv
-from ..pdf import render_pdf
+from ..models import ReportPdf
+from ..pdf import pdf_lost, report_pdf_for
 from ..report import load_program_data
 from ..services import export_record
 from .report import report_context
@@ -47,9 +49,39 @@ def report_pdf(request, patient_id):
     context["page_size"] = size
     html = render_to_string("clinic/report_pdf.html", context, request=request)
     css = render_to_string("clinic/report_pdf.css", context)
-    pdf = render_pdf(html, css, base_url=request.build_absolute_uri("/"))
-    export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_PDF)
-    return _download(pdf, "application/pdf", _filename(patient, "report", "pdf"))
+    drawing = report_pdf_for(
+        patient=patient,
+        requested_by=request.user,
+        html=html,
+        css=css,
+        base_url=request.build_absolute_uri("/"),
+        retry=request.GET.get("retry") == "1",
+    )
+    ready = drawing.status == ReportPdf.Status.READY
+    if ready and not request.htmx:
+        export_record(dietitian=request.user, patient=patient, what=AccessRecord.What.EXPORT_PDF)
+        return _download(bytes(drawing.pdf), "application/pdf", _filename(patient, "report", "pdf"))
+    return _pdf_waiting(request, patient, drawing, size)
+
+
+def _pdf_waiting(request, patient, drawing: ReportPdf, size: str):
+    """The page (or, polled by htmx, its status box) while the PDF is being drawn, once it is
+    ready, or when it failed: a clear message and a link, never a server error."""
+    state = "ready" if drawing.status == ReportPdf.Status.READY else "preparing"
+    if drawing.status == ReportPdf.Status.FAILED or pdf_lost(drawing):
+        state = "failed"
+    context = {
+        "patient": patient,
+        "state": state,
+        "size_label": "Letter" if size == "letter" else "A4",
+        "query": "?size=letter" if size == "letter" else "",
+    }
+    if request.htmx:
+        return render(request, "clinic/report_pdf_waiting.html#pdf-status", context)
+    status = {"preparing": 202, "failed": 503, "ready": 200}[state]
+    response = render(request, "clinic/report_pdf_waiting.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from dietplanner.accounts.decorators import role_required
@@ -18,13 +17,12 @@ from ..selectors import diary_history
 @require_safe
 def diary(request: HttpRequest) -> HttpResponse:
     program = shown_program(request.user)
-    start_url = reverse("programs:start")
     if program is None:
-        return render(request, "diary/history.html", {"history": None, "start_url": start_url})
+        return render(request, "diary/history.html", {"history": None})
     record = load_record(program, today=request.user.local_today(), measures=request.user.measures)
     history = diary_history(
         record,
         page_number=request.GET.get("page"),
         whole_chart=request.GET.get("chart") == "all",
     )
-    return render(request, "diary/history.html", {"history": history, "start_url": start_url})
+    return render(request, "diary/history.html", {"history": history})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,10 +36,6 @@ patient_only = role_required(User.Role.PATIENT)
 BEFORE_TESTS = ("not_started", "baseline", "baseline_extend")
 # Session key: the check-in just saved by a plain post, confirmed once on the page it lands on.
 JUST_SAVED = "checkin_just_saved"
-
-
-def _local_time(user: User, moment: datetime) -> datetime:
-    return timezone.localtime(moment, timezone=zoneinfo.ZoneInfo(user.timezone))
 
 
 def _day_param(request, program: Program, today: date) -> tuple[date, str | None]:
@@ -194,8 +189,7 @@ def today(request):
     context = _page_context(request, record, day, _Catalogue.read(record))
     just_saved = request.session.pop(JUST_SAVED, None)
     if just_saved and just_saved.get("day") == day.isoformat():
-        saved = datetime.fromisoformat(just_saved["at"])
-        context["saved_at"] = _local_time(request.user, saved)
+        context["saved_at"] = datetime.fromisoformat(just_saved["at"])
     return render(request, "diary/today.html", context)
 
 
@@ -242,7 +236,7 @@ def checkin(request):
             url = url if day == today else f"{url}?day={day.isoformat()}"
             return redirect(f"{url}#checkin-saved")
         context = _page_context(request, record, day, catalogue)
-        context["saved_at"] = _local_time(request.user, timezone.now())
+        context["saved_at"] = timezone.now()
     else:
         context = _page_context(request, record, day, catalogue, data=request.POST)
         context["form"] = form  # with the errors found while saving

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from dietplanner.diary.charts import (
+from dietplanner.charts import (
     Marker,
     Phase,
     _text_width,
