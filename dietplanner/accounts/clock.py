@@ -25,12 +25,17 @@ from django.utils import timezone
 UTC = zoneinfo.ZoneInfo("UTC")
 
 
-def user_zone(user) -> zoneinfo.ZoneInfo:
-    """The user's time zone (UTC for a name this machine does not know)."""
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The time zone of a `User.timezone` value (UTC for a name this machine does not know)."""
     try:
-        return zoneinfo.ZoneInfo(getattr(user, "timezone", None))
+        return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         return UTC
+
+
+def user_zone(user) -> zoneinfo.ZoneInfo:
+    """The user's time zone (UTC for a name this machine does not know)."""
+    return zone_named(getattr(user, "timezone", None))
 
 
 def patient_today(patient, now: datetime | None = None) -> date:

@@ -19,7 +19,7 @@ same program whether or not the refresh has run yet. Pages only read; services w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -107,16 +107,7 @@ class ProgramRecord:
         for challenge in self.challenges:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
         entries = [e for e in self.entries if e.date != entry.date] + [entry]
-        record = ProgramRecord(
-            program=self.program,
-            today=self.today,
-            measures=self.measures,
-            challenges=self.challenges,
-            entries=sorted(entries, key=lambda e: e.date),
-            pause_alerts=self.pause_alerts,
-            stored=self.stored,
-            with_doses=self.with_doses,
-        )
+        record = replace(self, entries=sorted(entries, key=lambda e: e.date))
         _derive_statuses(record)
         return record
 

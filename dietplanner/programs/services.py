@@ -1,13 +1,13 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
 they imply (statuses, verdicts, long-term plan)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dietplanner.accounts.clock import patient_today
+from dietplanner.accounts.clock import patient_today, zone_named
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
@@ -41,6 +41,11 @@ SCREENING_HOLD = (
 
 class PlanError(ValueError):
     """A plan change that cannot be made; the message is shown to the user as is."""
+
+
+def program_challenges(program: Program) -> list[Challenge]:
+    """The program's challenges in plan order, with their group (one query), for an edit."""
+    return list(program.challenges.select_related("food_group").order_by("position"))
 
 
 def program_lock(program_id: int) -> Program:
@@ -357,7 +362,7 @@ def challenges_reorder(*, program: Program, order: list[str], author: User | Non
     """
     # Program first, as everywhere: two reorders (two tabs) cannot interleave their updates.
     program_lock(program.pk)
-    challenges = list(program.challenges.select_related("food_group").order_by("position"))
+    challenges = program_challenges(program)
     by_id = {str(c.public_id): c for c in challenges}
     planned = [c for c in challenges if c.status == Challenge.Status.PLANNED]
     if sorted(order) != sorted(str(c.public_id) for c in planned):
@@ -709,21 +714,29 @@ def program_refresh(
 
 def programs_refresh_due(*, now: datetime | None = None) -> int:
     """Refresh every running program whose patient's day has moved on since its last refresh
-    (run every minute by `send_due`); returns how many were refreshed. A program is read and
-    locked one at a time, so the trigger may run on several machines at once."""
+    (run every minute by `send_due`); returns how many were refreshed. Two queries find them
+    whatever their number (each time zone's today is compared in the database); each is then
+    locked and refreshed in its own transaction, so the trigger may run on several machines at
+    once and a program is refreshed once a day."""
     now = now or timezone.now()
-    latest = (now + timedelta(days=1)).date()  # no time zone is a day ahead of UTC plus one
-    behind = (
-        Program.objects.active()
-        .filter(Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=latest))
-        .select_related("patient")
-        .order_by("pk")
-    )
+    running = Program.objects.active()
+    zones = running.order_by().values_list("patient__timezone", flat=True).distinct()
+    behind = Q(pk__in=[])
+    for zone in zones:
+        today = timezone.localtime(now, zone_named(zone)).date()
+        behind |= Q(patient__timezone=zone) & (
+            Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=today)
+        )
+    behind = running.filter(behind).select_related("patient").order_by("pk")
     count = 0
     for program in behind:
         today = patient_today(program.patient, now)
-        if program.refreshed_on is not None and program.refreshed_on >= today:
-            continue
-        program_refresh(program=program, today=today)
+        with transaction.atomic():
+            locked = program_lock(program.pk)
+            if not locked.is_active or (
+                locked.refreshed_on is not None and locked.refreshed_on >= today
+            ):
+                continue  # ended, or another machine's trigger was first
+            program_refresh(program=locked, today=today)
         count += 1
     return count

@@ -97,3 +97,15 @@ def test_the_scheduled_refresh_takes_each_program_once_a_day_in_its_patients_tim
         assert programs_refresh_due() == 0
     program.refresh_from_db()
     assert program.refreshed_on == LAST_WASHOUT_DAY + timedelta(days=1)
+
+
+def test_a_patient_whose_day_has_already_turned_is_refreshed_first(patient, catalogue):
+    """At noon UTC it is already tomorrow in Auckland: that patient's program is behind."""
+    program = one_test_checked_in_to_its_last_washout_day(patient)
+    patient.timezone = "Pacific/Auckland"
+    patient.save(update_fields=["timezone"])
+    with at(LAST_WASHOUT_DAY):
+        assert programs_refresh_due() == 1
+    program.refresh_from_db()
+    assert program.refreshed_on == LAST_WASHOUT_DAY + timedelta(days=1)
+    assert program.status == Program.Status.COMPLETED

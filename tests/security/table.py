@@ -137,7 +137,7 @@ TABLE: dict[str, Row] = {
     "accounts:password-reset-complete": Row(
         "200 200 200 200 200 200 200", "405 405 405 405 405 405 405"
     ),
-    "diary:today": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
+    "diary:today": Row("login 200 200 404 404 404 404", "login 405 405 404 404 404 404"),
     "diary:checkin": Row("login 405 405 404 404 404 404", "login 400 400 404 404 404 404"),
     "diary:reaction": Row("login 200 200 404 404 404 404", "login 200 200 404 404 404 404"),
     "diary:start-challenge": Row("login 405 405 404 404 404 404", "login 404 404 404 404 404 404"),
