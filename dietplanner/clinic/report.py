@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from dietplanner import charts
+from dietplanner.accounts.clock import patient_time
 from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
@@ -562,7 +563,8 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     if baseline_days >= 14 and response.helped is False:
         chose = data.program.tests_despite_baseline_at
         then = (
-            f" The client chose to start the food tests anyway on {charts.fmt_date(chose.date())}."
+            " The client chose to start the food tests anyway on "
+            f"{charts.fmt_date(patient_time(data.patient, chose).date())}."
             if chose
             else " The food tests wait until the client chooses to start anyway."
         )

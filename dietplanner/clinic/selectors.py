@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from dietplanner.accounts.clock import patient_today, user_zone
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
@@ -236,11 +237,6 @@ def client_count(dietitian: User) -> int:
     )
 
 
-def patient_today(patient: User, now: datetime) -> date:
-    """The patient's calendar day at `now` (UTC for a zone this server does not know)."""
-    return timezone.localtime(now, patient_zone(patient)).date()
-
-
 def _reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
     """link id -> flag -> when it was last marked as reviewed (one query)."""
     out: dict[int, dict[str, datetime]] = {}
@@ -321,7 +317,7 @@ def _row(link, program, challenges, stats, baseline_rows, today: date, reviewed)
     end = today if program.is_active else (last or program.start_date)
     expected = max(0, (min(end, today) - program.start_date).days + 1)
     days_since = (today - last).days if last else None
-    zone = patient_zone(link.patient)
+    zone = user_zone(link.patient)
     # Each flag with the day (or moment) its current episode began: a review after it hides it.
     since: dict[str, date | datetime] = {}
     silent = days_silent(program.start_date, last, today)
@@ -420,13 +416,6 @@ def _unreviewed(began, reviewed: datetime | None, zone: zoneinfo.ZoneInfo) -> bo
         day, recorded = began
         return day > reviewed_day or (day == reviewed_day and recorded > reviewed)
     return reviewed_day < began
-
-
-def patient_zone(patient: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(patient.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def days_silent(start: date, last: date | None, today: date) -> int:

@@ -65,7 +65,8 @@ def test_htmx_checkin_answers_with_the_form_and_what_was_saved(patient_client, p
             CHECKIN_URL, checkin_data(program, 2), HTTP_HX_REQUEST="true"
         )
     html = response.content.decode()
-    assert "<html" not in html and "Saved your check-in at 12:00" in html
+    # 12:00 UTC is 13:00 on Pat's clock in Oslo.
+    assert "<html" not in html and "Saved your check-in at 13:00" in html
     assert 'value="2" checked' in html
 
 
@@ -348,7 +349,7 @@ def test_a_plain_post_lands_on_the_confirmation_by_the_save_button_focused_once(
         page = patient_client.get(response["Location"]).content.decode()
         again = patient_client.get(TODAY_URL).content.decode()
     saved = page.split('id="checkin-saved"')[1].split("</div>")[0]
-    assert "autofocus" in saved and "Saved your check-in at 12:00" in saved
+    assert "autofocus" in saved and "Saved your check-in at 13:00" in saved  # Oslo time
     # below the Save button, where the patient's thumb is
     assert page.index("Save check-in</button>") < page.index('id="checkin-saved"')
     assert 'id="checkin-saved"' not in again and "Saved earlier" in again
