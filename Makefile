@@ -54,9 +54,12 @@ bench: $(VENV)/.stamp-dev
 load: $(VENV)/.stamp-dev
 	$(PY) -m tests.benchmarks.load
 
+# The import contracts ([tool.importlinter] in pyproject.toml) keep imports pointing down
+# (docs/architecture.md).
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check --fix .

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "dietplanner.diary",
     "dietplanner.clinic",
     "dietplanner.reminders",
+    "dietplanner.demo",
     "foods",
 ]
 

@@ -8,6 +8,8 @@ from django.utils import timezone as dj_timezone
 from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin
 
+from .clock import patient_today
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -123,8 +125,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.email_verified and self.email_bounced_at is None
 
     def local_today(self):
-        """Today's date in the user's own time zone (a check-in belongs to their calendar day)."""
-        return dj_timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
+        """Today's date in the user's own time zone (a check-in belongs to their calendar day;
+        see `accounts.clock`)."""
+        return patient_today(self)
 
 
 class CareLinkQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
-    path("settings/", settings_views.settings_page, name="settings"),
+    # settings/ (the settings page) is wired in dietplanner/urls.py: it lives in programs
     path("verify/resend/", settings_views.verify_resend, name="verify-resend"),
     path("verify/<str:token>/", settings_views.verify_email, name="verify-email"),
     path("delete/", views.delete_account, name="delete-account"),

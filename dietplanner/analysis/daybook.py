@@ -15,7 +15,7 @@ out. Outside windows (usual level, noise, confounder offsets) such days stay lef
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .diary import DayEntry
@@ -203,7 +203,3 @@ def _add(result: dict[int, list[str]], day: int, why: str) -> None:
                 items[i] = why
             return
     items.append(why)
-
-
-def count_logged(book: DayBook, days: Sequence[int]) -> int:
-    return sum(1 for d in days if d in book.scores)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .vocabulary import CHALLENGE_STATUSES as CHALLENGE_STATUSES  # re-exported for importers
+
 ARMS: tuple[str, ...] = ("active", "placebo")
 
 # Why a challenge was stopped before its last dose. Only the first two count as evidence of a
@@ -24,8 +26,6 @@ STOP_REASONS: tuple[str, ...] = (
     "other",
 )
 REACTION_STOP_REASONS: frozenset[str] = frozenset({"reaction", "red_flag"})
-
-CHALLENGE_STATUSES: tuple[str, ...] = ("planned", "active", "washout", "done", "stopped", "skipped")
 
 
 def _tuple(value) -> tuple:

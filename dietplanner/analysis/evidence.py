@@ -109,36 +109,47 @@ def shape_parts(xs: list[float]) -> tuple[list[int], list[int], list[int]]:
     )
 
 
-def read_symptom(
-    symptom: str,
-    ref: list[tuple[int, float]],
-    window_values: list[tuple[int, float]],
-    cw: ChallengeWindow,
-    shapes: list[tuple[str, list[float]]],
-    noise: Noise,
-    follow: list[tuple[int, float]] = (),
-    designs: dict | None = None,
-    tags: list[tuple[int, ...]] | None = None,
-    outside: list[tuple[int, float, tuple[int, ...]]] = (),
-    priors: list[tuple[float, float]] = (),
-) -> SymptomRead:
-    """Evidence for one symptom. `ref` and `follow` are (day, score) reference days before
-    and after the window, `window_values` the window days with a score. `designs` is a cache
-    shared by the symptoms of one challenge.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SymptomDays:
+    """The days one symptom is read on: `ref` and `follow` are (day, score) reference days
+    before and after the window, `window` the window days with a score.
 
     Confounder episodes: `tags` (one per window day) names the episodes a day belongs to
     (empty for a clean day), as indices into `priors`, which holds per episode the prior mean
     and variance (points, points squared) of the level shift it brings; `outside` holds the
-    episodes' days around the window, (day, score, episodes). Each episode gets its own level
-    shift, fitted with the rest (see `_read_episodes`). Episode days never give the one-day
-    peak."""
+    episodes' days around the window, (day, score, episodes)."""
+
+    ref: list[tuple[int, float]]
+    window: list[tuple[int, float]]
+    follow: list[tuple[int, float]] = field(default_factory=list)
+    tags: list[tuple[int, ...]] | None = None
+    outside: list[tuple[int, float, tuple[int, ...]]] = field(default_factory=list)
+    priors: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FitSetting:
+    """What the symptoms of one challenge share: its window, the reaction shapes tried, the
+    noise, and a cache of the score-free part of the fits (`designs`)."""
+
+    cw: ChallengeWindow
+    shapes: list[tuple[str, list[float]]]
+    noise: Noise
+    designs: dict = field(default_factory=dict)
+
+
+def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> SymptomRead:
+    """Evidence for one symptom. With confounder episodes (`days.priors`) each episode gets
+    its own level shift, fitted with the rest (see `_read_episodes`). Episode days never give
+    the one-day peak."""
+    ref, window_values, tags = days.ref, days.window, days.tags
     ref_level = sum([v for _, v in ref]) / len(ref)
-    sigma = noise.sigma[symptom]
+    noise = setting.noise
     read = SymptomRead(
         symptom=symptom,
         ref_days=[d for d, _ in ref],
         ref_level=ref_level,
-        sigma=sigma,
+        sigma=noise.sigma[symptom],
         dof=noise.dof[symptom],
         window=window_values,
     )
@@ -148,15 +159,12 @@ def read_symptom(
     if plain:
         peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
         read.peak_day, read.peak_rise = peak_day, peak - ref_level
-    follow = list(follow)
-    if cw.blinded:
-        _read_blinded(read, ref, window_values, follow, cw, shapes[0][1], noise.phi)
-    elif priors:
-        _read_episodes(
-            read, ref, window_values, tags, follow, outside, priors, cw, shapes, noise, designs
-        )
+    if setting.cw.blinded:
+        _read_blinded(read, days, setting)
+    elif days.priors:
+        _read_episodes(read, days, setting)
     else:
-        _read_open(read, ref, window_values, follow, cw, shapes, noise.phi, designs)
+        _read_open(read, days, setting)
     return read
 
 
@@ -198,15 +206,16 @@ class _Design:
                 self.shapes.append((name, xs, wxs, s12, det, shape_parts(xs)))
 
 
-def _read_open(read, ref, window_values, follow, cw, shapes, phi, designs) -> None:
+def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
+    ref, window_values, follow = days_in.ref, days_in.window, days_in.follow
     n_ref, n_win = len(ref), len(window_values)
     days = tuple([d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow])
     key = (days, n_ref, bool(follow))
-    design = designs.get(key) if designs is not None else None
+    design = setting.designs.get(key)
     if design is None:
-        design = _Design(days, n_ref, n_win, follow, cw, shapes, phi)
-        if designs is not None:
-            designs[key] = design
+        design = setting.designs[key] = _Design(
+            days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
+        )
     ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
     w_y = design.whitener.apply(ys)
     s11 = design.s11
@@ -252,27 +261,27 @@ class _EpisodeDesign:
             self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), shape_parts(xs)))
 
 
-def _read_episodes(
-    read, ref, window_values, tags, follow, outside, priors, cw, shapes, noise, designs
-):
+def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
     """`score = level + rise * shape + sum_e shift_e * [day in episode e] + AR(1) noise`, by
     GLS with a normal prior on each episode's shift (a ridge: the prior acts as one more
     observation of the shift). All days of an episode share its shift, so they are not
     independent evidence: an episode wholly inside the window is measured mostly by its
     prior, one that starts before or ends after it also by its own days outside."""
-    rows = [(d, v, ()) for d, v in ref] + [(d, v, ()) for d, v in follow] + list(outside)
-    rows += [(d, v, t) for (d, v), t in zip(window_values, tags, strict=True)]
+    tags, priors, cw = days_in.tags, days_in.priors, setting.cw
+    rows = [(d, v, ()) for d, v in days_in.ref] + [(d, v, ()) for d, v in days_in.follow]
+    rows += days_in.outside
+    rows += [(d, v, t) for (d, v), t in zip(days_in.window, tags, strict=True)]
     rows.sort()
     days = tuple([d for d, _, _ in rows])
     row_tags = tuple([t for _, _, t in rows])
     k = len(priors)
     key = ("episodes", days, row_tags)
-    design = designs.get(key) if designs is not None else None
+    design = setting.designs.get(key)
     if design is None:
         window_rows = [i for i, d in enumerate(days) if cw.first <= d <= cw.end]
-        design = _EpisodeDesign(days, row_tags, window_rows, cw, shapes, noise.phi, k)
-        if designs is not None:
-            designs[key] = design
+        design = setting.designs[key] = _EpisodeDesign(
+            days, row_tags, window_rows, cw, setting.shapes, setting.noise.phi, k
+        )
     w_y = design.whitener.apply([v for _, v, _ in rows])
     s2 = read.sigma**2
     # Normal equations of (level, shift_1..k), the priors added as pseudo-observations; the
@@ -305,7 +314,9 @@ def _read_episodes(
         read.use(max(read.fits, key=lambda n: read.fits[n].z))
 
 
-def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> None:
+def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
+    ref, window_values, follow, cw = days_in.ref, days_in.window, days_in.follow, setting.cw
+    active_shape = setting.shapes[0][1]
     placebo_shape = cw.placebo_template()
     offsets = [d - cw.first for d, _ in window_values]
     xa = [active_shape[k] for k in offsets]
@@ -323,7 +334,7 @@ def _read_blinded(read, ref, window_values, follow, cw, active_shape, phi) -> No
     only_active = [1.0 if a and not p else 0.0 for a, p in zip(xa, xp, strict=True)]
     only_placebo = [1.0 if p and not a else 0.0 for a, p in zip(xa, xp, strict=True)]
     both = [1.0 if a and p else 0.0 for a, p in zip(xa, xp, strict=True)]
-    wh = Whitener(days, phi)
+    wh = Whitener(days, setting.noise.phi)
     columns = [
         wh.apply([1.0] * len(days)),
         wh.apply(pad + only_active + tail),

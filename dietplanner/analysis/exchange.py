@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from .diary import (
     ARMS,
-    CHALLENGE_STATUSES,
     STOP_REASONS,
     ChallengeFacts,
     DayEntry,
@@ -48,6 +47,7 @@ from .limits import (
 )
 from .screening import answer_errors
 from .vocabulary import (
+    CHALLENGE_STATUSES,
     CONFOUNDERS,
     ENDOSCOPY_OUTCOMES,
     FOOD_GROUPS,

@@ -3,12 +3,12 @@
     p = posterior(log_lr, prior)
 
 `log_lr` is the calibrated log likelihood ratio of "this food is a trigger" against "it is
-not", from the evidence the analysis already computes (`features`): the log Bayes factor of a
-3-point reaction against none, whether a symptom rose by the meaningful change on its own,
-the smaller rises, a one-day spike, a stop for a reaction. Its weights were fitted by logistic
-regression (Platt scaling) on the tuning seeds of the simulator only, with the simulator's
-share of triggers as the prior (`tests/analysis/fit_probability.py`), and frozen here; the
-held-out seeds check them (`tests/analysis/calibration.py`, docs/analysis.md).
+not", from the evidence the analysis already computes (`decide.features`): the log Bayes
+factor of a 3-point reaction against none, whether a symptom rose by the meaningful change on
+its own, the smaller rises, a one-day spike, a stop for a reaction. Its weights were fitted by
+logistic regression (Platt scaling) on the tuning seeds of the simulator only, with the
+simulator's share of triggers as the prior (`tests/analysis/fit_probability.py`), and frozen
+here; the held-out seeds check them (`tests/analysis/calibration.py`, docs/analysis.md).
 
 The prior is the share of tested food groups that turn out to be triggers (`PRIOR`, with its
 source in docs/analysis.md); the verdict is a band of the posterior (`band`).
@@ -17,10 +17,6 @@ source in docs/analysis.md); the verdict is a band of the posterior (`band`).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .verdicts import Reading
 
 # The share of tested groups that turn out to be triggers, before the diary is read (sources in
 # docs/analysis.md, "The prior"). Low-FODMAP: a blinded, placebo-controlled reintroduction of
@@ -58,26 +54,8 @@ TRIGGER_FROM = 0.5
 POSSIBLE_FROM = 0.25
 
 
-def features(reading: Reading) -> tuple[float, ...]:
-    """The evidence of one read challenge, in the order of FEATURES."""
-    lo, hi = LOG_BAYES_CAP
-    log_bayes = min(max(reading.log_bayes or 0.0, lo), hi)
-    kinds = {kind for _, kind in reading.possible}
-    stopped = reading.cw.challenge.stopped_for_reaction
-    return (
-        max(log_bayes, 0.0),
-        min(log_bayes, 0.0),
-        float(bool(reading.meaningful or reading.triggered)),
-        float("small" in kinds),
-        float("uncertain" in kinds),
-        float("one_day" in kinds),
-        float(stopped and reading.stop_confirmed),
-        float(stopped and not reading.stop_confirmed),
-    )
-
-
 def log_likelihood_ratio(values: tuple[float, ...]) -> float:
-    """The calibrated log likelihood ratio of trigger against not, from `features`."""
+    """The calibrated log likelihood ratio of trigger against not, from `decide.features`."""
     intercept, *weights = WEIGHTS
     return intercept + sum(w * x for w, x in zip(weights, values, strict=True))
 

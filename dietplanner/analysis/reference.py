@@ -56,18 +56,6 @@ def late_start(program: ProgramFacts) -> int:
     return program.started_on.toordinal() + settling_days(program.baseline_days)
 
 
-def reference_days(
-    book: DayBook,
-    symptom: str,
-    before: int,
-    earliest: int,
-    blocked: Container[int],
-) -> list[int]:
-    """The most recent clean days (oldest first) with a score for `symptom` before `before`."""
-    candidates = reference_candidates(book, before, earliest, blocked)
-    return pick_reference_days(book, symptom, candidates)
-
-
 def reference_candidates(
     book: DayBook, before: int, earliest: int, blocked: Container[int]
 ) -> list[int]:
@@ -79,7 +67,8 @@ def reference_candidates(
 
 
 def pick_reference_days(book: DayBook, symptom: str, candidates: Sequence[int]) -> list[int]:
-    """`reference_days` for one symptom from the challenge's `reference_candidates`."""
+    """The most recent days (oldest first, at most REFERENCE_DAYS) with a score for `symptom`
+    among the challenge's `reference_candidates`."""
     found: list[int] = []
     scores = book.scores
     for day in candidates:

@@ -132,6 +132,11 @@ class ChallengeResult:
     log_lr: float = 0.0
     prior: float = PRIOR
 
+    def __post_init__(self) -> None:
+        # A `Verdict` member is stored as its plain slug: results compare, print and pickle
+        # the same whoever built them.
+        object.__setattr__(self, "verdict", str(self.verdict))
+
     @property
     def probability(self) -> float:
         return posterior(self.log_lr, self.prior)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from statistics import NormalDist
 
 _SQRT2 = math.sqrt(2.0)
+_STANDARD_NORMAL = NormalDist()
 
 
 def normal_sf(z: float) -> float:
@@ -26,17 +28,8 @@ def normal_cdf(z: float) -> float:
 
 
 def normal_isf(p: float) -> float:
-    """The z with P(Z > z) = p (0 < p < 1), by bisection: exact to 1e-12 and deterministic."""
-    lo, hi = -40.0, 40.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if normal_sf(mid) > p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12:
-            break
-    return (lo + hi) / 2.0
+    """The z with P(Z > z) = p (0 < p < 1)."""
+    return -_STANDARD_NORMAL.inv_cdf(p)
 
 
 def student_quantile(z: float, dof: float) -> float:

@@ -1,6 +1,8 @@
 """The clinic's slugs (DOMAIN.md): part of the data contract, shared by the catalogue,
 the exchange format and the analysis. Changing one is a breaking change."""
 
+from enum import StrEnum
+
 from .reactions import ALLERGIC_SIGNS as _ALLERGIC
 from .reactions import RED_FLAG_SIGNS
 
@@ -69,7 +71,69 @@ FODMAP_GROUPS: tuple[str, ...] = FOOD_GROUPS[
 
 PROTOCOLS: tuple[str, ...] = ("anti-inflammatory", "low-fodmap", "six-food", "custom")
 
-VERDICTS: tuple[str, ...] = ("trigger", "possible", "tolerated", "inconclusive")
+
+class Verdict(StrEnum):
+    """A challenge's verdict (DOMAIN.md, "Verdicts"). Members are `str`s equal to their slugs."""
+
+    TRIGGER = "trigger"
+    POSSIBLE = "possible"
+    TOLERATED = "tolerated"
+    INCONCLUSIVE = "inconclusive"
+
+
+VERDICTS: tuple[str, ...] = tuple(v.value for v in Verdict)
+
+
+class ChallengeStatus(StrEnum):
+    """Where a challenge stands as stored (`programs.models.Challenge.Status` is built from it)."""
+
+    PLANNED = "planned"
+    ACTIVE = "active"  # in its dose days
+    WASHOUT = "washout"
+    DONE = "done"
+    STOPPED = "stopped"
+    SKIPPED = "skipped"
+
+
+CHALLENGE_STATUSES: tuple[str, ...] = tuple(s.value for s in ChallengeStatus)
+# A challenge that had its first dose (whatever happened after).
+STARTED_STATUSES: frozenset[str] = frozenset(
+    {ChallengeStatus.ACTIVE, ChallengeStatus.WASHOUT, ChallengeStatus.DONE, ChallengeStatus.STOPPED}
+)
+
+
+class Phase(StrEnum):
+    """Where a scheduled challenge is on a given day (`schedule.ScheduledChallenge.phase`)."""
+
+    UPCOMING = "upcoming"
+    DOSE = "dose"
+    STOPPED = "stopped"  # the day it was stopped
+    WASHOUT = "washout"
+    FINISHED = "finished"
+
+
+class BaselineStatus(StrEnum):
+    """Where the baseline is on a given day (`schedule.BaselinePhase.status`)."""
+
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    EXTEND = "extend"  # planned days over, symptoms not settled yet
+    READY = "ready"
+    DONE = "done"
+
+
+class TodayKind(StrEnum):
+    """What the patient is asked to do today (`schedule.TodayStatus.kind`)."""
+
+    NOT_STARTED = "not_started"
+    BASELINE = "baseline"
+    BASELINE_EXTEND = "baseline_extend"
+    DOSE = "dose"
+    WASHOUT = "washout"
+    READY_FOR_NEXT = "ready_for_next"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+
 
 # Staple food groups: hard to avoid for long, so a trigger among them, read from an open test
 # (where expecting a reaction can raise scores), deserves a blinded re-challenge first.

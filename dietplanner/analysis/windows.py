@@ -11,12 +11,10 @@ times lingering 1 or 3 days. On day k the template is the largest portion whose 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from .diary import ChallengeFacts, ProgramFacts
 
 AFTER_DAYS = 4
-MIN_AFTER_DAYS = 3
 DELAYS = (0, 1, 2)
 LINGERS = (1, 3)
 # Blinded challenges compare arms, not a ramp: a dose counts on its day and the 2 days after.
@@ -135,7 +133,3 @@ def _doses_taken(challenge: ChallengeFacts, first: int, stop: int | None):
         fraction = rank / n if not challenge.blinded else 1.0
         active.append((day, fraction))
     return active, placebo
-
-
-def day_label(day: int) -> date:
-    return date.fromordinal(day)

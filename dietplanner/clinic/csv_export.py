@@ -2,7 +2,8 @@
 
 UTF-8 with a byte-order mark (so spreadsheets detect the encoding), ISO dates, missing days
 present with blank cells. Cells a spreadsheet would read as a formula are defused with a
-leading quote. A blinded challenge's arms are left out until it is finished.
+leading quote. Verdicts, trigger probabilities and a blinded test's arms show as the report
+shows them (`programs.visibility`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import csv
 import io
 from datetime import date, timedelta
 
-from .report import ProgramData, arms_visible
+from dietplanner.programs.visibility import shown_result
+
+from .report import ProgramData
 
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -68,15 +71,15 @@ def _row(data: ProgramData, day: date, symptoms: list[str], doses: dict) -> list
     challenge, dose = doses.get(day, (None, None))
     challenge_text = dose_text = taken = verdict = probability = ""
     if dose is not None:
-        # The challenge's reading on its dose days; a blinded one only once it is finished.
-        if challenge.verdict and arms_visible(challenge):
-            verdict = challenge.verdict_label
-            if challenge.verdict_probability is not None:
-                probability = f"{challenge.verdict_probability:.2f}"
+        # The challenge's reading on its dose days, as every page shows it.
+        shown = shown_result(challenge)
+        verdict = shown.verdict_label
+        if shown.probability is not None:
+            probability = f"{shown.probability:.2f}"
         challenge_text = challenge.food_group.name + (" (blinded)" if challenge.blinded else "")
         dose_text = dose.portion
         if challenge.blinded:
-            dose_text = f"{dose.portion} ({dose.arm})" if arms_visible(challenge) else "blinded"
+            dose_text = f"{dose.portion} ({dose.arm})" if shown.arms else "blinded"
         taken = {True: "yes", False: "no"}.get(dose.taken, "")
     if entry is None:
         return [

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from dietplanner import charts
+from dietplanner.accounts.clock import patient_time
 from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS
@@ -41,6 +42,7 @@ from dietplanner.programs.selectors import (
     program_last_day,
     program_plan,
 )
+from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .pdf_daily import DailyText, daily_text
@@ -86,11 +88,6 @@ class ProgramData:
 
     def group(self, slug: str) -> str:
         return self.group_names.get(slug) or slug.replace("_", " ").capitalize()
-
-
-def arms_visible(challenge: Challenge) -> bool:
-    """Whether a challenge's real and placebo portions may be shown: never before it ends."""
-    return not challenge.blinded or challenge.is_finished
 
 
 def challenge_label(challenge: Challenge) -> str:
@@ -146,6 +143,7 @@ class ChallengeRow:
     excluded: tuple[str, ...]
     status: str
     hidden: bool
+    too_early: bool  # a reading of a window just begun: says how sure to no one
     # A finished blinded re-challenge: its pairs and what they showed, in the report's words.
     pairs: tuple[PairRow, ...] = ()
     blind_reasons: tuple[str, ...] = ()
@@ -283,9 +281,8 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
         for c in data.challenges
     ]
     place = place_of(program, rows, today)[1]
-    verdicts = Counter(
-        third_person(c.verdict_label) for c in started if c.verdict and arms_visible(c)
-    )
+    shown = [shown_result(c) for c in started]
+    verdicts = Counter(third_person(s.verdict_label) for s in shown if s.verdict)
     tested = ", ".join(f"{n} {label.lower()}" for label, n in verdicts.most_common())
     verb = "starts" if program.start_date > today else "started"
     text = (
@@ -300,8 +297,8 @@ def _sentence(data: ProgramData, started: list[Challenge], today: date) -> str:
 
 
 def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
-    hidden = c.blinded and not c.is_finished
-    detail = {} if hidden else (c.verdict_detail or {})
+    shown = shown_result(c)
+    detail = shown.detail
     scheduled = data.plan.challenge(str(c.public_id))
     last_dose = c.stop_day or c.last_dose_day
     end = scheduled.washout_end if scheduled else (c.washout_end or last_dose)
@@ -312,7 +309,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
     taken = [d for d in doses if d.taken is not False]
     dose_text = f"{len(taken)} of {len(doses)} taken" if doses else "none recorded"
     if c.blinded:
-        if arms_visible(c):
+        if shown.arms:
             arms = [f"{charts.fmt_date(d.date, year=False)} {d.arm or '?'}" for d in doses]
             dose_text += " (" + ", ".join(arms) + ")" if arms else ""
         else:
@@ -336,8 +333,7 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         f"{charts.fmt_date(date.fromisoformat(d['date']), year=False)}: {why_text(tuple(d['why']))}"
         for d in detail.get("excluded_days", ())
     )
-    verdict = "" if hidden else c.verdict
-    probability = None if hidden else c.verdict_probability
+    probability = shown.probability
     status = c.get_status_display()
     if c.status == Challenge.Status.STOPPED and c.stop_day:
         on = charts.fmt_date(c.stop_day, year=False)
@@ -351,8 +347,8 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         label=challenge_label(c),
         dates=dates,
         doses=dose_text,
-        verdict=verdict,
-        verdict_label=third_person(c.verdict_label) if verdict else "",
+        verdict=shown.verdict,
+        verdict_label=third_person(shown.verdict_label),
         probability=probability,
         chance=chance_words(probability) if probability is not None else "",
         chance_share=chance_share(probability) if probability is not None else "",
@@ -361,7 +357,8 @@ def _challenge_row(c: Challenge, data: ProgramData) -> ChallengeRow:
         excluded=excluded,
         status=status,
         stop_notes=tuple(c.stop_notes),
-        hidden=hidden,
+        hidden=shown.hidden,
+        too_early=shown.too_early,
         pairs=_pair_rows(c, detail),
         blind_reasons=tuple(third_person(r) for r in detail.get("reasons", ()))
         if detail.get("pairs")
@@ -533,7 +530,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
             )
         elif row.verdict == "possible":
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
-        elif row.verdict == "inconclusive":
+        elif row.verdict == "inconclusive" and not row.too_early:
             items.append(f"{row.label}: inconclusive, too little clean data; repeat the test.")
         elif row.verdict == "trigger" and c.food_group.slug in STAPLE_GROUPS and not c.blinded:
             items.append(
@@ -566,7 +563,8 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     if baseline_days >= 14 and response.helped is False:
         chose = data.program.tests_despite_baseline_at
         then = (
-            f" The client chose to start the food tests anyway on {charts.fmt_date(chose.date())}."
+            " The client chose to start the food tests anyway on "
+            f"{charts.fmt_date(patient_time(data.patient, chose).date())}."
             if chose
             else " The food tests wait until the client chooses to start anyway."
         )

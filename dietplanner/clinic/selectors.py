@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from dietplanner.accounts.clock import patient_today, user_zone, zone_today
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
@@ -27,6 +28,7 @@ from dietplanner.programs.intake import (
     review_needed,
 )
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
+from dietplanner.programs.visibility import result_hidden
 
 from .models import ClientSummary, ClinicalNote, FlagReview
 
@@ -326,16 +328,6 @@ def client_count(dietitian: User) -> int:
     )
 
 
-def patient_today(patient: User, now: datetime) -> date:
-    """The patient's calendar day at `now` (UTC for a zone this server does not know)."""
-    return zone_today(patient.timezone, now)
-
-
-def zone_today(zone: str, now: datetime) -> date:
-    """The calendar day at `now` in the time zone named `zone` (UTC for an unknown one)."""
-    return timezone.localtime(now, _zone(zone)).date()
-
-
 def _reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
     """link id -> flag -> when it was last marked as reviewed (one query)."""
     out: dict[int, dict[str, datetime]] = {}
@@ -416,7 +408,7 @@ def _row(link, program, challenges, stats, baseline_rows, today: date, reviewed)
     end = today if program.is_active else (last or program.start_date)
     expected = max(0, (min(end, today) - program.start_date).days + 1)
     days_since = (today - last).days if last else None
-    zone = patient_zone(link.patient)
+    zone = user_zone(link.patient)
     # Each flag with the day (or moment) its current episode began: a review after it hides it.
     since: dict[str, date | datetime] = {}
     silent = days_silent(program.start_date, last, today)
@@ -517,17 +509,6 @@ def _unreviewed(began, reviewed: datetime | None, zone: zoneinfo.ZoneInfo) -> bo
     return reviewed_day < began
 
 
-def patient_zone(patient: User) -> zoneinfo.ZoneInfo:
-    return _zone(patient.timezone)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def days_silent(start: date, last: date | None, today: date) -> int:
     """Days without a check-in: since the last one, or since the program started (its first
     day counting) when there is none yet."""
@@ -537,8 +518,7 @@ def days_silent(start: date, last: date | None, today: date) -> int:
 def _verdict_shown(challenge: dict) -> bool:
     if not challenge["verdict"] or challenge["verdict_updated"] is None:
         return False
-    # A blinded test's result stays hidden until the test is finished.
-    return not challenge["blinded"] or challenge["status"] in Challenge.FINISHED_STATUSES
+    return not result_hidden(blinded=challenge["blinded"], status=challenge["status"])
 
 
 def _baseline_not_improving(program: Program, rows: list[tuple], today: date) -> bool:

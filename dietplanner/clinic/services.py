@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from dietplanner.accounts.clock import zone_today
 from dietplanner.accounts.models import AccessRecord, CareLink, User
 from dietplanner.accounts.selectors import access_record
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert, Screening
 
 from .models import ClientSummary, ClinicalNote, FlagReview
-from .selectors import REVIEWABLE_FLAGS, rows_for_links, summary_fields, zone_today
+from .selectors import REVIEWABLE_FLAGS, rows_for_links, summary_fields
 
 SUMMARY_BATCH = 500
 

@@ -8,11 +8,9 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 
 from dietplanner import charts
-from dietplanner.accounts.models import User
 from dietplanner.programs import schedule
 from dietplanner.programs.models import DailyEntry, Dose, Program
 from dietplanner.programs.selectors import (
-    active_program_for,
     day_log,
     program_challenges,
     program_last_day,
@@ -74,17 +72,6 @@ class DiaryHistory:
     logged_days: int = 0
     chart_whole: bool = False  # the chart covers the whole program (else the page's days)
     chart_clipped: bool = False  # the program is longer than one page of days
-
-
-def diary_program_for(patient: User) -> Program | None:
-    """The program whose diary the patient sees: the running one, else the latest finished."""
-    return active_program_for(patient) or (
-        Program.objects.filter(patient=patient)
-        .exclude(status__in=Program.ACTIVE_STATUSES)
-        .select_related("protocol")
-        .order_by("-start_date", "-created")
-        .first()
-    )
 
 
 def diary_history(

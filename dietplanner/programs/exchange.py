@@ -54,6 +54,7 @@ from .models import (
     ReactionAlert,
     Screening,
 )
+from .visibility import result_hidden
 
 
 class ImportRefused(ValueError):
@@ -113,12 +114,11 @@ def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
 
 def _challenge_facts(challenge: Challenge, reveal_arms: bool | None = None) -> ChallengeFacts:
     stopped = challenge.status == Challenge.Status.STOPPED
-    # A blinded challenge still running keeps its order secret: the format requires an arm on
-    # every blinded dose, so its doses are left out (allowed) rather than their arms alone.
-    reveal = challenge.is_finished if reveal_arms is None else reveal_arms
-    hidden = challenge.blinded and not reveal
     # A blinded result stays hidden until the test is finished, whatever the arms.
-    hidden_result = challenge.blinded and not challenge.is_finished
+    hidden_result = result_hidden(blinded=challenge.blinded, status=challenge.status)
+    # So do its arms, unless `reveal_arms` says otherwise: the format requires an arm on every
+    # blinded dose, so the doses are left out (allowed) rather than their arms alone.
+    hidden = hidden_result if reveal_arms is None else challenge.blinded and not reveal_arms
     doses = tuple(
         DoseFacts(
             date=d.date,

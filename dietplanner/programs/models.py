@@ -9,6 +9,7 @@ from django.utils import timezone
 from dietplanner.analysis import reactions
 from dietplanner.analysis import screening as intake
 from dietplanner.analysis.limits import MAX_PORTION
+from dietplanner.analysis.vocabulary import ChallengeStatus, Verdict
 from foods.models import FoodGroup, Protocol
 
 from .schedule.blinded import portion_day_offsets
@@ -170,12 +171,13 @@ class Challenge(models.Model):
     """One food group brought back: dose days on a growing portion, then a washout."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Dose days"
-        WASHOUT = "washout", "Washout"
-        DONE = "done", "Done"
-        STOPPED = "stopped", "Stopped for a reaction"
-        SKIPPED = "skipped", "Skipped"
+        # The values are `vocabulary.ChallengeStatus` (defined there once), with their labels.
+        PLANNED = ChallengeStatus.PLANNED.value, "Planned"
+        ACTIVE = ChallengeStatus.ACTIVE.value, "Dose days"
+        WASHOUT = ChallengeStatus.WASHOUT.value, "Washout"
+        DONE = ChallengeStatus.DONE.value, "Done"
+        STOPPED = ChallengeStatus.STOPPED.value, "Stopped for a reaction"
+        SKIPPED = ChallengeStatus.SKIPPED.value, "Skipped"
 
     class StopCause(models.TextChoices):
         """Why a challenge stopped (the exchange format's `stop_reason`, red flag aside)."""
@@ -192,10 +194,11 @@ class Challenge(models.Model):
     TOO_EARLY_LABEL = "Too early to tell"  # an inconclusive reading of a window just begun
 
     class Verdict(models.TextChoices):
-        TRIGGER = "trigger", "Likely trigger"
-        POSSIBLE = "possible", "Possible trigger"
-        TOLERATED = "tolerated", "Tolerated"
-        INCONCLUSIVE = "inconclusive", "Inconclusive - repeat"
+        # `vocabulary.Verdict` with its labels, and one value of the app's own.
+        TRIGGER = Verdict.TRIGGER.value, "Likely trigger"
+        POSSIBLE = Verdict.POSSIBLE.value, "Possible trigger"
+        TOLERATED = Verdict.TOLERATED.value, "Tolerated"
+        INCONCLUSIVE = Verdict.INCONCLUSIVE.value, "Inconclusive - repeat"
         # A diet judged by endoscopy (`Protocol.assessed_by_endoscopy`): no verdict from
         # symptom scores; the dietitian's recorded outcome replaces it (`programs.endoscopy`).
         ENDOSCOPY = "endoscopy", "To be assessed at your next endoscopy"

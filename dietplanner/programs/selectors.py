@@ -9,7 +9,7 @@ from django.http import Http404
 
 from dietplanner.accounts.models import User
 
-from . import schedule
+from . import schedule, visibility
 from .models import Challenge, Dose, Program, ReactionAlert
 
 
@@ -23,24 +23,23 @@ def active_program_for(patient: User) -> Program | None:
     )
 
 
+def diary_program_for(patient: User) -> Program | None:
+    """The program whose diary the patient sees: the running one, else the latest finished."""
+    return active_program_for(patient) or (
+        Program.objects.filter(patient=patient)
+        .exclude(status__in=Program.ACTIVE_STATUSES)
+        .select_related("protocol")
+        .order_by("-start_date", "-created")
+        .first()
+    )
+
+
 def _as_uuid(public_id) -> uuid.UUID:
     """A malformed id is just another unknown one: 404, not a 500."""
     try:
         return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
     except ValueError as exc:
         raise Http404("No such object") from exc
-
-
-def get_program_for_user(user: User, public_id) -> Program:
-    """A program its own patient may see; anyone else gets a 404 (ids leak nothing)."""
-    program = (
-        Program.objects.filter(public_id=_as_uuid(public_id), patient=user)
-        .select_related("protocol")
-        .first()
-    )
-    if program is None:
-        raise Http404("No such program")
-    return program
 
 
 def get_challenge_for_user(user: User, public_id) -> Challenge:
@@ -203,41 +202,10 @@ FOOD_STATUS_LABELS = {
 }
 
 
-def group_statuses(program: Program, today: date) -> dict[str, str]:
-    """Each eliminated group's status for the patient today (slug -> FOOD_STATUS_ORDER key)."""
-    statuses = {}
-    for challenge in program.challenges.select_related("food_group"):
-        slug = challenge.food_group.slug
-        in_doses = challenge.first_dose_day is not None and challenge.status in (
-            Challenge.Status.ACTIVE,
-            Challenge.Status.WASHOUT,
-        )
-        if challenge.blinded and challenge.status == Challenge.Status.SKIPPED:
-            continue
-        if challenge.blinded and not challenge.is_finished:
-            # Until a blinded test ends, nothing about its result may show: only that the
-            # group is being tested (it keeps the result of its earlier, open challenge
-            # until the test starts).
-            if challenge.is_started:
-                statuses[slug] = "challenged"
-            continue
-        if challenge.interrupted:
-            # stopped for illness, travel or choice: the group waits for its new test
-            statuses.setdefault(slug, "eliminated")
-        elif challenge.stopped_for_reaction or challenge.verdict == "trigger":
-            statuses[slug] = "trigger"
-        elif in_doses:
-            statuses[slug] = "challenged"
-        elif challenge.status == Challenge.Status.DONE and challenge.verdict == "tolerated":
-            statuses[slug] = "tolerated"
-        else:
-            statuses[slug] = "eliminated"
-    return statuses
-
-
-def food_status(group_slugs: list[str], statuses: dict[str, str]) -> str:
-    found = [statuses[s] for s in group_slugs if s in statuses] or ["allowed"]
-    return min(found, key=FOOD_STATUS_ORDER.index)
+def group_statuses(program: Program) -> dict[str, str]:
+    """Each eliminated group's status for the patient (slug -> FOOD_STATUS_ORDER key), by the
+    one rule of `visibility.group_statuses` (one query)."""
+    return visibility.group_statuses(program_challenges(program))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dietplanner.analysis.verdicts import analyze_program
 from .endoscopy import endoscopy_reading, outcome_of
 from .models import Challenge, DailyEntry, Program
 from .models import Dose as DoseRow
+from .visibility import result_hidden
 
 # The analysis watches 4 days after the last dose (analysis/windows.py AFTER_DAYS); the washout
 # may be longer. Either way, an entry after this many days past the dose days is outside.
@@ -127,7 +128,7 @@ def verdicts_refresh(
     changed = []
     for challenge in challenges:
         result = results.get(challenge.pk)
-        if challenge.blinded and not challenge.is_finished:
+        if result_hidden(blinded=challenge.blinded, status=challenge.status):
             # A blinded test's reading is never stored before it ends: a cached verdict would
             # reach a page (the food lookup did) and give the key away.
             result = None

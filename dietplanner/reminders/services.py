@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from dietplanner.accounts.clock import user_zone
 from dietplanner.accounts.models import User
 from dietplanner.clinic.selectors import FLAGS, client_rows
 from dietplanner.outbox.models import Email
@@ -138,7 +139,7 @@ def _patient_messages_queue(now: datetime) -> tuple[int, int]:
     reminders: list[tuple[Program, date]] = []
     notes: list[tuple[Program, date]] = []
     for program in _reminder_candidates().filter(_due_soon(now)):
-        zone = zoneinfo.ZoneInfo(program.patient.timezone)
+        zone = user_zone(program.patient)
         day = due_day(now, program.reminder_time, zone)
         if day is not None and day >= program.start_date:
             reminders.append((program, day))
@@ -227,7 +228,7 @@ def _digests_queue(now: datetime) -> int:
     )
     queued = 0
     for dietitian in dietitians:
-        zone = zoneinfo.ZoneInfo(dietitian.timezone)
+        zone = user_zone(dietitian)
         day = due_day(now, DIGEST_TIME, zone, weekday=DIGEST_WEEKDAY)
         if day is None:
             continue

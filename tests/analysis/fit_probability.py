@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import sys
 
-from dietplanner.analysis import probability, verdicts
+from dietplanner.analysis import decide, probability, verdicts
 
 from .simulator import simulate_cohort
 
@@ -25,13 +25,13 @@ PATIENTS = 50
 
 def rows(seeds, share=SHARE):
     captured = {}
-    original = verdicts._result
+    original = verdicts.result
 
     def keep(reading, prior):
-        captured[reading.cw.index] = probability.features(reading)
+        captured[reading.cw.index] = decide.features(reading)
         return original(reading, prior)
 
-    verdicts._result = keep
+    verdicts.result = keep
     try:
         out = []
         for seed in seeds:
@@ -43,7 +43,7 @@ def rows(seeds, share=SHARE):
                         out.append((captured[index], truth.trigger))
         return out
     finally:
-        verdicts._result = original
+        verdicts.result = original
 
 
 def fit(data, offset, ridge=1e-3, steps=50):

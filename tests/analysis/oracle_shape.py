@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from dietplanner.analysis import probability, verdicts, windows
+from dietplanner.analysis import decide, probability, windows
 
 from .quality import Tally, evaluate
 from .simulator import simulate_cohort
@@ -36,9 +36,9 @@ def _one_true_shape(self: windows.ChallengeWindow):
 
 
 def measure(seeds, bar: float) -> Tally:
-    saved = probability.TRIGGER_FROM, verdicts.EFFECTIVE_SHAPES
+    saved = probability.TRIGGER_FROM, decide.EFFECTIVE_SHAPES
     probability.TRIGGER_FROM = bar
-    verdicts.EFFECTIVE_SHAPES = 1.0
+    decide.EFFECTIVE_SHAPES = 1.0
     windows.ChallengeWindow.templates = _one_true_shape
     pooled = Tally()
     try:
@@ -52,7 +52,7 @@ def measure(seeds, bar: float) -> Tally:
             pooled.merge(evaluate(diaries))
     finally:
         windows.ChallengeWindow.templates = _searched
-        probability.TRIGGER_FROM, verdicts.EFFECTIVE_SHAPES = saved
+        probability.TRIGGER_FROM, decide.EFFECTIVE_SHAPES = saved
     return pooled
 
 

@@ -1,8 +1,14 @@
 """The per-symptom fit (`evidence.read_symptom`) on hand-made numbers."""
 
-from dietplanner.analysis.evidence import ShapeFit, SymptomRead, read_symptom
+from dietplanner.analysis.decide import pair_to_mention, reaction_evidence
+from dietplanner.analysis.evidence import (
+    FitSetting,
+    ShapeFit,
+    SymptomDays,
+    SymptomRead,
+    read_symptom,
+)
 from dietplanner.analysis.reference import Noise
-from dietplanner.analysis.verdicts import _pair_to_mention, _reaction_evidence
 from dietplanner.analysis.windows import challenge_windows
 
 from .builders import challenge, day, diary
@@ -24,9 +30,8 @@ def test_every_shape_reports_the_window_less_the_episode_shift():
     tags = [(0,) if k in ill else () for k in range(30, 37)]
     outside = [(n(k), 6.0, (0,)) for k in (27, 28, 29)]
     noise = Noise(phi=0.3, sigma={"pain": 0.6}, dof={"pain": 20.0})
-    read = read_symptom(
-        "pain", ref, window, cw, cw.templates(), noise, (), {}, tags, outside, [(1.5, 1.0)]
-    )
+    days = SymptomDays(ref=ref, window=window, tags=tags, outside=outside, priors=[(1.5, 1.0)])
+    read = read_symptom("pain", days, FitSetting(cw, cw.templates(), noise))
     assert len(read.fits) == 6
     for name in sorted(read.fits):
         read.use(name)
@@ -46,7 +51,7 @@ def _bayes(reads, corr=0.0) -> float:
     names = [r.symptom for r in reads]
     pairs = {(a, b): corr for a in names for b in names if a != b}
     noise = Noise(phi=0.5, sigma=dict.fromkeys(names, 1.0), dof={}, corr=pairs)
-    return _reaction_evidence(reads, noise)[0]
+    return reaction_evidence(reads, noise)[0]
 
 
 def test_the_bayes_factor_looks_for_a_reaction_the_size_of_a_real_one():
@@ -80,9 +85,9 @@ def test_a_noisy_symptom_that_stayed_flat_is_never_said_to_have_risen_with_anoth
         r.change = 0.0
     reads = [pain, *loose]
     noise = Noise(phi=0.5, sigma=dict.fromkeys([r.symptom for r in reads], 1.0), dof={})
-    _, pair = _reaction_evidence(reads, noise)
+    _, pair = reaction_evidence(reads, noise)
     assert pair is not None and "pain" in pair
-    assert _pair_to_mention(pair, reads) is None
+    assert pair_to_mention(pair, reads) is None
     partner = next(r for r in loose if r.symptom in pair)
     partner.z, partner.change = 1.6, 1.6
-    assert _pair_to_mention(pair, reads) == pair
+    assert pair_to_mention(pair, reads) == pair

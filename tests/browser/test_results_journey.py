@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from dietplanner.accounts.demo import demo_program
+from dietplanner.demo.seeding import demo_program
 from tests.browser.test_dietitian_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,8 +13,8 @@ from tests.clinic.test_clients import (
     at,
     flagged_clients,
     get,
-    log,
 )
+from tests.diary.factories import log_days
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def varied_clients(dietitian, patient):
     """Pat plus clients with every flag, every phase, mixed-case names and no program."""
     programs = flagged_clients(dietitian)
     lower = add_client(dietitian, "alice lowercase", start=TODAY + timedelta(days=3))
-    log(lower, TODAY - timedelta(days=2), TODAY)  # before its start: not counted
+    log_days(lower, TODAY - timedelta(days=2), TODAY)  # before its start: not counted
     add_client(dietitian, "ZED UPPER", start=TODAY - timedelta(days=60), status="completed")
     ReactionAlert.objects.create(
         patient=programs["react"].patient,

@@ -114,9 +114,7 @@ def test_send_due_refreshes_the_lines_and_says_how_many(clients, capsys):
     assert "1 client list lines refreshed" in capsys.readouterr().out
 
 
-def test_acknowledging_a_reaction_clears_the_stored_urgent_flag_at_once(
-    dietitian_client, clients
-):
+def test_acknowledging_a_reaction_clears_the_stored_urgent_flag_at_once(dietitian_client, clients):
     flat = clients["flat"]
     with at(NOON + timedelta(minutes=5)):
         alert = alert_raise(patient=flat.patient, severity="severe", on=TODAY, signs=["hives"])

@@ -11,6 +11,7 @@ from dietplanner.programs.models import Challenge, DailyEntry, Program
 from foods.models import FoodGroup, Protocol
 from tests.clinic.factories import clients_for
 from tests.conftest import sign_in
+from tests.diary.factories import log_days
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +45,6 @@ def add_client(dietitian, name, *, start=TODAY - timedelta(days=5), status="base
     )
 
 
-def log(program, first: date, last: date, score=3, **extra):
-    rows, day = [], first
-    while day <= last:
-        rows.append(
-            DailyEntry(program=program, date=day, scores={s: score for s in SYMPTOMS}, **extra)
-        )
-        day += timedelta(days=1)
-    DailyEntry.objects.bulk_create(rows)
-
-
 def add_challenge(program, position=0, **fields):
     groups = list(FoodGroup.objects.order_by("slug"))
     return Challenge.objects.create(
@@ -78,7 +69,7 @@ def test_list_shows_phase_day_last_checkin_and_adherence(dietitian_client, dieti
     program = add_client(dietitian, "Cora Challenge", start=TODAY - timedelta(days=30))
     program.status = Program.Status.REINTRODUCTION
     program.save()
-    log(program, program.start_date, TODAY - timedelta(days=3), off_plan=[])
+    log_days(program, program.start_date, TODAY - timedelta(days=3), off_plan=[])
     DailyEntry.objects.filter(program=program, date=program.start_date).update(off_plan=["dairy"])
     add_challenge(program, 0, status="done", first_dose_day=TODAY - timedelta(days=8))
     add_challenge(program, 1, status="active", first_dose_day=TODAY - timedelta(days=1))
@@ -94,13 +85,13 @@ def test_list_shows_phase_day_last_checkin_and_adherence(dietitian_client, dieti
 
 def flagged_clients(dietitian):
     quiet = add_client(dietitian, "Quinn Quiet", start=TODAY - timedelta(days=10))
-    log(quiet, quiet.start_date, TODAY - timedelta(days=4))
+    log_days(quiet, quiet.start_date, TODAY - timedelta(days=4))
     flat = add_client(dietitian, "Fay Flat", start=TODAY - timedelta(days=15))
-    log(flat, flat.start_date, TODAY)
+    log_days(flat, flat.start_date, TODAY)
     react = add_client(dietitian, "Rex Reaction", start=TODAY - timedelta(days=30))
     react.status = Program.Status.REINTRODUCTION
     react.save()
-    log(react, react.start_date, TODAY)
+    log_days(react, react.start_date, TODAY)
     add_challenge(
         react,
         0,
@@ -111,12 +102,12 @@ def flagged_clients(dietitian):
     washout = add_client(dietitian, "Walt Washout", start=TODAY - timedelta(days=40))
     washout.status = Program.Status.REINTRODUCTION
     washout.save()
-    log(washout, washout.start_date, TODAY)
+    log_days(washout, washout.start_date, TODAY)
     add_challenge(washout, 0, status="washout", first_dose_day=TODAY - timedelta(days=15))
     verdict = add_client(dietitian, "Vera Verdict", start=TODAY - timedelta(days=30))
     verdict.status = Program.Status.REINTRODUCTION
     verdict.save()
-    log(verdict, verdict.start_date, TODAY)
+    log_days(verdict, verdict.start_date, TODAY)
     add_challenge(
         verdict,
         0,
@@ -126,7 +117,7 @@ def flagged_clients(dietitian):
         verdict_updated=datetime(2026, 3, 1, 9, tzinfo=UTC),
     )
     calm = add_client(dietitian, "Cal Calm", start=TODAY - timedelta(days=5))
-    log(calm, calm.start_date, TODAY)
+    log_days(calm, calm.start_date, TODAY)
     return {"quiet": quiet, "flat": flat, "react": react, "washout": washout, "verdict": verdict}
 
 
@@ -225,7 +216,7 @@ def test_a_reviewed_silence_shows_again_once_the_client_logs_then_falls_silent_a
     assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin")
     later = TODAY + timedelta(days=2)
     assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin", day=later)
-    log(program, TODAY + timedelta(days=1), TODAY + timedelta(days=1))
+    log_days(program, TODAY + timedelta(days=1), TODAY + timedelta(days=1))
     assert "Quinn Quiet" not in flagged(dietitian_client, "no_checkin", day=later)
     assert "Quinn Quiet" in flagged(dietitian_client, "no_checkin", day=later + timedelta(days=2))
 
@@ -343,7 +334,7 @@ def test_last_checkin_and_adherence_follow_the_clients_calendar(
     start = date(2026, 2, 24)
     program = add_client(dietitian, "Zoe Zone", start=start)
     User.objects.filter(pk=program.patient.pk).update(timezone=zone)
-    log(program, start, last_logged)
+    log_days(program, start, last_logged)
     with time_machine.travel(utc, tick=False):
         html = dietitian_client.get(URL, {"q": "zoe"}).content.decode()
     row = html[html.index("Zoe Zone") :]
@@ -375,7 +366,7 @@ def test_a_challenge_stopped_today_reads_stopped_today_not_washout_day_0(
     program = add_client(dietitian, "Stella Stopped", start=TODAY - timedelta(days=30))
     program.status = Program.Status.REINTRODUCTION
     program.save()
-    log(program, program.start_date, TODAY)
+    log_days(program, program.start_date, TODAY)
     add_challenge(
         program, 0, status="stopped", first_dose_day=TODAY - timedelta(days=1), stop_day=TODAY
     )

@@ -1,11 +1,13 @@
 """Queries of the dietitian's pages, pinned: the client list for 5 and 50 clients, the
-client report for a 30-day and a 365-day diary (issue 17: constant in both).
+client report, its PDF and the diary CSV for a 30-day and a 365-day diary (constant in both).
 
 The numbers are exact: a change that adds (or saves) a query on a page shows here."""
 
 import pytest
 from django.urls import reverse
 
+from dietplanner.clinic import pdf as pdf_module
+from dietplanner.clinic.services import client_summaries_refresh_due
 from tests.benchmarks.page_data import (
     PIN_MOMENT,
     dietitian,
@@ -14,7 +16,6 @@ from tests.benchmarks.page_data import (
     pinned_time,
     query_count,
 )
-from dietplanner.clinic.services import client_summaries_refresh_due
 from tests.clinic.factories import clients_for
 from tests.conftest import sign_in
 
@@ -76,3 +77,29 @@ def test_report_queries_are_pinned_and_do_not_grow_with_the_diary(client):
             url = reverse("clinic:report", args=[patient.public_id])
             counts[days], _ = query_count(lambda url=url: client.get(url))
     assert counts == {30: 30, 365: 30}
+
+
+def export_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
+    """{diary days: queries of one download}, for a 30-day and a 365-day diary. The PDF is
+    drawn once first (as a stand-in), so what is counted is the download of a ready PDF."""
+    monkeypatch.setattr(pdf_module, "draw_pdf", lambda html, css, base_url: b"%PDF-1.7")
+    counts = {}
+    with pinned_time():
+        dana = dietitian("dana@example.com", "Dana Dietitian")
+        sign_in(client, dana)
+        for days in (30, 365):
+            patient = patient_with_program(f"pat{days}@example.com", days)
+            link(dana, patient)
+            url = reverse(url_name, args=[patient.public_id])
+            if url_name == "clinic:report-pdf":
+                assert client.get(url).status_code == 200
+            counts[days], _ = query_count(lambda url=url: client.get(url))
+    return counts
+
+
+def test_pdf_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
+    assert export_counts(client, monkeypatch, "clinic:report-pdf") == {30: 19, 365: 19}
+
+
+def test_csv_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
+    assert export_counts(client, monkeypatch, "clinic:diary-csv") == {30: 13, 365: 13}

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from dietplanner.diary.selectors import DAYS_PER_PAGE, NO_CHALLENGE
 from dietplanner.programs.models import DailyEntry, Dose, Program
-from dietplanner.programs.services import challenge_start, challenge_stop, program_start
-from foods.models import Protocol
+from dietplanner.programs.services import challenge_start, challenge_stop
 from tests.conftest import sign_in
+from tests.diary.factories import make_program
 
 URL = "/diary/"
 START = date(2025, 3, 3)  # a Monday
@@ -34,14 +34,7 @@ def on(today: date):
 
 
 def start_program(patient, *, start: date = START) -> Program:
-    return program_start(
-        patient=patient,
-        protocol=Protocol.objects.get(slug="anti-inflammatory"),
-        start_date=start,
-        baseline_days=21,
-        symptoms=SYMPTOMS,
-        today=start,
-    )
+    return make_program(patient, start=start, symptoms=SYMPTOMS)
 
 
 def log(program: Program, first: int, last: int, *, skip=(), score: int = 3, **fields) -> None:

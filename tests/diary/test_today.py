@@ -65,7 +65,8 @@ def test_htmx_checkin_answers_with_the_form_and_what_was_saved(patient_client, p
             CHECKIN_URL, checkin_data(program, 2), HTTP_HX_REQUEST="true"
         )
     html = response.content.decode()
-    assert "<html" not in html and "Saved your check-in at 12:00" in html
+    # 12:00 UTC is 13:00 on Pat's clock in Oslo.
+    assert "<html" not in html and "Saved your check-in at 13:00" in html
     assert 'value="2" checked' in html
 
 
@@ -297,14 +298,8 @@ def test_a_metric_patient_gets_grams_or_millilitres_first_in_the_planned_doses(
 ):
     patient.measures = "metric"
     patient.save(update_fields=["measures"])
-    ready_program(program)
-    challenge = first_challenge(program)
-    challenge.food_group = FoodGroup.objects.get(slug="dairy")  # a measured (not counted) food
-    challenge.save(update_fields=["food_group"])
+    challenge = started(program, patient_client)
     with at(START + timedelta(days=21)):
-        patient_client.post(
-            reverse("diary:start-challenge"), {"challenge": str(challenge.public_id)}
-        )
         page = patient_client.get(TODAY_URL)
     first = challenge.doses.order_by("date").first()
     assert first.portion == challenge.food_group.ladder_in("metric")[0]
@@ -354,7 +349,7 @@ def test_a_plain_post_lands_on_the_confirmation_by_the_save_button_focused_once(
         page = patient_client.get(response["Location"]).content.decode()
         again = patient_client.get(TODAY_URL).content.decode()
     saved = page.split('id="checkin-saved"')[1].split("</div>")[0]
-    assert "autofocus" in saved and "Saved your check-in at 12:00" in saved
+    assert "autofocus" in saved and "Saved your check-in at 13:00" in saved  # Oslo time
     # below the Save button, where the patient's thumb is
     assert page.index("Save check-in</button>") < page.index('id="checkin-saved"')
     assert 'id="checkin-saved"' not in again and "Saved earlier" in again

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dietplanner.programs.models import Challenge
+from dietplanner.programs.services import rechallenge_add
 from tests.diary.factories import START
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,26 @@ def test_one_trigger_group_outweighs_a_tolerated_one(patient_client, program):
 
 def test_dietitian_sees_no_personal_status(dietitian_client, catalogue):
     assert dietitian_client.get(URL, {"q": "milk"}).context["personal"] is None
+
+
+def test_a_planned_re_challenge_keeps_the_earlier_result_until_it_starts(
+    patient_client, program, dietitian
+):
+    """Found on the lookup: planning a re-challenge turned almond milk from "Reintroduced:
+    tolerated" and orange juice from "Keep out for now" into "Left out for now"."""
+    day = START + timedelta(days=21)
+    program.challenges.filter(food_group__slug="nuts").update(
+        status="done", first_dose_day=day, verdict="tolerated"
+    )
+    program.challenges.filter(food_group__slug="citrus").update(
+        status="done", first_dose_day=day + timedelta(days=7), verdict="trigger"
+    )
+    for slug in ("nuts", "citrus"):
+        rechallenge_add(challenge=program.challenges.get(food_group__slug=slug), author=dietitian)
+    status, response = status_of(patient_client, "almond milk", "Almond milk")
+    assert status == "tolerated" and b"For you: Reintroduced: tolerated" in response.content
+    assert status_of(patient_client, "orange juice", "Orange juice")[0] == "trigger"
+    again = program.challenges.get(food_group__slug="nuts", is_rechallenge=True)
+    again.status, again.first_dose_day = Challenge.Status.ACTIVE, day + timedelta(days=30)
+    again.save()
+    assert status_of(patient_client, "almond milk", "Almond milk")[0] == "challenged"

@@ -563,6 +563,20 @@ def test_the_report_shows_the_unblinded_result_with_its_pairs_once_it_ends(
     assert html.count('data-label="Difference">+5.0') == 3
 
 
+def test_the_plan_and_the_results_show_a_finished_blinded_result_alike(
+    patient_client, patient, dietitian, catalogue
+):
+    """The plan hid a finished blinded test's result that the results page shows."""
+    program, blinded = running_blinded(patient, dietitian)
+    blinded = _finish(program, blinded, on_placebo_too=False)
+    assert blinded.verdict
+    with at(BLIND_START + timedelta(days=30)):
+        plan = patient_client.get(reverse("programs:plan")).content.decode()
+        results = patient_client.get(reverse("programs:results")).content.decode()
+    assert f"Result:</span> {blinded.verdict_label}" in plan
+    assert blinded.verdict_label in results
+
+
 def test_the_diary_names_quiet_days_between_test_portions(
     patient_client, patient, dietitian, catalogue
 ):

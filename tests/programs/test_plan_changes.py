@@ -106,7 +106,7 @@ def test_the_patient_sees_who_changed_what_and_when(patient_client, program, die
     assert "Dana Dietitian" in section
     assert f"Skipped {planned(program)[1].food_group.name}." in section
     assert ">you</span>" in section
-    assert '<time datetime="2026-01-07T12:00:00' in section
+    assert '<time datetime="2026-01-07T13:00:00+01:00">' in section  # 12:00 UTC, Pat's clock
     assert "7 Jan 2026" in section
 
 

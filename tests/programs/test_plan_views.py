@@ -15,7 +15,7 @@ from dietplanner.programs.models import Challenge, DailyEntry, Program
 from dietplanner.programs.services import challenge_skip, program_start
 from foods.models import Protocol
 from tests.conftest import sign_in
-from tests.diary.factories import make_program
+from tests.diary.factories import log_days, make_program
 
 START = date(2026, 3, 1)
 PLAN = reverse("programs:plan")
@@ -58,17 +58,6 @@ def keys(items) -> list[str]:
 
 def planned_order(program: Program) -> list[str]:
     return [c.food_group.slug for c in challenges(program) if c.status == Challenge.Status.PLANNED]
-
-
-def log_days(program: Program, first: date, count: int, score: int = 3) -> None:
-    DailyEntry.objects.bulk_create(
-        DailyEntry(
-            program=program,
-            date=first + timedelta(days=n),
-            scores={"bloating": score, "pain": score},
-        )
-        for n in range(count)
-    )
 
 
 def begin(challenge: Challenge, first_dose_day: date, status=Challenge.Status.ACTIVE) -> None:
@@ -190,7 +179,7 @@ def test_patient_without_a_program_is_told_how_to_start(patient_client):
 
 
 def test_plan_shows_the_baseline_with_its_dates_and_status(patient_client, program):
-    log_days(program, START, 9)
+    log_days(program, START, START + timedelta(days=8))
 
     html = html_of(patient_client.get(PLAN))
 
@@ -222,7 +211,7 @@ def test_next_challenge_is_highlighted(patient_client, program):
 
 def test_started_challenge_shows_real_dates_and_is_marked_now(patient_client, program):
     sorbitol = challenges(program)[0]
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
 
     with travel(date(2026, 3, 20)):
@@ -288,7 +277,7 @@ def test_plan_query_count_stays_small_whatever_the_diary_length(
     # 9: the plan reads whether a reaction paused home tests (programs.safety)
     with django_assert_max_num_queries(9):
         patient_client.get(PLAN)
-    log_days(program, START - timedelta(days=200), 209)
+    log_days(program, START - timedelta(days=200), START + timedelta(days=8))
 
     with django_assert_max_num_queries(9):
         response = patient_client.get(PLAN)
@@ -321,7 +310,7 @@ def test_a_finished_program_stays_readable_without_buttons(client, patient, prog
 
 def test_a_program_stopped_mid_challenge_shows_no_current_step(client, patient, program):
     sorbitol = challenges(program)[0]
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
     Program.objects.filter(pk=program.pk).update(status=Program.Status.ABANDONED)
 
@@ -371,7 +360,7 @@ def test_the_most_recent_finished_program_is_shown_when_none_runs(patient_client
 
 
 def test_a_long_baseline_tells_the_patient_to_talk_to_the_dietitian(client, patient, program):
-    log_days(program, START, 30, score=3)
+    log_days(program, START, START + timedelta(days=29), score=3)
     DailyEntry.objects.filter(program=program, date__gte=date(2026, 3, 20)).update(
         scores={"bloating": 9, "pain": 9}
     )
@@ -444,7 +433,7 @@ def test_reorder_naming_a_started_challenge_is_refused_with_a_message(
     patient_client, program, htmx
 ):
     sorbitol, mannitol, *rest = challenges(program)
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
     order = keys([mannitol, sorbitol, *rest])
 
@@ -472,7 +461,7 @@ def test_a_refused_reorder_does_not_name_a_blinded_group(patient_client, program
     sorbitol, mannitol, *rest = challenges(program)
     sorbitol.blinded = True
     sorbitol.save()
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
 
     with travel(date(2026, 3, 20)):
@@ -541,7 +530,7 @@ def test_skip_with_htmx_updates_the_plan_in_place(patient_client, program):
 @pytest.mark.parametrize("htmx", [{}, HTMX])
 def test_skipping_a_started_challenge_is_refused_with_a_message(patient_client, program, htmx):
     sorbitol = challenges(program)[0]
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
 
     with travel(date(2026, 3, 20)):
@@ -558,7 +547,7 @@ def test_a_refused_blinded_skip_does_not_name_the_group(patient_client, program)
     sorbitol = challenges(program)[0]
     sorbitol.blinded = True
     sorbitol.save()
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19))
 
     with travel(date(2026, 3, 20)):
@@ -655,7 +644,7 @@ def test_htmx_extension_out_of_range_shows_the_error_on_the_field(patient_client
 
 
 def test_extension_after_the_first_challenge_started_is_refused(patient_client, program):
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(challenges(program)[0], date(2026, 3, 19))
 
     with travel(date(2026, 3, 20)):
@@ -667,7 +656,7 @@ def test_extension_after_the_first_challenge_started_is_refused(patient_client, 
 
 
 def test_the_extension_form_proposes_the_suggested_days(patient_client, program):
-    log_days(program, START, 14)
+    log_days(program, START, START + timedelta(days=13))
     DailyEntry.objects.filter(program=program, date=date(2026, 3, 14)).update(
         scores={"bloating": 9, "pain": 3}
     )
@@ -742,7 +731,7 @@ def test_ical_blinded_challenge_says_only_test_portion(patient_client, program):
 def test_ical_leaves_out_skipped_groups_and_cancelled_doses(patient_client, program):
     sorbitol, mannitol, *_ = challenges(program)
     challenge_skip(challenge=mannitol)
-    log_days(program, START, 20)
+    log_days(program, START, START + timedelta(days=19))
     begin(sorbitol, date(2026, 3, 19), status=Challenge.Status.STOPPED)
     Challenge.objects.filter(pk=sorbitol.pk).update(stop_day=date(2026, 3, 19))
 
@@ -761,7 +750,7 @@ def test_ical_without_a_program_is_404(patient_client):
 
 
 def test_ical_query_count_is_small(patient_client, program, django_assert_max_num_queries):
-    log_days(program, START, 9)
+    log_days(program, START, START + timedelta(days=8))
 
     with django_assert_max_num_queries(7):  # 7: the pause after a reaction
         patient_client.get(ICAL)

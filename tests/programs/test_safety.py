@@ -19,9 +19,8 @@ from dietplanner.programs.services import (
     challenge_add,
     challenge_start,
     challenge_unskip,
-    program_start,
 )
-from foods.models import FoodGroup, Protocol
+from foods.models import FoodGroup
 from foods.services import CatalogueError, read_catalogue
 from tests.diary.factories import START, SYMPTOMS, log_days, make_program
 
@@ -63,13 +62,8 @@ def settled(program):
 
 def low_fodmap_later(patient) -> Program:
     """A second program, low-FODMAP, started once the first ended."""
-    return program_start(
-        patient=patient,
-        protocol=Protocol.objects.get(slug="low-fodmap"),
-        start_date=LATER,
-        baseline_days=14,
-        symptoms=SYMPTOMS,
-        today=LATER,
+    return make_program(
+        patient, protocol="low-fodmap", start=LATER, baseline_days=14, symptoms=SYMPTOMS
     )
 
 

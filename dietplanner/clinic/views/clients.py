@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -34,14 +33,6 @@ COLUMNS = [
     ("adherence", "Adherence"),
     ("flags", "Needs attention"),
 ]
-
-
-def invite_url() -> str | None:
-    """The invite page, when that part of the clinic is installed."""
-    try:
-        return reverse("clinic:invite")
-    except NoReverseMatch:
-        return None
 
 
 @login_required
@@ -105,7 +96,6 @@ def clients(request):
         "sort": sort,
         "flag_label": FLAGS.get(flag, ""),
         "phase_label": PHASES.get(phase, ""),
-        "invite_url": invite_url(),
     }
     access_records_for_listing(
         viewer=request.user,

@@ -37,7 +37,7 @@ def note_add(request, patient_id):
                 "patient": patient,
                 "notes": notes_for(author=request.user, patient=patient),
                 "note_form": NoteForm(
-                    action=action, htmx=True, initial={"written_on": request.user.local_today()}
+                    action=action, htmx=True, initial={"written_on": patient.local_today()}
                 ),
                 "saved": True,
             }

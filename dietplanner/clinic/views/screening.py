@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.intake import ScreeningError, current_screening, screening_clear
 
-from ..services import client_summaries_for_patient
 from ..forms import ScreeningClearForm
+from ..services import client_summaries_for_patient
 
 
 def report_health(patient) -> str:

@@ -3,20 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.programs.selectors import diary_program_for
 
-from ..selectors import diary_history, diary_program_for
-
-
-def _start_url() -> str:
-    try:
-        return reverse("programs:start")
-    except NoReverseMatch:  # the start wizard ships separately; its address is fixed
-        return "/program/start/"
+from ..selectors import diary_history
 
 
 @login_required
@@ -25,11 +18,11 @@ def _start_url() -> str:
 def diary(request: HttpRequest) -> HttpResponse:
     program = diary_program_for(request.user)
     if program is None:
-        return render(request, "diary/history.html", {"history": None, "start_url": _start_url()})
+        return render(request, "diary/history.html", {"history": None})
     history = diary_history(
         program,
         today=request.user.local_today(),
         page_number=request.GET.get("page"),
         whole_chart=request.GET.get("chart") == "all",
     )
-    return render(request, "diary/history.html", {"history": history, "start_url": _start_url()})
+    return render(request, "diary/history.html", {"history": history})

@@ -1,6 +1,5 @@
 """The patient's home: what to do today, the check-in, the start button and the reaction flow."""
 
-import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -39,10 +38,6 @@ patient_only = role_required(User.Role.PATIENT)
 BEFORE_TESTS = ("not_started", "baseline", "baseline_extend")
 # Session key: the check-in just saved by a plain post, confirmed once on the page it lands on.
 JUST_SAVED = "checkin_just_saved"
-
-
-def _local_time(user: User, moment: datetime) -> datetime:
-    return timezone.localtime(moment, timezone=zoneinfo.ZoneInfo(user.timezone))
 
 
 def _day_param(request, program: Program, today: date) -> tuple[date, str | None]:
@@ -181,8 +176,7 @@ def today(request):
     context = _page_context(request, program, today, day)
     just_saved = request.session.pop(JUST_SAVED, None)
     if just_saved and just_saved.get("day") == day.isoformat():
-        saved = datetime.fromisoformat(just_saved["at"])
-        context["saved_at"] = _local_time(request.user, saved)
+        context["saved_at"] = datetime.fromisoformat(just_saved["at"])
     return render(request, "diary/today.html", context)
 
 
@@ -228,7 +222,7 @@ def checkin(request):
             url = url if day == today else f"{url}?day={day.isoformat()}"
             return redirect(f"{url}#checkin-saved")
         context = _page_context(request, program, today, day)
-        context["saved_at"] = _local_time(request.user, timezone.now())
+        context["saved_at"] = timezone.now()
     else:
         context = _page_context(request, program, today, day, data=request.POST)
         context["form"] = form  # with the errors found while saving

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from statistics import median
 
 from dietplanner.analysis.daybook import DayBook
 from dietplanner.analysis.diary import DayEntry
@@ -84,19 +85,12 @@ class Diary:
         return log.confounders if log is not None else frozenset()
 
 
-def median(values: list[int]) -> float:
-    """The median of a non-empty list, sorting it in place (callers pass throwaway lists)."""
-    values.sort()
-    mid = len(values) // 2
-    return float(values[mid]) if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-
-
 def flare_on(book: Diary, day: date, scores: dict[str, int]) -> tuple[str, int, float] | None:
     """The first symptom flaring that day, with its score and the median it rose above."""
     prior = [p for k in _LOOKBACK if (p := book.scores(day - k)) is not None]
     for symptom, value in scores.items():
         history = [p[symptom] for p in prior if symptom in p]
-        if history and value - (middle := median(history)) >= FLARE_RISE:
+        if history and value - (middle := float(median(history))) >= FLARE_RISE:
             return symptom, value, middle
     return None
 

@@ -10,7 +10,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from dietplanner.analysis.limits import WASHOUT_DAYS
-from dietplanner.analysis.vocabulary import POSTPONE_CONFOUNDERS
+from dietplanner.analysis.vocabulary import (
+    CHALLENGE_STATUSES,
+    POSTPONE_CONFOUNDERS,
+    STARTED_STATUSES,
+    BaselineStatus,
+    ChallengeStatus,
+    Phase,
+)
 
 from .diary import AboveUsual, Diary, above_usual_test, flare_on, usual_levels
 from .plan import (
@@ -19,8 +26,6 @@ from .plan import (
     MAX_DOSE_DAYS,
     ONE_DAY,
     READY_CLEAN_DAYS,
-    STARTED,
-    STATUSES,
     BaselinePhase,
     ChallengeState,
     DayLog,
@@ -55,8 +60,8 @@ def compute_plan(
     _check(settings, challenges)
     names = group_names or {}
     book = Diary(diary, settings.symptoms, settings.start, today)
-    states = [_as_of(c, today) for c in challenges if c.status != "skipped"]
-    started = [c for c in states if c.status in STARTED]
+    states = [_as_of(c, today) for c in challenges if c.status != ChallengeStatus.SKIPPED]
+    started = [c for c in states if c.status in STARTED_STATUSES]
     baseline = _baseline(settings, book, today, started[0].first_dose_day if started else None)
     above = above_usual_test(book, baseline.reference)
 
@@ -64,9 +69,11 @@ def compute_plan(
     cursor = baseline.ready_on
     for i, state in enumerate(states):
         name = names.get(state.food_group) or state.food_group.replace("_", " ")
-        if state.status in STARTED:
+        if state.status in STARTED_STATUSES:
             nxt = states[i + 1] if i + 1 < len(states) else None
-            next_first = nxt.first_dose_day if nxt is not None and nxt.status in STARTED else None
+            next_first = (
+                nxt.first_dose_day if nxt is not None and nxt.status in STARTED_STATUSES else None
+            )
             early = not baseline.ready if i == 0 else not _allowed_after(scheduled[-1], state)
             item = _started(state, i + 1, name, next_first, early, cursor, book, above, today)
         else:
@@ -74,7 +81,7 @@ def compute_plan(
         scheduled.append(item)
         cursor = item.washout_end + ONE_DAY
 
-    skipped = tuple(c.key for c in challenges if c.status == "skipped")
+    skipped = tuple(c.key for c in challenges if c.status == ChallengeStatus.SKIPPED)
     status = today_status(settings, baseline, scheduled, today)
     if home_tests_paused:
         status = paused(status)
@@ -97,7 +104,7 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
         if c.key in keys:
             raise ValueError(f"duplicate challenge key {c.key!r}")
         keys.add(c.key)
-        if c.status not in STATUSES:
+        if c.status not in CHALLENGE_STATUSES:
             raise ValueError(f"challenge {c.key!r}: unknown status {c.status!r}")
         low, high = WASHOUT_DAYS
         if c.dose_offsets:
@@ -110,11 +117,11 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
             )
         if len(c.ladder) != 3:
             raise ValueError(f"challenge {c.key!r}: a ladder of 3 portions")
-        if c.status == "planned":
+        if c.status == ChallengeStatus.PLANNED:
             if c.first_dose_day is not None:
                 raise ValueError(f"challenge {c.key!r}: planned but has a first_dose_day")
             seen_planned = True
-        elif c.status in STARTED:
+        elif c.status in STARTED_STATUSES:
             first = c.first_dose_day
             if first is None or first <= settings.start:
                 raise ValueError(f"challenge {c.key!r}: started needs a first dose after the start")
@@ -122,7 +129,7 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
                 raise ValueError(
                     f"challenge {c.key!r}: started challenges must come first, in order"
                 )
-            if c.status == "stopped" and (c.stop_day is None or c.stop_day < first):
+            if c.status == ChallengeStatus.STOPPED and (c.stop_day is None or c.stop_day < first):
                 raise ValueError(
                     f"challenge {c.key!r}: stopped needs a stop_day on or after the start"
                 )
@@ -132,14 +139,18 @@ def _check(settings: ProgramSettings, challenges: Sequence[ChallengeState]) -> N
 def _as_of(state: ChallengeState, today: date) -> ChallengeState:
     """The challenge as it stood on `today`: later starts, stops and recorded ends undone."""
     first = state.first_dose_day
-    if state.status not in STARTED:
+    if state.status not in STARTED_STATUSES:
         return state
     if first is None or first > today:
         return replace(
-            state, status="planned", first_dose_day=None, stop_day=None, washout_end=None
+            state,
+            status=ChallengeStatus.PLANNED,
+            first_dose_day=None,
+            stop_day=None,
+            washout_end=None,
         )
     if state.stop_day is not None and state.stop_day > today:
-        state = replace(state, status="active", stop_day=None)
+        state = replace(state, status=ChallengeStatus.ACTIVE, stop_day=None)
     if state.washout_end is not None and state.washout_end > today:
         state = replace(state, washout_end=None)
     return state
@@ -189,7 +200,7 @@ def _baseline(
             planned_end=planned_end,
             end=first_dose - ONE_DAY,
             ready_on=first_dose,
-            status="done",
+            status=BaselineStatus.DONE,
             ready=ready,
             projected=False,
             reasons=tuple(reasons),
@@ -214,11 +225,11 @@ def _baseline(
     if over_limit:
         extension = min(extension, longest - settings.baseline_days)
     if today < start:
-        status = "not_started"
+        status = BaselineStatus.NOT_STARTED
     elif ready:
-        status = "ready"
+        status = BaselineStatus.READY
     else:
-        status = "running" if today <= planned_end else "extend"
+        status = BaselineStatus.RUNNING if today <= planned_end else BaselineStatus.EXTEND
     return BaselinePhase(
         start=start,
         planned_end=planned_end,
@@ -287,7 +298,9 @@ def _started(
     skipped: a missed check-in delays the answer but does not start the count again."""
     first = state.first_dose_day
     last_dose = first + timedelta(days=state.last_dose_offset)
-    last_kept = min(state.stop_day, last_dose) if state.status == "stopped" else last_dose
+    last_kept = (
+        min(state.stop_day, last_dose) if state.status == ChallengeStatus.STOPPED else last_dose
+    )
     w_start = last_kept + ONE_DAY
     min_end = _min_end(w_start, state.washout_days)
     if next_first is not None and next_first < w_start:
@@ -321,13 +334,17 @@ def _started(
             end = max(min_end, pending)
 
     if today <= last_kept:
-        phase = "stopped" if state.status == "stopped" and today == state.stop_day else "dose"
+        phase = (
+            Phase.STOPPED
+            if state.status == ChallengeStatus.STOPPED and today == state.stop_day
+            else Phase.DOSE
+        )
     else:
-        phase = "washout" if today <= end else "finished"
+        phase = Phase.WASHOUT if today <= end else Phase.FINISHED
     long_flag = (end - w_start).days + 1 > LONG_WASHOUT_DAYS
     holding: tuple[SymptomAbove, ...] = ()
     why = cause = None
-    if phase == "washout" and not settled:
+    if phase == Phase.WASHOUT and not settled:
         last = book.last_logged(today + ONE_DAY, w_start)
         holding = (above(last) or ()) if last is not None else ()
         why = washout_why(holding, last, today, min_end)
@@ -404,7 +421,7 @@ def _planned(
         washout_settled=False,
         long_washout_flag=(min_end - w_start).days + 1 > LONG_WASHOUT_DAYS,
         projected=True,
-        phase="upcoming",
+        phase=Phase.UPCOMING,
         postpone_proposed=reason is not None,
         postpone_reason=reason,
         postpone_confounders=confounders,

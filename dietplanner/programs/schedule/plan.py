@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dietplanner.analysis.limits import DOSE_DAYS
+from dietplanner.analysis.vocabulary import BaselineStatus, ChallengeStatus, Phase
 
 READY_CLEAN_DAYS = 5
 FLARE_RISE = 3
@@ -20,24 +21,12 @@ MAX_DOSE_DAYS = DOSE_DAYS[1]
 
 # A baseline's status in words, for the pages that name it (`BaselinePhase.status_label`).
 BASELINE_STATUS_LABELS: Mapping[str, str] = {
-    "not_started": "not started yet",
-    "running": "running",
-    "extend": "planned days over, symptoms not settled yet",
-    "ready": "ready for the first food group",
-    "done": "done",
+    BaselineStatus.NOT_STARTED: "not started yet",
+    BaselineStatus.RUNNING: "running",
+    BaselineStatus.EXTEND: "planned days over, symptoms not settled yet",
+    BaselineStatus.READY: "ready for the first food group",
+    BaselineStatus.DONE: "done",
 }
-STATUSES = frozenset({"planned", "active", "washout", "done", "stopped", "skipped"})
-STARTED = frozenset({"active", "washout", "done", "stopped"})
-TODAY_KINDS = (
-    "not_started",
-    "baseline",
-    "baseline_extend",
-    "dose",
-    "washout",
-    "ready_for_next",
-    "paused",
-    "completed",
-)
 
 # Ladder step per dose day, for 1-7 dose days. Every challenge ends on the full portion (a
 # challenge that never reaches the usual portion cannot be read), starts small when there is
@@ -76,7 +65,7 @@ class ProgramSettings:
 class ChallengeState:
     """One challenge as stored: what the dietitian set and what actually happened.
 
-    `key` is opaque and stable (it names iCalendar events). `status` is one of `STATUSES`;
+    `key` is opaque and stable (it names iCalendar events). `status` is a `ChallengeStatus`;
     active, washout and done are treated alike: the dates, not the status, say where the
     challenge is. `stop_day` is the last day of a stopped challenge's dose period: its dose is
     kept (it may have been taken before the reaction), later doses are cancelled and the washout
@@ -89,7 +78,7 @@ class ChallengeState:
     dose_days: int
     washout_days: int
     ladder: tuple[str, str, str]
-    status: str = "planned"
+    status: str = ChallengeStatus.PLANNED
     first_dose_day: date | None = None
     stop_day: date | None = None
     washout_end: date | None = None
@@ -225,22 +214,14 @@ class ScheduledChallenge:
     @property
     def washout_open(self) -> bool:
         """In its washout today, and the washout has not closed yet."""
-        return self.phase == "washout" and not self.washout_settled
-
-    @property
-    def next_may_start(self) -> date:
-        return self.washout_end + ONE_DAY
-
-    @property
-    def washout_length(self) -> int:
-        return (self.washout_end - self.washout_start).days + 1
+        return self.phase == Phase.WASHOUT and not self.washout_settled
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TodayStatus:
     """What the patient should do today, with the numbers to phrase it and a ready sentence.
 
-    `kind` is one of `TODAY_KINDS`. `day_number`/`day_count`: baseline day n of planned days,
+    `kind` is a `TodayKind`. `day_number`/`day_count`: baseline day n of planned days,
     dose day n of dose days, washout day n of the minimum washout days. `challenge_key` names
     the challenge concerned (for ready_for_next: the one the start button starts). The sentence
     stays short (a page heading); an open washout's explanation is in `washout_why` and, past

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from dietplanner.analysis.vocabulary import BaselineStatus, Phase, TodayKind
+
 from .plan import (
     BaselinePhase,
     ProgramSettings,
@@ -99,9 +101,9 @@ PAUSED_SENTENCE = (
 def paused(status: TodayStatus) -> TodayStatus:
     """Today while home tests are paused (a reaction alert not cleared yet): no portion and no
     start, whatever the plan would have proposed; the other days read as they are."""
-    if status.kind not in ("dose", "ready_for_next"):
+    if status.kind not in (TodayKind.DOSE, TodayKind.READY_FOR_NEXT):
         return status
-    return TodayStatus(kind="paused", sentence=PAUSED_SENTENCE, blinded=status.blinded)
+    return TodayStatus(kind=TodayKind.PAUSED, sentence=PAUSED_SENTENCE, blinded=status.blinded)
 
 
 def today_status(
@@ -116,11 +118,11 @@ def today_status(
     current = next((c for c in reversed(scheduled) if c.started), None)
     if current is None:
         return _today_in_baseline(settings, baseline, scheduled, today)
-    if current.phase in ("dose", "stopped"):
+    if current.phase in (Phase.DOSE, Phase.STOPPED):
         title = f"{current.group_name[:1].upper()}{current.group_name[1:]} challenge"
-        if current.phase == "stopped":
+        if current.phase == Phase.STOPPED:
             sentence = f"{title} stopped: no more doses. Back to the baseline diet."
-            return _about(current, "washout", sentence)
+            return _about(current, TodayKind.WASHOUT, sentence)
         dose = next((d for d in current.dose_days if d.day == today), None)
         if dose is None:
             return _between_portions(current, title, today)
@@ -137,14 +139,14 @@ def today_status(
             )
         return _about(
             current,
-            "dose",
+            TodayKind.DOSE,
             sentence,
             day_number=dose.number,
             day_count=len(current.dose_days),
             step=dose.step,
             portion=None if current.blinded else dose.portion,
         )
-    if current.phase == "washout":
+    if current.phase == Phase.WASHOUT:
         number = (today - current.washout_start).days + 1
         minimum = (current.washout_min_end - current.washout_start).days + 1
         head = f"Washout after the {current.group_name} challenge, day {number}"
@@ -154,7 +156,7 @@ def today_status(
             sentence = f"{head}: back to the baseline diet until your symptoms settle."
         return _about(
             current,
-            "washout",
+            TodayKind.WASHOUT,
             sentence,
             day_number=number,
             day_count=minimum,
@@ -177,7 +179,7 @@ def _between_portions(current: ScheduledChallenge, title: str, today: date) -> T
     )
     return _about(
         current,
-        "washout",
+        TodayKind.WASHOUT,
         sentence,
         day_number=number,
         day_count=count,
@@ -189,20 +191,21 @@ def _today_in_baseline(
     settings: ProgramSettings, baseline: BaselinePhase, scheduled: Challenges, today: date
 ) -> TodayStatus:
     talk = " Your baseline is running much longer than planned: please talk to your dietitian."
-    if baseline.status == "not_started":
+    if baseline.status == BaselineStatus.NOT_STARTED:
         return TodayStatus(
-            kind="not_started", sentence=f"Your baseline starts on {fmt_day(baseline.start)}."
+            kind=TodayKind.NOT_STARTED,
+            sentence=f"Your baseline starts on {fmt_day(baseline.start)}.",
         )
-    if baseline.status in ("running", "extend"):
+    if baseline.status in (BaselineStatus.RUNNING, BaselineStatus.EXTEND):
         number = (today - baseline.start).days + 1
-        if baseline.status == "running":
-            kind = "baseline"
+        if baseline.status == BaselineStatus.RUNNING:
+            kind = TodayKind.BASELINE
             sentence = (
                 f"Baseline day {number} of {settings.baseline_days}: keep to the elimination "
                 "diet and log your symptoms."
             )
         elif baseline.over_limit:
-            kind = "baseline_extend"
+            kind = TodayKind.BASELINE_EXTEND
             sentence = (
                 f"Baseline day {number} ({settings.baseline_days} planned): your symptoms have "
                 f"not settled, and this diet's baseline should not go past "
@@ -210,7 +213,7 @@ def _today_in_baseline(
             )
             talk = ""
         else:
-            kind = "baseline_extend"
+            kind = TodayKind.BASELINE_EXTEND
             # Counted from today: on day 31 of 21 with readiness 5 days away, "5 more days".
             more = baseline.days_to_ready
             sentence = (
@@ -232,14 +235,14 @@ def _next_or_done(scheduled: Challenges) -> TodayStatus:
     upcoming = next((c for c in scheduled if not c.started), None)
     if upcoming is None:
         return TodayStatus(
-            kind="completed",
+            kind=TodayKind.COMPLETED,
             sentence="All planned challenges are done: go through the results with your dietitian.",
         )
     sentence = f"Ready for the next food group: {upcoming.group_name} - start today?"
     if upcoming.postpone_proposed:
         logged = " and ".join(upcoming.postpone_confounders)
         sentence += f" You logged {logged} today: you may prefer to wait a day."
-    return _about(upcoming, "ready_for_next", sentence)
+    return _about(upcoming, TodayKind.READY_FOR_NEXT, sentence)
 
 
 def _about(challenge: ScheduledChallenge, kind: str, sentence: str, **numbers) -> TodayStatus:
@@ -249,8 +252,8 @@ def _about(challenge: ScheduledChallenge, kind: str, sentence: str, **numbers) -
         challenge_key=challenge.key,
         group_name=challenge.group_name,
         blinded=challenge.blinded,
-        postpone_proposed=challenge.postpone_proposed and kind == "ready_for_next",
-        postpone_reason=challenge.postpone_reason if kind == "ready_for_next" else None,
+        postpone_proposed=challenge.postpone_proposed and kind == TodayKind.READY_FOR_NEXT,
+        postpone_reason=challenge.postpone_reason if kind == TodayKind.READY_FOR_NEXT else None,
         long_washout_flag=challenge.long_washout_flag and challenge.washout_open,
         **numbers,
     )

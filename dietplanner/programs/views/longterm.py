@@ -23,6 +23,7 @@ def long_term_context(user: User) -> dict:
     ]
     retests = sorted((p for p in plans if p.retest_on), key=lambda p: p.retest_on)
     return {
+        "patient": user,
         "program": program,
         "rows": rows,
         "retests": retests,
@@ -53,5 +54,5 @@ def summary(request):
             .select_related("food_group")
             .order_by("first_dose_day", "position")
         )
-    context.update(tested=tested, patient=request.user, today=request.user.local_today())
+    context.update(tested=tested, today=request.user.local_today())
     return render(request, "programs/summary.html", context)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dietplanner.accounts.decorators import role_required
@@ -43,7 +42,9 @@ def my_data(request):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            document = parse_json(form.cleaned_data["diary_file"].read())
+            document = parse_json(
+                form.cleaned_data["diary_file"].read(), today=request.user.local_today()
+            )
             imported = program_import(document=document, patient=request.user)
         except DiaryFormatError as exc:
             errors = exc.errors
@@ -73,6 +74,6 @@ def my_data_download(request):
         return redirect("programs:my-data")
     body = dump_json(program_document(program))
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
+    stamp = request.user.local_today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="dietplanner-diary-{stamp}.json"'
     return response

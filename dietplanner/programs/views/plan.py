@@ -36,6 +36,7 @@ from ..services import (
     challenge_unskip,
     challenges_reorder,
 )
+from ..visibility import ShownResult, shown_result
 
 BLINDED_LABEL = "Blinded test"
 PHASE_TEXT = {
@@ -100,6 +101,11 @@ class TimelineItem:
         if not self.program_active and self.scheduled.phase != "finished":
             return self.challenge.status_label  # the program ended mid-challenge
         return PHASE_TEXT[self.scheduled.phase]
+
+    @property
+    def shown(self) -> ShownResult:
+        """The challenge's result as every page may show it (`programs.visibility`)."""
+        return shown_result(self.challenge)
 
     @property
     def is_current(self) -> bool:

@@ -30,11 +30,12 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
-from dietplanner.diary.selectors import diary_program_for
 from foods.models import Symptom
 
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
+from ..selectors import diary_program_for
+from ..visibility import shown_result
 
 BLINDED_LABEL = "Blinded test"
 CONTEXT_DAYS = 7  # days before the window drawn on a card's chart, to show the usual level
@@ -142,9 +143,7 @@ def menu_summary(cards: list[ResultCard]) -> MenuSummary:
 
 
 def _label(challenge: Challenge) -> str:
-    if challenge.blinded and not challenge.is_finished:
-        return BLINDED_LABEL
-    return challenge.food_group.name
+    return BLINDED_LABEL if shown_result(challenge).hidden else challenge.food_group.name
 
 
 def _iso(value) -> date | None:
@@ -152,25 +151,22 @@ def _iso(value) -> date | None:
 
 
 def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
-    detail = challenge.verdict_detail or {}
-    hidden = challenge.blinded and not challenge.is_finished
-    verdict = "" if hidden else challenge.verdict
+    shown = shown_result(challenge)
+    hidden, detail, verdict = shown.hidden, shown.detail, shown.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
-    by_endoscopy = not hidden and judged_by_endoscopy(detail)
+    by_endoscopy = judged_by_endoscopy(detail)
     if by_endoscopy and verdict != "endoscopy":
         summary = outcome_sentence(detail)
-    label = "" if hidden else challenge.verdict_label
-    too_early = not hidden and challenge.too_early
-    if too_early:
+    if shown.too_early:
         icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
-    probability = None if hidden or too_early else challenge.verdict_probability
+    probability = shown.probability
     return ResultCard(
         challenge=challenge,
         label=_label(challenge),
         hidden=hidden,
         verdict=verdict,
-        verdict_label=label,
+        verdict_label=shown.verdict_label,
         colour=colour,
         icon=icon,
         summary=summary,
@@ -179,9 +175,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
         complete=bool(detail.get("complete", True)),
         window_start=_iso(window.get("start")),
         window_end=_iso(window.get("end")),
-        evidence=[]
-        if hidden
-        else [
+        evidence=[
             EvidenceRow(
                 symptom=names.get(s["symptom"]) or symptom_name(s["symptom"]),
                 usual=s.get("reference_level"),
@@ -192,13 +186,11 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
             )
             for s in detail.get("symptoms", ())
         ],
-        excluded=[]
-        if hidden
-        else [
+        excluded=[
             ExcludedRow(day=date.fromisoformat(d["date"]), why=why_text(tuple(d["why"])))
             for d in detail.get("excluded_days", ())
         ],
-        reasons=[] if hidden else list(detail.get("reasons", ())),
+        reasons=list(detail.get("reasons", ())),
         red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
         by_endoscopy=by_endoscopy,
     )

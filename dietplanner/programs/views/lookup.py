@@ -1,20 +1,24 @@
+"""The food lookup (/foods/lookup/): anyone logged in searches the catalogue; a patient with a
+program also reads each food's status for them (tested, left out, reintroduced)."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from dietplanner.analysis.vocabulary import FODMAP_GROUPS
+from foods.forms import MAX_QUERY_LENGTH, LookupForm
+from foods.selectors import food_lookup
 
-from .forms import MAX_QUERY_LENGTH, LookupForm
-from .selectors import food_lookup
+from .. import selectors
+from ..exchange import program_for_export
+from ..group_plans import group_plans_for
 
 
 def _patient_program(user):
     """The program a patient's lookup answers for (None: not a patient, or no program)."""
     if not getattr(user, "is_patient", False):
         return None
-    from dietplanner.programs.exchange import program_for_export
-
     return program_for_export(user)
 
 
@@ -23,10 +27,7 @@ def _personal_answers(user, program, lookup) -> dict | None:
     from their long-term plan where a group has one, else from where their program stands."""
     if program is None or not lookup.results:
         return None
-    from dietplanner.programs import selectors
-    from dietplanner.programs.group_plans import group_plans_for
-
-    statuses = selectors.group_statuses(program, user.local_today())
+    statuses = selectors.group_statuses(program)
     plans = {p.food_group.slug: p for p in group_plans_for(program)}
     return {
         r.food.pk: selectors.food_answer(r.groups, r.food.kinds, statuses, plans, user.measures)

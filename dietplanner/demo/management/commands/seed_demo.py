@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dietplanner.accounts.demo import demo_authenticator, demo_link, demo_program
 from dietplanner.accounts.models import User
+from dietplanner.demo.seeding import demo_authenticator, demo_link, demo_program
 
 # Known passwords, printed by `make run`: demo accounts exist only in development.
 DEMO_ACCOUNTS = [

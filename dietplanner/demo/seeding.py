@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dietplanner.accounts.models import CareLink, User
+from dietplanner.accounts.two_factor import recovery_codes_make, totp_secret
 from dietplanner.analysis import screening as intake
 from dietplanner.diary.services import entry_save
 from dietplanner.programs import intake as intake_services
@@ -15,9 +17,6 @@ from dietplanner.programs import services as program_services
 from dietplanner.programs.models import Program
 from dietplanner.programs.selectors import program_plan
 from foods.models import Protocol
-
-from .models import CareLink, User
-from .two_factor import recovery_codes_make, totp_secret
 
 # The demo dietitian's authenticator secret: public, like the demo passwords (development only).
 DEMO_TOTP_KEY = b"dietplanner-demo-key".hex()

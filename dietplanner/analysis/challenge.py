@@ -1,0 +1,240 @@
+"""Reading one challenge's window: which days are clean, left out or kept with an allowance
+for a confounder or off-plan eating, the reference and follow-up days of each symptom, the
+per-symptom fits (`evidence`), then the decision (`decide`)."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import replace
+from datetime import date
+
+from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
+from .decide import decide
+from .evidence import FitSetting, SymptomDays, read_symptom
+from .reading import FoodRead, Reading, RunContext
+from .reference import (
+    FOLLOW_UP_DAYS,
+    FOLLOW_UP_GAP,
+    LOOKBACK_DAYS,
+    MIN_REFERENCE_DAYS,
+    Noise,
+    Offset,
+    follow_up_days,
+    pick_reference_days,
+    reference_candidates,
+)
+from .results import ExcludedDay
+from .vocabulary import Verdict
+from .windows import ChallengeWindow
+
+# Confounders whose effect is roughly a steady shift while they last; a period's effect is
+# not (it builds up before the first logged day and fades over the next ones): its days stay
+# left out. Off-plan eating is modelled like a steady confounder (see below).
+STEADY_CONFOUNDERS = frozenset(
+    {"illness", "poor_sleep", "stress", "medication_change", "travel", "other"}
+)
+PRIOR_SHIFT = 1.5  # a confounder episode may raise a symptom by 0 to 3 points:
+PRIOR_SHIFT_SD = 1.0  # prior mean and SD of its level shift
+MIN_PRIOR_SD = 0.5
+# Off-plan eating of an eliminated group: the days from the day eaten to 2 days after form an
+# exposure with its own level shift, like a confounder episode. Prior of its shift per symptom:
+# a group not read yet may raise a symptom by 0 to about 2 points; a group read as tolerated
+# by next to nothing; a group read as a trigger or possible by 0 up to its own full-portion
+# rise (the portion eaten off-plan is unknown).
+OFF_PLAN_SHIFT = 0.5
+OFF_PLAN_SHIFT_SD = 0.75
+TOLERATED_SHIFT_SD = 0.3
+MIN_FOOD_PRIOR_SD = 0.3
+
+
+def food_kind(food: FoodRead | None) -> str | None:
+    """What a food's own challenge is taken to show while reading: "tolerated", "reacted",
+    or None (not read)."""
+    if food is None:
+        return None
+    return Verdict.TOLERATED if food.verdict == Verdict.TOLERATED else "reacted"
+
+
+def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]) -> Reading:
+    """The reading of one challenge window; `blocked` holds the days of earlier windows that
+    may hold a reaction (never a reference)."""
+    book, program, now = run.book, run.program, run.now
+    group = cw.challenge.food_group
+    last_seen = min(cw.end, now)
+    excluded: list[ExcludedDay] = []
+    clean: list[int] = []
+    # Window days with only steady confounders: kept, each confounder episode's own level
+    # shift fitted alongside the rise (`evidence._read_episodes`).
+    allowed: dict[int, tuple[Episode, ...]] = {}
+    allowed_why: list[tuple[int, tuple[str, ...]]] = []
+    for day in range(cw.first, last_seen + 1):
+        if not book.logged(day):
+            excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
+            continue
+        why = book.window_why(day, group)
+        if not why:
+            clean.append(day)
+        elif not cw.blinded and all(w in STEADY_CONFOUNDERS or off_plan_group(w) for w in why):
+            allowed[day] = book.upsets(day, besides=group)
+            allowed_why.append((day, why))
+        else:
+            excluded.append(ExcludedDay(date.fromordinal(day), why))
+    usable_days = sorted(set(clean) | set(allowed))
+    touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
+    around = _episode_days_around(run, cw, touching, blocked)
+    shapes = cw.templates()
+    setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise)
+    reads = []
+    candidates = reference_candidates(book, cw.first, run.earliest, blocked)
+    scores = book.scores
+    for symptom in program.symptoms:
+        ref_days = pick_reference_days(book, symptom, candidates)
+        if len(ref_days) < MIN_REFERENCE_DAYS:
+            continue
+        days = SymptomDays(
+            ref=[(d, float(scores[d][symptom])) for d in ref_days],
+            window=[(d, float(scores[d][symptom])) for d in usable_days if symptom in scores[d]],
+            follow=[
+                (d, float(scores[d][symptom]))
+                for d in follow_up_days(book, symptom, cw.end, run.later_blocked)
+                if d <= now
+            ],
+        )
+        if allowed:
+            days = _with_episodes(days, symptom, run, allowed, around)
+        reads.append(read_symptom(symptom, days, setting))
+    # A day with a confounder counts toward enough data only when its episode's shift is
+    # measured by more than the general prior: by its own days around the window, or by what
+    # this patient's other days with that confounder show.
+    measured = set(_measured(touching, around, program.symptoms, run.offsets, run.foods))
+    counted = set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured}
+    reading = Reading(
+        cw=cw,
+        reads=tuple(reads),
+        symptoms=program.symptoms,
+        excluded=tuple(excluded),
+        window_days=last_seen - cw.first + 1,
+        clean_days=len(clean),
+        counted_days=len(counted),
+        # (day, the upsets on it whose size could not be measured)
+        uncounted=tuple(
+            (d, tuple(e.kind for e in allowed[d] if e not in measured))
+            for d, _ in allowed_why
+            if d not in counted
+        ),
+        complete=now >= cw.end,
+        allowed=tuple(allowed_why),
+        allowed_around=tuple((d, book.reference_why(d)) for d in around),
+        eaten=tuple((g, food_kind(run.foods.get(g))) for g in _eaten_groups(touching)),
+    )
+    return decide(reading, sorted(counted), len(shapes), run.noise, run.prior)
+
+
+def _with_episodes(
+    days: SymptomDays,
+    symptom: str,
+    run: RunContext,
+    allowed: Mapping[int, tuple[Episode, ...]],
+    around: list[int],
+) -> SymptomDays:
+    """`days` with the confounder episodes and off-plan exposures touching the window: the
+    episodes of each window day, their days around it, and the prior of each one's shift."""
+    scores = run.book.scores
+    index: dict[Episode, int] = {}
+    tags = [_tag(allowed.get(d, ()), index) for d, _ in days.window]
+    outside = [
+        (d, float(scores[d][symptom]), _tag(run.book.upsets(d), index))
+        for d in around
+        if symptom in scores[d]
+    ]
+    # Episodes that have days around the window but none scored inside it add nothing to
+    # the rise; they still get their shift so their days are honest.
+    priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in index]
+    return replace(days, tags=tags, outside=outside, priors=priors)
+
+
+def _eaten_groups(episodes: Iterable[Episode]) -> list[str]:
+    return sorted({e.food_group for e in episodes if e.food_group is not None})
+
+
+def _episode_days_around(
+    run: RunContext, cw: ChallengeWindow, episodes: list[Episode], blocked: Container[int]
+) -> list[int]:
+    """The days of `episodes` outside the window that may measure their size: within the
+    reference look-back before it, up to the follow-up days after it (skipping the day right
+    after, where a late reaction may linger), never in a window that may hold a reaction, and
+    only when every confounder and off-plan exposure of the day is one of `episodes`."""
+    if not episodes:
+        return []
+    book: DayBook = run.book
+    chosen = set(episodes)
+    lo = max(run.earliest, cw.first - LOOKBACK_DAYS)
+    hi = min(run.now, cw.end + 1 + FOLLOW_UP_GAP + FOLLOW_UP_DAYS - 1)
+    days = set()
+    for e in episodes:
+        for d in e.days:
+            if cw.first <= d <= cw.end + FOLLOW_UP_GAP or d < lo or d > hi:
+                continue
+            if d < cw.first and d in blocked or d > cw.end and d in run.later_blocked:
+                continue
+            if not set(book.upsets(d)) <= chosen:
+                continue
+            days.add(d)
+    return sorted(days)
+
+
+def _measured(
+    episodes: list[Episode],
+    around: list[int],
+    symptoms: tuple[str, ...],
+    offsets: Mapping[tuple[str, str], Offset],
+    foods: Mapping[str, FoodRead],
+) -> Iterator[Episode]:
+    around_days = set(around)
+    for e in episodes:
+        if any(d in around_days for d in e.days):
+            yield e
+        elif e.food_group is not None:
+            if e.food_group in foods:
+                yield e
+        elif any((e.kind, s) in offsets for s in symptoms):
+            yield e
+
+
+def _tag(episodes: Iterable[Episode], index: dict[Episode, int]) -> tuple[int, ...]:
+    return tuple(index.setdefault(e, len(index)) for e in episodes)
+
+
+def _prior(
+    kind: str,
+    symptom: str,
+    noise: Noise,
+    offsets: Mapping[tuple[str, str], Offset],
+    foods: Mapping[str, FoodRead],
+) -> tuple[float, float]:
+    """Prior mean and variance (points) of an episode's level shift on one symptom: what this
+    patient's other days with that confounder show when the diary has enough of them, else
+    the general "a confounder may raise a symptom by 0 to 3 points". Off-plan eating: see
+    `_food_prior`."""
+    group = off_plan_group(kind)
+    if group is not None:
+        return _food_prior(foods.get(group), symptom)
+    o = offsets.get((kind, symptom))
+    if o is not None:
+        return o.points, max(o.extra * noise.sigma[symptom] ** 2, MIN_PRIOR_SD**2)
+    return PRIOR_SHIFT, PRIOR_SHIFT_SD**2
+
+
+def _food_prior(food: FoodRead | None, symptom: str) -> tuple[float, float]:
+    """Prior of the shift an off-plan exposure brings to a symptom: from what the group's own
+    challenge showed (the portion eaten off-plan may be anything from none to a full one),
+    else the general "0 to about 2 points"."""
+    if food is None:
+        return OFF_PLAN_SHIFT, OFF_PLAN_SHIFT_SD**2
+    if food.verdict == Verdict.TOLERATED:
+        return 0.0, TOLERATED_SHIFT_SD**2
+    rise, se = food.rises.get(symptom, (0.0, 0.0))
+    rise = max(rise, 0.0)
+    # Uniform from 0 to the full-portion rise, plus half the rise's own uncertainty.
+    var = rise * rise / 12.0 + 0.25 * se * se
+    return 0.5 * rise, max(var, MIN_FOOD_PRIOR_SD**2)

@@ -1,0 +1,277 @@
+"""The decision on one challenge from its per-symptom fits: which symptoms rose and how much,
+the Bayes factor of a reaction against none, a one-day spike, a stop for a reaction, whether
+the data are too thin, and the verdict (a band of the chance of a trigger; blinded
+challenges keep their own bars)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from . import probability
+from .evidence import SymptomRead
+from .reading import Reading
+from .reference import Noise
+from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change, rise_kind
+from .stats import critical_z
+from .vocabulary import Verdict
+
+ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinded challenges)
+# Open challenges: the main evidence is a Bayes factor (Neyman-Pearson over the mixture of
+# windows): how much better "a reaction of REACTION_POINTS at the full portion, on one symptom
+# or on two at once, under one of the reaction shapes" explains the fitted rises than "no
+# reaction", each symptom, pair and shape equally likely within its kind, "two or more
+# symptoms" weighed TWO_SYMPTOM_SHARE and "one" the rest (a reaction hits 1, 2 or 3 symptoms).
+# `probability` turns it, with the other evidence, into the chance of a trigger.
+REACTION_POINTS = 3.0
+TWO_SYMPTOM_SHARE = 2.0 / 3.0
+MEMBER_Z = CLEAR_RISE_Z  # a symptom named in a trigger must rise on its own (5% level)
+# `possible` keeps z bars: a Bonferroni split over symptoms x shapes of these rates.
+ALPHA_ONE = 0.015  # a clear but small rise
+ALPHA_POSSIBLE = 0.5  # a less certain one
+EFFECTIVE_SHAPES = 4.5  # the 6 shapes act like ~4.5 independent tests (Monte Carlo, any phi)
+POSSIBLE_RISE_POINTS = 1.2  # a less certain rise counts as possible from this size on
+ONE_DAY_RISE_POINTS = 3.0
+MIN_WINDOW_DAYS = 3
+STOP_CONFIRM_Z = 1.645
+# The data problem of a test stopped for a cause that is not a reaction: it is repeated.
+INTERRUPTED = "interrupted"
+TOO_EARLY = "too_early"  # the data problem of a window just begun
+MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show there
+LOG_CAP = 600.0  # log ratios beyond this are capped (far past any bar; no overflow)
+
+
+def decide(
+    reading: Reading, counted: list[int], n_shapes: int, noise: Noise, prior: float
+) -> Reading:
+    """`reading` (what the window's days hold) with its decision; `counted` are the window
+    days that count toward enough data, `n_shapes` the reaction shapes tried."""
+    cw = reading.cw
+    blinded = cw.blinded
+    usable = [r for r in reading.reads if r.usable]
+    tests = max(len(usable), 1) * (1.0 if blinded else min(EFFECTIVE_SHAPES, n_shapes))
+    z_trigger = critical_z(ALPHA if blinded else ALPHA_ONE, tests)
+    z_possible = critical_z(ALPHA_POSSIBLE, tests)
+    gaps: dict[str, float] = {}
+    triggered: list[SymptomRead] = []
+    placebo_reacted: list[SymptomRead] = []
+    for r in usable:
+        bar = meaningful_change(r.ref_level)
+        # Blinded: the gap that counts is active minus placebo, and active must also be up.
+        gap = r.window_level - r.placebo_level if blinded else r.change
+        if blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
+            placebo_reacted.append(r)
+        if blinded and r.change < bar:
+            gap = min(gap, r.change)
+        gaps[r.symptom] = gap
+        if blinded and r.z >= z_trigger and r.rise >= bar and gap >= bar:
+            triggered.append(r)
+    meaningful: list[SymptomRead] = []
+    log_bayes = pair = None
+    if not blinded:
+        # Only symptoms that rose on their own, by a meaningful amount, can be named.
+        for r in usable:
+            bar = meaningful_change(r.ref_level)
+            if r.z >= MEMBER_Z and r.rise >= bar and r.change >= bar:
+                meaningful.append(r)
+        if usable:
+            log_bayes, heaviest = reaction_evidence(usable, noise)
+            pair = pair_to_mention(heaviest, usable)
+    # Smaller rises, on the symptoms that did not rise by the meaningful change.
+    named = {r.symptom for r in triggered} | {r.symptom for r in meaningful}
+    possible: list[tuple[SymptomRead, str]] = []
+    for r in usable:
+        if r.symptom in named:
+            continue
+        bar = meaningful_change(r.ref_level)
+        gap = gaps[r.symptom]
+        if r.z >= z_trigger and gap >= SMALL_RISE_POINTS:
+            possible.append((r, "small"))
+        elif r.z >= z_possible and gap >= min(bar, POSSIBLE_RISE_POINTS):
+            possible.append((r, "uncertain"))
+    if not blinded:
+        named |= {r.symptom for r, _ in possible}
+        possible += [(r, "one_day") for r in _one_day_spikes(usable, named)]
+    stop_confirmed = cw.challenge.stopped_for_reaction and any(
+        # The diary must show it: one clean day clearly up (beyond one-day wobble, 5% level).
+        r.peak_rise is not None
+        and r.peak_rise >= meaningful_change(r.ref_level)
+        and r.peak_rise >= STOP_CONFIRM_Z * r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
+        for r in reading.reads
+    )
+    reading = replace(
+        reading,
+        triggered=tuple(triggered),
+        possible=tuple(possible),
+        meaningful=tuple(meaningful),
+        placebo_reacted=tuple(placebo_reacted),
+        stop_confirmed=stop_confirmed,
+        problem=_data_problem(reading, counted),
+        log_bayes=log_bayes,
+        pair=pair,
+    )
+    log_lr = probability.log_likelihood_ratio(features(reading))
+    verdict, triggered_final, pair = _verdict(reading, usable, log_lr, prior)
+    problem = reading.problem
+    c = cw.challenge
+    if c.stopped_early_on is not None and not c.stopped_for_reaction:
+        # Stopped for illness, travel or choice: the test is repeated, never read (a rise
+        # may be the illness, a calm may be the missing portions).
+        verdict, problem = Verdict.INCONCLUSIVE, INTERRUPTED
+        triggered_final, pair = (), None
+    return replace(
+        reading,
+        verdict=verdict,
+        log_lr=log_lr,
+        triggered=triggered_final,
+        pair=pair,
+        problem=problem,
+    )
+
+
+def features(reading: Reading) -> tuple[float, ...]:
+    """The evidence of one read challenge, in the order of `probability.FEATURES`."""
+    lo, hi = probability.LOG_BAYES_CAP
+    log_bayes = min(max(reading.log_bayes or 0.0, lo), hi)
+    kinds = {kind for _, kind in reading.possible}
+    stopped = reading.cw.challenge.stopped_for_reaction
+    return (
+        max(log_bayes, 0.0),
+        min(log_bayes, 0.0),
+        float(bool(reading.meaningful or reading.triggered)),
+        float("small" in kinds),
+        float("uncertain" in kinds),
+        float("one_day" in kinds),
+        float(stopped and reading.stop_confirmed),
+        float(stopped and not reading.stop_confirmed),
+    )
+
+
+def _verdict(
+    reading: Reading, usable: list[SymptomRead], log_lr: float, prior: float
+) -> tuple[str, tuple[SymptomRead, ...], tuple[str, str] | None]:
+    """The verdict, the symptoms named in a trigger and the pair to mention."""
+    stopped = reading.cw.challenge.stopped_for_reaction
+    if reading.cw.blinded:
+        # Blinded challenges keep their own bars (the contrast with placebo); their
+        # probability is reported beside the verdict.
+        if reading.triggered or reading.stop_confirmed:
+            verdict = Verdict.TRIGGER
+        elif stopped:
+            verdict = Verdict.POSSIBLE
+        elif reading.problem:
+            verdict = Verdict.INCONCLUSIVE
+        elif reading.possible:
+            verdict = Verdict.POSSIBLE
+        else:
+            verdict = Verdict.TOLERATED
+        return verdict, reading.triggered, reading.pair
+    # A trigger needs a clear rise: the one threshold the pages show (`rise_kind`).
+    clear = reading.meaningful or tuple(
+        r for r in usable if rise_kind(r.change, r.ref_level, r.z) == "clear"
+    )
+    verdict = probability.band(
+        probability.posterior(log_lr, prior),
+        meaningful=bool(clear) or reading.stop_confirmed,
+        stopped_for_reaction=stopped,
+        too_little_data=reading.problem is not None,
+    )
+    if verdict == Verdict.TRIGGER:
+        return verdict, clear, reading.pair
+    return verdict, reading.triggered, None
+
+
+def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:
+    """The log Bayes factor of a reaction against none, from the fitted rises (points at the
+    full portion) and their standard errors, per symptom and shape: a REACTION_POINTS rise on
+    one symptom (log ratio d t - d^2 info / 2 with t = rise / se^2, info = 1 / se^2), or on two
+    at once, allowing for their same-day correlation r (with S the covariance of the two rises
+    and 1 = (1, 1): t = 1'S^-1 rises, info = 1'S^-1 1). The ratios are averaged over the
+    symptoms (or pairs) and shapes tried, then weighted 1 - TWO_SYMPTOM_SHARE (one symptom)
+    and TWO_SYMPTOM_SHARE (two). Also returns the pair that weighed most, when pairs weighed
+    more than single symptoms."""
+    d = REACTION_POINTS
+    half = 0.5 * d * d
+    k = len(usable)
+    names = sorted(set(usable[0].fits).intersection(*(r.fits for r in usable[1:])))
+    one = 0.0
+    n_one = 0
+    ratios = []  # per symptom, the one-symptom ratio under each shape of `names`
+    for r in usable:
+        by_shape = {}
+        for name, fit in r.fits.items():
+            log_ratio = (d * fit.rise - half) / (fit.se * fit.se)
+            by_shape[name] = math.exp(log_ratio if log_ratio < LOG_CAP else LOG_CAP)
+        one += sum(by_shape.values())
+        n_one += len(by_shape)
+        ratios.append([by_shape[n] for n in names])
+    one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
+    if k < 2 or not names:
+        return _log(one), None
+    # Per symptom and shape: (rise, se, se squared), the terms of every pair it is in.
+    terms = [[(f.rise, f.se, f.se * f.se) for f in map(r.fits.__getitem__, names)] for r in usable]
+    two = 0.0
+    best, best_pair = -1.0, None
+    for i in range(k - 1):
+        symptom_a, terms_a, ratios_a = usable[i].symptom, terms[i], ratios[i]
+        for j in range(i + 1, k):
+            rho = noise.pair_corr(symptom_a, usable[j].symptom)
+            pair = 0.0
+            if rho == 0.0:  # independent: the pair's ratio is the product of the two
+                for ra, rb in zip(ratios_a, ratios[j], strict=True):
+                    pair += ra * rb
+            else:
+                for (ra, sa, va), (rb, sb, vb) in zip(terms_a, terms[j], strict=True):
+                    cab = rho * sa * sb
+                    det = va * vb - cab * cab
+                    wa, wb = (vb - cab) / det, (va - cab) / det
+                    log_ratio = d * (wa * ra + wb * rb) - half * (wa + wb)
+                    pair += math.exp(log_ratio if log_ratio < LOG_CAP else LOG_CAP)
+            two += pair
+            if pair > best:
+                best, best_pair = pair, (symptom_a, usable[j].symptom)
+    two *= TWO_SYMPTOM_SHARE / (len(names) * k * (k - 1) / 2)
+    return _log(one + two), best_pair if two > one else None
+
+
+def pair_to_mention(pair: tuple[str, str] | None, usable: list[SymptomRead]):
+    """The pair that weighed most, when both of its symptoms visibly rose (by a point or more,
+    beyond their usual wobble): a noisy symptom that stayed flat can still lend a pair weight,
+    and must not be said to have risen."""
+    if pair is None:
+        return None
+    reads = {r.symptom: r for r in usable}
+    rose = all(reads[s].z >= 1.0 and reads[s].change >= SMALL_RISE_POINTS for s in pair)
+    return pair if rose else None
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0.0 else -LOG_CAP
+
+
+def _one_day_spikes(usable: list[SymptomRead], flagged: set[str]) -> list[SymptomRead]:
+    """The symptoms not `flagged` already whose highest clean window day stood out."""
+    n_days = max(len(r.window) for r in usable) if usable else 0
+    z_day = critical_z(ALPHA, max(len(usable), 1) * max(n_days, 1))
+    spikes = []
+    for r in usable:
+        if r.symptom in flagged or r.peak_rise is None:
+            continue
+        bar = max(ONE_DAY_RISE_POINTS, meaningful_change(r.ref_level))
+        spread = r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
+        if r.peak_rise >= bar and r.peak_rise / spread >= z_day:
+            spikes.append(r)
+    return spikes
+
+
+def _data_problem(reading: Reading, counted: list[int]) -> str | None:
+    cw = reading.cw
+    if not reading.reads:
+        return "no_reference"
+    if not any(r.window for r in reading.reads):
+        return "no_window_days" if reading.complete else TOO_EARLY
+    late = [d for d in counted if d >= cw.last_dose]
+    needed_late = min(MIN_LATE_DAYS, cw.end - cw.last_dose + 1)
+    if len(counted) < MIN_WINDOW_DAYS or len(late) < needed_late:
+        return "few_window_days" if reading.complete else TOO_EARLY
+    return None

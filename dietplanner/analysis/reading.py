@@ -1,0 +1,96 @@
+"""The two small objects one analysis run passes around, both frozen:
+
+- `RunContext`: what a pass of the analysis knows about the whole program (the diary, the
+  noise, the confounder offsets, what each food's own challenge showed, `now`...), built once
+  per pass by `verdicts.analyze_program` and handed to every challenge;
+- `Reading`: everything decided about one challenge, before it is worded (`reasons.reasons`)
+  and turned into a `ChallengeResult` (`outcome`). It is built in two steps, both complete:
+  what the window's days hold (`challenge.read_challenge`), then the decision on them
+  (`decide.decide`, through `dataclasses.replace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field
+
+from .blinded import PairedReading
+from .daybook import DayBook
+from .diary import ProgramFacts
+from .evidence import SymptomRead
+from .reference import Noise, Offset
+from .results import ExcludedDay
+from .vocabulary import Verdict
+from .windows import ChallengeWindow
+
+# (day, the confounders / `ate:<group>` exposures on it)
+DayWhy = tuple[int, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class FoodRead:
+    """What this patient's own challenge of a food group showed: its verdict and, per symptom,
+    the fitted rise at the full portion and its uncertainty (points)."""
+
+    verdict: str
+    rises: Mapping[str, tuple[float, float]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunContext:
+    """One pass of the analysis over a program. `earliest` is the first day that may serve
+    as a reference, `now` the last day seen (ordinals); `later_blocked` the days follow-up
+    days may not come from; `offsets` what this patient's own confounder days show
+    (`reference.confounder_offsets`); `foods` what each food's challenge showed in the
+    previous reading (empty on the first)."""
+
+    program: ProgramFacts
+    book: DayBook
+    noise: Noise
+    earliest: int
+    now: int
+    prior: float
+    later_blocked: Container[int]
+    offsets: Mapping[tuple[str, str], Offset] = field(default_factory=dict)
+    foods: Mapping[str, FoodRead] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """Everything decided about one challenge, before it is worded."""
+
+    cw: ChallengeWindow
+    verdict: str = Verdict.INCONCLUSIVE
+    reads: tuple[SymptomRead, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    excluded: tuple[ExcludedDay, ...] = ()
+    window_days: int = 0
+    clean_days: int = 0
+    counted_days: int = 0  # clean days plus confounded days whose episode could be measured
+    # Confounded days not counted, with the upsets on them whose shift could not be measured.
+    uncounted: tuple[DayWhy, ...] = ()
+    complete: bool = True
+    # Window days with a confounder, counted after allowing for its episode's own shift, and
+    # that episode's days around the window that helped measure the shift.
+    allowed: tuple[DayWhy, ...] = ()
+    allowed_around: tuple[DayWhy, ...] = ()
+    # Groups eaten off-plan whose exposure was allowed for, with what their own challenge was
+    # taken to show while reading ("tolerated", "reacted", or None: not known); the last pass
+    # turns it into what the reasons say ("tolerated", "possible", "reacted", "unsettled").
+    eaten: tuple[tuple[str, str | None], ...] = ()
+    # --- the decision (`decide.decide`) ---
+    triggered: tuple[SymptomRead, ...] = ()
+    possible: tuple[tuple[SymptomRead, str], ...] = ()
+    # Open challenges: the symptoms that rose on their own by a meaningful amount.
+    meaningful: tuple[SymptomRead, ...] = ()
+    placebo_reacted: tuple[SymptomRead, ...] = ()
+    stop_confirmed: bool = False
+    problem: str | None = None  # why the data are too thin, when they are
+    # Open challenges: the log Bayes factor of a reaction against none (`decide`), and the
+    # two symptoms whose rising together weighed most in it, when pairs weighed more than
+    # single symptoms.
+    log_bayes: float | None = None
+    log_lr: float = 0.0  # calibrated log likelihood ratio of trigger against not (`probability`)
+    pair: tuple[str, str] | None = None
+    # A blinded re-challenge: its reading pair by pair, which gives the verdict (`blinded.py`).
+    paired: PairedReading | None = None
