@@ -17,8 +17,9 @@ from dietplanner.clinic.selectors import summaries_current
 from dietplanner.clinic.services import client_summaries_refresh_due
 from dietplanner.programs.models import DailyEntry, Screening
 from dietplanner.programs.safety import alert_raise
+from tests.diary.factories import log_days as log
 
-from .test_clients import TODAY, URL, add_client, flagged_clients, log
+from .test_clients import TODAY, URL, add_client, flagged_clients
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
