@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 PROD_ENV := DJANGO_ENV=production ALLOWED_HOSTS=dietplanner.example SECRET_KEY=check-only-$(shell printf '%050d' 0)
 
-.PHONY: run serve test lint format check bench load install install-dev clean
+.PHONY: run serve test test-fast lint format check bench load install install-dev clean
 
 # The environment is rebuilt only when pyproject.toml changes (the stamp files record it).
 $(VENV)/.stamp-base: pyproject.toml
@@ -43,6 +43,10 @@ serve: $(VENV)/.stamp-base
 TEST_WORKERS ?= auto
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The same without the long simulations and hypothesis walks (marker `slow`), while you work.
+test-fast: $(VENV)/.stamp-dev
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m 'not slow and not benchmark'
 
 # Speed, printed and never asserted. The page benchmark and the load test drop and refill
 # their own PostgreSQL database (BENCH_DATABASE_URL, default .../dp_bench) and serve it with

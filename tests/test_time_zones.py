@@ -206,6 +206,33 @@ def test_the_report_dates_the_clients_choice_to_test_anyway_on_their_calendar(cl
     assert f"chose to start the food tests anyway on {READY.day} {READY:%b %Y}" in report
 
 
+def test_the_new_york_patient_of_issue_15(client, catalogue):
+    """Saving at 20:09 in New York (01:09 UTC, the next day on the server) reads "Saved at
+    20:09", and the dietitian sees the client up to date: "today", every day logged."""
+    york = screened(
+        make_user("ny@example.com", "Nia York", User.Role.PATIENT, timezone="America/New_York")
+    )
+    dietitian = make_user(
+        "dee@example.com", "Dee Far", User.Role.DIETITIAN, timezone="Europe/London"
+    )
+    moment = datetime(2026, 1, 15, 1, 9, tzinfo=UTC)  # 20:09 on 14 January in New York
+    CareLink.objects.create(
+        dietitian=dietitian, patient=york, status=CareLink.Status.ACTIVE, accepted=moment
+    )
+    program = make_program(york, start=date(2026, 1, 13))
+    log_days(program, date(2026, 1, 13), date(2026, 1, 13))
+    with time_machine.travel(moment, tick=False):
+        sign_in(client, york)
+        data = {f"score_{s}": "3" for s in program.symptoms}
+        saved = text(client.post(reverse("diary:checkin"), data, follow=True))
+        assert "Saved your check-in at 20:09." in saved
+        assert DailyEntry.objects.filter(program=program, date=date(2026, 1, 14)).exists()
+        client.logout()
+        sign_in(client, dietitian)
+        clients = text(client.get(reverse("clinic:clients")))
+    assert "Nia York Baseline day 2 of 21 today 100% of days logged" in clients
+
+
 # --- the rule, kept -------------------------------------------------------------------------
 
 # A stored moment a template may show on the reader's own clock: the dietitian's invites, sent

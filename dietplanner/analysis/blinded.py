@@ -32,6 +32,7 @@ from .diary import ChallengeFacts, Dose
 from .reference import Noise
 from .results import NO_DATA, NO_RISE, RISE, SMALL_RISE, SymptomEvidence
 from .stats import critical_z
+from .vocabulary import Verdict
 from .wording import day_text, symptom_name, why_text
 
 REACTION_DAYS = 2  # days after a portion that belong to its period (reactions come 2-72 h late)
@@ -94,7 +95,7 @@ class PairRead:
 
 @dataclass(frozen=True, slots=True)
 class PairedReading:
-    verdict: str
+    verdict: Verdict
     pairs: tuple[PairRead, ...]
     symptoms: tuple[SymptomEvidence, ...]
     lead: str | None  # the symptom the pairs are counted on (None: all symptoms together)
@@ -231,17 +232,17 @@ def read_pairs(
     complete = now >= window_end
     if usable < MIN_PAIRS:
         verdict = (
-            "possible"
+            Verdict.POSSIBLE
             if stopped_after_active and challenge.stopped_for_reaction
-            else ("inconclusive")
+            else Verdict.INCONCLUSIVE
         )
     elif rise and log_bayes is not None and log_bayes >= LOG_BAYES_BAR:
-        verdict = "trigger"
+        verdict = Verdict.TRIGGER
     elif rise or small or stopped_after_active and challenge.stopped_for_reaction:
-        verdict = "possible"
+        verdict = Verdict.POSSIBLE
     else:
-        verdict = "tolerated"
-    if verdict != "trigger":
+        verdict = Verdict.TOLERATED
+    if verdict != Verdict.TRIGGER:
         small, rise = small + rise, []
     lead = None
     if stats:
@@ -394,9 +395,9 @@ def paired_reasons(reading: PairedReading, challenge: ChallengeFacts) -> tuple[s
             f"{group}, and in {k - f} after {placebo}, the placebo: no symptom was meaningfully "
             "worse with the food than with the placebo."
         )
-    if reading.verdict == "trigger":
+    if reading.verdict == Verdict.TRIGGER:
         out.append("Every pair pointed the same way, by a clear margin.")
-    elif reading.verdict == "possible" and reading.usable >= MIN_PAIRS:
+    elif reading.verdict == Verdict.POSSIBLE and reading.usable >= MIN_PAIRS:
         out.append("The difference was small or not consistent in every pair: worth another test.")
     for p in reading.pairs:
         if p.missing:

@@ -82,20 +82,20 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     usable_days = sorted(set(clean) | set(allowed))
     touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
     around = _episode_days_around(run, cw, touching, blocked)
-    shapes = cw.templates()
+    shapes = run.templates[cw.index]
     setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise)
     reads = []
     candidates = reference_candidates(book, cw.first, run.earliest, blocked)
-    scores = book.scores
     for symptom in program.symptoms:
         ref_days = pick_reference_days(book, symptom, candidates)
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
+        values = book.values(symptom)
         days = SymptomDays(
-            ref=[(d, float(scores[d][symptom])) for d in ref_days],
-            window=[(d, float(scores[d][symptom])) for d in usable_days if symptom in scores[d]],
+            ref=[(d, values[d]) for d in ref_days],
+            window=[(d, values[d]) for d in usable_days if d in values],
             follow=[
-                (d, float(scores[d][symptom]))
+                (d, values[d])
                 for d in follow_up_days(book, symptom, cw.end, run.later_blocked)
                 if d <= now
             ],
@@ -139,14 +139,10 @@ def _with_episodes(
 ) -> SymptomDays:
     """`days` with the confounder episodes and off-plan exposures touching the window: the
     episodes of each window day, their days around it, and the prior of each one's shift."""
-    scores = run.book.scores
+    values = run.book.values(symptom)
     index: dict[Episode, int] = {}
     tags = [_tag(allowed.get(d, ()), index) for d, _ in days.window]
-    outside = [
-        (d, float(scores[d][symptom]), _tag(run.book.upsets(d), index))
-        for d in around
-        if symptom in scores[d]
-    ]
+    outside = [(d, values[d], _tag(run.book.upsets(d), index)) for d in around if d in values]
     # Episodes that have days around the window but none scored inside it add nothing to
     # the rise; they still get their shift so their days are honest.
     priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in index]

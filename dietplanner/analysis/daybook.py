@@ -39,7 +39,16 @@ def off_plan_group(why: str) -> str | None:
 class DayBook:
     """Scores and exclusion reasons by ordinal day number (`date.toordinal()`)."""
 
-    __slots__ = ("scores", "calm", "_confounders", "_off_plan", "_episodes", "_eaten", "_exposures")
+    __slots__ = (
+        "scores",
+        "calm",
+        "_confounders",
+        "_off_plan",
+        "_episodes",
+        "_eaten",
+        "_exposures",
+        "_values",
+    )
 
     def __init__(self, entries: Iterable[DayEntry]) -> None:
         scores: dict[int, dict[str, int]] = {}
@@ -62,9 +71,19 @@ class DayBook:
         )
         self._episodes: dict[int, tuple[Episode, ...]] | None = None
         self._exposures: dict[int, tuple[Episode, ...]] | None = None
+        self._values: dict[str, dict[int, float]] = {}
 
     def logged(self, day: int) -> bool:
         return day in self.scores
+
+    def values(self, symptom: str) -> dict[int, float]:
+        """The days `symptom` was scored on, with their score as a float."""
+        found = self._values.get(symptom)
+        if found is None:
+            found = self._values[symptom] = {
+                d: float(s[symptom]) for d, s in self.scores.items() if symptom in s
+            }
+        return found
 
     def score(self, day: int, symptom: str) -> int | None:
         day_scores = self.scores.get(day)

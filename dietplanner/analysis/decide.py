@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from operator import mul
 
 from . import probability
 from .evidence import SymptomRead
@@ -216,11 +217,10 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
         symptom_a, terms_a, ratios_a = usable[i].symptom, terms[i], ratios[i]
         for j in range(i + 1, k):
             rho = noise.pair_corr(symptom_a, usable[j].symptom)
-            pair = 0.0
             if rho == 0.0:  # independent: the pair's ratio is the product of the two
-                for ra, rb in zip(ratios_a, ratios[j], strict=True):
-                    pair += ra * rb
+                pair = sum(map(mul, ratios_a, ratios[j]))
             else:
+                pair = 0.0
                 for (ra, sa, va), (rb, sb, vb) in zip(terms_a, terms[j], strict=True):
                     cab = rho * sa * sb
                     det = va * vb - cab * cab

@@ -222,13 +222,17 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
     sd_factor = read.sigma * math.sqrt(s11)
+    fits = read.fits
+    best, best_z = None, 0.0
     for name, xs, wxs, s12, det, parts in design.shapes:
-        b2 = sum(map(mul, wxs, yw))
-        rise = (s11 * b2 - s12 * b1) / det
+        rise = (s11 * sum(map(mul, wxs, yw)) - s12 * b1) / det
         se = sd_factor / math.sqrt(det)
-        read.fits[name] = ShapeFit(z=rise / se, rise=rise, se=se, xs=xs, parts=parts)
-    if read.fits:
-        read.use(max(read.fits, key=lambda n: read.fits[n].z))
+        z = rise / se
+        fits[name] = ShapeFit(z=z, rise=rise, se=se, xs=xs, parts=parts)
+        if best is None or z > best_z:  # the first shape of the highest z
+            best, best_z = name, z
+    if best is not None:
+        read.use(best)
 
 
 class _EpisodeDesign:
@@ -296,22 +300,34 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     if solved is None:
         return
     beta0, inv = solved
-    m = k + 1
+    fits = read.fits
+    best, best_z = None, 0.0
     for name, xs, wx, cross, xx, parts in design.shapes:
-        ac = [sum(map(mul, inv[i], cross)) for i in range(m)]
-        denom = xx - sum(map(mul, cross, ac))
-        if denom <= 1e-9:
-            continue
-        rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
+        if k == 1:  # the usual case, one episode: the same sums as below, written out
+            (i00, i01), (i10, i11) = inv
+            c0, c1 = cross
+            a1 = i10 * c0 + i11 * c1
+            denom = xx - (c0 * (i00 * c0 + i01 * c1) + c1 * a1)
+            if denom <= 1e-9:
+                continue
+            rise = (sum(map(mul, wx, w_y)) - (c0 * beta0[0] + c1 * beta0[1])) / denom
+            shifts = [beta0[1] - a1 * rise]
+        else:
+            ac = [sum(map(mul, row, cross)) for row in inv]
+            denom = xx - sum(map(mul, cross, ac))
+            if denom <= 1e-9:
+                continue
+            rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
+            # The episodes' fitted shifts under this shape: whichever shape is reported, its
+            # window level is read from the scores less these shifts.
+            shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         se = math.sqrt(s2 / denom)
-        # The episodes' fitted shifts under this shape: whichever shape is reported, its
-        # window level is read from the scores less these shifts.
-        shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
-        read.fits[name] = ShapeFit(
-            z=rise / se, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags, parts=parts
-        )
-    if read.fits:
-        read.use(max(read.fits, key=lambda n: read.fits[n].z))
+        z = rise / se
+        fits[name] = ShapeFit(z=z, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags, parts=parts)
+        if best is None or z > best_z:
+            best, best_z = name, z
+    if best is not None:
+        read.use(best)
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:

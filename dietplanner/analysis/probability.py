@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+from .vocabulary import Verdict
+
 # The share of tested groups that turn out to be triggers, before the diary is read (sources in
 # docs/analysis.md, "The prior"). Low-FODMAP: a blinded, placebo-controlled reintroduction of
 # six FODMAP powders (Van den Houte et al., Gastroenterology 2024) found each powder called a
@@ -77,7 +79,7 @@ def band(
     meaningful: bool,
     stopped_for_reaction: bool = False,
     too_little_data: bool = False,
-) -> str:
+) -> Verdict:
     """The verdict for a chance of a trigger `probability` (0-1).
 
     `trigger` from TRIGGER_FROM, when a symptom rose by the meaningful change (DOMAIN: a
@@ -87,11 +89,11 @@ def band(
     prior); `tolerated` below POSSIBLE_FROM.
     """
     if probability >= TRIGGER_FROM and meaningful:
-        return "trigger"
+        return Verdict.TRIGGER
     if stopped_for_reaction:
-        return "possible"
+        return Verdict.POSSIBLE
     if too_little_data:
-        return "inconclusive"
+        return Verdict.INCONCLUSIVE
     if probability >= POSSIBLE_FROM:
-        return "possible"
-    return "tolerated"
+        return Verdict.POSSIBLE
+    return Verdict.TOLERATED

@@ -42,7 +42,8 @@ class RunContext:
     as a reference, `now` the last day seen (ordinals); `later_blocked` the days follow-up
     days may not come from; `offsets` what this patient's own confounder days show
     (`reference.confounder_offsets`); `foods` what each food's challenge showed in the
-    previous reading (empty on the first)."""
+    previous reading (empty on the first); `templates` the reaction shapes of each window
+    (`ChallengeWindow.templates`, by its index), the same in every pass."""
 
     program: ProgramFacts
     book: DayBook
@@ -53,6 +54,7 @@ class RunContext:
     later_blocked: Container[int]
     offsets: Mapping[tuple[str, str], Offset] = field(default_factory=dict)
     foods: Mapping[str, FoodRead] = field(default_factory=dict)
+    templates: Mapping[int, list[tuple[str, list[float]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -131,9 +131,9 @@ class _Series:
     """One symptom's quiet days with some spans left out: what the noise estimate needs of
     them that does not depend on the day-to-day correlation."""
 
-    segments: list[list[int]]
+    segments: list[tuple[int, ...]]
     # Runs of 2 days or more: (days, deviations from the run's mean).
-    centred: list[tuple[list[int], list[float]]]
+    centred: list[tuple[tuple[int, ...], list[float]]]
     # Per run of 3 days or more with adjacent days: its lag-1 sums (cross, square / 2,
     # adjacent pairs, pairs x run length), added up across symptoms by `_phi`.
     lag_terms: list[tuple[float, float, int, int]]
@@ -141,9 +141,20 @@ class _Series:
     floor: float | None  # `floor_spread_ratio` when the floor at 0 hides part of the wobble
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One symptom's scores on one run of days, and the run's terms of the noise estimate."""
+
+    values: list[float]
+    devs: list[float]  # deviations from the run's mean (runs of 2 days or more)
+    ss: float  # their sum of squares
+    lag: tuple[float, float, int, int] | None  # its entry of `_Series.lag_terms`
+
+
 class NoiseEstimator:
     """`estimate_noise` for one diary, asked many times with different spans left out (the
-    passes of `verdicts`): each symptom's series is built once per set of spans, each run's
+    passes of `verdicts`): each symptom's series is built once per set of spans, from runs
+    each computed once (leaving out one more span changes one or two runs), and each run's
     effective degrees of freedom once per correlation. The figures are those of a fresh
     estimate to the last bit (the same sums in the same order)."""
 
@@ -155,9 +166,9 @@ class NoiseEstimator:
         self._quiet = {s: [d for d in quiet if s in scores[d]] for s in self.symptoms}
         self._series: dict[tuple[str, tuple], _Series] = {}
         # Symptoms usually share their days (always when none rose), hence their runs.
-        self._segments: dict[tuple[int, ...], list[list[int]]] = {}
-        self._dof: dict[tuple[int, float], float] = {}  # (id of a shared run, phi)
-        self._adjacent: dict[int, list[int] | None] = {}  # by id of a shared run
+        self._segments: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
+        self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
         self._values = {
             s: {d: float(scores[d][s]) for d in days} for s, days in self._quiet.items()
         }
@@ -193,55 +204,61 @@ class NoiseEstimator:
         segments = self._segments.get(days)
         if segments is None:
             segments = self._segments[days] = _segments(days)
-        value = self._values[symptom].__getitem__
-        values = [list(map(value, seg)) for seg in segments]
+        runs = [self._run(symptom, seg) for seg in segments]
         centred = []
         lag_terms = []
         ss = 0.0
-        for seg, seg_values in zip(segments, values, strict=True):
+        for seg, run in zip(segments, runs, strict=True):
             if len(seg) < 2:
                 continue
-            m = sum(seg_values) / len(seg_values)
-            devs = [v - m for v in seg_values]
-            centred.append((seg, devs))
-            squares = list(map(mul, devs, devs))
-            ss += sum(squares)
-            if len(seg) < 3:
-                continue
-            steps = self._steps(seg)
-            if steps is None:  # every day follows the one before
-                n = len(seg) - 1
-                cross = sum(map(mul, devs, devs[1:]))
-                square = sum(map(add, squares, squares[1:])) / 2.0
-            elif steps:
-                n = len(steps)
-                cross = sum([devs[i] * devs[i + 1] for i in steps])
-                square = sum([squares[i] + squares[i + 1] for i in steps]) / 2.0
-            else:
-                continue
-            lag_terms.append((cross, square, n, n * len(seg)))
+            centred.append((seg, run.devs))
+            ss += run.ss
+            if run.lag is not None:
+                lag_terms.append(run.lag)
         floor = None
-        zeros = sum([v.count(0.0) for v in values])
+        zeros = sum([run.values.count(0.0) for run in runs])
         if zeros >= FLOOR_MIN_DAYS:
-            flat = [v for seg_values in values for v in seg_values]
+            flat = [v for run in runs for v in run.values]
             if zeros >= FLOOR_MIN_SHARE * len(flat):
                 floor = floor_spread_ratio(flat)
         found = self._series[key] = _Series(segments, centred, lag_terms, ss, floor)
         return found
 
-    def _steps(self, seg: list[int]) -> list[int] | None:
-        """The i where day i + 1 of a run follows day i; None when that is every i."""
-        key = id(seg)
-        if key not in self._adjacent:
+    def _run(self, symptom: str, seg: tuple[int, ...]) -> _Run:
+        found = self._runs.get((symptom, seg))
+        if found is not None:
+            return found
+        values = list(map(self._values[symptom].__getitem__, seg))
+        if len(seg) < 2:
+            run = _Run(values, [], 0.0, None)
+        else:
+            m = sum(values) / len(values)
+            devs = [v - m for v in values]
+            squares = list(map(mul, devs, devs))
+            lag = None
+            # The i where day i + 1 of the run follows day i.
             steps = [i for i in range(len(seg) - 1) if seg[i + 1] - seg[i] == 1]
-            self._adjacent[key] = None if len(steps) == len(seg) - 1 else steps
-        return self._adjacent[key]
+            if len(seg) < 3 or not steps:
+                pass
+            elif len(steps) == len(seg) - 1:  # every day follows the one before
+                n = len(seg) - 1
+                cross = sum(map(mul, devs, devs[1:]))
+                square = sum(map(add, squares, squares[1:])) / 2.0
+                lag = (cross, square, n, n * len(seg))
+            else:
+                n = len(steps)
+                cross = sum([devs[i] * devs[i + 1] for i in steps])
+                square = sum([squares[i] + squares[i + 1] for i in steps]) / 2.0
+                lag = (cross, square, n, n * len(seg))
+            run = _Run(values, devs, sum(squares), lag)
+        self._runs[(symptom, seg)] = run
+        return run
 
     def _eff(self, series: _Series, phi: float) -> float:
         eff = 0.0
         memo = self._dof
         for seg, _ in series.centred:
-            key = (id(seg), phi)
+            key = (seg, phi)
             value = memo.get(key)
             if value is None:
                 value = memo[key] = _effective_dof(seg, phi)
@@ -329,14 +346,14 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     return corr
 
 
-def _segments(days: Sequence[int]) -> list[list[int]]:
+def _segments(days: Sequence[int]) -> list[tuple[int, ...]]:
     segments: list[list[int]] = []
     for d in days:
         if segments and d - segments[-1][-1] <= SEGMENT_GAP:
             segments[-1].append(d)
         else:
             segments.append([d])
-    return segments
+    return [tuple(seg) for seg in segments]
 
 
 def _phi(all_series: Iterable[_Series]) -> float:

@@ -95,6 +95,7 @@ def analyze_program(
     busy = span_days((w.first, w.end + BLOCK_AFTER) for w in windows)
     foods: dict[str, FoodRead] = {}
     noise_of = NoiseEstimator(book, program.symptoms, earliest)
+    templates = {w.index: w.templates() for w in windows}
     for pass_no in range(PASSES):
         noise = noise_of.estimate(rising)
         run = RunContext(
@@ -107,6 +108,7 @@ def analyze_program(
             later_blocked=later_blocked,
             offsets=confounder_offsets(book, program.symptoms, earliest, busy, noise),
             foods=foods,
+            templates=templates,
         )
         readings = _read_all(run, windows)
         foods = _food_reads(readings)

@@ -37,6 +37,7 @@ def _share(by_order, verdicts) -> float:
     return sum(c[v] for c in by_order.values() for v in verdicts) / total
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pairs", DESIGNS)
 def test_a_clear_reaction_is_read_as_a_trigger_or_possible_in_every_order(pairs):
     by_order = _verdicts(pairs, effect=4.0)
@@ -49,6 +50,7 @@ def test_a_clear_reaction_is_read_as_a_trigger_or_possible_in_every_order(pairs)
     assert _share(by_order, ("trigger",)) >= 0.85
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pairs", DESIGNS)
 def test_no_reaction_is_almost_never_called_a_trigger(pairs):
     by_order = _verdicts(pairs, effect=0.0)
@@ -59,6 +61,7 @@ def test_no_reaction_is_almost_never_called_a_trigger(pairs):
     assert tolerated >= 0.75
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pairs", DESIGNS)
 def test_a_small_reaction_is_mostly_seen(pairs):
     by_order = _verdicts(pairs, effect=2.0)

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,12 +62,14 @@ def documents(draw):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(documents())
 def test_any_document_survives_dump_and_parse(doc):
     assert parse_document(dump_document(doc)) == doc
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(documents())
 def test_analysis_is_deterministic_and_returns_a_known_verdict(doc):

@@ -21,6 +21,10 @@ from dietplanner.analysis.probability import PRIOR
 from .calibration import collect, report
 from .quality import SEEDS, SIMULATED_SHARE, measure, table
 
+# Long (about 30 s): `make test-fast` leaves it out. One xdist worker runs the whole module, so
+# the simulations in the module fixtures run once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("quality")]
+
 
 @pytest.fixture(scope="module")
 def tallies():

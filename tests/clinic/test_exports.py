@@ -12,7 +12,7 @@ from dietplanner.clinic.csv_export import safe_cell
 from dietplanner.programs.models import Challenge, DailyEntry
 from tests.diary.factories import START, log_days, make_program
 
-from .test_report import FIRST_DOSE, at, program_with_a_challenge
+from .test_report import FIRST_DOSE, at, first_challenge_tested, program_with_a_challenge
 
 pytestmark = pytest.mark.django_db
 TODAY = FIRST_DOSE + timedelta(days=4)
@@ -23,9 +23,10 @@ def url(name, patient):
 
 
 @pytest.fixture
-def program(patient, catalogue):
-    program, _ = program_with_a_challenge(patient, days_after=4)
-    # Two missing days and a note a spreadsheet would run as a formula.
+def program(program):
+    """Pat's program (the shared fixture) with its first test read after four days, two missing
+    days and a note a spreadsheet would run as a formula."""
+    first_challenge_tested(program, days_after=4)
     DailyEntry.objects.filter(
         program=program, date__in=[START + timedelta(days=2), START + timedelta(days=3)]
     ).delete()

@@ -30,9 +30,15 @@ def report_on(client, patient, day: date) -> str:
         return client.get(report_url(patient)).content.decode()
 
 
-def program_with_a_challenge(patient, *, blinded=False, reaction=True, days_after=6):
+def program_with_a_challenge(patient, **options):
     """Pat's program: 21 calm baseline days, then the first group tested with a clear rise."""
     program = make_program(patient)
+    return program, first_challenge_tested(program, **options)
+
+
+def first_challenge_tested(program, *, blinded=False, reaction=True, days_after=6) -> Challenge:
+    """21 calm baseline days, then the first group tested `days_after` days with a clear rise
+    (or none), its verdict read."""
     log_days(program, START, FIRST_DOSE - timedelta(days=1))
     challenge = program.challenges.order_by("position").first()
     if blinded:
@@ -50,7 +56,7 @@ def program_with_a_challenge(patient, *, blinded=False, reaction=True, days_afte
     )
     verdicts_refresh(program=program, today=FIRST_DOSE + timedelta(days=days_after))
     challenge.refresh_from_db()
-    return program, challenge
+    return challenge
 
 
 def test_report_shows_the_program_chart_challenges_levels_and_adherence(

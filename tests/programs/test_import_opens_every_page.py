@@ -148,6 +148,7 @@ def import_and_open_every_page(document: dict, number: int, dana: User) -> None:
         assert dietitian.get(reverse(name, args=[pat.public_id])).status_code == 200, name
 
 
+@pytest.mark.slow
 @settings(
     max_examples=5,
     deadline=None,

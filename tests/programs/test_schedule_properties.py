@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from statistics import median
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,9 @@ from dietplanner.programs.schedule import (
     ProgramSettings,
     compute_plan,
 )
+
+# Hypothesis walks (about 20 s): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
 
 ONE_DAY = timedelta(days=1)
 HORIZON = 130  # days a simulated patient walks: enough for a baseline and a few challenges

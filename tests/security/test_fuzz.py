@@ -166,6 +166,7 @@ def fuzz_one(client: Client, method: str, url: str) -> int:
     return sent
 
 
+@pytest.mark.slow
 def test_odd_input_to_any_url_never_gives_a_500(world):
     clients = {}
     sent = 0
