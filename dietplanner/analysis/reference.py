@@ -317,7 +317,10 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     everywhere = set(union)
     columns = {}
     for symptom, devs in centred.items():
-        column = [devs.get(d, 0.0) for d in union]
+        if len(devs) == len(union):  # scored every day (runs and their days come in order)
+            column = list(devs.values())
+        else:
+            column = [devs.get(d, 0.0) for d in union]
         columns[symptom] = (column, sum(map(mul, column, column)), everywhere - devs.keys())
     names = list(centred)
     corr: dict[tuple[str, str], float] = {}
