@@ -45,22 +45,9 @@ def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client
     assert counts == {5: 14, 50: 14}
 
 
-def test_report_queries_are_pinned_and_do_not_grow_with_the_diary(client):
-    counts = {}
-    with pinned_time():
-        dana = dietitian("dana@example.com", "Dana Dietitian")
-        sign_in(client, dana)
-        for days in (30, 365):
-            patient = patient_with_program(f"pat{days}@example.com", days)
-            link(dana, patient)
-            url = reverse("clinic:report", args=[patient.public_id])
-            counts[days], _ = query_count(lambda url=url: client.get(url))
-    assert counts == {30: 30, 365: 30}
-
-
-def export_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
-    """{diary days: queries of one download}, for a 30-day and a 365-day diary. The PDF is
-    drawn once first (as a stand-in), so what is counted is the download of a ready PDF."""
+def diary_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
+    """{diary days: queries of one page or download}, for a 30-day and a 365-day diary. The PDF
+    is drawn once first (as a stand-in), so what is counted is the download of a ready PDF."""
     monkeypatch.setattr(pdf_module, "draw_pdf", lambda html, css, base_url: b"%PDF-1.7")
     counts = {}
     with pinned_time():
@@ -76,9 +63,13 @@ def export_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
     return counts
 
 
+def test_report_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
+    assert diary_counts(client, monkeypatch, "clinic:report") == {30: 30, 365: 30}
+
+
 def test_pdf_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
-    assert export_counts(client, monkeypatch, "clinic:report-pdf") == {30: 19, 365: 19}
+    assert diary_counts(client, monkeypatch, "clinic:report-pdf") == {30: 19, 365: 19}
 
 
 def test_csv_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
-    assert export_counts(client, monkeypatch, "clinic:diary-csv") == {30: 13, 365: 13}
+    assert diary_counts(client, monkeypatch, "clinic:diary-csv") == {30: 13, 365: 13}

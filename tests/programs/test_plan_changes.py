@@ -41,7 +41,8 @@ def group_not_in(program) -> FoodGroup:
     return FoodGroup.objects.exclude(challenges__program=program).order_by("slug").first()
 
 
-def started_program(program) -> Challenge:
+def first_challenge_started(program) -> Challenge:
+    """The first planned challenge, started after a calm 21-day baseline."""
     log_days(program, START, START + timedelta(days=20))
     first = planned(program)[0]
     challenge_start(challenge=first, on=START + timedelta(days=21))
@@ -157,19 +158,19 @@ def test_days_out_of_range_are_refused(program, dietitian, dose_days, washout_da
 
 
 def test_the_days_of_a_started_challenge_cannot_change(program, dietitian):
-    first = started_program(program)
+    first = first_challenge_started(program)
     with pytest.raises(PlanError, match="has started"):
         challenge_days_change(challenge=first, dose_days=5, washout_days=3, author=dietitian)
 
 
 def test_the_baseline_cannot_be_extended_once_a_challenge_started(program, dietitian):
-    started_program(program)
+    first_challenge_started(program)
     with pytest.raises(PlanError, match="baseline is over"):
         baseline_extend(program=program, days=2, today=START, author=dietitian)
 
 
 def test_a_started_challenge_keeps_its_place(program, dietitian):
-    first = started_program(program)
+    first = first_challenge_started(program)
     rest = [str(c.public_id) for c in planned(program)[1:]]
     with pytest.raises(PlanError, match="keeps its place"):
         challenges_reorder(program=program, order=[str(first.public_id), *rest], author=dietitian)

@@ -12,8 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from dietplanner.programs.models import Challenge, DailyEntry, Program
-from dietplanner.programs.services import challenge_skip, program_start
-from foods.models import Protocol
+from dietplanner.programs.services import challenge_skip
 from tests.conftest import sign_in
 from tests.diary.factories import log_days, make_program
 
@@ -326,14 +325,7 @@ def test_a_program_stopped_mid_challenge_shows_no_current_step(client, patient, 
 def test_the_running_program_wins_over_an_older_one(patient_client, patient):
     old = start_program(patient)
     Program.objects.filter(pk=old.pk).update(status=Program.Status.ABANDONED)
-    running = program_start(
-        patient=patient,
-        protocol=Protocol.objects.get(slug="anti-inflammatory"),
-        start_date=date(2026, 3, 10),
-        baseline_days=21,
-        symptoms=["skin"],
-        today=date(2026, 3, 10),
-    )
+    running = make_program(patient, start=date(2026, 3, 10), symptoms=["skin"])
 
     response = patient_client.get(PLAN)
 
@@ -343,14 +335,7 @@ def test_the_running_program_wins_over_an_older_one(patient_client, patient):
 def test_the_most_recent_finished_program_is_shown_when_none_runs(patient_client, patient):
     older = start_program(patient)
     Program.objects.filter(pk=older.pk).update(status=Program.Status.COMPLETED)
-    newer = program_start(
-        patient=patient,
-        protocol=Protocol.objects.get(slug="anti-inflammatory"),
-        start_date=date(2026, 3, 5),
-        baseline_days=21,
-        symptoms=["skin"],
-        today=date(2026, 3, 5),
-    )
+    newer = make_program(patient, start=date(2026, 3, 5), symptoms=["skin"])
     Program.objects.filter(pk=newer.pk).update(status=Program.Status.ABANDONED)
 
     response = patient_client.get(PLAN)
