@@ -27,10 +27,20 @@ UTC = zoneinfo.ZoneInfo("UTC")
 
 def user_zone(user) -> zoneinfo.ZoneInfo:
     """The user's time zone (UTC for a name this machine does not know)."""
+    return zone_named(getattr(user, "timezone", None))
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The time zone of this name (UTC for a name this machine does not know)."""
     try:
-        return zoneinfo.ZoneInfo(getattr(user, "timezone", None))
+        return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         return UTC
+
+
+def zone_today(name: str | None, now: datetime | None = None) -> date:
+    """The calendar day now (or at `now`) of every patient whose time zone is named `name`."""
+    return timezone.localtime(now, zone_named(name)).date()
 
 
 def patient_today(patient, now: datetime | None = None) -> date:
