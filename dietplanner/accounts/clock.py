@@ -25,17 +25,22 @@ from django.utils import timezone
 UTC = zoneinfo.ZoneInfo("UTC")
 
 
+def user_zone(user) -> zoneinfo.ZoneInfo:
+    """The user's time zone (UTC for a name this machine does not know)."""
+    return zone_named(getattr(user, "timezone", None))
+
+
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
-    """The time zone of a `User.timezone` value (UTC for a name this machine does not know)."""
+    """The time zone of this name (UTC for a name this machine does not know)."""
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         return UTC
 
 
-def user_zone(user) -> zoneinfo.ZoneInfo:
-    """The user's time zone (UTC for a name this machine does not know)."""
-    return zone_named(getattr(user, "timezone", None))
+def zone_today(name: str | None, now: datetime | None = None) -> date:
+    """The calendar day now (or at `now`) of every patient whose time zone is named `name`."""
+    return timezone.localtime(now, zone_named(name)).date()
 
 
 def patient_today(patient, now: datetime | None = None) -> date:

@@ -108,7 +108,9 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     # this patient's other days with that confounder show.
     measured = set(_measured(touching, around, program.symptoms, run.offsets, run.foods))
     counted = set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured}
-    reading = Reading(
+    complete = now >= cw.end
+    decision = decide(cw, reads, complete, sorted(counted), len(shapes), run.noise, run.prior)
+    return Reading(
         cw=cw,
         reads=tuple(reads),
         symptoms=program.symptoms,
@@ -122,12 +124,12 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
             for d, _ in allowed_why
             if d not in counted
         ),
-        complete=now >= cw.end,
+        complete=complete,
         allowed=tuple(allowed_why),
         allowed_around=tuple((d, book.reference_why(d)) for d in around),
         eaten=tuple((g, food_kind(run.foods.get(g))) for g in _eaten_groups(touching)),
+        **decision._asdict(),
     )
-    return decide(reading, sorted(counted), len(shapes), run.noise, run.prior)
 
 
 def _with_episodes(

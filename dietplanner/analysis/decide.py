@@ -6,8 +6,9 @@ challenges keep their own bars)."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Sequence
 from operator import mul
+from typing import NamedTuple
 
 from . import probability
 from .evidence import SymptomRead
@@ -16,6 +17,7 @@ from .reference import Noise
 from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change, rise_kind
 from .stats import critical_z
 from .vocabulary import Verdict
+from .windows import ChallengeWindow
 
 ALPHA = 0.03  # family-wise false-alarm rate per challenge for `trigger` (blinded challenges)
 # Open challenges: the main evidence is a Bayes factor (Neyman-Pearson over the mixture of
@@ -42,14 +44,35 @@ MIN_LATE_DAYS = 2  # clean days from the last dose on: delayed reactions show th
 LOG_CAP = 600.0  # log ratios beyond this are capped (far past any bar; no overflow)
 
 
+class Decision(NamedTuple):
+    """The decision on one challenge: the fields of `Reading` after its observations."""
+
+    verdict: str
+    triggered: tuple[SymptomRead, ...]
+    possible: tuple[tuple[SymptomRead, str], ...]
+    meaningful: tuple[SymptomRead, ...]
+    placebo_reacted: tuple[SymptomRead, ...]
+    stop_confirmed: bool
+    problem: str | None
+    log_bayes: float | None
+    log_lr: float
+    pair: tuple[str, str] | None
+
+
 def decide(
-    reading: Reading, counted: list[int], n_shapes: int, noise: Noise, prior: float
-) -> Reading:
-    """`reading` (what the window's days hold) with its decision; `counted` are the window
-    days that count toward enough data, `n_shapes` the reaction shapes tried."""
-    cw = reading.cw
+    cw: ChallengeWindow,
+    reads: Sequence[SymptomRead],
+    complete: bool,
+    counted: list[int],
+    n_shapes: int,
+    noise: Noise,
+    prior: float,
+) -> Decision:
+    """The decision on a challenge window from its symptoms' fits (`reads`); `complete`: the
+    window is over; `counted` are the window days that count toward enough data, `n_shapes`
+    the reaction shapes tried."""
     blinded = cw.blinded
-    usable = [r for r in reading.reads if r.usable]
+    usable = [r for r in reads if r.usable]
     tests = max(len(usable), 1) * (1.0 if blinded else min(EFFECTIVE_SHAPES, n_shapes))
     z_trigger = critical_z(ALPHA if blinded else ALPHA_ONE, tests)
     z_possible = critical_z(ALPHA_POSSIBLE, tests)
@@ -98,88 +121,85 @@ def decide(
         r.peak_rise is not None
         and r.peak_rise >= meaningful_change(r.ref_level)
         and r.peak_rise >= STOP_CONFIRM_Z * r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
-        for r in reading.reads
+        for r in reads
     )
-    reading = replace(
-        reading,
-        triggered=tuple(triggered),
-        possible=tuple(possible),
-        meaningful=tuple(meaningful),
-        placebo_reacted=tuple(placebo_reacted),
-        stop_confirmed=stop_confirmed,
-        problem=_data_problem(reading, counted),
-        log_bayes=log_bayes,
-        pair=pair,
+    problem = _data_problem(cw, reads, complete, counted)
+    stopped = cw.challenge.stopped_for_reaction
+    log_lr = probability.log_likelihood_ratio(
+        _features(log_bayes, possible, meaningful or triggered, stopped, stop_confirmed)
     )
-    log_lr = probability.log_likelihood_ratio(features(reading))
-    verdict, triggered_final, pair = _verdict(reading, usable, log_lr, prior)
-    problem = reading.problem
-    c = cw.challenge
-    if c.stopped_early_on is not None and not c.stopped_for_reaction:
+    if blinded:
+        # Blinded challenges keep their own bars (the contrast with placebo); their
+        # probability is reported beside the verdict.
+        if triggered or stop_confirmed:
+            verdict = Verdict.TRIGGER
+        elif stopped:
+            verdict = Verdict.POSSIBLE
+        elif problem:
+            verdict = Verdict.INCONCLUSIVE
+        elif possible:
+            verdict = Verdict.POSSIBLE
+        else:
+            verdict = Verdict.TOLERATED
+    else:
+        # A trigger needs a clear rise: the one threshold the pages show (`rise_kind`).
+        clear = meaningful or [
+            r for r in usable if rise_kind(r.change, r.ref_level, r.z) == "clear"
+        ]
+        verdict = probability.band(
+            probability.posterior(log_lr, prior),
+            meaningful=bool(clear) or stop_confirmed,
+            stopped_for_reaction=stopped,
+            too_little_data=problem is not None,
+        )
+        if verdict == Verdict.TRIGGER:
+            triggered = clear
+        else:
+            pair = None
+    if cw.challenge.stopped_early_on is not None and not stopped:
         # Stopped for illness, travel or choice: the test is repeated, never read (a rise
         # may be the illness, a calm may be the missing portions).
         verdict, problem = Verdict.INCONCLUSIVE, INTERRUPTED
-        triggered_final, pair = (), None
-    return replace(
-        reading,
-        verdict=verdict,
-        log_lr=log_lr,
-        triggered=triggered_final,
-        pair=pair,
-        problem=problem,
+        triggered, pair = [], None
+    return Decision(
+        verdict,
+        tuple(triggered),
+        tuple(possible),
+        tuple(meaningful),
+        tuple(placebo_reacted),
+        stop_confirmed,
+        problem,
+        log_bayes,
+        log_lr,
+        pair,
     )
 
 
 def features(reading: Reading) -> tuple[float, ...]:
     """The evidence of one read challenge, in the order of `probability.FEATURES`."""
+    return _features(
+        reading.log_bayes,
+        reading.possible,
+        reading.meaningful or reading.triggered,
+        reading.cw.challenge.stopped_for_reaction,
+        reading.stop_confirmed,
+    )
+
+
+def _features(log_bayes, possible, named, stopped: bool, stop_confirmed: bool):
     lo, hi = probability.LOG_BAYES_CAP
-    log_bayes = min(max(reading.log_bayes or 0.0, lo), hi)
-    kinds = {kind for _, kind in reading.possible}
-    stopped = reading.cw.challenge.stopped_for_reaction
+    log_bayes = min(max(log_bayes or 0.0, lo), hi)
+    kinds = {kind for _, kind in possible}
     return (
         max(log_bayes, 0.0),
         min(log_bayes, 0.0),
-        float(bool(reading.meaningful or reading.triggered)),
+        float(bool(named)),
         float("small" in kinds),
         float("uncertain" in kinds),
         float("one_day" in kinds),
-        float(stopped and reading.stop_confirmed),
-        float(stopped and not reading.stop_confirmed),
+        float(stopped and stop_confirmed),
+        float(stopped and not stop_confirmed),
     )
-
-
-def _verdict(
-    reading: Reading, usable: list[SymptomRead], log_lr: float, prior: float
-) -> tuple[str, tuple[SymptomRead, ...], tuple[str, str] | None]:
-    """The verdict, the symptoms named in a trigger and the pair to mention."""
-    stopped = reading.cw.challenge.stopped_for_reaction
-    if reading.cw.blinded:
-        # Blinded challenges keep their own bars (the contrast with placebo); their
-        # probability is reported beside the verdict.
-        if reading.triggered or reading.stop_confirmed:
-            verdict = Verdict.TRIGGER
-        elif stopped:
-            verdict = Verdict.POSSIBLE
-        elif reading.problem:
-            verdict = Verdict.INCONCLUSIVE
-        elif reading.possible:
-            verdict = Verdict.POSSIBLE
-        else:
-            verdict = Verdict.TOLERATED
-        return verdict, reading.triggered, reading.pair
-    # A trigger needs a clear rise: the one threshold the pages show (`rise_kind`).
-    clear = reading.meaningful or tuple(
-        r for r in usable if rise_kind(r.change, r.ref_level, r.z) == "clear"
-    )
-    verdict = probability.band(
-        probability.posterior(log_lr, prior),
-        meaningful=bool(clear) or reading.stop_confirmed,
-        stopped_for_reaction=stopped,
-        too_little_data=reading.problem is not None,
-    )
-    if verdict == Verdict.TRIGGER:
-        return verdict, clear, reading.pair
-    return verdict, reading.triggered, None
 
 
 def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, tuple | None]:
@@ -264,14 +284,15 @@ def _one_day_spikes(usable: list[SymptomRead], flagged: set[str]) -> list[Sympto
     return spikes
 
 
-def _data_problem(reading: Reading, counted: list[int]) -> str | None:
-    cw = reading.cw
-    if not reading.reads:
+def _data_problem(
+    cw: ChallengeWindow, reads: Sequence[SymptomRead], complete: bool, counted: list[int]
+) -> str | None:
+    if not reads:
         return "no_reference"
-    if not any(r.window for r in reading.reads):
-        return "no_window_days" if reading.complete else TOO_EARLY
+    if not any(r.window for r in reads):
+        return "no_window_days" if complete else TOO_EARLY
     late = [d for d in counted if d >= cw.last_dose]
     needed_late = min(MIN_LATE_DAYS, cw.end - cw.last_dose + 1)
     if len(counted) < MIN_WINDOW_DAYS or len(late) < needed_late:
-        return "few_window_days" if reading.complete else TOO_EARLY
+        return "few_window_days" if complete else TOO_EARLY
     return None

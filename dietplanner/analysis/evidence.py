@@ -145,13 +145,9 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     ref, window_values, tags = days.ref, days.window, days.tags
     ref_level = sum([v for _, v in ref]) / len(ref)
     noise = setting.noise
+    ref_days = [d for d, _ in ref]
     read = SymptomRead(
-        symptom=symptom,
-        ref_days=[d for d, _ in ref],
-        ref_level=ref_level,
-        sigma=noise.sigma[symptom],
-        dof=noise.dof[symptom],
-        window=window_values,
+        symptom, ref_days, ref_level, noise.sigma[symptom], noise.dof[symptom], window_values
     )
     if not window_values:
         return read
@@ -228,7 +224,7 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
         rise = (s11 * sum(map(mul, wxs, yw)) - s12 * b1) / det
         se = sd_factor / math.sqrt(det)
         z = rise / se
-        fits[name] = ShapeFit(z=z, rise=rise, se=se, xs=xs, parts=parts)
+        fits[name] = ShapeFit(z, rise, se, xs, None, None, parts)  # (positional: faster)
         if best is None or z > best_z:  # the first shape of the highest z
             best, best_z = name, z
     if best is not None:
@@ -323,7 +319,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
             shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         se = math.sqrt(s2 / denom)
         z = rise / se
-        fits[name] = ShapeFit(z=z, rise=rise, se=se, xs=xs, shifts=shifts, tags=tags, parts=parts)
+        fits[name] = ShapeFit(z, rise, se, xs, shifts, tags, parts)
         if best is None or z > best_z:
             best, best_z = name, z
     if best is not None:

@@ -4,9 +4,10 @@
   noise, the confounder offsets, what each food's own challenge showed, `now`...), built once
   per pass by `verdicts.analyze_program` and handed to every challenge;
 - `Reading`: everything decided about one challenge, before it is worded (`reasons.reasons`)
-  and turned into a `ChallengeResult` (`outcome`). It is built in two steps, both complete:
-  what the window's days hold (`challenge.read_challenge`), then the decision on them
-  (`decide.decide`, through `dataclasses.replace`).
+  and turned into a `ChallengeResult` (`outcome`). `challenge.read_challenge` builds it once,
+  complete: what the window's days hold and the decision on them (`decide.Decision`); later
+  steps change it only through `dataclasses.replace` (a blinded test's pairs, what a food
+  eaten off-plan showed).
 """
 
 from __future__ import annotations

@@ -115,17 +115,6 @@ class Noise:
         return self.corr.get((a, b), 0.0)
 
 
-def estimate_noise(
-    book: DayBook,
-    symptoms: Iterable[str],
-    earliest: int,
-    busy: Mapping[str, Sequence[tuple[int, int]]],
-) -> Noise:
-    """Noise per symptom from clean days past the settling days, leaving out, per symptom,
-    the `busy` spans (windows where that symptom rose)."""
-    return NoiseEstimator(book, symptoms, earliest).estimate(busy)
-
-
 @dataclass(slots=True)
 class _Series:
     """One symptom's quiet days with some spans left out: what the noise estimate needs of
@@ -152,11 +141,13 @@ class _Run:
 
 
 class NoiseEstimator:
-    """`estimate_noise` for one diary, asked many times with different spans left out (the
-    passes of `verdicts`): each symptom's series is built once per set of spans, from runs
-    each computed once (leaving out one more span changes one or two runs), and each run's
-    effective degrees of freedom once per correlation. The figures are those of a fresh
-    estimate to the last bit (the same sums in the same order)."""
+    """The noise of one diary, `estimate(busy)`: per symptom from clean days past the
+    settling days, leaving out, per symptom, the `busy` spans (the windows where that symptom
+    rose). Asked many times with different spans left out (the passes of `verdicts`): each
+    symptom's series is built once per set of spans, from runs each computed once (leaving
+    out one more span changes one or two runs), and each run's effective degrees of freedom
+    once per correlation. The figures are those of a fresh estimate to the last bit (the same
+    sums in the same order)."""
 
     def __init__(self, book: DayBook, symptoms: Iterable[str], earliest: int) -> None:
         self.book = book
@@ -326,7 +317,10 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     everywhere = set(union)
     columns = {}
     for symptom, devs in centred.items():
-        column = [devs.get(d, 0.0) for d in union]
+        if len(devs) == len(union):  # scored every day (runs and their days come in order)
+            column = list(devs.values())
+        else:
+            column = [devs.get(d, 0.0) for d in union]
         columns[symptom] = (column, sum(map(mul, column, column)), everywhere - devs.keys())
     names = list(centred)
     corr: dict[tuple[str, str], float] = {}

@@ -14,17 +14,7 @@ import math
 from collections.abc import Sequence
 from statistics import NormalDist
 
-_SQRT2 = math.sqrt(2.0)
 _STANDARD_NORMAL = NormalDist()
-
-
-def normal_sf(z: float) -> float:
-    """P(Z > z) for a standard normal Z."""
-    return 0.5 * math.erfc(z / _SQRT2)
-
-
-def normal_cdf(z: float) -> float:
-    return 0.5 * math.erfc(-z / _SQRT2)
 
 
 def normal_isf(p: float) -> float:

@@ -83,3 +83,41 @@ class ReportPdf(models.Model):
 
     def __str__(self) -> str:
         return f"report PDF of {self.created:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class ClientSummary(models.Model):
+    """One client's line in their dietitian's list, stored so the list filters, sorts and pages
+    in the database (`selectors.summary_page`) instead of working out every client per view.
+
+    Worked out by `selectors.rows_for_links` (the flag rules' one home) and written by
+    `services.client_summaries_refresh`: at once after the dietitian's own actions, and by the
+    minute trigger for clients whose inputs changed since (`updated`) or whose day has turned
+    (`as_of`, the client's own calendar day the values are for).
+    """
+
+    link = models.OneToOneField(
+        "accounts.CareLink", on_delete=models.CASCADE, related_name="summary"
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    as_of = models.DateField()
+    phase = models.CharField(max_length=12)
+    phase_rank = models.PositiveSmallIntegerField()  # the phase's place in program order
+    place = models.CharField(max_length=200)
+    last_checkin = models.DateField(null=True, blank=True)
+    days_since = models.IntegerField(null=True, blank=True)
+    logged_days = models.PositiveIntegerField(default=0)
+    expected_days = models.PositiveIntegerField(default=0)
+    off_plan_days = models.PositiveIntegerField(default=0)
+    adherence = models.FloatField(null=True, blank=True)
+    # The flags' slugs in the list's order, each with a space either side: " urgent reaction ".
+    flags = models.CharField(max_length=200, blank=True)
+    flag_count = models.PositiveSmallIntegerField(default=0)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "client summaries"
+
+    def __str__(self) -> str:
+        return f"summary as of {self.as_of}"

@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from dietplanner.accounts.clock import patient_today, user_zone
+from dietplanner.accounts.clock import patient_today, user_zone, zone_today
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
@@ -31,7 +31,7 @@ from dietplanner.programs.intake import (
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
 from dietplanner.programs.visibility import result_hidden
 
-from .models import ClinicalNote, FlagReview
+from .models import ClientSummary, ClinicalNote, FlagReview
 
 NO_CHECKIN_DAYS = 3
 LONG_WASHOUT_DAYS = 10
@@ -134,6 +134,97 @@ def client_page(dietitian: User, *, search: str, descending: bool, page, per_pag
     shown = paginated.get_page(page)
     shown.object_list = rows_for_links(list(shown.object_list), now)
     return shown
+
+
+def summaries_current(dietitian: User, *, search: str = "", now: datetime | None = None) -> bool:
+    """Whether every client of `dietitian` (named like `search`) has a stored summary worked out
+    for their own today (one query: the distinct time zones and days stored): only then may the
+    list filter and sort the stored values."""
+    now = now or timezone.now()
+    pairs = (
+        client_links(dietitian, search=search)
+        .order_by()
+        .values_list("patient__timezone", "summary__as_of")
+        .distinct()
+    )
+    return all(as_of == zone_today(zone, now) for zone, as_of in pairs)
+
+
+# sort key -> the stored columns it orders by, ascending as the list reads it (most needing
+# attention first), each with its reverse; ties go by name.
+_SUMMARY_ORDER = {
+    "name": ([], []),
+    "phase": (
+        [F("phase_rank").asc(), F("place").asc()],
+        [F("phase_rank").desc(), F("place").desc()],
+    ),
+    # Longest silence first; never logged counts as the longest.
+    "checkin": ([F("days_since").desc(nulls_first=True)], [F("days_since").asc(nulls_last=True)]),
+    "adherence": ([F("adherence").asc(nulls_last=True)], [F("adherence").desc(nulls_first=True)]),
+    "flags": ([F("flag_count").desc()], [F("flag_count").asc()]),
+}
+
+
+def summary_page(
+    dietitian: User, *, search: str, flag: str, phase: str, sort: str, page, per_page: int
+):
+    """One page of the client list from the stored summaries: filtered by `flag` and `phase`,
+    sorted by `sort` ("-" reverses) and sliced in the database (3 queries, whatever the number
+    of clients). The same rows, in the same order, as `filter_and_sort` on `client_rows`, for
+    summaries that are current (`summaries_current`)."""
+    summaries = ClientSummary.objects.filter(
+        link__in=client_links(dietitian, search=search).order_by().values("pk")
+    )
+    if flag in FLAGS:
+        summaries = summaries.filter(flags__contains=f" {flag} ")
+    if phase in PHASES:
+        summaries = summaries.filter(phase=phase)
+    key = sort.lstrip("-")
+    descending = sort.startswith("-")
+    name, email = Lower("link__patient__full_name"), F("link__patient__email")
+    if key == "name":
+        by = [name.desc(), email.desc()] if descending else [name.asc(), email.asc()]
+    else:
+        by = [*_SUMMARY_ORDER.get(key, _SUMMARY_ORDER["name"])[descending], name.asc(), email.asc()]
+    summaries = summaries.select_related("link__patient", "program__protocol").order_by(*by)
+    shown = Paginator(summaries, per_page).get_page(page)
+    shown.object_list = [row_from_summary(summary) for summary in shown.object_list]
+    return shown
+
+
+def row_from_summary(summary: ClientSummary) -> ClientRow:
+    return ClientRow(
+        patient=summary.link.patient,
+        link=summary.link,
+        program=summary.program,
+        phase=summary.phase,
+        place=summary.place,
+        last_checkin=summary.last_checkin,
+        days_since=summary.days_since,
+        logged_days=summary.logged_days,
+        expected_days=summary.expected_days,
+        off_plan_days=summary.off_plan_days,
+        flags=tuple(summary.flags.split()),
+    )
+
+
+def summary_fields(row: ClientRow, today: date) -> dict:
+    """What `ClientSummary` stores of one client's row, worked out for their `today`."""
+    return {
+        "program": row.program,
+        "as_of": today,
+        "phase": row.phase,
+        "phase_rank": list(PHASES).index(row.phase),
+        "place": row.place[:200],
+        "last_checkin": row.last_checkin,
+        "days_since": row.days_since,
+        "logged_days": row.logged_days,
+        "expected_days": row.expected_days,
+        "off_plan_days": row.off_plan_days,
+        "adherence": row.adherence,
+        "flags": f" {' '.join(row.flags)} " if row.flags else "",
+        "flag_count": len(row.flags),
+    }
 
 
 def rows_for_links(links: list[CareLink], now: datetime | None = None) -> list[ClientRow]:

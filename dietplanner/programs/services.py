@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dietplanner.accounts.clock import patient_today, zone_named
+from dietplanner.accounts.clock import patient_today, zone_today
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
@@ -723,9 +723,8 @@ def programs_refresh_due(*, now: datetime | None = None) -> int:
     zones = running.order_by().values_list("patient__timezone", flat=True).distinct()
     behind = Q(pk__in=[])
     for zone in zones:
-        today = timezone.localtime(now, zone_named(zone)).date()
         behind |= Q(patient__timezone=zone) & (
-            Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=today)
+            Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=zone_today(zone, now))
         )
     behind = running.filter(behind).select_related("patient").order_by("pk")
     count = 0

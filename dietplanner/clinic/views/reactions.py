@@ -15,6 +15,7 @@ from dietplanner.programs import safety
 from dietplanner.programs.models import ReactionAlert
 
 from ..forms_reactions import ReactionClearForm
+from ..services import client_summaries_for_patient
 
 
 def _alert(request, patient_id, alert_id) -> tuple[object, ReactionAlert]:
@@ -36,6 +37,7 @@ def acknowledge(request, patient_id, alert_id):
     patient, alert = _alert(request, patient_id, alert_id)
     try:
         safety.alert_acknowledge(alert=alert, dietitian=request.user)
+        client_summaries_for_patient(patient)
     except safety.AlertError as error:
         messages.error(request, str(error))
     else:
@@ -56,6 +58,7 @@ def clear(request, patient_id, alert_id):
         return redirect(report_reactions(patient))
     try:
         safety.alert_clear(alert=alert, dietitian=request.user, note=form.cleaned_data["note"])
+        client_summaries_for_patient(patient)
     except safety.AlertError as error:
         messages.error(request, str(error))
     else:

@@ -13,6 +13,7 @@ from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.intake import ScreeningError, current_screening, screening_clear
 
 from ..forms import ScreeningClearForm
+from ..services import client_summaries_for_patient
 
 
 def report_health(patient) -> str:
@@ -35,6 +36,7 @@ def clear(request, patient_id):
         return redirect(report_health(patient))
     try:
         screening_clear(screening=screening, dietitian=request.user, note=form.cleaned_data["note"])
+        client_summaries_for_patient(patient)
     except ScreeningError as error:
         messages.error(request, str(error))
     else:

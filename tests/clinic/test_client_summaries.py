@@ -1,0 +1,126 @@
+"""Each client's line of the list is stored (issue 17) and refreshed when its inputs change:
+at once after the dietitian marks a flag as reviewed, and by the minute trigger (`send_due`)
+for a line that is missing, of another day, or whose check-ins, challenges, program, reactions
+or health answers changed since. Until every line is current the list works each client out,
+so it is never wrong, only slower."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from dietplanner.accounts.models import CareLink
+from dietplanner.clinic.models import ClientSummary
+from dietplanner.clinic.selectors import summaries_current
+from dietplanner.clinic.services import client_summaries_refresh_due
+from dietplanner.programs.models import DailyEntry, Screening
+from dietplanner.programs.safety import alert_raise
+from tests.diary.factories import log_days as log
+
+from .test_clients import TODAY, URL, add_client, flagged_clients
+
+pytestmark = pytest.mark.django_db
+NOON = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
+
+
+def at(moment: datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def line(program) -> ClientSummary:
+    return ClientSummary.objects.get(link__patient=program.patient)
+
+
+@pytest.fixture
+def clients(dietitian, catalogue):
+    with at(NOON - timedelta(hours=1)):
+        programs = flagged_clients(dietitian)
+    # Pat's health answers were given in real time, long after this test's day.
+    Screening.objects.update(answered_at=NOON - timedelta(days=30))
+    with at(NOON):
+        assert client_summaries_refresh_due() == 7  # Pat and the six
+    return programs
+
+
+def test_the_minute_trigger_stores_every_line_then_only_what_changed(clients):
+    quiet = clients["quiet"]
+    assert line(quiet).flags == " no_checkin " and line(quiet).days_since == 4
+    with at(NOON + timedelta(minutes=1)):
+        assert client_summaries_refresh_due() == 0
+    with at(NOON + timedelta(minutes=2)):
+        log(quiet, TODAY, TODAY)  # Quinn checks in
+    with at(NOON + timedelta(minutes=3)):
+        assert client_summaries_refresh_due() == 1
+    assert line(quiet).flags == "" and line(quiet).days_since == 0
+    assert line(quiet).last_checkin == TODAY
+
+
+def test_a_new_day_refreshes_every_line_for_the_clients_own_calendar(clients):
+    with at(NOON + timedelta(days=1)):
+        assert client_summaries_refresh_due() == 7
+    assert line(clients["flat"]).days_since == 1
+    assert line(clients["flat"]).as_of == TODAY + timedelta(days=1)
+
+
+def test_a_reaction_the_client_reports_reaches_the_stored_flags(clients):
+    calm = clients["flat"]
+    with at(NOON + timedelta(minutes=5)):
+        alert_raise(patient=calm.patient, severity="severe", on=TODAY, signs=["hives"])
+    with at(NOON + timedelta(minutes=6)):
+        assert client_summaries_refresh_due() == 1
+    assert line(calm).flags.split()[0] == "urgent"
+
+
+def test_marking_a_flag_as_reviewed_hides_it_from_the_stored_list_at_once(
+    dietitian_client, clients
+):
+    washout = clients["washout"]
+    with at(NOON + timedelta(minutes=5)):
+        dietitian_client.post(
+            reverse("clinic:flag-reviewed", args=[washout.patient.public_id, "long_washout"])
+        )
+        assert line(washout).flags == ""
+        html = dietitian_client.get(URL, {"flag": "long_washout"}).content.decode()
+    assert "Walt Washout" not in html
+
+
+def test_until_every_line_is_current_the_list_works_each_client_out(
+    dietitian_client, dietitian, clients
+):
+    with at(NOON + timedelta(minutes=5)):
+        add_client(dietitian, "Nina New")  # linked after the last refresh: no line yet
+        assert not summaries_current(dietitian)
+        html = dietitian_client.get(URL, {"sort": "flags"}).content.decode()
+        assert "Nina New" in html and "Quinn Quiet" in html
+        assert client_summaries_refresh_due() == 1
+        assert summaries_current(dietitian)
+    with at(NOON + timedelta(days=1)):  # the client's midnight passed, no refresh yet
+        assert not summaries_current(dietitian)
+
+
+def test_a_revoked_link_keeps_no_place_in_the_stored_list(dietitian_client, dietitian, clients):
+    CareLink.objects.filter(patient=clients["quiet"].patient).update(status="revoked")
+    with at(NOON + timedelta(minutes=5)):
+        html = dietitian_client.get(URL, {"flag": "no_checkin"}).content.decode()
+    assert "Quinn Quiet" not in html
+
+
+def test_send_due_refreshes_the_lines_and_says_how_many(clients, capsys):
+    with at(NOON + timedelta(minutes=2)):
+        DailyEntry.objects.filter(program=clients["quiet"]).first().save()
+    with at(NOON + timedelta(minutes=3)):
+        call_command("send_due")
+    assert "1 client list lines refreshed" in capsys.readouterr().out
+
+
+def test_acknowledging_a_reaction_clears_the_stored_urgent_flag_at_once(dietitian_client, clients):
+    flat = clients["flat"]
+    with at(NOON + timedelta(minutes=5)):
+        alert = alert_raise(patient=flat.patient, severity="severe", on=TODAY, signs=["hives"])
+        client_summaries_refresh_due()
+        assert "urgent" in line(flat).flags
+        url = reverse("clinic:reaction-acknowledge", args=[flat.patient.public_id, alert.public_id])
+        dietitian_client.post(url)
+    assert "urgent" not in line(flat).flags
