@@ -702,11 +702,13 @@ def program_refresh(
         fields.append("status")
     if group_plans_may_change(record, changed_on=changed_on, rewritten=rewritten):
         group_plans_refresh(record=record)
+    if fields:
+        fields.append("updated")  # a change readers see (the client list looks at it)
     if program.refreshed_on != today:
         program.refreshed_on = today
-        fields.append("refreshed_on")
+        fields.append("refreshed_on")  # bookkeeping only: `updated` stays
     if fields:
-        program.save(update_fields=[*fields, "updated"])
+        program.save(update_fields=fields)
     record.stored.update({c.challenge.pk: (c.status, c.washout_end) for c in changes})
     record.__dict__.pop("derived_changes", None)
     return record

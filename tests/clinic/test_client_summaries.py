@@ -17,6 +17,7 @@ from dietplanner.clinic.selectors import summaries_current
 from dietplanner.clinic.services import client_summaries_refresh_due
 from dietplanner.programs.models import DailyEntry, Screening
 from dietplanner.programs.safety import alert_raise
+from dietplanner.programs.services import programs_refresh_due
 from tests.diary.factories import log_days as log
 
 from .test_clients import TODAY, URL, add_client, flagged_clients
@@ -108,6 +109,9 @@ def test_a_revoked_link_keeps_no_place_in_the_stored_list(dietitian_client, diet
 
 
 def test_send_due_refreshes_the_lines_and_says_how_many(clients, capsys):
+    with at(NOON + timedelta(minutes=1)):  # the trigger's first run today: programs, lines
+        programs_refresh_due()
+        client_summaries_refresh_due()
     with at(NOON + timedelta(minutes=2)):
         DailyEntry.objects.filter(program=clients["quiet"]).first().save()
     with at(NOON + timedelta(minutes=3)):
