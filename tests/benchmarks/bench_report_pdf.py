@@ -7,7 +7,8 @@ Each measured request runs in a forked child process, so that its peak resident 
 (`ru_maxrss`, what a gunicorn worker would grow to) is its own: printed with the resident size
 the child started from. First a request in a fresh process (WeasyPrint and its fonts load),
 then, from a process that drew one PDF before (a warm worker), the median of several with the
-PDF cache cleared before each, then one answered from the cache. Tests run tasks at once (the
+PDF cache cleared before each, then one answered from the cache; and one more, under
+tracemalloc, for the peak of Python's own allocations while drawing. Tests run tasks at once (the
 immediate backend), so each request draws its PDF as a task worker would.
 Set REPORT_PDF_OUT=/some/dir to keep the PDFs (e.g. to render them with pdftoppm), and
 REPORT_PDF_DAYS=30,365 to choose the programs' lengths.
@@ -21,6 +22,7 @@ import pickle
 import resource
 import statistics
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,16 @@ def in_child(fn):
         result = pickle.load(answer)  # noqa: S301 - our own child's answer
     os.waitpid(pid, 0)
     return result
+
+
+def _traced_peak_mb(client: Client, url: str) -> float:
+    """The peak of Python's own allocations while one PDF is drawn (tracemalloc; slower, so
+    a run of its own)."""
+    tracemalloc.start()
+    _get_pdf(client, url, clear=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
 
 
 def _rss_mb() -> float:
@@ -101,13 +113,15 @@ def test_report_pdf_of_a_month_and_a_year(catalogue):
         cpu = statistics.median(r[0][2] for r in runs)
         peak, start_rss = max(r[1] for r in runs), min(r[2] for r in runs)
         pdf = runs[0][0][1]
+        traced, *_ = in_child(lambda url=url: _traced_peak_mb(dietitian, url))
         _get_pdf(dietitian, url, clear=True)  # fill the cache in this process
         cached, *_ = _get_pdf(dietitian, url, clear=False)
         print(
             f"report PDF, {days:>3}-day program: median {median * 1000:6.0f} ms "
             f"(CPU {cpu * 1000:.0f} ms), "
             f"cached {cached * 1000:5.0f} ms, {len(pdf) // 1024} KiB; "
-            f"peak RSS {peak:.0f} MB (from {start_rss:.0f} MB)"
+            f"peak RSS {peak:.0f} MB (from {start_rss:.0f} MB); "
+            f"Python allocations at their peak (tracemalloc) {traced:.1f} MB"
         )
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
