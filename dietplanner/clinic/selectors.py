@@ -172,9 +172,17 @@ def summary_page(
     sorted by `sort` ("-" reverses) and sliced in the database (3 queries, whatever the number
     of clients). The same rows, in the same order, as `filter_and_sort` on `client_rows`, for
     summaries that are current (`summaries_current`)."""
+    # Joined, not `link__in` a subquery: the planner joins three tables well at any size.
     summaries = ClientSummary.objects.filter(
-        link__in=client_links(dietitian, search=search).order_by().values("pk")
+        link__status=CareLink.Status.ACTIVE,
+        link__dietitian=dietitian,
+        link__patient__role=User.Role.PATIENT,
     )
+    if search:
+        summaries = summaries.filter(
+            Q(link__patient__full_name__icontains=search)
+            | Q(link__patient__email__icontains=search)
+        )
     if flag in FLAGS:
         summaries = summaries.filter(flags__contains=f" {flag} ")
     if phase in PHASES:

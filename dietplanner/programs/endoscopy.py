@@ -22,7 +22,10 @@ from .models import Challenge, EndoscopyOutcome
 PENDING = Challenge.Verdict.ENDOSCOPY.value
 Outcome = EndoscopyOutcome.Outcome
 # The group's result once the endoscopy has spoken; "not assessed" leaves it pending.
-OUTCOME_VERDICT = {Outcome.REMISSION_KEPT: "tolerated", Outcome.REACTION_FOUND: "trigger"}
+OUTCOME_VERDICT = {
+    Outcome.REMISSION_KEPT: Challenge.Verdict.TOLERATED.value,
+    Outcome.REACTION_FOUND: Challenge.Verdict.TRIGGER.value,
+}
 OUTCOME_LABEL = {
     Outcome.REMISSION_KEPT: "No reaction at endoscopy",
     Outcome.REACTION_FOUND: "Reaction found at endoscopy",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dietplanner.analysis.vocabulary import LONG_TERM_PLANS
+from dietplanner.analysis.vocabulary import LONG_TERM_PLANS, Verdict
 
 FREE, LIMIT, AVOID, TEST_AGAIN = LONG_TERM_PLANS
 STATUSES = LONG_TERM_PLANS
@@ -90,9 +90,9 @@ def largest_step_before(doses: tuple[DoseTaken, ...], rise: date) -> int | None:
 
 def _endoscopy_advice(group: str, verdict: str | None) -> Advice | None:
     """The plan of a group judged by endoscopy: none until the outcome is recorded."""
-    if verdict == "tolerated":
+    if verdict == Verdict.TOLERATED:
         return Advice(group, FREE, reason="No reaction at the endoscopy after it came back.")
-    if verdict == "trigger":
+    if verdict == Verdict.TRIGGER:
         return Advice(
             group,
             AVOID,
@@ -118,9 +118,9 @@ def default_advice(outcome: GroupOutcome, meaningful: Callable[[float], float]) 
         )
     if outcome.by_endoscopy:
         return _endoscopy_advice(group, verdict)
-    if verdict == "tolerated":
+    if verdict == Verdict.TOLERATED:
         return Advice(group, FREE, reason="No meaningful rise across the test.")
-    if verdict == "trigger" or outcome.stopped_on:
+    if verdict == Verdict.TRIGGER or outcome.stopped_on:
         taken = [d for d in outcome.doses if d.taken]
         if not taken:
             return Advice(group, TEST_AGAIN, reason="No portion was taken, so nothing was tested.")
@@ -144,10 +144,10 @@ def default_advice(outcome: GroupOutcome, meaningful: Callable[[float], float]) 
             retest_on=retest,
             reason="Symptoms rose from the first portions; try again after a break.",
         )
-    if verdict in ("possible", "inconclusive"):
+    if verdict in (Verdict.POSSIBLE, Verdict.INCONCLUSIVE):
         why = {
-            "possible": "A small or one-day rise: worth a second test, ideally blinded.",
-            "inconclusive": "Too little clean data to say.",
+            Verdict.POSSIBLE: "A small or one-day rise: worth a second test, ideally blinded.",
+            Verdict.INCONCLUSIVE: "Too little clean data to say.",
         }[verdict]
         return Advice(group, TEST_AGAIN, reason=why)
     return Advice(group, TEST_AGAIN, reason="Not tested yet: plan its test with your dietitian.")

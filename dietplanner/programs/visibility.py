@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 
 from .models import Challenge
 
+# A group's status after a finished test is its verdict's slug (`selectors.FOOD_STATUS_ORDER`).
+TRIGGER, TOLERATED = Challenge.Verdict.TRIGGER.value, Challenge.Verdict.TOLERATED.value
+
 
 def result_hidden(*, blinded: bool, status: str) -> bool:
     """Whether a challenge's result and arms stay hidden: a blinded test not finished yet."""
@@ -74,16 +77,16 @@ def group_statuses(challenges: Iterable[Challenge]) -> dict[str, str]:
         slug = challenge.food_group.slug
         running = challenge.status in (Challenge.Status.ACTIVE, Challenge.Status.WASHOUT)
         if running and challenge.first_dose_day is not None:
-            trigger = challenge.verdict == "trigger" and not shown_result(challenge).hidden
-            statuses[slug] = "trigger" if trigger else "challenged"
+            trigger = challenge.verdict == TRIGGER and not shown_result(challenge).hidden
+            statuses[slug] = TRIGGER if trigger else "challenged"
         elif running or challenge.status in (Challenge.Status.PLANNED, Challenge.Status.SKIPPED):
             statuses.setdefault(slug, "eliminated")  # not begun: the earlier result stands
         elif challenge.interrupted:
             statuses.setdefault(slug, "eliminated")  # the group waits for its new test
-        elif challenge.stopped_for_reaction or challenge.verdict == "trigger":
-            statuses[slug] = "trigger"
-        elif challenge.status == Challenge.Status.DONE and challenge.verdict == "tolerated":
-            statuses[slug] = "tolerated"
+        elif challenge.stopped_for_reaction or challenge.verdict == TRIGGER:
+            statuses[slug] = TRIGGER
+        elif challenge.status == Challenge.Status.DONE and challenge.verdict == TOLERATED:
+            statuses[slug] = TOLERATED
         else:
             statuses[slug] = "eliminated"
     return statuses

@@ -57,6 +57,7 @@ def build() -> dict:
     """The generated people and the pages' addresses (Django is set up on the bench database)."""
     from django.urls import reverse
 
+    from dietplanner.clinic.services import client_summaries_refresh_due
     from tests.benchmarks.page_data import dietitian, link, patient_with_program
     from tests.clinic.factories import SYMPTOMS, clients_for
 
@@ -69,6 +70,7 @@ def build() -> dict:
     clients_for(dana, CLIENTS - 2, prefix="dana-", today=today)
     dora = dietitian("dora@bench.example", "Dora Few")
     clients_for(dora, SMALL_LIST, prefix="dora-", today=today)
+    client_summaries_refresh_due()  # as the minute trigger would have by now
     return {
         "patient": session_cookie(year),
         "many": session_cookie(dana),
@@ -100,6 +102,12 @@ def pages(state: dict) -> tuple[Page, list[Page], list[tuple[Page, int]]]:
         Page("GET /diary/ (365 days)", "/diary/", pat),
         Page(f"GET /clinic/, {SMALL_LIST} clients", "/clinic/", few),
         Page(f"GET /clinic/, {CLIENTS:,} clients", "/clinic/", many),
+        Page(f"GET /clinic/?sort=flags, {CLIENTS:,} clients", "/clinic/?sort=flags", many),
+        Page(
+            f"GET /clinic/?phase=baseline&sort=checkin, {CLIENTS:,} clients",
+            "/clinic/?phase=baseline&sort=checkin",
+            many,
+        ),
         Page("client report, 365 days", state["report"], many),
         Page("GET /healthz (first middleware, no session)", "/healthz", "", expect="text/plain"),
     ]
