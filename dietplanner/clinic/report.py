@@ -521,19 +521,23 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
         elif judged_by_endoscopy(c.verdict_detail):
             items.append(
                 f"{row.label}: {outcome_sentence(c.verdict_detail)}"
-                if row.verdict != "endoscopy"
+                if row.verdict != Challenge.Verdict.ENDOSCOPY
                 else f"{row.label}: to be assessed at the next endoscopy; record its outcome."
             )
-        elif row.verdict == "possible":
+        elif row.verdict == Challenge.Verdict.POSSIBLE:
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
-        elif row.verdict == "inconclusive" and not row.too_early:
+        elif row.verdict == Challenge.Verdict.INCONCLUSIVE and not row.too_early:
             items.append(f"{row.label}: inconclusive, too little clean data; repeat the test.")
-        elif row.verdict == "trigger" and c.food_group.slug in STAPLE_GROUPS and not c.blinded:
+        elif (
+            row.verdict == Challenge.Verdict.TRIGGER
+            and c.food_group.slug in STAPLE_GROUPS
+            and not c.blinded
+        ):
             items.append(
                 f"{row.label}: likely trigger in a staple group, from an open test; a blinded "
                 "re-challenge before long-term avoidance, then look for a tolerated portion."
             )
-        elif row.verdict == "trigger":
+        elif row.verdict == Challenge.Verdict.TRIGGER:
             items.append(f"{row.label}: likely trigger; keep out or look for a tolerated portion.")
     for scheduled in report.data.plan.challenges:
         if scheduled.long_washout_flag and scheduled.phase == "washout":

@@ -36,8 +36,8 @@ def usual_levels(challenge: Challenge) -> dict[str, float]:
 def _endoscopy_decided(challenge: Challenge) -> bool:
     """Whether an endoscopy outcome is the group's result (a diet judged by endoscopy)."""
     return judged_by_endoscopy(challenge.verdict_detail) and challenge.verdict in (
-        "tolerated",
-        "trigger",
+        Challenge.Verdict.TOLERATED,
+        Challenge.Verdict.TRIGGER,
     )
 
 
