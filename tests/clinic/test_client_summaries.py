@@ -17,8 +17,7 @@ from dietplanner.clinic.selectors import summaries_current
 from dietplanner.clinic.services import client_summaries_refresh_due
 from dietplanner.programs.models import DailyEntry, Screening
 from dietplanner.programs.safety import alert_raise
-from dietplanner.programs.services import program_refresh
-from dietplanner.programs.services import programs_refresh_due
+from dietplanner.programs.services import program_refresh, programs_refresh_due
 from tests.diary.factories import log_days as log
 
 from .test_clients import TODAY, URL, add_client, flagged_clients
