@@ -1,6 +1,7 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
 they imply (statuses, verdicts, long-term plan)."""
 
+import logging
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -30,6 +31,8 @@ from .schedule.blinded import (
     new_seed,
 )
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
+
+logger = logging.getLogger(__name__)
 
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = DOSE_DAYS
@@ -732,12 +735,18 @@ def programs_refresh_due(*, now: datetime | None = None) -> int:
     count = 0
     for program in behind:
         today = patient_today(program.patient, now)
-        with transaction.atomic():
-            locked = program_lock(program.pk)
-            if not locked.is_active or (
-                locked.refreshed_on is not None and locked.refreshed_on >= today
-            ):
-                continue  # ended, or another machine's trigger was first
-            program_refresh(program=locked, today=today)
+        try:
+            with transaction.atomic():
+                locked = program_lock(program.pk)
+                if not locked.is_active or (
+                    locked.refreshed_on is not None and locked.refreshed_on >= today
+                ):
+                    continue  # ended, or another machine's trigger was first
+                program_refresh(program=locked, today=today)
+        except ValueError:
+            # Rows the schedule engine refuses: logged, and the other programs (and the
+            # reminders after them) go on.
+            logger.exception("program %s could not be refreshed", program.public_id)
+            continue
         count += 1
     return count
