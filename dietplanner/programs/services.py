@@ -407,8 +407,8 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
         plan_change_record(
             program=challenge.program, author=author, summary=f"Skipped {_name(challenge)}."
         )
-    # Skipping the last group left to test completes the program.
-    program_refresh(program=challenge.program, today=challenge.program.patient.local_today())
+    # Skipping the last group left to test may complete the program: that is stored by the
+    # next check-in or the next day's refresh, so the plan can still grow today.
     return challenge
 
 
