@@ -91,14 +91,17 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
         values = book.values(symptom)
+        window_days = [d for d in usable_days if d in values]
+        follow_days = [
+            d for d in follow_up_days(book, symptom, cw.end, run.later_blocked) if d <= now
+        ]
         days = SymptomDays(
-            ref=[(d, values[d]) for d in ref_days],
-            window=[(d, values[d]) for d in usable_days if d in values],
-            follow=[
-                (d, values[d])
-                for d in follow_up_days(book, symptom, cw.end, run.later_blocked)
-                if d <= now
-            ],
+            ref_days=ref_days,
+            ref=[values[d] for d in ref_days],
+            window_days=window_days,
+            window=[values[d] for d in window_days],
+            follow_days=follow_days,
+            follow=[values[d] for d in follow_days],
         )
         if allowed:
             days = _with_episodes(days, symptom, run, allowed, around)
@@ -143,7 +146,7 @@ def _with_episodes(
     episodes of each window day, their days around it, and the prior of each one's shift."""
     values = run.book.values(symptom)
     index: dict[Episode, int] = {}
-    tags = [_tag(allowed.get(d, ()), index) for d, _ in days.window]
+    tags = [_tag(allowed.get(d, ()), index) for d in days.window_days]
     outside = [(d, values[d], _tag(run.book.upsets(d), index)) for d in around if d in values]
     # Episodes that have days around the window but none scored inside it add nothing to
     # the rise; they still get their shift so their days are honest.

@@ -111,17 +111,21 @@ def shape_parts(xs: list[float]) -> tuple[list[int], list[int], list[int]]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SymptomDays:
-    """The days one symptom is read on: `ref` and `follow` are (day, score) reference days
-    before and after the window, `window` the window days with a score.
+    """The days one symptom is read on, and its score on each: the reference days before
+    the window (`ref_days`, `ref`), the window days with a score (`window_days`, `window`)
+    and the reference days after it (`follow_days`, `follow`).
 
     Confounder episodes: `tags` (one per window day) names the episodes a day belongs to
     (empty for a clean day), as indices into `priors`, which holds per episode the prior mean
     and variance (points, points squared) of the level shift it brings; `outside` holds the
     episodes' days around the window, (day, score, episodes)."""
 
-    ref: list[tuple[int, float]]
-    window: list[tuple[int, float]]
-    follow: list[tuple[int, float]] = field(default_factory=list)
+    ref_days: list[int]
+    ref: list[float]
+    window_days: list[int]
+    window: list[float]
+    follow_days: list[int] = field(default_factory=list)
+    follow: list[float] = field(default_factory=list)
     tags: list[tuple[int, ...]] | None = None
     outside: list[tuple[int, float, tuple[int, ...]]] = field(default_factory=list)
     priors: list[tuple[float, float]] = field(default_factory=list)
@@ -142,12 +146,12 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     """Evidence for one symptom. With confounder episodes (`days.priors`) each episode gets
     its own level shift, fitted with the rest (see `_read_episodes`). Episode days never give
     the one-day peak."""
-    ref, window_values, tags = days.ref, days.window, days.tags
-    ref_level = sum([v for _, v in ref]) / len(ref)
+    tags = days.tags
+    ref_level = sum(days.ref) / len(days.ref)
     noise = setting.noise
-    ref_days = [d for d, _ in ref]
+    window_values = list(zip(days.window_days, days.window, strict=True))
     read = SymptomRead(
-        symptom, ref_days, ref_level, noise.sigma[symptom], noise.dof[symptom], window_values
+        symptom, days.ref_days, ref_level, noise.sigma[symptom], noise.dof[symptom], window_values
     )
     if not window_values:
         return read
@@ -203,17 +207,16 @@ class _Design:
 
 
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
-    ref, window_values, follow = days_in.ref, days_in.window, days_in.follow
-    n_ref, n_win = len(ref), len(window_values)
-    days = tuple([d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow])
+    follow = days_in.follow
+    n_ref, n_win = len(days_in.ref), len(days_in.window)
+    days = tuple(days_in.ref_days + days_in.window_days + days_in.follow_days)
     key = (days, n_ref, bool(follow))
     design = setting.designs.get(key)
     if design is None:
         design = setting.designs[key] = _Design(
             days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
         )
-    ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
-    w_y = design.whitener.apply(ys)
+    w_y = design.whitener.apply(days_in.ref + days_in.window + follow)
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
@@ -268,9 +271,10 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     independent evidence: an episode wholly inside the window is measured mostly by its
     prior, one that starts before or ends after it also by its own days outside."""
     tags, priors, cw = days_in.tags, days_in.priors, setting.cw
-    rows = [(d, v, ()) for d, v in days_in.ref] + [(d, v, ()) for d, v in days_in.follow]
+    rows = [(d, v, ()) for d, v in zip(days_in.ref_days, days_in.ref, strict=True)]
+    rows += [(d, v, ()) for d, v in zip(days_in.follow_days, days_in.follow, strict=True)]
     rows += days_in.outside
-    rows += [(d, v, t) for (d, v), t in zip(days_in.window, tags, strict=True)]
+    rows += [(d, v, t) for d, v, t in zip(days_in.window_days, days_in.window, tags, strict=True)]
     rows.sort()
     days = tuple([d for d, _, _ in rows])
     row_tags = tuple([t for _, _, t in rows])
@@ -327,7 +331,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
-    ref, window_values, follow, cw = days_in.ref, days_in.window, days_in.follow, setting.cw
+    window_values, cw = read.window, setting.cw
     active_shape = setting.shapes[0][1]
     placebo_shape = cw.placebo_template()
     offsets = [d - cw.first for d, _ in window_values]
@@ -337,10 +341,10 @@ def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) 
     only_p = [v for (_, v), a, p in zip(window_values, xa, xp, strict=True) if p and not a]
     if not only_a or not only_p:
         return
-    n_ref = len(ref)
-    days = [d for d, _ in ref] + [d for d, _ in window_values] + [d for d, _ in follow]
-    ys = [v for _, v in ref] + [v for _, v in window_values] + [v for _, v in follow]
-    pad, tail = [0.0] * n_ref, [0.0] * len(follow)
+    n_ref = len(days_in.ref)
+    days = days_in.ref_days + days_in.window_days + days_in.follow_days
+    ys = days_in.ref + days_in.window + days_in.follow
+    pad, tail = [0.0] * n_ref, [0.0] * len(days_in.follow)
     # Days under both an active and a placebo dose (a lingering reaction meeting the next dose)
     # get their own column, so they inform neither arm.
     only_active = [1.0 if a and not p else 0.0 for a, p in zip(xa, xp, strict=True)]

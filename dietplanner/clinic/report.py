@@ -1,10 +1,11 @@
 """The client report's data: one program read once, assembled into plain rows for the page,
 the PDF and the CSV.
 
-`load_program_data` costs a fixed number of queries whatever the diary's length; everything
-after it is pure. A blinded challenge never shows which portions were real (its arms) before
-it is finished, and its result stays hidden until then: the report may be shown to the patient.
-"""
+`load_program_data` reads the program through its record (`programs.record`), in a fixed
+number of queries whatever the diary's length; everything after it is pure. What a result
+shows follows `programs.visibility`, as on the patient's pages: a blinded challenge shows
+neither its arms nor its result before it is finished (the report may be shown to the
+patient), and a test just begun says how sure it is to no one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from statistics import fmean
 
 from dietplanner import charts
@@ -32,8 +34,8 @@ from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
-from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.record import chart_phases, day_log, engine_order, load_record
+from dietplanner.programs.models import Challenge, DailyEntry, Program
+from dietplanner.programs.record import ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, Symptom
@@ -48,30 +50,40 @@ _WEEK = 7
 PDF_DAILY_DAYS = 112
 
 
-@dataclass(frozen=True, slots=True)
-class DiaryRow:
-    day: date
-    scores: dict
-    confounders: tuple[str, ...]
-    off_plan: tuple[str, ...]
-    note: str
-
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class ProgramData:
-    """A program's rows as read from the database (see `load_program_data`)."""
+    """A program as the report, its PDF and the CSV read it (see `load_program_data`): its
+    record, the plan as of the last day it covers, and the catalogue's names."""
 
     patient: User
-    program: Program
-    challenges: list[Challenge]
-    entries: dict[date, DiaryRow]
+    record: ProgramRecord
     plan: schedule.Plan
-    first: date
-    last: date
     symptom_names: dict[str, str]
     confounder_names: dict[str, str]
     group_names: dict[str, str]
     labels: dict[date, str]
+
+    @property
+    def program(self) -> Program:
+        return self.record.program
+
+    @property
+    def challenges(self) -> list[Challenge]:
+        return self.record.challenges
+
+    @property
+    def first(self) -> date:
+        return self.record.program.start_date
+
+    @property
+    def last(self) -> date:
+        return max(self.record.last_day, self.first)
+
+    @cached_property
+    def entries(self) -> dict[date, DailyEntry]:
+        """The check-ins from the first baseline day to the last day the program covers."""
+        last = self.record.last_day
+        return {e.date: e for e in self.record.entries if self.first <= e.date <= last}
 
     def symptom(self, slug: str) -> str:
         return self.symptom_names.get(slug) or symptom_name(slug)
@@ -88,31 +100,15 @@ def challenge_label(challenge: Challenge) -> str:
 
 
 def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
-    """Everything the report and the exports read, in six queries (the program record's
-    three and the catalogue's names)."""
+    """Everything the report and the exports read, in six queries: the program record's three
+    and the catalogue's names. The plan is never shown paused (a reaction has its own part)."""
     record = load_record(program, today=today, pause_alerts=[])
     last = max(record.last_day, program.start_date)
-    challenges = record.challenges
-    rows = {
-        e.date: DiaryRow(
-            e.date,
-            dict(e.scores or {}),
-            tuple(e.confounders or ()),
-            tuple(e.off_plan or ()),
-            e.note or "",
-        )
-        for e in record.entries
-        if program.start_date <= e.date <= record.last_day
-    }
     plan = record.plan_as_of(last, paused=False)
     return ProgramData(
         patient=patient,
-        program=program,
-        challenges=challenges,
-        entries=rows,
+        record=record,
         plan=plan,
-        first=program.start_date,
-        last=last,
         symptom_names=dict(Symptom.objects.values_list("slug", "name")),
         confounder_names=dict(Confounder.objects.values_list("slug", "name")),
         group_names=dict(FoodGroup.objects.values_list("slug", "name")),
@@ -250,8 +246,8 @@ def client_report(data: ProgramData, today: date) -> ClientReport:
         planned_left=planned_left,
         levels=levels,
         reference_test=reference_row.label if reference_row else "",
-        logged_days=len(data.entries),
-        expected_days=(data.last - data.first).days + 1 if data.last >= data.first else 0,
+        logged_days=data.record.logged_days,
+        expected_days=data.record.due_days,
         off_plan=[(data.group(g), n) for g, n in off_plan.most_common()],
         off_plan_days=sum(1 for r in data.entries.values() if r.off_plan),
         confounders=[(data.confounder(c), n) for c, n in confounders.most_common()],
@@ -470,7 +466,7 @@ def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
         start=first,
         end=data.last,
         series=series,
-        phases=chart_phases(data.plan, data.last),
+        phases=data.record.phases(data.plan, data.last),
         markers=sorted(markers, key=lambda m: m.day),
         markers_label="Verdict, off-plan eating or something else logged",
         title=(
@@ -553,7 +549,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     response = baseline_response(
         start=data.program.start_date,
         symptoms=data.program.symptoms,
-        diary={d: day_log(d, r.scores, r.confounders) for d, r in data.entries.items()},
+        diary=data.record.diary,
         reference=baseline.reference,
     )
     if baseline_days >= 14 and response.helped is False:

@@ -3,6 +3,7 @@ they imply (statuses, verdicts, long-term plan)."""
 
 import logging
 from datetime import date, datetime, time
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -30,6 +31,7 @@ from .schedule.blinded import (
     check_design,
     new_seed,
 )
+from .signals import program_refreshed
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
 
 logger = logging.getLogger(__name__)
@@ -714,6 +716,7 @@ def program_refresh(
         program.save(update_fields=fields)
     record.stored.update({c.challenge.pk: (c.status, c.washout_end) for c in changes})
     record.__dict__.pop("derived_changes", None)
+    transaction.on_commit(partial(program_refreshed.send, sender=Program, program=program))
     return record
 
 

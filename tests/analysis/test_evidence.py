@@ -25,12 +25,18 @@ def test_every_shape_reports_the_window_less_the_episode_shift():
     (cw,) = challenge_windows(program)
     ill = set(range(27, 34))
     n = lambda k: day(k).toordinal()  # noqa: E731
-    ref = [(n(k), 3.0) for k in range(5, 27)]
-    window = [(n(k), 6.0 if k in ill else 3.0) for k in range(30, 37)]
     tags = [(0,) if k in ill else () for k in range(30, 37)]
     outside = [(n(k), 6.0, (0,)) for k in (27, 28, 29)]
     noise = Noise(phi=0.3, sigma={"pain": 0.6}, dof={"pain": 20.0})
-    days = SymptomDays(ref=ref, window=window, tags=tags, outside=outside, priors=[(1.5, 1.0)])
+    days = SymptomDays(
+        ref_days=[n(k) for k in range(5, 27)],
+        ref=[3.0] * 22,
+        window_days=[n(k) for k in range(30, 37)],
+        window=[6.0 if k in ill else 3.0 for k in range(30, 37)],
+        tags=tags,
+        outside=outside,
+        priors=[(1.5, 1.0)],
+    )
     read = read_symptom("pain", days, FitSetting(cw, cw.templates(), noise))
     assert len(read.fits) == 6
     for name in sorted(read.fits):
