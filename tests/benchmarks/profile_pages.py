@@ -62,6 +62,7 @@ def test_profile_the_dietitian_pages(client):
     for name, url in [
         ("one-line view", "/bench/one-line/"),
         ("client list, 50 clients", reverse("clinic:clients")),
+        ("client list by flags, 50 clients", reverse("clinic:clients") + "?sort=flags"),
         ("client report, 365 days", report),
     ]:
         _profile(name, lambda url=url: client.get(url))
