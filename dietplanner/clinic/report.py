@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
@@ -48,6 +48,11 @@ _WEEK = 7
 # The PDF's daily table covers the last 16 weeks: a longer program made a PDF of hundreds of
 # pages that held a worker for minutes. Its chart, the web report and the CSV cover it all.
 PDF_DAILY_DAYS = 112
+# The web report's daily table opens on its last 4 weeks once the program is past 8 weeks;
+# every day is one link away (and in the CSV). A year of rows weighed 190 KB of HTML and most
+# of the page's time.
+PAGE_TABLE_DAYS = 28
+PAGE_TABLE_FOLD_FROM = 2 * PAGE_TABLE_DAYS
 
 
 @dataclass(kw_only=True)
@@ -215,6 +220,16 @@ class ClientReport:
         """`recent_days` as the PDF prints them."""
         table = self.figure.table
         return daily_text(self.recent_days, self.data.program.symptoms, table.columns)
+
+    def page_figure(self, *, every_day: bool = False) -> charts.SymptomFigure:
+        """The chart for the web page: past PAGE_TABLE_FOLD_FROM days, its table folded to the
+        last PAGE_TABLE_DAYS unless `every_day` (the chart always covers the whole program)."""
+        table = self.figure.table
+        if every_day or len(table.rows) <= PAGE_TABLE_FOLD_FROM:
+            return self.figure
+        rows = table.rows[-PAGE_TABLE_DAYS:]
+        folded = replace(table, rows=rows, has_notes=any(r.notes for r in rows))
+        return replace(self.figure, table=folded)
 
     @property
     def adherence_percent(self) -> int | None:

@@ -1,6 +1,7 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
 they imply (statuses, verdicts, long-term plan)."""
 
+import logging
 from datetime import date, datetime, time
 from functools import partial
 
@@ -32,6 +33,8 @@ from .schedule.blinded import (
 )
 from .signals import program_refreshed
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
+
+logger = logging.getLogger(__name__)
 
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = DOSE_DAYS
@@ -406,8 +409,8 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
         plan_change_record(
             program=challenge.program, author=author, summary=f"Skipped {_name(challenge)}."
         )
-    # Skipping the last group left to test completes the program.
-    program_refresh(program=challenge.program, today=challenge.program.patient.local_today())
+    # Skipping the last group left to test may complete the program: that is stored by the
+    # next check-in or the next day's refresh, so the plan can still grow today.
     return challenge
 
 
@@ -735,12 +738,18 @@ def programs_refresh_due(*, now: datetime | None = None) -> int:
     count = 0
     for program in behind:
         today = patient_today(program.patient, now)
-        with transaction.atomic():
-            locked = program_lock(program.pk)
-            if not locked.is_active or (
-                locked.refreshed_on is not None and locked.refreshed_on >= today
-            ):
-                continue  # ended, or another machine's trigger was first
-            program_refresh(program=locked, today=today)
+        try:
+            with transaction.atomic():
+                locked = program_lock(program.pk)
+                if not locked.is_active or (
+                    locked.refreshed_on is not None and locked.refreshed_on >= today
+                ):
+                    continue  # ended, or another machine's trigger was first
+                program_refresh(program=locked, today=today)
+        except ValueError:
+            # Rows the schedule engine refuses: logged, and the other programs (and the
+            # reminders after them) go on.
+            logger.exception("program %s could not be refreshed", program.public_id)
+            continue
         count += 1
     return count
