@@ -70,6 +70,22 @@ class CheckinForm(forms.Form):
     def score_fields(self):
         return [self[f"score_{s.slug}"] for s in self.symptoms]
 
+    def score_rows(self) -> list[tuple]:
+        """(bound field, its radios) per tracked symptom; each radio is (value, id, label,
+        checked), as the RadioSelect widget would give them, without building its widgets:
+        a check-in draws eleven or twelve radios a symptom (issue 17)."""
+        rows = []
+        for field in self.score_fields():
+            value = field.value()
+            chosen = "" if value is None else str(value)
+            auto_id = field.field.widget.attrs.get("id") or field.auto_id
+            radios = [
+                (choice, f"{auto_id}_{index}", label, choice == chosen and choice != "")
+                for index, (choice, label) in enumerate(SCORE_CHOICES)
+            ]
+            rows.append((field, radios))
+        return rows
+
     def scores(self) -> dict[str, int | None]:
         return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}
 

@@ -148,13 +148,17 @@ class ProgramRecord:
     # --- the schedule ------------------------------------------------------------------------
 
     def plan_as_of(self, day: date, *, paused: bool | None = None) -> schedule.Plan:
-        """The schedule engine's plan as of `day` (the record's derived statuses)."""
-        return _compute(self, day, self.paused if paused is None else paused)
+        """The schedule engine's plan as of `day` (the record's derived statuses); the
+        record's own `plan` when that is the one asked for (computed once)."""
+        paused = self.paused if paused is None else paused
+        if day == self.today and paused == self.paused:
+            return self.plan
+        return _compute(self, day, paused)
 
     @cached_property
     def plan(self) -> schedule.Plan:
         """The plan as of the record's today."""
-        return self.plan_as_of(self.today)
+        return _compute(self, self.today, self.paused)
 
     @cached_property
     def derived_changes(self) -> list[StatusChange]:
