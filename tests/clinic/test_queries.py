@@ -53,13 +53,16 @@ def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client
     assert counts == {5: 15, 50: 15}
 
 
+# The page's ids are sorted and sliced, then its 25 lines read with their patient, program and
+# protocol (one query more than sorting every line joined to all three, and 4-6x faster for
+# 5,000 clients); unfiltered, the count of linked clients is the count of lines (one fewer).
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
         ({}, 8),
         ({"sort": "flags"}, 8),
-        ({"sort": "-adherence", "phase": "baseline"}, 8),
-        ({"flag": "new_verdicts", "sort": "checkin"}, 8),
+        ({"sort": "-adherence", "phase": "baseline"}, 9),
+        ({"flag": "new_verdicts", "sort": "checkin"}, 9),
     ],
 )
 def test_client_list_from_stored_lines_is_pinned_and_does_not_grow_with_clients(

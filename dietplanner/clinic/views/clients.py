@@ -69,6 +69,8 @@ def clients(request):
             sort=sort,
             page=request.GET.get("page"),
             per_page=CLIENTS_PER_PAGE,
+            # Every linked client has a current line: unfiltered, the lines are all of them.
+            count=None if search or flag in FLAGS or phase in PHASES else total,
         )
     elif flag in FLAGS or phase in PHASES or sort.lstrip("-") != "name":
         # A line not stored yet, or of another day (the minute trigger has not run since
