@@ -46,11 +46,17 @@ _ARMS = ("active", "placebo")
 _ONE_DAY = timedelta(days=1)
 
 
-def shown_program(patient: User, *, running_only: bool = False) -> Program | None:
+def shown_program(
+    patient: User, *, running_only: bool = False, lock: bool = False
+) -> Program | None:
     """The patient's program: the running one, else (unless `running_only`) the latest ended
     one; None without any. One query, with its protocol and health answers, and whether a
-    reaction alert pauses the patient's home tests (`paused_now`)."""
+    reaction alert pauses the patient's home tests (`paused_now`). `lock`: the same query
+    takes the program's row lock (`services.program_lock`, program first, as every writer
+    does), inside the caller's transaction."""
     programs = Program.objects.filter(patient=patient)
+    if lock:
+        programs = programs.select_for_update(of=("self",))
     if running_only:
         programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
     running_first = Case(

@@ -20,7 +20,7 @@ from . import intake, safety
 from .baseline_check import HOLD as BASELINE_HOLD
 from .baseline_check import baseline_hold
 from .blinding import portion_text
-from .group_plans import group_plans_may_change, group_plans_refresh
+from .group_plans import group_plans_may_change, group_plans_refresh, plan_inputs
 from .models import Challenge, Dose, PlanChange, Program
 from .record import ProgramRecord, load_record
 from .schedule.blinded import (
@@ -700,12 +700,15 @@ def program_refresh(
         Challenge.objects.bulk_update(
             [c.challenge for c in changes], ["status", "washout_end", "updated"]
         )
+    inputs_before = {c.pk: plan_inputs(c) for c in record.challenges}
     rewritten = verdicts_refresh(record=record, changed_on=changed_on)
     fields = []
     if record.completes:
         program.status = Program.Status.COMPLETED
         fields.append("status")
-    if group_plans_may_change(record, changed_on=changed_on, rewritten=rewritten):
+    if group_plans_may_change(
+        record, changed_on=changed_on, rewritten=rewritten, inputs_before=inputs_before
+    ):
         group_plans_refresh(record=record)
     if fields:
         fields.append("updated")  # a change readers see (the client list looks at it)
