@@ -1,10 +1,11 @@
 """The client report's data: one program read once, assembled into plain rows for the page,
 the PDF and the CSV.
 
-`load_program_data` costs a fixed number of queries whatever the diary's length; everything
-after it is pure. A blinded challenge never shows which portions were real (its arms) before
-it is finished, and its result stays hidden until then: the report may be shown to the patient.
-"""
+`load_program_data` reads the program through its record (`programs.record`), in a fixed
+number of queries whatever the diary's length; everything after it is pure. What a result
+shows follows `programs.visibility`, as on the patient's pages: a blinded challenge shows
+neither its arms nor its result before it is finished (the report may be shown to the
+patient), and a test just begun says how sure it is to no one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from statistics import fmean
 
 from dietplanner import charts
@@ -32,8 +34,8 @@ from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
-from dietplanner.programs.models import Challenge, Program
-from dietplanner.programs.record import chart_phases, day_log, engine_order, load_record
+from dietplanner.programs.models import Challenge, DailyEntry, Program
+from dietplanner.programs.record import ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, Symptom
@@ -46,32 +48,48 @@ _WEEK = 7
 # The PDF's daily table covers the last 16 weeks: a longer program made a PDF of hundreds of
 # pages that held a worker for minutes. Its chart, the web report and the CSV cover it all.
 PDF_DAILY_DAYS = 112
+# The web report's daily table opens on its last 4 weeks once the program is past 8 weeks;
+# every day is one link away (and in the CSV). A year of rows weighed 190 KB of HTML and most
+# of the page's time.
+PAGE_TABLE_DAYS = 28
+PAGE_TABLE_FOLD_FROM = 2 * PAGE_TABLE_DAYS
+PAGE_NARROW_WIDTH = 400  # the chart's width for phones
 
 
-@dataclass(frozen=True, slots=True)
-class DiaryRow:
-    day: date
-    scores: dict
-    confounders: tuple[str, ...]
-    off_plan: tuple[str, ...]
-    note: str
-
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class ProgramData:
-    """A program's rows as read from the database (see `load_program_data`)."""
+    """A program as the report, its PDF and the CSV read it (see `load_program_data`): its
+    record, the plan as of the last day it covers, and the catalogue's names."""
 
     patient: User
-    program: Program
-    challenges: list[Challenge]
-    entries: dict[date, DiaryRow]
+    record: ProgramRecord
     plan: schedule.Plan
-    first: date
-    last: date
     symptom_names: dict[str, str]
     confounder_names: dict[str, str]
     group_names: dict[str, str]
     labels: dict[date, str]
+
+    @property
+    def program(self) -> Program:
+        return self.record.program
+
+    @property
+    def challenges(self) -> list[Challenge]:
+        return self.record.challenges
+
+    @property
+    def first(self) -> date:
+        return self.record.program.start_date
+
+    @property
+    def last(self) -> date:
+        return max(self.record.last_day, self.first)
+
+    @cached_property
+    def entries(self) -> dict[date, DailyEntry]:
+        """The check-ins from the first baseline day to the last day the program covers."""
+        last = self.record.last_day
+        return {e.date: e for e in self.record.entries if self.first <= e.date <= last}
 
     def symptom(self, slug: str) -> str:
         return self.symptom_names.get(slug) or symptom_name(slug)
@@ -88,31 +106,15 @@ def challenge_label(challenge: Challenge) -> str:
 
 
 def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
-    """Everything the report and the exports read, in six queries (the program record's
-    three and the catalogue's names)."""
+    """Everything the report and the exports read, in six queries: the program record's three
+    and the catalogue's names. The plan is never shown paused (a reaction has its own part)."""
     record = load_record(program, today=today, pause_alerts=[])
     last = max(record.last_day, program.start_date)
-    challenges = record.challenges
-    rows = {
-        e.date: DiaryRow(
-            e.date,
-            dict(e.scores or {}),
-            tuple(e.confounders or ()),
-            tuple(e.off_plan or ()),
-            e.note or "",
-        )
-        for e in record.entries
-        if program.start_date <= e.date <= record.last_day
-    }
     plan = record.plan_as_of(last, paused=False)
     return ProgramData(
         patient=patient,
-        program=program,
-        challenges=challenges,
-        entries=rows,
+        record=record,
         plan=plan,
-        first=program.start_date,
-        last=last,
         symptom_names=dict(Symptom.objects.values_list("slug", "name")),
         confounder_names=dict(Confounder.objects.values_list("slug", "name")),
         group_names=dict(FoodGroup.objects.values_list("slug", "name")),
@@ -183,7 +185,6 @@ class SymptomLevel:
 class ClientReport:
     data: ProgramData
     sentence: str
-    figure: charts.SymptomFigure
     challenges: list[ChallengeRow]
     planned_left: int
     levels: list[SymptomLevel]
@@ -193,7 +194,7 @@ class ClientReport:
     expected_days: int
     off_plan: list[tuple[str, int]]
     off_plan_days: int
-    chart_args: dict
+    chart_args: dict  # the chart's (`charts.symptom_chart`), as the PDF draws it
     confounders: list[tuple[str, int]]
     to_discuss: list[str] = field(default_factory=list)
     chance_tail: str = CHANCE_TAIL
@@ -210,15 +211,54 @@ class ClientReport:
         return third_person(MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + ".")
 
     @property
+    def chart_days(self) -> int:
+        """How many days the chart, and the table of every day, cover."""
+        return (self.chart_args["end"] - self.chart_args["start"]).days + 1
+
+    def table(self, last_days: int | None = None) -> charts.ChartTable:
+        """The chart's table of daily scores: every day, or only the last `last_days` (only
+        those are worked out: a year's table for the 4 weeks shown was most of the chart's
+        time)."""
+        args = self.chart_args
+        start = args["start"]
+        if last_days is not None:
+            start = max(start, args["end"] - timedelta(days=last_days - 1))
+        return charts.chart_table(
+            start=start,
+            end=args["end"],
+            series=args["series"],
+            phases=args["phases"],
+            markers=args["markers"],
+            day_labels=self.data.labels,
+        )
+
+    @property
     def recent_days(self) -> tuple[charts.TableRow, ...]:
         """The daily table's last PDF_DAILY_DAYS rows (the PDF's appendix)."""
-        return self.figure.table.rows[-PDF_DAILY_DAYS:]
+        return self.table(PDF_DAILY_DAYS).rows
 
     @property
     def daily_appendix(self) -> DailyText:
         """`recent_days` as the PDF prints them."""
-        table = self.figure.table
-        return daily_text(self.recent_days, self.data.program.symptoms, table.columns)
+        table = self.table(PDF_DAILY_DAYS)
+        return daily_text(table.rows, self.data.program.symptoms, table.columns)
+
+    def page_figure(self, *, every_day: bool = False) -> charts.SymptomFigure:
+        """The chart for the web page, wide and narrow (for phones): past PAGE_TABLE_FOLD_FROM
+        days, its table folded to the last PAGE_TABLE_DAYS unless `every_day` (the chart
+        always covers the whole program)."""
+        args = {**self.chart_args, "chart_id": "report-chart"}
+        folded = not every_day and self.chart_days > PAGE_TABLE_FOLD_FROM
+        return charts.SymptomFigure(
+            title=args["title"],
+            svg=charts.symptom_chart(**args),
+            svg_narrow=charts.symptom_chart(
+                **{**args, "width": PAGE_NARROW_WIDTH, "chart_id": "report-chart-narrow"}
+            ),
+            table=self.table(PAGE_TABLE_DAYS if folded else None),
+            start=args["start"],
+            end=args["end"],
+        )
 
     @property
     def adherence_percent(self) -> int | None:
@@ -244,14 +284,13 @@ def client_report(data: ProgramData, today: date) -> ClientReport:
     report = ClientReport(
         data=data,
         sentence=_sentence(data, started, today),
-        figure=charts.symptom_figure(**chart_args, day_labels=data.labels, narrow_width=400),
         chart_args={**chart_args, "chart_id": "report-chart-print"},
         challenges=rows,
         planned_left=planned_left,
         levels=levels,
         reference_test=reference_row.label if reference_row else "",
-        logged_days=len(data.entries),
-        expected_days=(data.last - data.first).days + 1 if data.last >= data.first else 0,
+        logged_days=data.record.logged_days,
+        expected_days=data.record.due_days,
         off_plan=[(data.group(g), n) for g, n in off_plan.most_common()],
         off_plan_days=sum(1 for r in data.entries.values() if r.off_plan),
         confounders=[(data.confounder(c), n) for c, n in confounders.most_common()],
@@ -470,7 +509,7 @@ def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
         start=first,
         end=data.last,
         series=series,
-        phases=chart_phases(data.plan, data.last),
+        phases=data.record.phases(data.plan, data.last),
         markers=sorted(markers, key=lambda m: m.day),
         markers_label="Verdict, off-plan eating or something else logged",
         title=(
@@ -521,19 +560,23 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
         elif judged_by_endoscopy(c.verdict_detail):
             items.append(
                 f"{row.label}: {outcome_sentence(c.verdict_detail)}"
-                if row.verdict != "endoscopy"
+                if row.verdict != Challenge.Verdict.ENDOSCOPY
                 else f"{row.label}: to be assessed at the next endoscopy; record its outcome."
             )
-        elif row.verdict == "possible":
+        elif row.verdict == Challenge.Verdict.POSSIBLE:
             items.append(f"{row.label}: possible trigger, worth a re-challenge (ideally blinded).")
-        elif row.verdict == "inconclusive" and not row.too_early:
+        elif row.verdict == Challenge.Verdict.INCONCLUSIVE and not row.too_early:
             items.append(f"{row.label}: inconclusive, too little clean data; repeat the test.")
-        elif row.verdict == "trigger" and c.food_group.slug in STAPLE_GROUPS and not c.blinded:
+        elif (
+            row.verdict == Challenge.Verdict.TRIGGER
+            and c.food_group.slug in STAPLE_GROUPS
+            and not c.blinded
+        ):
             items.append(
                 f"{row.label}: likely trigger in a staple group, from an open test; a blinded "
                 "re-challenge before long-term avoidance, then look for a tolerated portion."
             )
-        elif row.verdict == "trigger":
+        elif row.verdict == Challenge.Verdict.TRIGGER:
             items.append(f"{row.label}: likely trigger; keep out or look for a tolerated portion.")
     for scheduled in report.data.plan.challenges:
         if scheduled.long_washout_flag and scheduled.phase == "washout":
@@ -553,7 +596,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     response = baseline_response(
         start=data.program.start_date,
         symptoms=data.program.symptoms,
-        diary={d: day_log(d, r.scores, r.confounders) for d, r in data.entries.items()},
+        diary=data.record.diary,
         reference=baseline.reference,
     )
     if baseline_days >= 14 and response.helped is False:

@@ -166,12 +166,25 @@ _SUMMARY_ORDER = {
 
 
 def summary_page(
-    dietitian: User, *, search: str, flag: str, phase: str, sort: str, page, per_page: int
+    dietitian: User,
+    *,
+    search: str,
+    flag: str,
+    phase: str,
+    sort: str,
+    page,
+    per_page: int,
+    count: int | None = None,
 ):
     """One page of the client list from the stored summaries: filtered by `flag` and `phase`,
-    sorted by `sort` ("-" reverses) and sliced in the database (3 queries, whatever the number
-    of clients). The same rows, in the same order, as `filter_and_sort` on `client_rows`, for
-    summaries that are current (`summaries_current`)."""
+    sorted by `sort` ("-" reverses) and sliced in the database (3 queries whatever the number
+    of clients, 2 given `count`, the number of lines it filters to). The same rows, in the same
+    order, as `filter_and_sort` on `client_rows`, for summaries that are current
+    (`summaries_current`).
+
+    The database sorts the narrow lines and returns the page's ids; only those 25 lines are
+    then read with their patient, program and protocol (joining all four for 5,000 lines
+    before sorting them took most of the list's time)."""
     # Joined, not `link__in` a subquery: the planner joins three tables well at any size.
     summaries = ClientSummary.objects.filter(
         link__status=CareLink.Status.ACTIVE,
@@ -194,9 +207,13 @@ def summary_page(
         by = [name.desc(), email.desc()] if descending else [name.asc(), email.asc()]
     else:
         by = [*_SUMMARY_ORDER.get(key, _SUMMARY_ORDER["name"])[descending], name.asc(), email.asc()]
-    summaries = summaries.select_related("link__patient", "program__protocol").order_by(*by)
-    shown = Paginator(summaries, per_page).get_page(page)
-    shown.object_list = [row_from_summary(summary) for summary in shown.object_list]
+    paginator = Paginator(summaries.order_by(*by).values_list("pk", flat=True), per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: the count query is not run
+    shown = paginator.get_page(page)
+    ids = list(shown.object_list)
+    lines = ClientSummary.objects.select_related("link__patient", "program__protocol").in_bulk(ids)
+    shown.object_list = [row_from_summary(lines[pk]) for pk in ids]
     return shown
 
 

@@ -80,7 +80,11 @@ def client_summaries_refresh(links: Iterable[CareLink], now: datetime | None = N
 
 def client_summaries_for_patient(patient: User, now: datetime | None = None) -> int:
     """Refresh the stored list line of `patient` in each of their dietitians' lists."""
-    return client_summaries_refresh(_patient_links().filter(patient=patient), now)
+    return client_summaries_for_patient_id(patient.pk, now)
+
+
+def client_summaries_for_patient_id(patient_id: int, now: datetime | None = None) -> int:
+    return client_summaries_refresh(_patient_links().filter(patient_id=patient_id), now)
 
 
 def client_summaries_refresh_due(now: datetime | None = None) -> int:

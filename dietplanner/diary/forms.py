@@ -1,9 +1,20 @@
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from dietplanner.analysis import reactions
 from dietplanner.programs.models import Program
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(11)] + [("", "Not scored")]
+# One score radio and its label, as templates/diary/today.html lays them out.
+_SCORE_RADIO = (
+    '\n              <input type="radio" class="btn-check" name="{}" id="{}" value="{}" {}'
+    ' autocomplete="off">\n              <label class="btn btn-outline-primary score-btn"'
+    ' for="{}">{}</label>\n            '
+)
+_NOT_SCORED = mark_safe(
+    '<span aria-hidden="true">–</span><span class="visually-hidden">Not scored</span>'
+)
 
 
 class CheckinForm(forms.Form):
@@ -69,6 +80,33 @@ class CheckinForm(forms.Form):
 
     def score_fields(self):
         return [self[f"score_{s.slug}"] for s in self.symptoms]
+
+    def score_rows(self) -> list[tuple]:
+        """(bound field, its radios as HTML) per tracked symptom: the markup the RadioSelect
+        widget's options would give in the template, built without its widgets and template
+        nodes (a check-in draws eleven or twelve radios a symptom; issue 17)."""
+        rows = []
+        for field in self.score_fields():
+            value = field.value()
+            chosen = "" if value is None else str(value)
+            auto_id = field.field.widget.attrs.get("id") or field.auto_id
+            radios = format_html_join(
+                "",
+                _SCORE_RADIO,
+                (
+                    (
+                        field.html_name,
+                        f"{auto_id}_{index}",
+                        choice,
+                        "checked" if choice == chosen and choice != "" else "",
+                        f"{auto_id}_{index}",
+                        _NOT_SCORED if choice == "" else label,
+                    )
+                    for index, (choice, label) in enumerate(SCORE_CHOICES)
+                ),
+            )
+            rows.append((field, radios))
+        return rows
 
     def scores(self) -> dict[str, int | None]:
         return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}

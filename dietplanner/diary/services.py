@@ -63,6 +63,7 @@ def entry_save(
     note: str = "",
     dose_taken: bool | None = None,
     record: ProgramRecord | None = None,
+    locked: bool = False,
 ) -> ProgramRecord:
     """Create or update the one entry of `on`; the latest save wins field by field. Returns the
     program's record as of `today` after the save (the refresh's, see `program_refresh`).
@@ -71,7 +72,8 @@ def entry_save(
     read as a day of "not scored" rows. `dose_taken` is recorded on the dose of that day and
     refused on a day without a dose. Raises EntryError for anything out of bounds, before
     anything is written. `record`: the program as read before the save (its rows are brought
-    up to date in memory, not read again).
+    up to date in memory, not read again). `locked`: the caller read `program` with its lock
+    (`shown_program(..., lock=True)`) in the transaction this runs in.
     """
     scores = dict(scores)
     _check(program, on, today, scores, confounders, off_plan)
@@ -89,9 +91,12 @@ def entry_save(
     # Checked above, so nothing in here is refused: inside a caller's transaction it needs no
     # savepoint of its own.
     with transaction.atomic(savepoint=False):
-        locked = program_lock(program.pk)  # program first, as every writer of a program does
-        if program_symptoms_due(program=locked, on=on):
-            program.symptoms, program.symptoms_change = locked.symptoms, locked.symptoms_change
+        if locked:
+            program_symptoms_due(program=program, on=on)
+        else:
+            held = program_lock(program.pk)  # program first, as every writer of a program does
+            if program_symptoms_due(program=held, on=on):
+                program.symptoms, program.symptoms_change = held.symptoms, held.symptoms_change
         # One statement whatever was there: a second save of the day (double click, second
         # tab) updates the row the first one wrote.
         (entry,) = DailyEntry.objects.bulk_create(

@@ -36,8 +36,8 @@ def usual_levels(challenge: Challenge) -> dict[str, float]:
 def _endoscopy_decided(challenge: Challenge) -> bool:
     """Whether an endoscopy outcome is the group's result (a diet judged by endoscopy)."""
     return judged_by_endoscopy(challenge.verdict_detail) and challenge.verdict in (
-        "tolerated",
-        "trigger",
+        Challenge.Verdict.TOLERATED,
+        Challenge.Verdict.TRIGGER,
     )
 
 
@@ -136,19 +136,38 @@ def group_plans_refresh(*, record: ProgramRecord) -> list[GroupPlan]:
     return written
 
 
+def plan_inputs(challenge: Challenge) -> tuple:
+    """What a group's default plan reads of a challenge's cached verdict (see `_outcome`): the
+    verdict, its window's last day, the usual levels and whether an endoscopy judged it. The
+    other figures of a reading (strengths, the chance of a trigger) move the plan not at all."""
+    detail = challenge.verdict_detail or {}
+    return (
+        challenge.verdict,
+        (detail.get("window") or {}).get("end"),
+        usual_levels(challenge),
+        judged_by_endoscopy(detail),
+    )
+
+
 def group_plans_may_change(
-    record: ProgramRecord, *, changed_on: date | None, rewritten: list[Challenge]
+    record: ProgramRecord,
+    *,
+    changed_on: date | None,
+    rewritten: list[Challenge],
+    inputs_before: dict[int, tuple],
 ) -> bool:
     """Whether a refresh can change a stored group plan: not when only a day after every
-    finished challenge's window changed and no verdict of a finished one moved (a check-in
-    during a running test), so such a check-in does not read the plans at all."""
+    finished challenge's window changed and no finished one's reading moved in what its plan
+    reads (`plan_inputs`, as they were before the refresh in `inputs_before`). A check-in
+    during a running test does not read the plans at all, though the noise estimate (every
+    quiet day) nudges the finished tests' other figures."""
     if changed_on is None or record.derived_changes or record.completes:
         return True
     if not record.program.is_active:
         return True
     for challenge in record.challenges:
         if challenge.status in _FINISHED or _endoscopy_decided(challenge):
-            if challenge in rewritten:
+            if challenge in rewritten and plan_inputs(challenge) != inputs_before.get(challenge.pk):
                 return True
             end = window_end(challenge)
             if end is None or changed_on <= end:

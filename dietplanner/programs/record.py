@@ -46,11 +46,17 @@ _ARMS = ("active", "placebo")
 _ONE_DAY = timedelta(days=1)
 
 
-def shown_program(patient: User, *, running_only: bool = False) -> Program | None:
+def shown_program(
+    patient: User, *, running_only: bool = False, lock: bool = False
+) -> Program | None:
     """The patient's program: the running one, else (unless `running_only`) the latest ended
     one; None without any. One query, with its protocol and health answers, and whether a
-    reaction alert pauses the patient's home tests (`paused_now`)."""
+    reaction alert pauses the patient's home tests (`paused_now`). `lock`: the same query
+    takes the program's row lock (`services.program_lock`, program first, as every writer
+    does), inside the caller's transaction."""
     programs = Program.objects.filter(patient=patient)
+    if lock:
+        programs = programs.select_for_update(of=("self",))
     if running_only:
         programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
     running_first = Case(
@@ -148,13 +154,17 @@ class ProgramRecord:
     # --- the schedule ------------------------------------------------------------------------
 
     def plan_as_of(self, day: date, *, paused: bool | None = None) -> schedule.Plan:
-        """The schedule engine's plan as of `day` (the record's derived statuses)."""
-        return _compute(self, day, self.paused if paused is None else paused)
+        """The schedule engine's plan as of `day` (the record's derived statuses); the
+        record's own `plan` when that is the one asked for (computed once)."""
+        paused = self.paused if paused is None else paused
+        if day == self.today and paused == self.paused:
+            return self.plan
+        return _compute(self, day, paused)
 
     @cached_property
     def plan(self) -> schedule.Plan:
         """The plan as of the record's today."""
-        return self.plan_as_of(self.today)
+        return _compute(self, self.today, self.paused)
 
     @cached_property
     def derived_changes(self) -> list[StatusChange]:

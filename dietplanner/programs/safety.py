@@ -25,6 +25,7 @@ from dietplanner.outbox.services import email_queue
 from foods.models import FoodGroup
 
 from .models import Challenge, PlanChange, Program, ReactionAlert
+from .record import shown_program
 from .schedule.today import PAUSED_SENTENCE
 
 # What a start refused during the pause says (the engine's words, and who lifts the pause).
@@ -89,7 +90,9 @@ def alert_raise(
     stored as it is, also for a blinded test. The patient's planned challenges of that group
     and of its overlapping groups are skipped in their running program (logged on the plan).
     """
-    program = challenge.program if challenge is not None else _running(patient)
+    program = (
+        challenge.program if challenge is not None else shown_program(patient, running_only=True)
+    )
     alert = ReactionAlert.objects.create(
         patient=patient,
         program=program,
@@ -140,10 +143,6 @@ def _dietitians_tell(alert: ReactionAlert) -> None:
                 },
             ),
         )
-
-
-def _running(patient: User) -> Program | None:
-    return Program.objects.active().filter(patient=patient).first()
 
 
 def planned_skip_unsafe(*, program: Program, author: User | None = None) -> list[Challenge]:

@@ -35,28 +35,30 @@ def get_challenge_for_user(user: User, public_id) -> Challenge:
 
 # What a food means for a patient now, worst first: one group that is a trigger is enough.
 # A group's long-term plan, once it has one, speaks for it (avoid, test_again, limit, free).
+# After a finished test a group's status is its verdict (`visibility.group_statuses`).
+TRIGGER, TOLERATED = Challenge.Verdict.TRIGGER.value, Challenge.Verdict.TOLERATED.value
 FOOD_STATUS_ORDER = [
     "avoid",
-    "trigger",
+    TRIGGER,
     "challenged",
     "eliminated",
     "untested",
     "test_again",
     "limit",
-    "tolerated",
+    TOLERATED,
     "free",
     "allowed",
 ]
 PLAN_KEYS = ("avoid", "untested", "test_again", "limit", "free")
 FOOD_STATUS_LABELS = {
     "avoid": "Avoid for now",
-    "trigger": "Keep out for now",
+    TRIGGER: "Keep out for now",
     "challenged": "Being tested now",
     "eliminated": "Left out for now",
     "untested": "Not covered by your test",
     "test_again": "Worth testing again",
     "limit": "Fine in a limited portion",
-    "tolerated": "Reintroduced: tolerated",
+    TOLERATED: "Reintroduced: tolerated",
     "free": "Back on your menu",
     "allowed": "Allowed",
 }
@@ -96,7 +98,7 @@ def food_answer(
         plan, status = plans.get(group.slug), statuses.get(group.slug)
         if plan is None and status is None:
             continue
-        if (plan is not None or status in ("tolerated", "trigger")) and not group.covers(kinds):
+        if (plan is not None or status in (TOLERATED, TRIGGER)) and not group.covers(kinds):
             untested = ", ".join(group.untested_kind_names())
             found.append(
                 (

@@ -1,7 +1,9 @@
 """Multi-step writes on programs: start, challenge start/stop, plan edits, the refresh of what
 they imply (statuses, verdicts, long-term plan)."""
 
+import logging
 from datetime import date, datetime, time
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -18,7 +20,7 @@ from . import intake, safety
 from .baseline_check import HOLD as BASELINE_HOLD
 from .baseline_check import baseline_hold
 from .blinding import portion_text
-from .group_plans import group_plans_may_change, group_plans_refresh
+from .group_plans import group_plans_may_change, group_plans_refresh, plan_inputs
 from .models import Challenge, Dose, PlanChange, Program
 from .record import ProgramRecord, load_record
 from .schedule.blinded import (
@@ -29,7 +31,10 @@ from .schedule.blinded import (
     check_design,
     new_seed,
 )
+from .signals import program_refreshed
 from .verdicts import VERDICT_FIELDS, verdicts_refresh
+
+logger = logging.getLogger(__name__)
 
 MAX_EXTENSION_DAYS = 14
 DOSE_DAYS_RANGE = DOSE_DAYS
@@ -404,8 +409,8 @@ def challenge_skip(*, challenge: Challenge, author: User | None = None) -> Chall
         plan_change_record(
             program=challenge.program, author=author, summary=f"Skipped {_name(challenge)}."
         )
-    # Skipping the last group left to test completes the program.
-    program_refresh(program=challenge.program, today=challenge.program.patient.local_today())
+    # Skipping the last group left to test may complete the program: that is stored by the
+    # next check-in or the next day's refresh, so the plan can still grow today.
     return challenge
 
 
@@ -695,12 +700,15 @@ def program_refresh(
         Challenge.objects.bulk_update(
             [c.challenge for c in changes], ["status", "washout_end", "updated"]
         )
+    inputs_before = {c.pk: plan_inputs(c) for c in record.challenges}
     rewritten = verdicts_refresh(record=record, changed_on=changed_on)
     fields = []
     if record.completes:
         program.status = Program.Status.COMPLETED
         fields.append("status")
-    if group_plans_may_change(record, changed_on=changed_on, rewritten=rewritten):
+    if group_plans_may_change(
+        record, changed_on=changed_on, rewritten=rewritten, inputs_before=inputs_before
+    ):
         group_plans_refresh(record=record)
     if fields:
         fields.append("updated")  # a change readers see (the client list looks at it)
@@ -711,6 +719,7 @@ def program_refresh(
         program.save(update_fields=fields)
     record.stored.update({c.challenge.pk: (c.status, c.washout_end) for c in changes})
     record.__dict__.pop("derived_changes", None)
+    transaction.on_commit(partial(program_refreshed.send, sender=Program, program=program))
     return record
 
 
@@ -732,12 +741,18 @@ def programs_refresh_due(*, now: datetime | None = None) -> int:
     count = 0
     for program in behind:
         today = patient_today(program.patient, now)
-        with transaction.atomic():
-            locked = program_lock(program.pk)
-            if not locked.is_active or (
-                locked.refreshed_on is not None and locked.refreshed_on >= today
-            ):
-                continue  # ended, or another machine's trigger was first
-            program_refresh(program=locked, today=today)
+        try:
+            with transaction.atomic():
+                locked = program_lock(program.pk)
+                if not locked.is_active or (
+                    locked.refreshed_on is not None and locked.refreshed_on >= today
+                ):
+                    continue  # ended, or another machine's trigger was first
+                program_refresh(program=locked, today=today)
+        except ValueError:
+            # Rows the schedule engine refuses: logged, and the other programs (and the
+            # reminders after them) go on.
+            logger.exception("program %s could not be refreshed", program.public_id)
+            continue
         count += 1
     return count

@@ -17,7 +17,7 @@ from dietplanner.clinic.selectors import summaries_current
 from dietplanner.clinic.services import client_summaries_refresh_due
 from dietplanner.programs.models import DailyEntry, Screening
 from dietplanner.programs.safety import alert_raise
-from dietplanner.programs.services import programs_refresh_due
+from dietplanner.programs.services import program_refresh, programs_refresh_due
 from tests.diary.factories import log_days as log
 
 from .test_clients import TODAY, URL, add_client, flagged_clients
@@ -128,3 +128,17 @@ def test_acknowledging_a_reaction_clears_the_stored_urgent_flag_at_once(dietitia
         url = reverse("clinic:reaction-acknowledge", args=[flat.patient.public_id, alert.public_id])
         dietitian_client.post(url)
     assert "urgent" not in line(flat).flags
+
+
+def test_a_program_refresh_queues_its_clients_lines_once_committed(
+    clients, django_capture_on_commit_callbacks
+):
+    quiet = clients["quiet"]
+    with at(NOON + timedelta(minutes=5)):
+        log(quiet, TODAY - timedelta(days=3), TODAY)  # a late check-in and today's
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            program_refresh(program=quiet, today=TODAY)
+        assert line(quiet).days_since == 4  # nothing before the commit
+        for callback in callbacks:
+            callback()  # the commit: the task runs at once with the immediate backend
+    assert line(quiet).days_since == 0 and line(quiet).flags == ""

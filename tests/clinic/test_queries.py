@@ -41,7 +41,9 @@ def client_list_counts(client, params=None, *, stored=False, **headers) -> dict[
 
 
 def test_client_list_queries_are_pinned_and_do_not_grow_with_clients(client):
-    assert client_list_counts(client) == {5: 15, 50: 15}
+    # 15 before the list by name read the stored lines; one more asks whether every line is
+    # current (here none is stored yet, so the page's clients are worked out, as before).
+    assert client_list_counts(client) == {5: 16, 50: 16}
 
 
 def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client):
@@ -51,12 +53,16 @@ def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client
     assert counts == {5: 15, 50: 15}
 
 
+# The page's ids are sorted and sliced, then its 25 lines read with their patient, program and
+# protocol (one query more than sorting every line joined to all three, and 4-6x faster for
+# 5,000 clients); unfiltered, the count of linked clients is the count of lines (one fewer).
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
+        ({}, 8),
         ({"sort": "flags"}, 8),
-        ({"sort": "-adherence", "phase": "baseline"}, 8),
-        ({"flag": "new_verdicts", "sort": "checkin"}, 8),
+        ({"sort": "-adherence", "phase": "baseline"}, 9),
+        ({"flag": "new_verdicts", "sort": "checkin"}, 9),
     ],
 )
 def test_client_list_from_stored_lines_is_pinned_and_does_not_grow_with_clients(

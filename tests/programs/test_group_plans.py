@@ -6,12 +6,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.urls import reverse
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.group_plans import group_plan_change
+from dietplanner.programs.group_plans import group_plan_change, group_plans_may_change, plan_inputs
 from dietplanner.programs.models import GroupPlan, PlanChange, Program
-from dietplanner.programs.services import program_refresh
+from dietplanner.programs.record import load_record
+from dietplanner.programs.services import program_lock, program_refresh
+from tests.benchmarks.page_data import PIN_MOMENT, patient_with_program, pinned_time
+from tests.clinic.factories import SYMPTOMS
+from tests.conftest import sign_in
 from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +202,59 @@ def test_the_results_summary_leads_to_the_long_term_plan(patient_client, patient
         "</section>"
     )[0]
     assert f'<a href="{PLAN_URL}">Your long-term plan</a>' in summary
+
+
+def test_check_ins_that_do_not_read_the_plans_leave_them_as_a_full_refresh_would(client, catalogue):
+    """A check-in reads the stored plans only when it may move them (a finished test's verdict,
+    window or usual levels): after check-ins on each editable day, a full refresh (every input
+    changed) rewrites no plan."""
+
+    def plans(program):
+        return sorted(
+            GroupPlan.objects.filter(program=program).values_list(
+                "food_group_id", "status", "limit_step", "retest_on", "reason", "no_home_retest"
+            )
+        )
+
+    with pinned_time():
+        patient = patient_with_program("long@example.com", 120)
+        program = Program.objects.get(patient=patient)
+        assert plans(program), "finished tests have a plan"
+        sign_in(client, patient)
+        today = PIN_MOMENT.date()
+        for back, score in ((0, "9"), (0, "0"), (1, "8"), (4, "0"), (6, "10")):
+            day = today - timedelta(days=back)
+            data = {f"score_{s}": score for s in SYMPTOMS} | {"day": day.isoformat()}
+            response = client.post(reverse("diary:checkin"), data, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200
+            stored = plans(program)
+            with transaction.atomic():
+                program_refresh(program=program_lock(program.pk), today=today)
+            assert plans(program) == stored, day
+
+
+def test_a_save_reads_the_plans_only_when_a_finished_tests_plan_inputs_moved(catalogue):
+    """Each check-in nudges the finished tests' figures (the noise estimate reads every quiet
+    day); the plans are read again only when what they are derived from moved."""
+    with pinned_time():
+        program = Program.objects.get(patient=patient_with_program("long@example.com", 120))
+        today = PIN_MOMENT.date()
+        record = load_record(program, today=today)
+        finished = record.challenges[0]
+        before = {c.pk: plan_inputs(c) for c in record.challenges}
+
+        def may_change() -> bool:
+            return group_plans_may_change(
+                record, changed_on=today, rewritten=[finished], inputs_before=before
+            )
+
+        detail = finished.verdict_detail
+        finished.verdict_detail = {**detail, "probability": 0.5}
+        assert not may_change()
+        symptoms = [dict(s) for s in detail["symptoms"]]
+        symptoms[0]["reference_level"] += 1
+        finished.verdict_detail = {**detail, "symptoms": symptoms}
+        assert may_change()
+        finished.verdict_detail = detail
+        finished.verdict = "trigger"
+        assert may_change()

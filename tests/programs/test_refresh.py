@@ -109,3 +109,17 @@ def test_a_patient_whose_day_has_already_turned_is_refreshed_first(patient, cata
     program.refresh_from_db()
     assert program.refreshed_on == LAST_WASHOUT_DAY + timedelta(days=1)
     assert program.status == Program.Status.COMPLETED
+
+
+def test_a_program_the_engine_refuses_does_not_stop_the_others_refresh(
+    patient, other_patient, catalogue
+):
+    program = one_test_checked_in_to_its_last_washout_day(patient)
+    with at(START):
+        broken = make_program(other_patient)
+    first = broken.challenges.order_by("position").first()
+    Challenge.objects.filter(pk=first.pk).update(status="stopped", first_dose_day=FIRST_DOSE)
+    with at(LAST_WASHOUT_DAY + timedelta(days=1)):
+        assert programs_refresh_due() == 1  # the stop without a day is logged, not fatal
+    program.refresh_from_db()
+    assert program.status == Program.Status.COMPLETED

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from crispy_forms.utils import render_crispy_form
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -35,6 +38,15 @@ COLUMNS = [
 ]
 
 
+@lru_cache(maxsize=256)
+def filter_form(search: str, flag: str, phase: str, sort: str) -> str:
+    """The filter form's HTML for these values, drawn once per process: it depends on nothing
+    else (a GET form, no token), and drawing it took as long as a one-line page."""
+    # Unbound: an unknown value just falls back to "any", it is not an error to show.
+    form = ClientFilterForm(initial={"q": search, "flag": flag, "phase": phase, "sort": sort})
+    return render_crispy_form(form)
+
+
 @login_required
 @role_required(User.Role.DIETITIAN)
 @require_GET
@@ -46,27 +58,26 @@ def clients(request):
     if sort.lstrip("-") not in SORTS:
         sort = "name"
     search = " ".join(request.GET.get("q", "").split())[:100]
-    # Unbound: an unknown value just falls back to "any", it is not an error to show.
-    form = ClientFilterForm(initial={"q": search, "flag": flag, "phase": phase, "sort": sort})
     total = client_count(request.user)
-    if flag in FLAGS or phase in PHASES or sort.lstrip("-") != "name":
-        if summaries_current(request.user, search=search):
-            # Each client's stored line: filtered, sorted and paged in the database.
-            page = summary_page(
-                request.user,
-                search=search,
-                flag=flag,
-                phase=phase,
-                sort=sort,
-                page=request.GET.get("page"),
-                per_page=CLIENTS_PER_PAGE,
-            )
-        else:
-            # A line not stored yet, or of another day (the minute trigger has not run since
-            # the client's midnight): every client's row is built, as right as ever, slower.
-            rows = client_rows(request.user, search=search)
-            shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
-            page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    if summaries_current(request.user, search=search):
+        # Each client's stored line: filtered, sorted and paged in the database.
+        page = summary_page(
+            request.user,
+            search=search,
+            flag=flag,
+            phase=phase,
+            sort=sort,
+            page=request.GET.get("page"),
+            per_page=CLIENTS_PER_PAGE,
+            # Every linked client has a current line: unfiltered, the lines are all of them.
+            count=None if search or flag in FLAGS or phase in PHASES else total,
+        )
+    elif flag in FLAGS or phase in PHASES or sort.lstrip("-") != "name":
+        # A line not stored yet, or of another day (the minute trigger has not run since
+        # the client's midnight): every client's row is built, as right as ever, slower.
+        rows = client_rows(request.user, search=search)
+        shown = filter_and_sort(rows, flag=flag, phase=phase, sort=sort)
+        page = Paginator(shown, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     else:
         # By name the database pages the list: only the shown clients' rows are built.
         page = client_page(
@@ -91,7 +102,7 @@ def clients(request):
         "search": search,
         "page": page,
         "shown": page.paginator.count,
-        "form": form,
+        "filter_form": filter_form(search, flag, phase, sort),
         "columns": columns,
         "sort": sort,
         "flag_label": FLAGS.get(flag, ""),

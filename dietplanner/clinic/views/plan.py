@@ -40,7 +40,11 @@ from ..forms_plan import (
 )
 
 NO_PROGRAM = "This client has no program running: there is no plan to change."
-RECHALLENGE_VERDICTS = {"possible", "inconclusive", "trigger"}
+RECHALLENGE_VERDICTS = {
+    Challenge.Verdict.POSSIBLE,
+    Challenge.Verdict.INCONCLUSIVE,
+    Challenge.Verdict.TRIGGER,
+}
 
 
 @dataclass

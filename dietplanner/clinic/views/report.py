@@ -14,7 +14,7 @@ from dietplanner.programs.record import shown_program
 
 from ..forms import NoteForm, ScreeningClearForm
 from ..forms_reactions import ReactionClearForm
-from ..report import client_report, load_program_data
+from ..report import PAGE_TABLE_DAYS, PAGE_TABLE_FOLD_FROM, client_report, load_program_data
 from ..selectors import notes_for
 from ..services import report_open
 from .flags import attention_context
@@ -79,4 +79,18 @@ def report(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     report_open(dietitian=request.user, patient=patient)
     context = report_context(request, patient) | attention_context(request.user, patient)
+    if report := context["report"]:
+        # The daily table of a long program opens on its last weeks; ?days=all shows them all.
+        every_day = request.GET.get("days") == "all"
+        figure = report.page_figure(every_day=every_day)
+        days = report.chart_days
+        context |= {
+            "figure": figure,
+            "table_open": every_day,
+            "table_days": days,
+            "table_fold": ""
+            if days <= PAGE_TABLE_FOLD_FROM
+            else ("unfolded" if every_day else "folded"),
+            "table_fold_days": PAGE_TABLE_DAYS,
+        }
     return render(request, "clinic/report.html", context)

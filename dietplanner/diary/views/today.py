@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Value
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +59,7 @@ def _day_param(request, program: Program, today: date) -> tuple[date, str | None
 
 @dataclass(frozen=True, slots=True)
 class _Catalogue:
-    """The catalogue rows the check-in form names (two queries, read once per request)."""
+    """The catalogue rows the check-in form names (one query, read once per request)."""
 
     symptoms: dict
     confounders: list
@@ -65,10 +67,29 @@ class _Catalogue:
     @classmethod
     def read(cls, record: ProgramRecord) -> _Catalogue:
         tracked = set(record.program.symptoms) | set(record.program.symptoms_on(record.today))
-        return cls(
-            symptoms={s.slug: s for s in Symptom.objects.filter(slug__in=tracked)},
-            confounders=list(Confounder.objects.all()),
+        # The tracked symptoms and every confounder in one statement: (kind, row), kind 0 for
+        # a symptom (a confounder has no help text).
+        rows = (
+            Symptom.objects.filter(slug__in=tracked)
+            .order_by()
+            .values_list(Value(0), "id", "slug", "name", "help", "position")
+            .union(
+                Confounder.objects.order_by().values_list(
+                    Value(1), "id", "slug", "name", Value(""), "position"
+                ),
+                all=True,
+            )
         )
+        symptoms, confounders = {}, []
+        for kind, pk, slug, name, help_text, position in rows:
+            if kind == 0:
+                symptoms[slug] = Symptom(
+                    id=pk, slug=slug, name=name, help=help_text, position=position
+                )
+            else:
+                confounders.append(Confounder(id=pk, slug=slug, name=name, position=position))
+        confounders.sort(key=lambda c: (c.position, c.slug))  # the catalogue's order
+        return cls(symptoms=symptoms, confounders=confounders)
 
 
 def _checkin_context(record: ProgramRecord, day: date, catalogue: _Catalogue, data=None):
@@ -197,37 +218,43 @@ def today(request):
 @patient_only
 @require_POST
 def checkin(request):
-    program = shown_program(request.user, running_only=True)
-    if program is None:
-        messages.error(request, "You have no program running, so there is nothing to save.")
-        return redirect("diary:today")
-    record = _record(request, program)
-    today = record.today
-    day, problem = _day_param(request, program, today)
-    if problem:
-        if request.htmx:
-            return HttpResponseBadRequest(problem)
-        messages.error(request, problem + " Nothing was saved.")
-        return redirect("diary:today")
-    catalogue = _Catalogue.read(record)
-    form = _checkin_context(record, day, catalogue, data=request.POST)["form"]
-    saved = False
-    if form.is_valid():
-        try:
-            record = entry_save(
-                program=program,
-                on=day,
-                today=today,
-                scores=form.scores(),
-                confounders=form.cleaned_data["confounders"],
-                off_plan=form.cleaned_data["off_plan"],
-                note=form.cleaned_data["note"],
-                dose_taken=form.cleaned_data.get("dose_taken"),
-                record=record,
-            )
-            saved = True
-        except EntryError as exc:
-            form.add_error(None, str(exc))
+    # One transaction from the read to the save: the query that reads the program takes its
+    # lock (program first, as every writer does), so the record is read under it and the save
+    # takes no lock of its own. The page is rendered after the commit. The outermost block
+    # (no savepoint): an error rolls back the whole of it.
+    with transaction.atomic(savepoint=False):
+        program = shown_program(request.user, running_only=True, lock=True)
+        if program is None:
+            messages.error(request, "You have no program running, so there is nothing to save.")
+            return redirect("diary:today")
+        record = _record(request, program)
+        today = record.today
+        day, problem = _day_param(request, program, today)
+        if problem:
+            if request.htmx:
+                return HttpResponseBadRequest(problem)
+            messages.error(request, problem + " Nothing was saved.")
+            return redirect("diary:today")
+        catalogue = _Catalogue.read(record)
+        form = _checkin_context(record, day, catalogue, data=request.POST)["form"]
+        saved = False
+        if form.is_valid():
+            try:
+                record = entry_save(
+                    program=program,
+                    on=day,
+                    today=today,
+                    scores=form.scores(),
+                    confounders=form.cleaned_data["confounders"],
+                    off_plan=form.cleaned_data["off_plan"],
+                    note=form.cleaned_data["note"],
+                    dose_taken=form.cleaned_data.get("dose_taken"),
+                    record=record,
+                    locked=True,
+                )
+                saved = True
+            except EntryError as exc:
+                form.add_error(None, str(exc))
     if saved:
         if not request.htmx:
             # The page after the redirect shows the confirmation by the Save button, focused.

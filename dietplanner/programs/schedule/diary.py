@@ -66,8 +66,9 @@ class Diary:
             day -= ONE_DAY
         return None
 
-    def entries(self) -> list[DayEntry]:
-        """The logged days as the analysis reads them (tracked scores only)."""
+    def entries(self, until: date | None = None) -> list[DayEntry]:
+        """The logged days as the analysis reads them (tracked scores only), up to `until`
+        (default: all)."""
         return [
             DayEntry(
                 date=day,
@@ -76,7 +77,7 @@ class Diary:
                 off_plan=tuple(sorted(log.off_plan)),
             )
             for day, log in self._days.items()
-            if (scores := self.scores(day)) is not None
+            if (until is None or day <= until) and (scores := self.scores(day)) is not None
         ]
 
     def confounders(self, day: date) -> frozenset[str]:
@@ -100,8 +101,13 @@ def usual_levels(book: Diary, baseline_days: int, before: date) -> dict[str, flo
 
     The analysis's own rule (`analysis.reference`), so the washout waits for the level the
     verdicts compare against. A symptom with no clean late-baseline score falls back to its
-    late-baseline scores whatever was logged, then to any baseline score."""
-    daybook = DayBook(book.entries())
+    late-baseline scores whatever was logged, then to any baseline score.
+
+    Only days up to `before` are read: the days it picks from lie before it, and what makes a
+    day unfit reaches it from that day, the day before (off-plan eating carried on) or the day
+    after (a confounder logged on both sides), never from later. A year's diary is not read
+    for a baseline of weeks."""
+    daybook = DayBook(book.entries(until=before))
     end = before.toordinal()
     late = book.first.toordinal() + settling_days(baseline_days)
     clean = reference_candidates(daybook, end, late, ())

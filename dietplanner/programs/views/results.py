@@ -44,15 +44,23 @@ _ONE_DAY = timedelta(days=1)
 # verdict slug -> (Bootstrap colour, icon, short sentence); the label is Challenge.Verdict's.
 # The sentences say what was seen after the food, never that the food caused it.
 VERDICT_LOOK = {
-    "trigger": ("danger", "⚠", "Your symptoms were clearly higher in the days after this food."),
-    "possible": (
+    Challenge.Verdict.TRIGGER: (
+        "danger",
+        "⚠",
+        "Your symptoms were clearly higher in the days after this food.",
+    ),
+    Challenge.Verdict.POSSIBLE: (
         "warning",
         "?",
         "Your symptoms were a little higher after this food: worth testing again.",
     ),
-    "tolerated": ("success", "✓", "No clear rise in the days after this food."),
-    "inconclusive": ("secondary", "↻", "Too little usable data to say: repeat this test."),
-    "endoscopy": ("info", "…", PENDING_SUMMARY),
+    Challenge.Verdict.TOLERATED: ("success", "✓", "No clear rise in the days after this food."),
+    Challenge.Verdict.INCONCLUSIVE: (
+        "secondary",
+        "↻",
+        "Too little usable data to say: repeat this test.",
+    ),
+    Challenge.Verdict.ENDOSCOPY: ("info", "…", PENDING_SUMMARY),
 }
 TOO_EARLY_SUMMARY = "This test has only just begun: keep checking in."
 RISE_RULE = MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + "."
@@ -127,15 +135,15 @@ def menu_summary(cards: list[ResultCard]) -> MenuSummary:
         latest[card.label if card.hidden else card.challenge.food_group.name] = card
     summary = MenuSummary([], [], [], [])
     for name, card in latest.items():
-        if card.verdict == "endoscopy":
+        if card.verdict == Challenge.Verdict.ENDOSCOPY:
             summary.testing.append(f"{name} (at your next endoscopy)")
         elif card.hidden or not card.verdict or not card.complete:
             summary.testing.append(name)
-        elif card.verdict == "trigger" and card.by_endoscopy:
+        elif card.verdict == Challenge.Verdict.TRIGGER and card.by_endoscopy:
             summary.keep_out.append(name)
-        elif card.verdict == "tolerated":
+        elif card.verdict == Challenge.Verdict.TOLERATED:
             summary.back.append(name)
-        elif card.verdict == "trigger":
+        elif card.verdict == Challenge.Verdict.TRIGGER:
             summary.keep_out.append(f"{name} (ask about a smaller amount)")
         else:
             summary.test_again.append(name)

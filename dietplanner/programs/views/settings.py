@@ -17,11 +17,8 @@ from dietplanner.accounts.models import User
 from foods.models import Symptom
 
 from ..models import Program
+from ..record import shown_program
 from ..services import program_symptoms_change
-
-
-def _running_program(user: User) -> Program | None:
-    return Program.objects.active().filter(patient=user).first()
 
 
 @login_required
@@ -29,7 +26,7 @@ def _running_program(user: User) -> Program | None:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Time zone, reminders and e-mail address; a new address is confirmed again."""
-    program = _running_program(request.user)
+    program = shown_program(request.user, running_only=True)
     # A copy, so a refused form does not change the user the page header shows.
     account = User.objects.get(pk=request.user.pk)
     today = request.user.local_today()
