@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
@@ -53,6 +53,7 @@ PDF_DAILY_DAYS = 112
 # of the page's time.
 PAGE_TABLE_DAYS = 28
 PAGE_TABLE_FOLD_FROM = 2 * PAGE_TABLE_DAYS
+PAGE_NARROW_WIDTH = 400  # the chart's width for phones
 
 
 @dataclass(kw_only=True)
@@ -184,7 +185,6 @@ class SymptomLevel:
 class ClientReport:
     data: ProgramData
     sentence: str
-    figure: charts.SymptomFigure
     challenges: list[ChallengeRow]
     planned_left: int
     levels: list[SymptomLevel]
@@ -194,7 +194,7 @@ class ClientReport:
     expected_days: int
     off_plan: list[tuple[str, int]]
     off_plan_days: int
-    chart_args: dict
+    chart_args: dict  # the chart's (`charts.symptom_chart`), as the PDF draws it
     confounders: list[tuple[str, int]]
     to_discuss: list[str] = field(default_factory=list)
     chance_tail: str = CHANCE_TAIL
@@ -211,25 +211,54 @@ class ClientReport:
         return third_person(MEANINGFUL_RULE[0].upper() + MEANINGFUL_RULE[1:] + ".")
 
     @property
+    def chart_days(self) -> int:
+        """How many days the chart, and the table of every day, cover."""
+        return (self.chart_args["end"] - self.chart_args["start"]).days + 1
+
+    def table(self, last_days: int | None = None) -> charts.ChartTable:
+        """The chart's table of daily scores: every day, or only the last `last_days` (only
+        those are worked out: a year's table for the 4 weeks shown was most of the chart's
+        time)."""
+        args = self.chart_args
+        start = args["start"]
+        if last_days is not None:
+            start = max(start, args["end"] - timedelta(days=last_days - 1))
+        return charts.chart_table(
+            start=start,
+            end=args["end"],
+            series=args["series"],
+            phases=args["phases"],
+            markers=args["markers"],
+            day_labels=self.data.labels,
+        )
+
+    @property
     def recent_days(self) -> tuple[charts.TableRow, ...]:
         """The daily table's last PDF_DAILY_DAYS rows (the PDF's appendix)."""
-        return self.figure.table.rows[-PDF_DAILY_DAYS:]
+        return self.table(PDF_DAILY_DAYS).rows
 
     @property
     def daily_appendix(self) -> DailyText:
         """`recent_days` as the PDF prints them."""
-        table = self.figure.table
-        return daily_text(self.recent_days, self.data.program.symptoms, table.columns)
+        table = self.table(PDF_DAILY_DAYS)
+        return daily_text(table.rows, self.data.program.symptoms, table.columns)
 
     def page_figure(self, *, every_day: bool = False) -> charts.SymptomFigure:
-        """The chart for the web page: past PAGE_TABLE_FOLD_FROM days, its table folded to the
-        last PAGE_TABLE_DAYS unless `every_day` (the chart always covers the whole program)."""
-        table = self.figure.table
-        if every_day or len(table.rows) <= PAGE_TABLE_FOLD_FROM:
-            return self.figure
-        rows = table.rows[-PAGE_TABLE_DAYS:]
-        folded = replace(table, rows=rows, has_notes=any(r.notes for r in rows))
-        return replace(self.figure, table=folded)
+        """The chart for the web page, wide and narrow (for phones): past PAGE_TABLE_FOLD_FROM
+        days, its table folded to the last PAGE_TABLE_DAYS unless `every_day` (the chart
+        always covers the whole program)."""
+        args = {**self.chart_args, "chart_id": "report-chart"}
+        folded = not every_day and self.chart_days > PAGE_TABLE_FOLD_FROM
+        return charts.SymptomFigure(
+            title=args["title"],
+            svg=charts.symptom_chart(**args),
+            svg_narrow=charts.symptom_chart(
+                **{**args, "width": PAGE_NARROW_WIDTH, "chart_id": "report-chart-narrow"}
+            ),
+            table=self.table(PAGE_TABLE_DAYS if folded else None),
+            start=args["start"],
+            end=args["end"],
+        )
 
     @property
     def adherence_percent(self) -> int | None:
@@ -255,7 +284,6 @@ def client_report(data: ProgramData, today: date) -> ClientReport:
     report = ClientReport(
         data=data,
         sentence=_sentence(data, started, today),
-        figure=charts.symptom_figure(**chart_args, day_labels=data.labels, narrow_width=400),
         chart_args={**chart_args, "chart_id": "report-chart-print"},
         challenges=rows,
         planned_left=planned_left,

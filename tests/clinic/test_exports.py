@@ -202,7 +202,7 @@ def test_the_pdf_appendix_covers_only_the_last_weeks_of_a_long_program(patient, 
     last = START + timedelta(days=300)
     log_days(program, START, last)
     report = client_report(load_program_data(patient, program, last), last)
-    assert report.figure.start == START  # the chart on page 1 covers it all
+    assert report.chart_args["start"] == START  # the chart on page 1 covers it all
     assert [r.day for r in report.recent_days] == [
         last - timedelta(days=k) for k in reversed(range(PDF_DAILY_DAYS))
     ]

@@ -83,7 +83,7 @@ def report(request, patient_id):
         # The daily table of a long program opens on its last weeks; ?days=all shows them all.
         every_day = request.GET.get("days") == "all"
         figure = report.page_figure(every_day=every_day)
-        days = len(report.figure.table.rows)
+        days = report.chart_days
         context |= {
             "figure": figure,
             "table_open": every_day,
