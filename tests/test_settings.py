@@ -153,3 +153,19 @@ def test_redis_backs_the_cache_and_the_sessions_when_set():
         "'django.core.cache.backends.redis.RedisCache'",
         "'django.contrib.sessions.backends.cache'",
     ]
+
+
+def test_development_prints_each_django_warning_once():
+    """`make run`'s terminal shows a warning (a 404, the reloader's notice) once, not twice:
+    Django's own console handler and the root one would both print it."""
+    code = "import logging; logging.getLogger('django.request').warning('Not Found: /qa-once/')"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DEBUG"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Not Found: /qa-once/") == 1, result.stderr

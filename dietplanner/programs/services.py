@@ -60,7 +60,12 @@ def program_lock(program_id: int) -> Program:
     first: with one order everywhere (program, then its rows) two edits of the same program
     queue up instead of deadlocking (a patient's reorder and a dietitian's skip used to).
     """
-    return Program.objects.select_for_update().select_related("protocol").get(pk=program_id)
+    # Its own row only (`of`): the protocol row it reads is shared by every program on that diet.
+    return (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("protocol")
+        .get(pk=program_id)
+    )
 
 
 @transaction.atomic

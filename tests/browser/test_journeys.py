@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from dietplanner.accounts.models import User
+from tests.browser.test_dietitian_journey import log_in
 from tests.conftest import PASSWORD, authenticator, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,3 +82,14 @@ def test_404_page_is_styled_and_accessible(page, axe):
     page.goto("/no/such/page/")
     expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
     axe(page, "404-desktop")
+
+
+def test_on_a_laptop_the_patients_menu_bar_is_one_line(page, patient):
+    """At 1280 px (a common laptop) every link of the patient's bar sits on one line: none
+    drops to a second row under the others."""
+    log_in(page, patient.email)
+    page.goto("/today/")
+    links = page.locator("#main-nav .nav-link")
+    expect(links.filter(has_text="My dietitian")).to_be_visible()
+    tops = [links.nth(i).bounding_box()["y"] for i in range(links.count())]
+    assert max(tops) - min(tops) < 10, f"the bar wraps: links at {sorted(set(tops))}"

@@ -13,7 +13,7 @@ database and so cannot deadlock this way.
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from dietplanner.programs import services
 from dietplanner.programs.models import Challenge
@@ -105,3 +105,32 @@ def test_a_reorder_and_a_skip_at_the_same_moment_both_succeed(
         assert all(isinstance(e, services.PlanError) for e in errors), f"round {round_}: {errors}"
         target.refresh_from_db()
         assert target.status == Challenge.Status.SKIPPED
+
+
+def test_two_patients_on_the_same_diet_do_not_wait_for_each_other(
+    patient, other_patient, catalogue
+):
+    """A program's lock is its own row: it used to lock the protocol's row too, so every write
+    of every program on the same diet (each check-in) queued behind one another."""
+    first, second = make_program(patient), make_program(other_patient)
+    assert first.protocol_id == second.protocol_id
+    first_locked, done = threading.Event(), threading.Event()
+
+    def hold_first():
+        with transaction.atomic():
+            services.program_lock(first.pk)
+            first_locked.set()
+            done.wait(timeout=10)
+
+    def lock_second():
+        first_locked.wait(timeout=5)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                services.program_lock(second.pk)
+        finally:
+            done.set()
+
+    errors = run_together(hold_first, lock_second)
+    assert errors == []
