@@ -34,8 +34,8 @@ from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
-from dietplanner.programs.models import Challenge, DailyEntry, Program
-from dietplanner.programs.record import ProgramRecord, engine_order, load_record
+from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.record import EntryRow, ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, Symptom
@@ -86,7 +86,7 @@ class ProgramData:
         return max(self.record.last_day, self.first)
 
     @cached_property
-    def entries(self) -> dict[date, DailyEntry]:
+    def entries(self) -> dict[date, EntryRow]:
         """The check-ins from the first baseline day to the last day the program covers."""
         last = self.record.last_day
         return {e.date: e for e in self.record.entries if self.first <= e.date <= last}

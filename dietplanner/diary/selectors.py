@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 
 from dietplanner import charts
-from dietplanner.programs.models import DailyEntry, Program
-from dietplanner.programs.record import ProgramRecord
+from dietplanner.programs.models import Program
+from dietplanner.programs.record import EntryRow, ProgramRecord
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .services import editable_range
@@ -30,7 +30,7 @@ class DiaryDay:
 
     day: date
     phase: str
-    entry: DailyEntry | None
+    entry: EntryRow | None
     scores: tuple[tuple[str, int | None], ...]
     confounders: tuple[str, ...]
     off_plan: tuple[str, ...]

@@ -20,7 +20,7 @@ same program whether or not the refresh has run yet. Pages only read; services w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
@@ -84,6 +84,28 @@ def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One diary entry as the record reads it: the stored values, no model object (a year of
+    check-ins is read on every Today and diary page). Pages only read it; a check-in is
+    written through `diary.services` (`ProgramRecord.with_entry`)."""
+
+    date: date
+    scores: dict
+    confounders: list
+    off_plan: list
+    note: str
+    updated: datetime | None
+
+    @classmethod
+    def of(cls, entry: DailyEntry) -> EntryRow:
+        """The row of a saved entry."""
+        return cls(*(getattr(entry, name) for name in ENTRY_FIELDS))
+
+
+ENTRY_FIELDS = ("date", "scores", "confounders", "off_plan", "note", "updated")
+
+
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     """A status the plan implies that is not stored yet (what `program_refresh` writes)."""
 
@@ -101,7 +123,7 @@ class ProgramRecord:
     today: date
     measures: str
     challenges: list[Challenge]  # plan order, food group, endoscopy and doses loaded
-    entries: list[DailyEntry]  # by date
+    entries: list[EntryRow]  # by date
     pause_alerts: list[ReactionAlert] = field(default_factory=list)
     # status and washout end as stored, before the plan's derived ones were applied
     stored: dict[int, tuple[str, date | None]] = field(default_factory=dict)
@@ -112,7 +134,7 @@ class ProgramRecord:
         It shares this record's challenges: use only the new record from then on."""
         for challenge in self.challenges:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
-        entries = [e for e in self.entries if e.date != entry.date] + [entry]
+        entries = [e for e in self.entries if e.date != entry.date] + [EntryRow.of(entry)]
         record = replace(self, entries=sorted(entries, key=lambda e: e.date))
         _derive_statuses(record)
         return record
@@ -139,7 +161,7 @@ class ProgramRecord:
         return {d.date: d for c in self.challenges for d in self.doses_of(c)}
 
     @cached_property
-    def entry_by_day(self) -> dict[date, DailyEntry]:
+    def entry_by_day(self) -> dict[date, EntryRow]:
         return {e.date: e for e in self.entries}
 
     @cached_property
@@ -270,7 +292,12 @@ def load_record(
             Prefetch("doses", queryset=Dose.objects.order_by("date"))
         )
     challenges = list(challenges.order_by("position"))
-    entries = list(DailyEntry.objects.filter(program=program).defer("created").order_by("date"))
+    entries = [
+        EntryRow(*values)
+        for values in DailyEntry.objects.filter(program=program)
+        .order_by("date")
+        .values_list(*ENTRY_FIELDS)
+    ]
     if pause_alerts is None:
         pause_alerts = []
         if program.is_active and getattr(program, "paused_now", True):
