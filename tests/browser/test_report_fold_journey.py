@@ -10,6 +10,15 @@ from tests.benchmarks.page_data import link, patient_with_program
 from tests.browser.test_dietitian_journey import log_in
 from tests.conftest import make_user
 
+# The page's own width against what it draws: a phone user never scrolls the page sideways.
+PAGE_WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+
+def assert_no_sideways_scroll(page) -> None:
+    drawn, shown = page.evaluate(PAGE_WIDTHS)
+    assert drawn <= shown, f"the page is {drawn}px wide in a {shown}px window"
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -25,10 +34,13 @@ def test_a_year_report_folds_its_daily_table_and_shows_every_day_on_demand(page,
     folded = page.locator("details.chart-table")
     expect(folded).to_contain_text("The last 28 of 365 days.")
     expect(folded.locator("tbody tr")).to_have_count(28)
+    # the wide table scrolls inside its own frame (its hidden "not scored" words too)
+    assert_no_sideways_scroll(page)
     axe(page, f"clinic-report-year-folded-{viewport}")
 
     folded.get_by_role("link", name="Show all 365 days").click()
     every_day = page.locator("details.chart-table[open]")
     expect(every_day).to_contain_text("All 365 days.")
     expect(every_day.locator("tbody tr")).to_have_count(365)
+    assert_no_sideways_scroll(page)
     axe(page, f"clinic-report-year-every-day-{viewport}")
