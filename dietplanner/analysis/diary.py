@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .vocabulary import CHALLENGE_STATUSES as CHALLENGE_STATUSES  # re-exported for importers
+from .vocabulary import ChallengeStatus
 
 ARMS: tuple[str, ...] = ("active", "placebo")
 
@@ -93,7 +94,7 @@ class ChallengeFacts:
 
     @property
     def started(self) -> bool:
-        return self.started_on is not None and self.status != "skipped"
+        return self.started_on is not None and self.status != ChallengeStatus.SKIPPED
 
     @property
     def stopped_for_reaction(self) -> bool:

@@ -53,8 +53,10 @@ from .vocabulary import (
     FOOD_GROUPS,
     LONG_TERM_PLANS,
     PROTOCOLS,
+    STARTED_STATUSES,
     SYMPTOMS,
     VERDICTS,
+    ChallengeStatus,
 )
 
 FORMAT = "dietplanner-diary"
@@ -404,11 +406,11 @@ def _parse_challenge(rd: _Reader, obj: Mapping, p: str, program_start) -> Challe
         probability = None
     if started_on is None and (stopped or doses):
         rd.fail(f"{p}.started_on", "a challenge with doses or a stop date must have started")
-    if status == "planned" and started_on is not None:
+    if status == ChallengeStatus.PLANNED and started_on is not None:
         rd.fail(f"{p}.status", "a planned challenge has not started (started_on must be null)")
-    if status in ("active", "washout", "done", "stopped") and started_on is None:
+    if status in STARTED_STATUSES and started_on is None:
         rd.fail(f"{p}.started_on", f"required for a challenge that is {status}")
-    if status == "stopped" and stopped is None:
+    if status == ChallengeStatus.STOPPED and stopped is None:
         rd.fail(f"{p}.stopped_early_on", "required for a stopped challenge")
     if started_on and stopped and stopped < started_on:
         rd.fail(f"{p}.stopped_early_on", "is before the challenge started")
@@ -489,7 +491,9 @@ def _check_challenge_order(rd: _Reader, challenges: list[ChallengeFacts], start)
             rd.fail(where, f"starts during the dose days of challenges[{previous[0]}]")
             continue
         last_dose = first + timedelta(days=max(c.dose_days or 1, 1) - 1)
-        stopped = c.status == "stopped" or (c.status is None and c.stopped_early_on is not None)
+        stopped = c.status == ChallengeStatus.STOPPED or (
+            c.status is None and c.stopped_early_on is not None
+        )
         if stopped and c.stopped_early_on is not None:
             last_dose = min(last_dose, c.stopped_early_on)
         previous = (i, last_dose)

@@ -20,7 +20,7 @@ from dietplanner import charts
 from dietplanner.accounts.clock import patient_time
 from dietplanner.accounts.models import User
 from dietplanner.analysis.blinded import missing_text
-from dietplanner.analysis.vocabulary import STAPLE_GROUPS
+from dietplanner.analysis.vocabulary import STAPLE_GROUPS, BaselineStatus, Phase
 from dietplanner.analysis.wording import (
     CHANCE_TAIL,
     MEANINGFUL_RULE,
@@ -459,7 +459,7 @@ def _levels(data: ProgramData, verdict_reference: dict[str, float]) -> list[Symp
     start = data.first
     baseline = data.plan.baseline
     # While the baseline runs its late median is provisional: it is no level to compare to.
-    ended = baseline.status == "done"
+    ended = baseline.status == BaselineStatus.DONE
     return [
         SymptomLevel(
             symptom=data.symptom(slug),
@@ -579,7 +579,7 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
         elif row.verdict == Challenge.Verdict.TRIGGER:
             items.append(f"{row.label}: likely trigger; keep out or look for a tolerated portion.")
     for scheduled in report.data.plan.challenges:
-        if scheduled.long_washout_flag and scheduled.phase == "washout":
+        if scheduled.long_washout_flag and scheduled.phase == Phase.WASHOUT:
             items.append(
                 f"Washout after {scheduled.group_name} is longer than {LONG_WASHOUT_DAYS} days: "
                 + (

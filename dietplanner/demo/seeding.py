@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.accounts.two_factor import recovery_codes_make, totp_secret
 from dietplanner.analysis import screening as intake
+from dietplanner.analysis.vocabulary import TodayKind
 from dietplanner.diary.services import entry_save
 from dietplanner.programs import intake as intake_services
 from dietplanner.programs import services as program_services
@@ -54,7 +55,7 @@ def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Pro
         day = start + timedelta(days=offset)
         plan = load_record(program, today=day).plan
         kind = plan.today.kind
-        if kind == "ready_for_next":
+        if kind == TodayKind.READY_FOR_NEXT:
             challenge = program.challenges.get(public_id=plan.today.challenge_key)
             program_services.challenge_start(challenge=challenge, on=day)
             started.append(challenge)
@@ -62,14 +63,14 @@ def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Pro
             kind = plan.today.kind
         level = 3.0 + max(0.0, 3.0 - offset * 0.3)  # early baseline settles
         index = len(started) - 1
-        if kind == "dose" and index >= 0:
+        if kind == TodayKind.DOSE and index >= 0:
             dose_day = plan.today.day_number or 1
             level += MILD.get(index, 0) * dose_day / 3
             if index in STOP_AT and dose_day >= STOP_AT[index]:
                 level += 3.5
-        elif kind == "washout" and index in STOP_AT:
+        elif kind == TodayKind.WASHOUT and index in STOP_AT:
             level += 1.0 if plan.today.day_number == 1 else 0
-        stop_today = kind == "dose" and STOP_AT.get(index) == plan.today.day_number
+        stop_today = kind == TodayKind.DOSE and STOP_AT.get(index) == plan.today.day_number
         if offset % 9 == 4 and not stop_today:
             continue  # a missed day now and then, as in real diaries
         entry_save(
@@ -78,7 +79,7 @@ def demo_program(patient: User, *, days_ago: int, seed: int, today: date) -> Pro
             today=day,
             scores=_scores(rng, program.symptoms, level),
             confounders=["poor_sleep"] if offset % 11 == 7 else [],
-            dose_taken=True if kind == "dose" else None,
+            dose_taken=True if kind == TodayKind.DOSE else None,
         )
         if stop_today:
             program_services.challenge_stop(

@@ -7,6 +7,8 @@ meaningful change, until the patient chooses to go on anyway (`baseline_choice`)
 
 from __future__ import annotations
 
+from dietplanner.analysis.vocabulary import TodayKind
+
 from .models import Program
 from .record import ProgramRecord
 from .schedule.response import BaselineResponse, baseline_response
@@ -26,7 +28,7 @@ def baseline_hold(record: ProgramRecord) -> BaselineResponse | None:
     program, plan = record.program, record.plan
     if program.status != Program.Status.BASELINE or program.tests_despite_baseline_at:
         return None
-    if plan.today.kind != "ready_for_next" or any(c.started for c in plan.challenges):
+    if plan.today.kind != TodayKind.READY_FOR_NEXT or any(c.started for c in plan.challenges):
         return None
     response = baseline_response(
         start=program.start_date,

@@ -29,12 +29,13 @@ from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
+from dietplanner.analysis.vocabulary import Phase, TodayKind
 
 from . import schedule
 from .models import Challenge, DailyEntry, Dose, Program, ReactionAlert
 
 NO_CHALLENGE = "Elimination diet, no challenge running"
-PHASE_STATUS = {"dose": Challenge.Status.ACTIVE, "washout": Challenge.Status.WASHOUT}
+PHASE_STATUS = {Phase.DOSE: Challenge.Status.ACTIVE, Phase.WASHOUT: Challenge.Status.WASHOUT}
 # A started challenge's statuses in the order the calendar moves it (never back).
 _ORDER = [
     Challenge.Status.PLANNED,
@@ -200,7 +201,7 @@ class ProgramRecord:
     @property
     def completes(self) -> bool:
         """Whether the plan says the running program is complete (not stored yet)."""
-        return self.plan.today.kind == "completed" and self.program.is_active
+        return self.plan.today.kind == TodayKind.COMPLETED and self.program.is_active
 
     @cached_property
     def last_day(self) -> date:
@@ -347,7 +348,7 @@ def challenge_state(challenge: Challenge, measures: str = "us") -> schedule.Chal
         washout_days=challenge.washout_days,
         ladder=challenge.ladder(measures),
         status=status,
-        first_dose_day=challenge.first_dose_day if status != "planned" else None,
+        first_dose_day=challenge.first_dose_day if status != Challenge.Status.PLANNED else None,
         stop_day=challenge.stop_day,
         washout_end=challenge.washout_end,
         blinded=challenge.blinded,
@@ -391,13 +392,13 @@ def _derive_statuses(record: ProgramRecord) -> None:
         if scheduled is None or not challenge.first_dose_day:
             continue
         if challenge.status == Challenge.Status.STOPPED:
-            settled = scheduled.phase == "finished" and scheduled.washout_settled
+            settled = scheduled.phase == Phase.FINISHED and scheduled.washout_settled
             if settled and challenge.washout_end != scheduled.washout_end:
                 challenge.washout_end = scheduled.washout_end
                 changed = True
             continue
         wanted = PHASE_STATUS.get(scheduled.phase)
-        if scheduled.phase == "finished":
+        if scheduled.phase == Phase.FINISHED:
             wanted = Challenge.Status.DONE
         if challenge.status not in _ORDER:  # skipped
             continue
@@ -472,7 +473,7 @@ def day_labels(plan: schedule.Plan, first: date, last: date) -> dict[date, str]:
                 text = f"{title} (blinded) day {dose.number}"
             else:
                 text = f"{title} day {dose.number} ({dose.portion})"
-            if challenge.status == "stopped" and dose is kept[-1]:
+            if challenge.status == Challenge.Status.STOPPED and dose is kept[-1]:
                 text += ", stopped for a reaction"
             labels[dose.day] = text
         for before, after in zip(kept, kept[1:], strict=False):
@@ -515,7 +516,7 @@ def chart_phases(
         name = (names or {}).get(challenge.key, challenge.group_name)
         kept = [d.day for d in challenge.dose_days if not d.cancelled]
         dose_end = kept[-1]
-        if challenge.status == "stopped":
+        if challenge.status == Challenge.Status.STOPPED:
             phases.append(
                 charts.Phase(start=dose_end, end=dose_end, kind="stopped", label=f"{name} stopped")
             )

@@ -13,7 +13,7 @@ from dietplanner.accounts.clock import patient_today, zone_today
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis.limits import BASELINE_DAYS, DOSE_DAYS, WASHOUT_DAYS
-from dietplanner.analysis.vocabulary import SYMPTOMS
+from dietplanner.analysis.vocabulary import SYMPTOMS, TodayKind
 from foods.models import FoodGroup, Protocol
 
 from . import intake, safety
@@ -160,7 +160,9 @@ def challenge_start(*, challenge: Challenge, on: date) -> Challenge:
         raise PlanError(SCREENING_HOLD)
     record = load_record(program, today=on, measures=program.patient.measures)
     plan = record.plan
-    if plan.today.kind != "ready_for_next" or plan.today.challenge_key != str(challenge.public_id):
+    if plan.today.kind != TodayKind.READY_FOR_NEXT or plan.today.challenge_key != str(
+        challenge.public_id
+    ):
         raise PlanError("This food group cannot start today. Your plan says what comes next.")
     if baseline_hold(record) is not None:
         raise PlanError(BASELINE_HOLD)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dietplanner.accounts.clock import user_zone
 from dietplanner.accounts.models import User
+from dietplanner.analysis.vocabulary import TodayKind
 from dietplanner.clinic.selectors import FLAGS, client_rows
 from dietplanner.outbox.models import Email
 from dietplanner.outbox.services import email_queue, email_record_skipped, emails_retry_due
@@ -201,7 +202,7 @@ def _dose_notes_queue(pairs: list[tuple[Program, date]]) -> int:
         plan = load_record(program, today=day, measures=program.patient.measures).plan
         # The engine's word for today: a stopped challenge or a pause of home tests is no
         # longer a dose day, whatever rows the plan once had.
-        if plan.today.kind != "dose":
+        if plan.today.kind != TodayKind.DOSE:
             continue
         mail = _optional_mail(program.patient, today=plan.today, day=day)
         subject = f"Today: {plan.today.portion}" if plan.today.portion else "Today: a dose day"

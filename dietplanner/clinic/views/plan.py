@@ -299,7 +299,9 @@ def move(request, patient_id, challenge_id) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data["direction"]:
         return respond(request, patient, "Say whether to move it up or down.", ok=False)
     plan = load_record(program, today=patient.local_today()).plan
-    order = [s.key for s in plan.challenges if not s.started and s.status == "planned"]
+    order = [
+        s.key for s in plan.challenges if not s.started and s.status == Challenge.Status.PLANNED
+    ]
     key = str(challenge.public_id)
     if key not in order:
         order.append(key)  # started or skipped: the service refuses with the reason

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.reactions import emergency_number
+from dietplanner.analysis.vocabulary import TodayKind
 from dietplanner.programs import services as program_services
 from dietplanner.programs import stopping
 from dietplanner.programs.baseline_check import baseline_hold
@@ -35,7 +36,7 @@ from ..services import EDITABLE_DAYS, EntryError, editable_range, entry_save
 
 patient_only = role_required(User.Role.PATIENT)
 # Days on which Today explains what to leave out and what to eat instead.
-BEFORE_TESTS = ("not_started", "baseline", "baseline_extend")
+BEFORE_TESTS = (TodayKind.NOT_STARTED, TodayKind.BASELINE, TodayKind.BASELINE_EXTEND)
 # Session key: the check-in just saved by a plain post, confirmed once on the page it lands on.
 JUST_SAVED = "checkin_just_saved"
 
@@ -141,24 +142,25 @@ def _page_context(
         "current": current,
         "is_today": day == today,
         "reaction_possible": current is not None
-        and plan.today.kind in ("dose", "washout")
+        and plan.today.kind in (TodayKind.DOSE, TodayKind.WASHOUT)
         and current.status != Challenge.Status.STOPPED,
         # stopping for illness, travel or choice: only while portions are still to come
         "stop_possible": current is not None
-        and plan.today.kind == "dose"
+        and plan.today.kind == TodayKind.DOSE
         and current.status == Challenge.Status.ACTIVE,
         # "Start X today" may be taken back the same day, before a portion is logged
         "start_undoable": current is not None
-        and plan.today.kind == "dose"
+        and plan.today.kind == TodayKind.DOSE
         and current.status == Challenge.Status.ACTIVE
         and current.first_dose_day == today
         and all(d.taken is None for d in record.doses_of(current)),
         "logged_days": len(record.entries),
         "editable_from": editable_range(program, today)[0],
         # changed health answers that need the dietitian hold the next food test
-        "screening_hold": plan.today.kind == "ready_for_next"
+        "screening_hold": plan.today.kind == TodayKind.READY_FOR_NEXT
         and needs_review(program.screening, program),
-        "screening_missing": plan.today.kind == "ready_for_next" and answers_missing(program),
+        "screening_missing": plan.today.kind == TodayKind.READY_FOR_NEXT
+        and answers_missing(program),
     }
     hold = baseline_hold(record)
     if hold is not None:
@@ -333,7 +335,11 @@ def reaction(request):
     current = None
     if program is not None:
         plan = _record(request, program).plan
-        key = plan.today.challenge_key if plan.today.kind in ("dose", "washout") else None
+        key = (
+            plan.today.challenge_key
+            if plan.today.kind in (TodayKind.DOSE, TodayKind.WASHOUT)
+            else None
+        )
         if key:
             current = get_challenge_for_user(request.user, key)
         context["status"] = plan.today
@@ -375,7 +381,7 @@ def stop(request):
     current = None
     if program is not None:
         plan = _record(request, program).plan
-        if plan.today.kind == "dose" and plan.today.challenge_key:
+        if plan.today.kind == TodayKind.DOSE and plan.today.challenge_key:
             current = get_challenge_for_user(request.user, plan.today.challenge_key)
     if current is None or current.status != Challenge.Status.ACTIVE:
         messages.info(

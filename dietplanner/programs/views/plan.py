@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
+from dietplanner.analysis.vocabulary import ChallengeStatus, Phase
 from foods.models import Symptom
 
 from .. import schedule
@@ -40,11 +41,11 @@ from ..visibility import ShownResult, shown_result
 
 BLINDED_LABEL = "Blinded test"
 PHASE_TEXT = {
-    "upcoming": "Planned",
-    "dose": "Dose days now",
-    "stopped": "Stopped for a reaction",
-    "washout": "Washout now",
-    "finished": "Done",
+    Phase.UPCOMING: "Planned",
+    Phase.DOSE: "Dose days now",
+    Phase.STOPPED: "Stopped for a reaction",
+    Phase.WASHOUT: "Washout now",
+    Phase.FINISHED: "Done",
 }
 PROGRAM_STATUS_TEXT = {
     Program.Status.BASELINE: "baseline, on the elimination diet",
@@ -81,9 +82,12 @@ class TimelineItem:
     def status_text(self) -> str:
         if self.not_tested:
             return "Not tested"
-        if self.scheduled.phase == "finished" and self.scheduled.status == "stopped":
+        if (
+            self.scheduled.phase == Phase.FINISHED
+            and self.scheduled.status == ChallengeStatus.STOPPED
+        ):
             return self.challenge.status_label  # a reaction, or illness, travel, choice
-        if not self.program_active and self.scheduled.phase != "finished":
+        if not self.program_active and self.scheduled.phase != Phase.FINISHED:
             return self.challenge.status_label  # the program ended mid-challenge
         return PHASE_TEXT[self.scheduled.phase]
 
@@ -94,7 +98,11 @@ class TimelineItem:
 
     @property
     def is_current(self) -> bool:
-        return self.program_active and self.scheduled.phase in ("dose", "stopped", "washout")
+        return self.program_active and self.scheduled.phase in (
+            Phase.DOSE,
+            Phase.STOPPED,
+            Phase.WASHOUT,
+        )
 
     @property
     def dates_projected(self) -> bool:
