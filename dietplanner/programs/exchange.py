@@ -66,17 +66,6 @@ class ImportRefused(ValueError):
     """The document is valid but cannot be imported for this patient; the message says why."""
 
 
-def _stop_reason(challenge: Challenge) -> str | None:
-    if challenge.status != Challenge.Status.STOPPED:
-        return None
-    if challenge.red_flags or challenge.no_home_retest:  # milder allergic signs too
-        return "red_flag"
-    if challenge.stop_cause:
-        return challenge.stop_cause
-    note = challenge.stop_reason.strip()  # files imported before stop_cause existed
-    return note if note in STOP_REASONS else "reaction"
-
-
 def _stop_note(challenge: Challenge) -> str | None:
     """What the patient wrote when stopping (a cause slug from an old import is not words)."""
     note = challenge.stop_reason.strip()
@@ -128,7 +117,7 @@ def _challenge_facts(challenge: Challenge, dose_rows, reveal_arms: bool | None) 
         dose_days=challenge.dose_days,
         washout_days=challenge.washout_days,
         stopped_early_on=challenge.stop_day if stopped else None,
-        stop_reason=_stop_reason(challenge),
+        stop_reason=challenge.stop_reason_slug,
         stop_note=_stop_note(challenge),
         blinded=challenge.blinded,
         doses=doses,

@@ -276,13 +276,30 @@ class Challenge(models.Model):
         return self.TOO_EARLY_LABEL if self.too_early else self.get_verdict_display()
 
     @property
+    def stop_reason_slug(self) -> str | None:
+        """Why the challenge stopped, as the analysis and the diary file name it (None: it did
+        not stop). The one rule every reader uses.
+
+        Allergic signs, severe or milder, logged at the stop or after it make it a red flag,
+        whatever cause was given. Otherwise the cause chosen; an older import kept the cause
+        only in the patient's words; a stop without one is read as a reaction, the usual cause.
+        """
+        if self.status != self.Status.STOPPED:
+            return None
+        if self.red_flags or self.no_home_retest:
+            return self.StopCause.RED_FLAG.value
+        if self.stop_cause:
+            return self.stop_cause
+        words = self.stop_reason.strip()
+        return words if words in self.StopCause.values else self.StopCause.REACTION.value
+
+    @property
     def interrupted(self) -> bool:
         """Stopped for illness, travel or choice: not a reaction, so not read as one."""
-        # Red-flag signs logged after such a stop make it a reaction after all.
-        return (
-            self.status == self.Status.STOPPED
-            and not self.red_flags
-            and self.stop_cause not in ("", self.StopCause.REACTION, self.StopCause.RED_FLAG)
+        return self.stop_reason_slug not in (
+            None,
+            self.StopCause.REACTION,
+            self.StopCause.RED_FLAG,
         )
 
     @property
@@ -293,7 +310,8 @@ class Challenge(models.Model):
     def status_label(self) -> str:
         """The status in words; a stop that was not a reaction says why."""
         if self.interrupted:
-            return f"Stopped for {self.get_stop_cause_display()} (not a reaction)"
+            cause = self.StopCause(self.stop_reason_slug).label
+            return f"Stopped for {cause} (not a reaction)"
         return self.get_status_display()
 
     @property

@@ -418,17 +418,14 @@ def challenge_facts(challenge: Challenge, doses) -> ChallengeFacts:
     """One challenge as the analysis reads it (`doses`: its Dose rows)."""
     started = challenge.status in Challenge.STARTED_STATUSES and challenge.first_dose_day
     stopped = challenge.status == Challenge.Status.STOPPED
-    stop_reason = None
-    if stopped:
-        # A stop for illness, travel or choice is told as such: never read as a reaction.
-        stop_reason = "red_flag" if challenge.red_flags else challenge.stop_cause or "reaction"
     return ChallengeFacts(
         food_group=challenge.food_group.slug,
         started_on=challenge.first_dose_day if started else None,
         dose_days=challenge.dose_days,
         washout_days=challenge.washout_days,
         stopped_early_on=challenge.stop_day if stopped else None,
-        stop_reason=stop_reason,
+        # A stop for illness, travel or choice is told as such: never read as a reaction.
+        stop_reason=challenge.stop_reason_slug,
         blinded=challenge.blinded,
         # Intake not recorded (None) counts as taken: most patients only say when they skipped.
         doses=tuple(
