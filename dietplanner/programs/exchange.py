@@ -22,6 +22,7 @@ only maps it to and from the models. Choices where the two differ:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -39,7 +40,6 @@ from dietplanner.analysis.diary import (
     ProgramFacts,
     ScreeningAnswers,
 )
-from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.limits import MAX_TEXT
 from dietplanner.analysis.vocabulary import VERDICTS
 from foods.models import FoodGroup, Protocol
@@ -57,7 +57,7 @@ from .models import (
     ReactionAlert,
     Screening,
 )
-from .record import load_record
+from .record import challenge_facts, load_record
 from .services import program_refresh
 from .visibility import result_hidden
 
@@ -93,36 +93,19 @@ def _endoscopy_facts(outcome: EndoscopyOutcome | None) -> EndoscopyFacts | None:
 
 
 def _challenge_facts(challenge: Challenge, dose_rows, reveal_arms: bool | None) -> ChallengeFacts:
-    stopped = challenge.status == Challenge.Status.STOPPED
+    """The challenge as the analysis reads it (`record.challenge_facts`), with what the file
+    adds: the start of a test not begun yet, the patient's words, the reading, the endoscopy."""
     # A blinded result stays hidden until the test is finished, whatever the arms.
     hidden_result = result_hidden(blinded=challenge.blinded, status=challenge.status)
     # So do its arms, unless `reveal_arms` says otherwise: the format requires an arm on every
     # blinded dose, so the doses are left out (allowed) rather than their arms alone.
     hidden = hidden_result if reveal_arms is None else challenge.blinded and not reveal_arms
-    doses = tuple(
-        DoseFacts(
-            date=d.date,
-            portion=d.portion,
-            taken=d.taken is not False,  # None (not recorded) counts as taken, see above
-            arm=(d.arm or None) if challenge.blinded else None,
-            pair=k // 2 + 1 if challenge.paired else None,
-            label=(d.label or None) if challenge.blinded else None,
-        )
-        for k, d in enumerate(dose_rows)  # in date order
-        if not hidden
-    )
-    return ChallengeFacts(
-        food_group=challenge.food_group.slug,
+    facts = challenge_facts(challenge, dose_rows)
+    return replace(
+        facts,
         started_on=challenge.first_dose_day,
-        dose_days=challenge.dose_days,
-        washout_days=challenge.washout_days,
-        stopped_early_on=challenge.stop_day if stopped else None,
-        stop_reason=challenge.stop_reason_slug,
         stop_note=_stop_note(challenge),
-        blinded=challenge.blinded,
-        doses=doses,
-        status=challenge.status,
-        pairs=challenge.blind_pairs if challenge.paired else None,
+        doses=() if hidden else facts.doses,
         # Only a reading the format knows: a group awaiting its endoscopy has none.
         verdict=None if hidden_result or challenge.verdict not in VERDICTS else challenge.verdict,
         endoscopy=_endoscopy_facts(outcome_of(challenge)),
