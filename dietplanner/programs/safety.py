@@ -41,13 +41,6 @@ def home_tests_paused(patient: User) -> bool:
     return ReactionAlert.objects.filter(patient=patient).pausing().exists()
 
 
-def pausing_alerts(patient: User) -> list[ReactionAlert]:
-    """The alerts that pause the patient's home tests, newest first, with their group."""
-    return list(
-        ReactionAlert.objects.filter(patient=patient).pausing().select_related("food_group")
-    )
-
-
 def never_at_home(patient: User) -> set[str]:
     """Slugs of the groups this patient must never test at home: every group of a reaction
     alert or of a challenge marked so (an imported red-flag stop), with the catalogue's
