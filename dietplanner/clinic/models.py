@@ -49,7 +49,7 @@ class FlagReview(models.Model):
 
 
 class ReportPdf(models.Model):
-    """A client report drawn as PDF, or being drawn by the task worker (`clinic.tasks`).
+    """A client report drawn as PDF, or being drawn by the task worker (`pdf.draw_report_pdf`).
 
     `key` is a digest of the report's markup, style and page size: any change to what the
     report shows changes it, so a ready PDF is never stale. The markup waits here for the worker

@@ -7,7 +7,7 @@ local file. So the fetcher answers only for STATIC_URL paths on our own base URL
 
 Drawing is the slow part (about a second), so the page never waits for it: `report_pdf_for`
 keeps each PDF as a row (`ReportPdf`) under a digest of its HTML and CSS, and hands a new one
-to the task worker (`tasks.draw_report_pdf`). Any change to what the report shows (a check-in,
+to the task worker (`draw_report_pdf`). Any change to what the report shows (a check-in,
 a verdict, a note, the date) changes the markup and so the key, so a ready PDF is never stale.
 Only someone who could render the same markup (who may see the report) can ask for its key.
 With the immediate task backend (development, tests) the PDF is drawn within the request.
@@ -26,6 +26,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .models import ReportPdf
 
@@ -119,8 +120,6 @@ def pdf_lost(drawing: ReportPdf) -> bool:
 
 
 def _queue(drawing: ReportPdf) -> ReportPdf:
-    from .tasks import draw_report_pdf  # the task module imports this one
-
     draw_report_pdf.enqueue(drawing.pk)
     drawing.refresh_from_db()  # drawn already with the immediate backend
     return drawing
@@ -148,6 +147,12 @@ def report_pdf_draw(pdf_id: int) -> str:
         drawing.finished = timezone.now()
         drawing.save()
     return drawing.status
+
+
+@task()
+def draw_report_pdf(pdf_id: int) -> str:
+    """The worker's task: draw one PDF a dietitian asked for (a no-op when drawn already)."""
+    return report_pdf_draw(pdf_id)
 
 
 def draw_pdf(html: str, css: str, base_url: str) -> bytes:

@@ -1,15 +1,9 @@
-"""Background tasks of the clinic (django-tasks: `django.tasks` from Django 6 on)."""
+"""Background tasks of the clinic (django-tasks: `django.tasks` from Django 6 on). The report
+PDF's task sits with its drawing, in `pdf.py`."""
 
 from django_tasks import task
 
-from .pdf import report_pdf_draw
 from .services import client_summaries_for_patient_id
-
-
-@task()
-def draw_report_pdf(pdf_id: int) -> str:
-    """Draw one client report PDF that a dietitian asked for (a no-op when drawn already)."""
-    return report_pdf_draw(pdf_id)
 
 
 @task()
