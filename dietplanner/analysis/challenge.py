@@ -5,7 +5,6 @@ per-symptom fits (`evidence`), then the decision (`decide`)."""
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Mapping
-from dataclasses import replace
 from datetime import date
 
 from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
@@ -91,20 +90,20 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
         values = book.values(symptom)
-        window_days = [d for d in usable_days if d in values]
+        score = values.__getitem__
+        window_days = list(filter(values.__contains__, usable_days))
         follow_days = [
             d for d in follow_up_days(book, symptom, cw.end, run.later_blocked) if d <= now
         ]
         days = SymptomDays(
-            ref_days=ref_days,
-            ref=[values[d] for d in ref_days],
-            window_days=window_days,
-            window=[values[d] for d in window_days],
-            follow_days=follow_days,
-            follow=[values[d] for d in follow_days],
+            ref_days,
+            list(map(score, ref_days)),
+            window_days,
+            list(map(score, window_days)),
+            follow_days,
+            list(map(score, follow_days)),
+            *(_episodes_of(window_days, symptom, run, allowed, around) if allowed else ()),
         )
-        if allowed:
-            days = _with_episodes(days, symptom, run, allowed, around)
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -135,23 +134,24 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     )
 
 
-def _with_episodes(
-    days: SymptomDays,
+def _episodes_of(
+    window_days: list[int],
     symptom: str,
     run: RunContext,
     allowed: Mapping[int, tuple[Episode, ...]],
     around: list[int],
-) -> SymptomDays:
-    """`days` with the confounder episodes and off-plan exposures touching the window: the
-    episodes of each window day, their days around it, and the prior of each one's shift."""
+) -> tuple[list, list, list]:
+    """The confounder episodes and off-plan exposures touching the window, as
+    `SymptomDays.tags`, `.outside` and `.priors`: the episodes of each window day, their days
+    around it, and the prior of each one's shift."""
     values = run.book.values(symptom)
     index: dict[Episode, int] = {}
-    tags = [_tag(allowed.get(d, ()), index) for d in days.window_days]
+    tags = [_tag(allowed.get(d, ()), index) for d in window_days]
     outside = [(d, values[d], _tag(run.book.upsets(d), index)) for d in around if d in values]
     # Episodes that have days around the window but none scored inside it add nothing to
     # the rise; they still get their shift so their days are honest.
     priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in index]
-    return replace(days, tags=tags, outside=outside, priors=priors)
+    return tags, outside, priors
 
 
 def _eaten_groups(episodes: Iterable[Episode]) -> list[str]:

@@ -19,8 +19,10 @@ placebo-dose days; the evidence is the active-minus-placebo contrast.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import mul
+from typing import NamedTuple
 
 from .reference import Noise
 from .stats import Whitener, solve_gls, solve_normal
@@ -78,23 +80,24 @@ class SymptomRead:
         fit = self.fits[name]
         self.shape = name
         self.z, self.rise, self.rise_se = fit.z, fit.rise, fit.se
-        xs = fit.xs
+        window = self.window
         if fit.shifts is None:
-            values = [v for _, v in self.window]
+            values = [v for _, v in window]
         else:
             shifts = fit.shifts
             values = [
                 v - sum([shifts[e] for e in t]) if t else v
-                for (_, v), t in zip(self.window, fit.tags, strict=True)
+                for (_, v), t in zip(window, fit.tags, strict=True)
             ]
-        response, full_at, small_at = fit.parts or shape_parts(xs)
-        self.response_days = [self.window[i][0] for i in response]
-        self.window_level = sum(values[i] for i in response) / len(response)
+        response, full_at, small_at = fit.parts or shape_parts(fit.xs)
+        self.response_days = [window[i][0] for i in response]
+        value_at = values.__getitem__
+        self.window_level = sum(map(value_at, response)) / len(response)
         self.change = self.window_level - self.ref_level
-        full = [values[i] for i in full_at]
-        small = [values[i] for i in small_at]
-        self.grew_with_portion = bool(full and small) and (
-            sum(full) / len(full) - sum(small) / len(small) >= 1.0
+        self.grew_with_portion = bool(full_at and small_at) and (
+            sum(map(value_at, full_at)) / len(full_at)
+            - sum(map(value_at, small_at)) / len(small_at)
+            >= 1.0
         )
 
 
@@ -109,8 +112,7 @@ def shape_parts(xs: list[float]) -> tuple[list[int], list[int], list[int]]:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SymptomDays:
+class SymptomDays(NamedTuple):
     """The days one symptom is read on, and its score on each: the reference days before
     the window (`ref_days`, `ref`), the window days with a score (`window_days`, `window`)
     and the reference days after it (`follow_days`, `follow`).
@@ -118,17 +120,20 @@ class SymptomDays:
     Confounder episodes: `tags` (one per window day) names the episodes a day belongs to
     (empty for a clean day), as indices into `priors`, which holds per episode the prior mean
     and variance (points, points squared) of the level shift it brings; `outside` holds the
-    episodes' days around the window, (day, score, episodes)."""
+    episodes' days around the window, (day, score, episodes).
 
-    ref_days: list[int]
-    ref: list[float]
-    window_days: list[int]
-    window: list[float]
-    follow_days: list[int] = field(default_factory=list)
-    follow: list[float] = field(default_factory=list)
-    tags: list[tuple[int, ...]] | None = None
-    outside: list[tuple[int, float, tuple[int, ...]]] = field(default_factory=list)
-    priors: list[tuple[float, float]] = field(default_factory=list)
+    A named tuple rather than a frozen dataclass: one is built per symptom, challenge and
+    pass, and a frozen dataclass takes several times as long to build."""
+
+    ref_days: Sequence[int]
+    ref: Sequence[float]
+    window_days: Sequence[int]
+    window: Sequence[float]
+    follow_days: Sequence[int] = ()
+    follow: Sequence[float] = ()
+    tags: Sequence[tuple[int, ...]] | None = None
+    outside: Sequence[tuple[int, float, tuple[int, ...]]] = ()
+    priors: Sequence[tuple[float, float]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +160,15 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     )
     if not window_values:
         return read
-    plain = [t for k, t in enumerate(window_values) if not tags or not tags[k]]
-    if plain:
-        peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
-        read.peak_day, read.peak_rise = peak_day, peak - ref_level
+    # The peak: the highest score, its earliest day.
+    if not tags:
+        peak = max(days.window)
+        read.peak_day, read.peak_rise = days.window_days[days.window.index(peak)], peak - ref_level
+    else:
+        plain = [t for t, day_tags in zip(window_values, tags, strict=True) if not day_tags]
+        if plain:
+            peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
+            read.peak_day, read.peak_rise = peak_day, peak - ref_level
     if setting.cw.blinded:
         _read_blinded(read, days, setting)
     elif days.priors:
@@ -203,29 +213,29 @@ class _Design:
                 s22 += wx * wx
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
-                self.shapes.append((name, xs, wxs, s12, det, shape_parts(xs)))
+                self.shapes.append((name, xs, wxs, s12, det, math.sqrt(det), shape_parts(xs)))
 
 
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
     follow = days_in.follow
     n_ref, n_win = len(days_in.ref), len(days_in.window)
-    days = tuple(days_in.ref_days + days_in.window_days + days_in.follow_days)
+    days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
     key = (days, n_ref, bool(follow))
     design = setting.designs.get(key)
     if design is None:
         design = setting.designs[key] = _Design(
             days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
         )
-    w_y = design.whitener.apply(days_in.ref + days_in.window + follow)
+    w_y = design.whitener.apply([*days_in.ref, *days_in.window, *follow])
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
     sd_factor = read.sigma * math.sqrt(s11)
     fits = read.fits
     best, best_z = None, 0.0
-    for name, xs, wxs, s12, det, parts in design.shapes:
+    for name, xs, wxs, s12, det, root_det, parts in design.shapes:
         rise = (s11 * sum(map(mul, wxs, yw)) - s12 * b1) / det
-        se = sd_factor / math.sqrt(det)
+        se = sd_factor / root_det
         z = rise / se
         fits[name] = ShapeFit(z, rise, se, xs, None, None, parts)  # (positional: faster)
         if best is None or z > best_z:  # the first shape of the highest z
@@ -342,8 +352,8 @@ def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) 
     if not only_a or not only_p:
         return
     n_ref = len(days_in.ref)
-    days = days_in.ref_days + days_in.window_days + days_in.follow_days
-    ys = days_in.ref + days_in.window + days_in.follow
+    days = [*days_in.ref_days, *days_in.window_days, *days_in.follow_days]
+    ys = [*days_in.ref, *days_in.window, *days_in.follow]
     pad, tail = [0.0] * n_ref, [0.0] * len(days_in.follow)
     # Days under both an active and a placebo dose (a lingering reaction meeting the next dose)
     # get their own column, so they inform neither arm.

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import add, mul
+from itertools import compress, filterfalse, islice, repeat
+from operator import add, mul, sub
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -69,13 +70,7 @@ def reference_candidates(
 def pick_reference_days(book: DayBook, symptom: str, candidates: Sequence[int]) -> list[int]:
     """The most recent days (oldest first, at most REFERENCE_DAYS) with a score for `symptom`
     among the challenge's `reference_candidates`."""
-    found: list[int] = []
-    scores = book.scores
-    for day in candidates:
-        if symptom in scores[day]:
-            found.append(day)
-            if len(found) == REFERENCE_DAYS:
-                break
+    found = list(islice(filter(book.values(symptom).__contains__, candidates), REFERENCE_DAYS))
     found.reverse()
     return found
 
@@ -88,11 +83,11 @@ def follow_up_days(
 ) -> list[int]:
     """Clean days with a score shortly after a window (from the second day after it on)."""
     first = after + 1 + FOLLOW_UP_GAP
-    scores, calm = book.scores, book.calm
+    calm, scored = book.calm, book.values(symptom)
     return [
         day
         for day in range(first, first + FOLLOW_UP_DAYS)
-        if day in calm and day not in blocked and symptom in scores[day]
+        if day in calm and day not in blocked and day in scored
     ]
 
 
@@ -188,8 +183,7 @@ class NoiseEstimator:
         if found is not None:
             return found
         if spans:
-            out = span_days(spans)
-            days = tuple([d for d in self._quiet[symptom] if d not in out])
+            days = tuple(filterfalse(span_days(spans).__contains__, self._quiet[symptom]))
         else:
             days = tuple(self._quiet[symptom])
         segments = self._segments.get(days)
@@ -224,22 +218,22 @@ class NoiseEstimator:
             run = _Run(values, [], 0.0, None)
         else:
             m = sum(values) / len(values)
-            devs = [v - m for v in values]
+            devs = list(map(sub, values, repeat(m)))
             squares = list(map(mul, devs, devs))
             lag = None
-            # The i where day i + 1 of the run follows day i.
-            steps = [i for i in range(len(seg) - 1) if seg[i + 1] - seg[i] == 1]
-            if len(seg) < 3 or not steps:
+            # Whether day i + 1 of the run follows day i; `compress` keeps the terms of those
+            # pairs in order, so the sums are those of a loop over them.
+            follows = list(map((1).__eq__, map(sub, seg[1:], seg[:-1])))
+            n = sum(follows)
+            if len(seg) < 3 or not n:
                 pass
-            elif len(steps) == len(seg) - 1:  # every day follows the one before
-                n = len(seg) - 1
+            elif n == len(seg) - 1:  # every day follows the one before
                 cross = sum(map(mul, devs, devs[1:]))
                 square = sum(map(add, squares, squares[1:])) / 2.0
                 lag = (cross, square, n, n * len(seg))
             else:
-                n = len(steps)
-                cross = sum([devs[i] * devs[i + 1] for i in steps])
-                square = sum([squares[i] + squares[i + 1] for i in steps]) / 2.0
+                cross = sum(compress(map(mul, devs, devs[1:]), follows))
+                square = sum(compress(map(add, squares, squares[1:]), follows)) / 2.0
                 lag = (cross, square, n, n * len(seg))
             run = _Run(values, devs, sum(squares), lag)
         self._runs[(symptom, seg)] = run
@@ -320,7 +314,7 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
         if len(devs) == len(union):  # scored every day (runs and their days come in order)
             column = list(devs.values())
         else:
-            column = [devs.get(d, 0.0) for d in union]
+            column = list(map(devs.get, union, repeat(0.0)))
         columns[symptom] = (column, sum(map(mul, column, column)), everywhere - devs.keys())
     names = list(centred)
     corr: dict[tuple[str, str], float] = {}
@@ -340,14 +334,14 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     return corr
 
 
-def _segments(days: Sequence[int]) -> list[tuple[int, ...]]:
-    segments: list[list[int]] = []
-    for d in days:
-        if segments and d - segments[-1][-1] <= SEGMENT_GAP:
-            segments[-1].append(d)
-        else:
-            segments.append([d])
-    return [tuple(seg) for seg in segments]
+def _segments(days: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """`days` (sorted) cut into runs wherever more than SEGMENT_GAP days pass."""
+    if not days:
+        return []
+    gaps = map(sub, days[1:], days[:-1])
+    cuts = [i for i, gap in enumerate(gaps, 1) if gap > SEGMENT_GAP]
+    bounds = [0, *cuts, len(days)]
+    return [days[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _phi(all_series: Iterable[_Series]) -> float:
@@ -382,11 +376,11 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     n = len(days)
     total = float(n)
     acc = 0.0
+    gaps = list(map(sub, days[1:], days[:-1]))
     # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
-    powers = [phi**gap for gap in range(SEGMENT_GAP + 1)]
-    for j in range(1, n):
-        gap = days[j] - days[j - 1]
-        acc = (powers[gap] if gap <= SEGMENT_GAP else phi**gap) * (acc + 1.0)
+    powers = [phi**gap for gap in range(max(SEGMENT_GAP, *gaps) + 1)]
+    for power in map(powers.__getitem__, gaps):
+        acc = power * (acc + 1.0)
         total += 2.0 * acc
     return max(n - total / n, 0.0)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from operator import mul, sub
 from statistics import NormalDist
 
 _STANDARD_NORMAL = NormalDist()
@@ -75,11 +76,12 @@ class Whitener:
         self.scale = [s for _, s in pairs]
 
     def apply(self, values: Sequence[float]) -> list[float]:
-        rho, scale = self.rho, self.scale
-        # The innovation of each day given the previous logged day (none for the first).
+        # The innovation of each day given the previous logged day (none for the first),
+        # `(v - r * p) * s`, in C: `map` with the operators does the same operations in the
+        # same order as the expression. (values may stop short of the days, as with the
+        # day-by-day loop it replaces)
         prevs = [0.0, *values[:-1]]
-        # (values may stop short of the days, as with the day-by-day loop it replaces)
-        return [(v - r * p) * s for v, r, p, s in zip(values, rho, prevs, scale, strict=False)]
+        return list(map(mul, map(sub, values, map(mul, self.rho, prevs)), self.scale))
 
 
 def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
