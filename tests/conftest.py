@@ -23,12 +23,17 @@ def _fast_tests(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters live in the cache: each test starts with none."""
+    """Throttle counters live in the cache, diaries and plans in the process's memory
+    (`programs.memo`): each test starts with none (a rolled-back id comes back on SQLite)."""
     from django.core.cache import cache
 
+    from dietplanner.programs import memo
+
     cache.clear()
+    memo.forget()
     yield
     cache.clear()
+    memo.forget()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.models import DailyEntry, Program
+from dietplanner.programs.models import DailyEntry, Program, diary_changed
 from dietplanner.programs.record import ProgramRecord, load_record
 from dietplanner.programs.services import program_lock, program_refresh, program_symptoms_due
 
@@ -105,6 +105,7 @@ def entry_save(
             unique_fields=["program", "date"],
             update_fields=[*values, "updated"],
         )
+        diary_changed(program.pk)  # the diary stamp pages key this program's rows by
         if dose_taken is not None and dose.taken != dose_taken:
             dose.taken = dose_taken
             dose.save(update_fields=["taken", "updated"])

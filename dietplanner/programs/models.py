@@ -127,6 +127,9 @@ class Program(models.Model):
     # The patient's day of the last `services.program_refresh`: the scheduled refresh stores the
     # statuses of programs a day has passed on since (`programs_refresh_due`).
     refreshed_on = models.DateField(null=True, blank=True)
+    # Bumped by every write of a diary entry: with the entries' count and last change it
+    # stamps the diary a process may keep in memory (`programs.memo`).
+    diary_revision = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -598,6 +601,11 @@ class EndoscopyOutcome(models.Model):
         return f"{self.challenge}: {self.get_outcome_display()}"
 
 
+def diary_changed(program_id: int) -> None:
+    """Bump the program's diary revision (one UPDATE), after any write of its entries."""
+    Program.objects.filter(pk=program_id).update(diary_revision=models.F("diary_revision") + 1)
+
+
 class DailyEntry(models.Model):
     """One day's check-in: 0-10 scores for tracked symptoms (absent = not scored) and context."""
 
@@ -620,6 +628,10 @@ class DailyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} ({self.program.patient.full_name})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        diary_changed(self.program_id)
 
 
 class Dose(models.Model):

@@ -31,7 +31,7 @@ from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.vocabulary import Phase, TodayKind
 
-from . import schedule
+from . import memo, schedule
 from .models import Challenge, DailyEntry, Dose, Program, ReactionAlert
 
 NO_CHALLENGE = "Elimination diet, no challenge running"
@@ -67,7 +67,7 @@ def shown_program(
     )
     pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
     return (
-        programs.select_related("protocol", "screening")
+        memo.with_diary_stamp(programs.select_related("protocol", "screening"))
         .annotate(paused_now=Exists(pausing))
         .order_by(running_first, "-start_date", "-created")
         .first()
@@ -129,6 +129,9 @@ class ProgramRecord:
     # status and washout end as stored, before the plan's derived ones were applied
     stored: dict[int, tuple[str, date | None]] = field(default_factory=dict)
     with_doses: bool = True  # the challenges' doses were loaded (`load_record`)
+    # The diary stamp its entries were read under (`memo.diary_stamp`): the rows and plans
+    # kept in memory under it are this record's. None: read afresh, or changed since.
+    diary_key: tuple | None = None
 
     def with_entry(self, entry: DailyEntry) -> ProgramRecord:
         """The record after `entry` was saved (its day's row replaced), statuses derived again.
@@ -136,7 +139,7 @@ class ProgramRecord:
         for challenge in self.challenges:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
         entries = [e for e in self.entries if e.date != entry.date] + [EntryRow.of(entry)]
-        record = replace(self, entries=sorted(entries, key=lambda e: e.date))
+        record = replace(self, entries=sorted(entries, key=lambda e: e.date), diary_key=None)
         _derive_statuses(record)
         return record
 
@@ -167,8 +170,11 @@ class ProgramRecord:
 
     @cached_property
     def diary(self) -> dict[date, schedule.DayLog]:
-        """The diary as the schedule reads it: one DayLog per logged day."""
-        return {e.date: day_log(e.date, e.scores, e.confounders, e.off_plan) for e in self.entries}
+        """The diary as the schedule reads it: one DayLog per logged day (shared with the
+        other records of the same diary stamp in this process: read it, never change it)."""
+        if self.diary_key is None:
+            return _day_logs(self.entries)
+        return memo.day_logs.get(self.diary_key, lambda: _day_logs(self.entries))
 
     @property
     def last_logged(self) -> date | None:
@@ -275,6 +281,19 @@ class ProgramRecord:
         ]
 
 
+def _day_logs(entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
+    return {e.date: day_log(e.date, e.scores, e.confounders, e.off_plan) for e in entries}
+
+
+def _read_entries(program: Program) -> tuple[EntryRow, ...]:
+    return tuple(
+        EntryRow(*values)
+        for values in DailyEntry.objects.filter(program=program)
+        .order_by("date")
+        .values_list(*ENTRY_FIELDS)
+    )
+
+
 def load_record(
     program: Program,
     *,
@@ -286,19 +305,22 @@ def load_record(
     """Read `program` once (see the module docstring): 3 queries, 4 while it runs (its
     pausing reaction alerts), 3 when the caller knows them (`pause_alerts`) or the program
     was read by `shown_program` and nothing pauses; one less `with_doses=False` (a page that
-    reads no dose: the analysis input and the doses are then unavailable)."""
+    reads no dose: the analysis input and the doses are then unavailable).
+
+    A program read with its diary stamp (`shown_program`, `memo.with_diary_stamp`) takes its
+    entries from this process's memory when the stamp is the one they were read under: one
+    query less, and no year of rows decoded (`memo`)."""
     challenges = program.challenges.select_related("food_group", "endoscopy")
     if with_doses:
         challenges = challenges.prefetch_related(
             Prefetch("doses", queryset=Dose.objects.order_by("date"))
         )
     challenges = list(challenges.order_by("position"))
-    entries = [
-        EntryRow(*values)
-        for values in DailyEntry.objects.filter(program=program)
-        .order_by("date")
-        .values_list(*ENTRY_FIELDS)
-    ]
+    diary_key = memo.diary_stamp(program)
+    if diary_key is None:
+        entries = list(_read_entries(program))
+    else:
+        entries = list(memo.diaries.get(diary_key, lambda: _read_entries(program)))
     if pause_alerts is None:
         pause_alerts = []
         if program.is_active and getattr(program, "paused_now", True):
@@ -316,6 +338,7 @@ def load_record(
         pause_alerts=pause_alerts,
         stored={c.pk: (c.status, c.washout_end) for c in challenges},
         with_doses=with_doses,
+        diary_key=diary_key,
     )
     _derive_statuses(record)
     return record
@@ -365,14 +388,19 @@ def _compute(record: ProgramRecord, day: date, paused: bool) -> schedule.Plan:
         original_baseline_days=program.original_baseline_days,
         baseline_max=program.protocol.baseline_max,
     )
-    return schedule.compute_plan(
-        settings,
-        [challenge_state(c, record.measures) for c in engine_order(record.challenges)],
-        record.diary,
-        day,
-        group_names={c.food_group.slug: c.food_group.name for c in record.challenges},
-        home_tests_paused=paused,
-    )
+    states = tuple(challenge_state(c, record.measures) for c in engine_order(record.challenges))
+    names = {c.food_group.slug: c.food_group.name for c in record.challenges}
+
+    def compute() -> schedule.Plan:
+        return schedule.compute_plan(
+            settings, list(states), record.diary, day, group_names=names, home_tests_paused=paused
+        )
+
+    if record.diary_key is None:
+        return compute()
+    # Every input of the engine (a pure function) is in the key: a plan kept is the plan.
+    key = (record.diary_key, settings, states, day, tuple(names.items()), paused)
+    return memo.plans.get(key, compute)
 
 
 def _derive_statuses(record: ProgramRecord) -> None:

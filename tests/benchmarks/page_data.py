@@ -69,7 +69,11 @@ def pinned_time():
 
 
 def query_count(send) -> tuple[int, HttpResponse]:
-    """How many queries `send()` (a test client's request) ran, and its response (a 200)."""
+    """How many queries `send()` (a test client's request) ran, and its response (a 200): the
+    first view in a server process, with nothing kept in its memory (`programs.memo`)."""
+    from dietplanner.programs import memo
+
+    memo.forget()
     with CaptureQueriesContext(connection) as captured:
         response = send()
     assert response.status_code == 200, response.status_code
