@@ -601,9 +601,20 @@ class EndoscopyOutcome(models.Model):
         return f"{self.challenge}: {self.get_outcome_display()}"
 
 
-def diary_changed(program_id: int) -> None:
-    """Bump the program's diary revision (one UPDATE), after any write of its entries."""
-    Program.objects.filter(pk=program_id).update(diary_revision=models.F("diary_revision") + 1)
+def diary_changed(*program_ids: int) -> None:
+    """Bump the programs' diary revision (one UPDATE), after any write of their entries."""
+    Program.objects.filter(pk__in=program_ids).update(diary_revision=models.F("diary_revision") + 1)
+
+
+class DailyEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """Also a bulk change of entries (`update`, `bulk_update`) bumps their programs'
+        diary revision, as a save does: the stamp never misses a write made through Django."""
+        programs = set(self.order_by().values_list("program_id", flat=True).distinct())
+        changed = super().update(**kwargs)
+        if programs:
+            diary_changed(*programs)
+        return changed
 
 
 class DailyEntry(models.Model):
@@ -617,6 +628,8 @@ class DailyEntry(models.Model):
     note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = DailyEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

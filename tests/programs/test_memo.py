@@ -122,3 +122,14 @@ def test_another_program_with_the_same_rows_never_shares_them():
         other = _record(patient_with_program("two@example.com", 30))
     assert one.diary_key != other.diary_key
     assert memo.diaries.misses >= 2
+
+
+def test_an_entry_changed_by_a_bulk_update_is_read_at_once():
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        before = _record(patient)
+        day = before.entries[-1].date
+        DailyEntry.objects.filter(program=before.program, date=day).update(note="Changed")
+        after = _record(patient)
+    assert before.entry_by_day[day].note != "Changed"
+    assert after.entry_by_day[day].note == "Changed"
