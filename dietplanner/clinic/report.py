@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
 
+from django.db.models import OuterRef, Subquery
+
 from dietplanner import charts
 from dietplanner.accounts.clock import patient_time
 from dietplanner.accounts.models import User
@@ -40,6 +42,7 @@ from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, Symptom
 
+from .models import ClientSummary, FlagReview
 from .pdf_daily import DailyText, daily_text
 from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
 
@@ -613,3 +616,70 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
             f"counts). The diet may be the wrong tool.{then}"
         )
     return items
+
+
+# --- the client's flags, from their stored list line --------------------------------------
+
+
+def stored_line(link) -> ClientSummary | None:
+    """The link's stored client-list line, with when a flag of it was last marked as reviewed
+    (`last_review`), in one query; None without a line (or a link)."""
+    if link is None:
+        return None
+    last_review = (
+        FlagReview.objects.filter(link=OuterRef("link"))
+        .order_by("-reviewed_at")
+        .values("reviewed_at")[:1]
+    )
+    return (
+        ClientSummary.objects.filter(link=link).annotate(last_review=Subquery(last_review)).first()
+    )
+
+
+def stored_flags(
+    line: ClientSummary | None,
+    *,
+    today: date,
+    program: Program | None,
+    data: ProgramData | None,
+    alerts,
+    screening,
+) -> tuple[str, ...] | None:
+    """The client's attention flags as their stored list line has them, when that line is
+    current for everything the report read; None when it is not (work them out live).
+
+    Current: worked out for the client's `today` for the program the report shows, nothing it
+    is worked out from (check-ins, challenges, the program, reactions, health answers, flag
+    reviews) changed since it was stored (the minute trigger's rule,
+    `services.client_summaries_refresh_due`), and what the report can check against its own
+    rows agrees: the last check-in, the days logged and off-plan (a deleted check-in leaves no
+    change time), whether a reaction waits to be acknowledged."""
+    if line is None or line.as_of != today:
+        return None
+    if line.program_id != (program.pk if program else None):
+        return None
+    since = line.updated
+    if line.last_review and line.last_review > since:
+        return None
+    for alert in alerts:
+        if any(t and t > since for t in (alert.raised_at, alert.acknowledged_at, alert.cleared_at)):
+            return None
+    if screening and any(t and t > since for t in (screening.answered_at, screening.cleared_at)):
+        return None
+    urgent = any(a.acknowledged_at is None for a in alerts)
+    flags = tuple(line.flags.split())
+    if urgent != ("urgent" in flags):
+        return None
+    if data is not None:
+        if data.program.updated > since or any(c.updated > since for c in data.challenges):
+            return None
+        shown = [e for e in data.record.entries if data.first <= e.date <= today]
+        if any(e.updated and e.updated > since for e in data.record.entries):
+            return None
+        if (
+            line.last_checkin != (shown[-1].date if shown else None)
+            or line.logged_days != min(len(shown), line.expected_days)
+            or line.off_plan_days != sum(1 for e in shown if e.off_plan)
+        ):
+            return None
+    return flags

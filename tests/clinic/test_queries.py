@@ -72,9 +72,10 @@ def test_client_list_from_stored_lines_is_pinned_and_does_not_grow_with_clients(
     assert counts == {5: queries, 50: queries}
 
 
-def diary_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
+def diary_counts(client, monkeypatch, url_name: str, *, stored=False) -> dict[int, int]:
     """{diary days: queries of one page or download}, for a 30-day and a 365-day diary. The PDF
-    is drawn once first (as a stand-in), so what is counted is the download of a ready PDF."""
+    is drawn once first (as a stand-in), so what is counted is the download of a ready PDF.
+    `stored`: after the minute trigger stored the client's line."""
     monkeypatch.setattr(pdf_module, "draw_pdf", lambda html, css, base_url: b"%PDF-1.7")
     counts = {}
     with pinned_time():
@@ -84,6 +85,8 @@ def diary_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
             patient = patient_with_program(f"pat{days}@example.com", days)
             link(dana, patient)
             url = reverse(url_name, args=[patient.public_id])
+            if stored:
+                client_summaries_refresh_due()
             if url_name == "clinic:report-pdf":
                 assert client.get(url).status_code == 200
             counts[days], _ = query_count(lambda url=url: client.get(url))
@@ -92,6 +95,11 @@ def diary_counts(client, monkeypatch, url_name: str) -> dict[int, int]:
 
 def test_report_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):
     assert diary_counts(client, monkeypatch, "clinic:report") == {30: 29, 365: 29}
+
+
+def test_report_reads_the_flags_of_a_current_stored_line_in_one_query(client, monkeypatch):
+    # 7 fewer than working the flags out (the stored line and its last review: one query).
+    assert diary_counts(client, monkeypatch, "clinic:report", stored=True) == {30: 22, 365: 22}
 
 
 def test_pdf_queries_are_pinned_and_do_not_grow_with_the_diary(client, monkeypatch):

@@ -14,17 +14,23 @@ from dietplanner.programs.record import shown_program
 
 from ..forms import NoteForm, ScreeningClearForm
 from ..forms_reactions import ReactionClearForm
-from ..report import PAGE_TABLE_DAYS, PAGE_TABLE_FOLD_FROM, client_report, load_program_data
-from ..selectors import notes_for
+from ..report import (
+    PAGE_TABLE_DAYS,
+    PAGE_TABLE_FOLD_FROM,
+    client_report,
+    load_program_data,
+    stored_flags,
+    stored_line,
+)
+from ..selectors import FLAGS, REVIEWABLE_FLAGS, notes_for, rows_for_links
 from ..services import report_open
-from .flags import attention_context
 
 
 def report_context(request, patient, *, note_form=None) -> dict:
     """What the report page and its PDF show (a fixed number of queries)."""
     today = patient.local_today()
     program = shown_program(patient)
-    report = None
+    report = data = None
     long_term = []
     if program is not None:
         data = load_program_data(patient, program, today)
@@ -50,6 +56,28 @@ def report_context(request, patient, *, note_form=None) -> dict:
         "today": today,
         "notes": notes_for(author=request.user, patient=patient),
         "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),
+        "program_data": data,
+    }
+
+
+def report_attention(dietitian, patient, link, context: dict) -> dict:
+    """The "Needs attention" section's context: the flags of the client's stored list line when
+    it is current for what the report read (one query), else worked out live (7 more)."""
+    flags = stored_flags(
+        stored_line(link),
+        today=context["today"],
+        program=context["program"],
+        data=context["program_data"],
+        alerts=[row["alert"] for row in context["reactions"]],
+        screening=context["health"].screening if context["health"] else None,
+    )
+    if flags is None and link is not None:
+        link.patient = patient
+        flags = rows_for_links([link])[0].flags
+    return {
+        "attention": [(slug, FLAGS[slug]) for slug in flags or ()],
+        "reviewable": REVIEWABLE_FLAGS,
+        "reviewed_label": "",
     }
 
 
@@ -77,8 +105,9 @@ def reaction_rows(patient) -> list[dict]:
 @require_GET
 def report(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
-    report_open(dietitian=request.user, patient=patient)
-    context = report_context(request, patient) | attention_context(request.user, patient)
+    link = report_open(dietitian=request.user, patient=patient)
+    context = report_context(request, patient)
+    context |= report_attention(request.user, patient, link, context)
     if report := context["report"]:
         # The daily table of a long program opens on its last weeks; ?days=all shows them all.
         every_day = request.GET.get("days") == "all"
