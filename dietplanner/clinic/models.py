@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -93,11 +95,23 @@ class ClientSummary(models.Model):
     `services.client_summaries_refresh`: at once after the dietitian's own actions, and by the
     minute trigger for clients whose inputs changed since (`updated`) or whose day has turned
     (`as_of`, the client's own calendar day the values are for).
+
+    It also keeps copies of what the list counts, checks and sorts by (the link's dietitian,
+    the patient's name, e-mail and time zone), so that a page of 5,000 clients reads this one
+    table through its indexes: the copies follow the link and the patient at once
+    (`services.client_lines_follow_link`, `client_lines_follow_patient`).
     """
 
     link = models.OneToOneField(
         "accounts.CareLink", on_delete=models.CASCADE, related_name="summary"
     )
+    # Copies of link.dietitian and of the patient's fields (indexed below, with the sorts).
+    dietitian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    name = models.CharField(max_length=150)
+    email = models.CharField(max_length=254)
+    zone = models.CharField(max_length=64)
     program = models.ForeignKey(
         "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -118,6 +132,28 @@ class ClientSummary(models.Model):
 
     class Meta:
         verbose_name_plural = "client summaries"
+        # The list's orders, each by name after its own key, for one dietitian: the first 25
+        # lines are read in order, not sorted out of all of them. The last one also serves
+        # counting the lines and checking they are current.
+        indexes = [
+            models.Index(F("dietitian"), Lower("name"), F("email"), name="client_line_by_name"),
+            models.Index(
+                F("dietitian"),
+                F("flag_count").desc(),
+                Lower("name"),
+                F("email"),
+                name="client_line_by_flags",
+            ),
+            models.Index(
+                F("dietitian"),
+                F("phase"),
+                F("days_since").desc(),  # nulls first in PostgreSQL, as the list sorts
+                Lower("name"),
+                F("email"),
+                name="client_line_by_phase_checkin",
+            ),
+            models.Index(fields=["dietitian", "zone", "as_of"], name="client_line_current"),
+        ]
 
     def __str__(self) -> str:
         return f"summary as of {self.as_of}"

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +30,7 @@ from dietplanner.programs.intake import (
 )
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
 from dietplanner.programs.visibility import result_hidden
+from foods.models import Protocol
 
 from .models import ClientSummary, ClinicalNote, FlagReview
 
@@ -136,18 +137,44 @@ def client_page(dietitian: User, *, search: str, descending: bool, page, per_pag
     return shown
 
 
-def summaries_current(dietitian: User, *, search: str = "", now: datetime | None = None) -> bool:
-    """Whether every client of `dietitian` (named like `search`) has a stored summary worked out
-    for their own today (one query: the distinct time zones and days stored): only then may the
-    list filter and sort the stored values."""
+def summary_roster(dietitian: User, now: datetime | None = None) -> tuple[int, bool]:
+    """(how many clients are actively linked to `dietitian`, whether every one of them has a
+    stored line worked out for their own today), in one query reading the lines' index and the
+    count of links, not the patients: only when every line is current may the list read them.
+
+    The lines keep copies of the dietitian and of the patient's time zone, which follow the
+    link and the patient as they change (`services.client_lines_follow_link`, `..._patient`);
+    a link whose line is missing (linked since the last refresh) makes the counts differ.
+    """
     now = now or timezone.now()
-    pairs = (
-        client_links(dietitian, search=search)
+    links = (
+        CareLink.objects.active()
+        .filter(dietitian=dietitian)
         .order_by()
-        .values_list("patient__timezone", "summary__as_of")
-        .distinct()
+        .values("dietitian")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return all(as_of == zone_today(zone, now) for zone, as_of in pairs)
+    groups = list(
+        ClientSummary.objects.filter(dietitian=dietitian)
+        .order_by()
+        .values_list("zone", "as_of")
+        .annotate(lines=Count("pk"), links=Subquery(links))
+    )
+    if not groups:  # no line stored: current only if there is no client
+        linked = client_count(dietitian)
+        return linked, linked == 0
+    linked = groups[0][3] or 0
+    current = sum(lines for _, _, lines, _ in groups) == linked and all(
+        as_of == zone_today(zone, now) for zone, as_of, _, _ in groups
+    )
+    # Not current: the list works every client out, and counts them as it does.
+    return (linked, True) if current else (client_count(dietitian), False)
+
+
+def summaries_current(dietitian: User, now: datetime | None = None) -> bool:
+    """Whether every client of `dietitian` has a stored line worked out for their own today."""
+    return summary_roster(dietitian, now)[1]
 
 
 # sort key -> the stored columns it orders by, ascending as the list reads it (most needing
@@ -163,6 +190,24 @@ _SUMMARY_ORDER = {
     "adherence": ([F("adherence").asc(nulls_last=True)], [F("adherence").desc(nulls_first=True)]),
     "flags": ([F("flag_count").desc()], [F("flag_count").asc()]),
 }
+# What a row shows, read with its line (not every column of the patient, link and program).
+_SHOWN = (
+    "link_id",
+    "link__patient_id",
+    "link__patient__public_id",
+    "link__patient__full_name",
+    "link__patient__email",
+    "program_id",
+    "program__protocol__name",
+    "phase",
+    "place",
+    "last_checkin",
+    "days_since",
+    "logged_days",
+    "expected_days",
+    "off_plan_days",
+    "flags",
+)
 
 
 def summary_page(
@@ -177,32 +222,27 @@ def summary_page(
     count: int | None = None,
 ):
     """One page of the client list from the stored summaries: filtered by `flag` and `phase`,
-    sorted by `sort` ("-" reverses) and sliced in the database (3 queries whatever the number
-    of clients, 2 given `count`, the number of lines it filters to). The same rows, in the same
+    sorted by `sort` ("-" reverses) and sliced in the database (2 queries whatever the number
+    of clients, 1 given `count`, the number of lines it filters to). The same rows, in the same
     order, as `filter_and_sort` on `client_rows`, for summaries that are current
-    (`summaries_current`).
+    (`summary_roster`).
 
-    The database sorts the narrow lines and returns the page's ids; only those 25 lines are
-    then read with their patient, program and protocol (joining all four for 5,000 lines
-    before sorting them took most of the list's time)."""
-    # Joined, not `link__in` a subquery: the planner joins three tables well at any size.
-    summaries = ClientSummary.objects.filter(
-        link__status=CareLink.Status.ACTIVE,
-        link__dietitian=dietitian,
-        link__patient__role=User.Role.PATIENT,
-    )
+    The lines are read through the index of their order (by name, by flags, a phase by last
+    check-in; each leads with the dietitian): the page's 25 in order, each then joined to its
+    link, patient and protocol, instead of 5,000 lines joined and sorted. Only the columns a
+    row shows are read."""
+    # The line's copy of the dietitian is what the indexes lead with (an ended link's line is
+    # deleted as it ends; `summary_roster` counts the lines against the links).
+    summaries = ClientSummary.objects.filter(dietitian=dietitian)
     if search:
-        summaries = summaries.filter(
-            Q(link__patient__full_name__icontains=search)
-            | Q(link__patient__email__icontains=search)
-        )
+        summaries = summaries.filter(Q(name__icontains=search) | Q(email__icontains=search))
     if flag in FLAGS:
         summaries = summaries.filter(flags__contains=f" {flag} ")
     if phase in PHASES:
         summaries = summaries.filter(phase=phase)
     key = sort.lstrip("-")
     descending = sort.startswith("-")
-    name, email = Lower("link__patient__full_name"), F("link__patient__email")
+    name, email = Lower("name"), F("email")
     if key == "name":
         by = [name.desc(), email.desc()] if descending else [name.asc(), email.asc()]
     else:
@@ -211,31 +251,44 @@ def summary_page(
     if count is not None:
         paginator.count = count  # a cached property: the count query is not run
     shown = paginator.get_page(page)
-    ids = list(shown.object_list)
-    lines = ClientSummary.objects.select_related("link__patient", "program__protocol").in_bulk(ids)
-    shown.object_list = [row_from_summary(lines[pk]) for pk in ids]
+    # The page's ids, sorted and sliced on the lines alone, are a subquery of the one query
+    # that reads them with their patient and protocol: the joins are for 25 lines only.
+    lines = ClientSummary.objects.filter(pk__in=shown.object_list).order_by(*by)
+    shown.object_list = [_shown_row(values) for values in lines.values_list(*_SHOWN)]
     return shown
 
 
-def row_from_summary(summary: ClientSummary) -> ClientRow:
+def _shown_row(values: tuple) -> ClientRow:
+    """A page's row from its line's shown columns: the patient, link and program hold only
+    what the list shows of them."""
+    link_id, patient_id, public_id, full_name, email, program_id, protocol, *line = values
+    phase, place, last_checkin, days_since, logged, expected, off_plan, flags = line
+    patient = User(pk=patient_id, public_id=public_id, full_name=full_name, email=email)
+    program = None
+    if program_id is not None:
+        program = Program(pk=program_id, protocol=Protocol(name=protocol))
     return ClientRow(
-        patient=summary.link.patient,
-        link=summary.link,
-        program=summary.program,
-        phase=summary.phase,
-        place=summary.place,
-        last_checkin=summary.last_checkin,
-        days_since=summary.days_since,
-        logged_days=summary.logged_days,
-        expected_days=summary.expected_days,
-        off_plan_days=summary.off_plan_days,
-        flags=tuple(summary.flags.split()),
+        patient=patient,
+        link=CareLink(pk=link_id, patient=patient),
+        program=program,
+        phase=phase,
+        place=place,
+        last_checkin=last_checkin,
+        days_since=days_since,
+        logged_days=logged,
+        expected_days=expected,
+        off_plan_days=off_plan,
+        flags=tuple(flags.split()),
     )
 
 
 def summary_fields(row: ClientRow, today: date) -> dict:
     """What `ClientSummary` stores of one client's row, worked out for their `today`."""
     return {
+        "dietitian_id": row.link.dietitian_id,
+        "name": row.patient.full_name,
+        "email": row.patient.email,
+        "zone": row.patient.timezone,
         "program": row.program,
         "as_of": today,
         "phase": row.phase,

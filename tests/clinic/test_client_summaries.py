@@ -11,7 +11,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from dietplanner.accounts.models import CareLink
+from dietplanner.accounts.models import CareLink, User
+from dietplanner.accounts.services import link_revoke
 from dietplanner.clinic.models import ClientSummary
 from dietplanner.clinic.selectors import summaries_current
 from dietplanner.clinic.services import client_summaries_refresh_due
@@ -142,3 +143,71 @@ def test_a_program_refresh_queues_its_clients_lines_once_committed(
         for callback in callbacks:
             callback()  # the commit: the task runs at once with the immediate backend
     assert line(quiet).days_since == 0 and line(quiet).flags == ""
+
+
+# The lines keep copies of what the list counts, checks and sorts by (the link's dietitian, the
+# patient's name, e-mail and time zone): a save of the link or the patient moves them at once,
+# with no refresh between, and the list read from the lines shows the change.
+
+
+def names_in_order(html: str, names: list[str]) -> list[str]:
+    return sorted((n for n in names if n in html), key=html.index)
+
+
+def test_a_client_who_changes_name_is_sorted_by_the_new_name_at_once(
+    dietitian_client, dietitian, clients
+):
+    walt = clients["washout"].patient
+    with at(NOON + timedelta(minutes=5)):
+        before = dietitian_client.get(URL).content.decode()
+        walt.full_name = "Aaron Washout"
+        walt.save()
+        assert summaries_current(dietitian)  # still read from the stored lines
+        after = dietitian_client.get(URL).content.decode()
+        descending = dietitian_client.get(URL, {"sort": "-name"}).content.decode()
+    names = ["Aaron Washout", "Cal Calm", "Walt Washout", "Vera Verdict"]
+    assert names_in_order(before, names) == ["Cal Calm", "Vera Verdict", "Walt Washout"]
+    assert names_in_order(after, names) == ["Aaron Washout", "Cal Calm", "Vera Verdict"]
+    assert names_in_order(descending, names) == ["Vera Verdict", "Cal Calm", "Aaron Washout"]
+    assert line(clients["washout"]).name == "Aaron Washout"
+
+
+def test_a_client_who_stops_sharing_leaves_the_stored_list_at_once(
+    dietitian_client, dietitian, clients
+):
+    quinn = clients["quiet"].patient
+    link = CareLink.objects.get(patient=quinn, dietitian=dietitian)
+    with at(NOON + timedelta(minutes=5)):
+        assert "7 linked clients" in dietitian_client.get(URL).content.decode()
+        link_revoke(link=link, patient=quinn)
+        assert summaries_current(dietitian)  # the line left with the link
+        html = dietitian_client.get(URL).content.decode()
+    assert "Quinn Quiet" not in html
+    assert "6 linked clients" in html and "Showing all 6." in html
+
+
+def test_a_client_who_moves_time_zone_is_worked_out_until_their_line_is_refreshed(
+    dietitian_client, dietitian, clients
+):
+    quinn = clients["quiet"].patient
+    with at(NOON + timedelta(minutes=5)):
+        quinn.timezone = "Pacific/Kiritimati"  # 02:05 on the next day there
+        quinn.save()
+        assert not summaries_current(dietitian)  # Quinn's line is of yesterday for Quinn
+        html = dietitian_client.get(URL, {"flag": "no_checkin"}).content.decode()
+        assert "5 days ago" in html  # worked out for Quinn's new today
+        assert client_summaries_refresh_due() == 1
+        assert summaries_current(dietitian)
+        assert line(clients["quiet"]).days_since == 5
+
+
+def test_a_user_who_is_no_longer_a_patient_leaves_the_stored_list(
+    dietitian_client, dietitian, clients
+):
+    fay = clients["flat"].patient
+    with at(NOON + timedelta(minutes=5)):
+        fay.role = User.Role.DIETITIAN
+        fay.save()
+        assert not ClientSummary.objects.filter(link__patient=fay).exists()
+        html = dietitian_client.get(URL).content.decode()
+    assert "Fay Flat" not in html and "6 linked clients" in html

@@ -27,15 +27,16 @@ def _stored_lines(monkeypatch):
     monkeypatch.setattr(Client, "get", refreshed_get)
     monkeypatch.setattr("dietplanner.clinic.views.clients.summary_page", summary_page)
     monkeypatch.setattr(
-        "dietplanner.clinic.views.clients.summaries_current",
+        "dietplanner.clinic.views.clients.summary_roster",
         lambda *args, **kwargs: _must_be_current(*args, **kwargs),
     )
     yield used
 
 
-def _must_be_current(*args, **kwargs) -> bool:
-    assert selectors.summaries_current(*args, **kwargs), "a line was not refreshed"
-    return True
+def _must_be_current(*args, **kwargs) -> tuple[int, bool]:
+    total, current = selectors.summary_roster(*args, **kwargs)
+    assert current, "a line was not refreshed"
+    return total, current
 
 
 # Its query ceiling counts the refresh this module runs before each page; the stored list's

@@ -20,12 +20,11 @@ from ..selectors import (
     FLAGS,
     PHASES,
     SORTS,
-    client_count,
     client_page,
     client_rows,
     filter_and_sort,
-    summaries_current,
     summary_page,
+    summary_roster,
 )
 
 CLIENTS_PER_PAGE = 25
@@ -58,8 +57,8 @@ def clients(request):
     if sort.lstrip("-") not in SORTS:
         sort = "name"
     search = " ".join(request.GET.get("q", "").split())[:100]
-    total = client_count(request.user)
-    if summaries_current(request.user, search=search):
+    total, current = summary_roster(request.user)
+    if current:
         # Each client's stored line: filtered, sorted and paged in the database.
         page = summary_page(
             request.user,
