@@ -213,6 +213,7 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
     more than single symptoms."""
     d = REACTION_POINTS
     half = 0.5 * d * d
+    exp, cap = math.exp, LOG_CAP  # (local names: the pair loop below runs thousands of times)
     k = len(usable)
     names = sorted(set(usable[0].fits).intersection(*(r.fits for r in usable[1:])))
     one = 0.0
@@ -222,7 +223,7 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
         by_shape = {}
         for name, fit in r.fits.items():
             log_ratio = (d * fit.rise - half) / (fit.se * fit.se)
-            by_shape[name] = math.exp(log_ratio if log_ratio < LOG_CAP else LOG_CAP)
+            by_shape[name] = exp(log_ratio if log_ratio < cap else cap)
         one += sum(by_shape.values())
         n_one += len(by_shape)
         ratios.append([by_shape[n] for n in names])
@@ -233,10 +234,11 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
     terms = [[(f.rise, f.se, f.se * f.se) for f in map(r.fits.__getitem__, names)] for r in usable]
     two = 0.0
     best, best_pair = -1.0, None
+    corr = noise.corr
     for i in range(k - 1):
         symptom_a, terms_a, ratios_a = usable[i].symptom, terms[i], ratios[i]
         for j in range(i + 1, k):
-            rho = noise.pair_corr(symptom_a, usable[j].symptom)
+            rho = corr.get((symptom_a, usable[j].symptom), 0.0)  # `Noise.pair_corr`
             if rho == 0.0:  # independent: the pair's ratio is the product of the two
                 pair = sum(map(mul, ratios_a, ratios[j]))
             else:
@@ -246,7 +248,7 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
                     det = va * vb - cab * cab
                     wa, wb = (vb - cab) / det, (va - cab) / det
                     log_ratio = d * (wa * ra + wb * rb) - half * (wa + wb)
-                    pair += math.exp(log_ratio if log_ratio < LOG_CAP else LOG_CAP)
+                    pair += exp(log_ratio if log_ratio < cap else cap)
             two += pair
             if pair > best:
                 best, best_pair = pair, (symptom_a, usable[j].symptom)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import mul
 from typing import NamedTuple
 
@@ -249,7 +250,7 @@ class _EpisodeDesign:
     on the same days: whitened level and episode columns, their cross products, and per shape
     the whitened shape column with its cross products."""
 
-    __slots__ = ("whitener", "columns", "gram", "shapes")
+    __slots__ = ("whitener", "columns", "gram", "shapes", "support")
 
     def __init__(self, days, tags, window_rows, cw, shapes, phi, k) -> None:
         wh = Whitener(days, phi)
@@ -261,6 +262,10 @@ class _EpisodeDesign:
         self.columns = columns
         self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
         offsets = [days[i] - cw.first for i in window_rows]
+        # The window's rows are consecutive (rows go by day); a whitened shape column is 0.0
+        # outside them and the row after, and adding those zeros to a sum changes no bit, so
+        # a score's product with it is summed over those rows only.
+        self.support = (window_rows[0], min(window_rows[-1] + 2, n))
         self.shapes = []
         for name, shape in shapes:
             xs = [shape[o] for o in offsets]
@@ -271,7 +276,16 @@ class _EpisodeDesign:
                 full[i] = x
             wx = wh.apply(full)
             cross = [sum(map(mul, wx, c)) for c in columns]
-            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), shape_parts(xs)))
+            self.shapes.append(
+                (
+                    name,
+                    xs,
+                    wx[self.support[0] : self.support[1]],
+                    cross,
+                    sum(map(mul, wx, wx)),
+                    shape_parts(xs),
+                )
+            )
 
 
 def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -281,13 +295,15 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     independent evidence: an episode wholly inside the window is measured mostly by its
     prior, one that starts before or ends after it also by its own days outside."""
     tags, priors, cw = days_in.tags, days_in.priors, setting.cw
-    rows = [(d, v, ()) for d, v in zip(days_in.ref_days, days_in.ref, strict=True)]
-    rows += [(d, v, ()) for d, v in zip(days_in.follow_days, days_in.follow, strict=True)]
-    rows += days_in.outside
-    rows += [(d, v, t) for d, v, t in zip(days_in.window_days, days_in.window, tags, strict=True)]
+    # (day, score, episodes) of every day of the fit, in day order (no two share a day).
+    rows = [
+        *zip(days_in.ref_days, days_in.ref, repeat(()), strict=False),
+        *zip(days_in.follow_days, days_in.follow, repeat(()), strict=False),
+        *days_in.outside,
+        *zip(days_in.window_days, days_in.window, tags, strict=True),
+    ]
     rows.sort()
-    days = tuple([d for d, _, _ in rows])
-    row_tags = tuple([t for _, _, t in rows])
+    days, ys, row_tags = zip(*rows, strict=True)
     k = len(priors)
     key = ("episodes", days, row_tags)
     design = setting.designs.get(key)
@@ -296,7 +312,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
         design = setting.designs[key] = _EpisodeDesign(
             days, row_tags, window_rows, cw, setting.shapes, setting.noise.phi, k
         )
-    w_y = design.whitener.apply([v for _, v, _ in rows])
+    w_y = design.whitener.apply(ys)
     s2 = read.sigma**2
     # Normal equations of (level, shift_1..k), the priors added as pseudo-observations; the
     # shape then joins through the Schur complement, one shape at a time.
@@ -310,24 +326,27 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     if solved is None:
         return
     beta0, inv = solved
+    if k == 1:
+        (i00, i01), (i10, i11) = inv
+        b0, b1 = beta0
+    yw = w_y[design.support[0] : design.support[1]]
     fits = read.fits
     best, best_z = None, 0.0
     for name, xs, wx, cross, xx, parts in design.shapes:
         if k == 1:  # the usual case, one episode: the same sums as below, written out
-            (i00, i01), (i10, i11) = inv
             c0, c1 = cross
             a1 = i10 * c0 + i11 * c1
             denom = xx - (c0 * (i00 * c0 + i01 * c1) + c1 * a1)
             if denom <= 1e-9:
                 continue
-            rise = (sum(map(mul, wx, w_y)) - (c0 * beta0[0] + c1 * beta0[1])) / denom
-            shifts = [beta0[1] - a1 * rise]
+            rise = (sum(map(mul, wx, yw)) - (c0 * b0 + c1 * b1)) / denom
+            shifts = [b1 - a1 * rise]
         else:
             ac = [sum(map(mul, row, cross)) for row in inv]
             denom = xx - sum(map(mul, cross, ac))
             if denom <= 1e-9:
                 continue
-            rise = (sum(map(mul, wx, w_y)) - sum(map(mul, cross, beta0))) / denom
+            rise = (sum(map(mul, wx, yw)) - sum(map(mul, cross, beta0))) / denom
             # The episodes' fitted shifts under this shape: whichever shape is reported, its
             # window level is read from the scores less these shifts.
             shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]

@@ -148,16 +148,12 @@ class NoiseEstimator:
         self.book = book
         self.symptoms = tuple(symptoms)
         quiet = sorted(day for day in book.calm if day >= earliest)
-        scores = book.scores
-        self._quiet = {s: [d for d in quiet if s in scores[d]] for s in self.symptoms}
+        self._quiet = {s: list(filter(book.values(s).__contains__, quiet)) for s in self.symptoms}
         self._series: dict[tuple[str, tuple], _Series] = {}
         # Symptoms usually share their days (always when none rose), hence their runs.
         self._segments: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
         self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
-        self._values = {
-            s: {d: float(scores[d][s]) for d in days} for s, days in self._quiet.items()
-        }
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
@@ -213,7 +209,7 @@ class NoiseEstimator:
         found = self._runs.get((symptom, seg))
         if found is not None:
             return found
-        values = list(map(self._values[symptom].__getitem__, seg))
+        values = list(map(self.book.values(symptom).__getitem__, seg))
         if len(seg) < 2:
             run = _Run(values, [], 0.0, None)
         else:
