@@ -18,7 +18,7 @@ from .reference import (
     MIN_REFERENCE_DAYS,
     Noise,
     Offset,
-    follow_up_days,
+    follow_up_candidates,
     pick_reference_days,
     reference_candidates,
 )
@@ -85,25 +85,17 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise)
     reads = []
     candidates = reference_candidates(book, cw.first, run.earliest, blocked)
-    for symptom in program.symptoms:
-        ref_days = pick_reference_days(book, symptom, candidates)
-        if len(ref_days) < MIN_REFERENCE_DAYS:
-            continue
-        values = book.values(symptom)
-        score = values.__getitem__
-        window_days = list(filter(values.__contains__, usable_days))
-        follow_days = [
-            d for d in follow_up_days(book, symptom, cw.end, run.later_blocked) if d <= now
-        ]
-        days = SymptomDays(
-            ref_days,
-            list(map(score, ref_days)),
-            window_days,
-            list(map(score, window_days)),
-            follow_days,
-            list(map(score, follow_days)),
-            *(_episodes_of(window_days, symptom, run, allowed, around) if allowed else ()),
+    follow = follow_up_candidates(book, cw.end, run.later_blocked, now)
+    # The passes mostly choose the same days: each choice is kept for the run, by its inputs.
+    key = (cw.index, tuple(candidates), tuple(follow))
+    chosen = run.symptom_days.get(key)
+    if chosen is None:
+        chosen = run.symptom_days[key] = _symptom_days(
+            book, program.symptoms, candidates, usable_days, follow
         )
+    for symptom, days in chosen:
+        if allowed:
+            days = SymptomDays(*days[:6], *_episodes_of(days[2], symptom, run, allowed, around))
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -132,6 +124,37 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         eaten=tuple((g, food_kind(run.foods.get(g))) for g in _eaten_groups(touching)),
         **decision._asdict(),
     )
+
+
+def _symptom_days(
+    book: DayBook,
+    symptoms: tuple[str, ...],
+    candidates: list[int],
+    usable_days: list[int],
+    follow: list[int],
+) -> list[tuple[str, SymptomDays]]:
+    """Each symptom with enough reference days, and the days it is read on: its reference
+    days among `candidates`, its scored window days among `usable_days`, its follow-up days
+    among `follow` (no confounder episodes yet: `_episodes_of`)."""
+    chosen = []
+    for symptom in symptoms:
+        ref_days = pick_reference_days(book, symptom, candidates)
+        if len(ref_days) < MIN_REFERENCE_DAYS:
+            continue
+        values = book.values(symptom)
+        score = values.__getitem__
+        window_days = list(filter(values.__contains__, usable_days))
+        follow_days = list(filter(values.__contains__, follow))
+        days = SymptomDays(
+            ref_days,
+            list(map(score, ref_days)),
+            window_days,
+            list(map(score, window_days)),
+            follow_days,
+            list(map(score, follow_days)),
+        )
+        chosen.append((symptom, days))
+    return chosen
 
 
 def _episodes_of(

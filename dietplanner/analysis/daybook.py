@@ -101,6 +101,11 @@ class DayBook:
         """The confounders logged on (or bridged over) a day."""
         return self._confounders.get(day, ())
 
+    def confounded_days(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Every day with a confounder logged on (or bridged over) it, in date order, with
+        those confounders."""
+        return sorted(self._confounders.items())
+
     def episodes(self, day: int) -> tuple[Episode, ...]:
         """The confounder episodes a day belongs to, one per confounder it carries."""
         if self._episodes is None:

@@ -18,6 +18,7 @@ placebo-dose days; the evidence is the active-minus-placebo contrast.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class ShapeFit:
     tags: list[tuple[int, ...]] | None = None
     # Positions in `xs` of the response days, the full-portion days and the small-portion
     # days (`shape_parts`), shared by the symptoms fitted with the same shape.
-    parts: tuple[list[int], list[int], list[int]] | None = None
+    parts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
 
 
 @dataclass(slots=True)
@@ -102,14 +103,21 @@ class SymptomRead:
         )
 
 
-def shape_parts(xs: list[float]) -> tuple[list[int], list[int], list[int]]:
+def shape_parts(xs: Sequence[float]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """Positions of a shape's response days (at least half its top: they give the window
     level), its full-portion days and its small-portion days (grew with the portion?)."""
+    return _shape_parts(tuple(xs))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape_parts(xs: tuple[float, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    # A pure function of a few portion fractions, asked again for every design and pass:
+    # cached by the fractions themselves.
     top = max(xs)
     return (
-        [i for i, x in enumerate(xs) if x >= 0.5 * top],
-        [i for i, x in enumerate(xs) if x >= 0.99 * top],
-        [i for i, x in enumerate(xs) if 0.0 < x < 0.75 * top],
+        tuple([i for i, x in enumerate(xs) if x >= 0.5 * top]),
+        tuple([i for i, x in enumerate(xs) if x >= 0.99 * top]),
+        tuple([i for i, x in enumerate(xs) if 0.0 < x < 0.75 * top]),
     )
 
 

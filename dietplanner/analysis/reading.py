@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from .blinded import PairedReading
 from .daybook import DayBook
 from .diary import ProgramFacts
-from .evidence import SymptomRead
+from .evidence import SymptomDays, SymptomRead
 from .reference import Noise, Offset
 from .results import ExcludedDay
 from .vocabulary import Verdict
@@ -44,7 +44,9 @@ class RunContext:
     days may not come from; `offsets` what this patient's own confounder days show
     (`reference.confounder_offsets`); `foods` what each food's challenge showed in the
     previous reading (empty on the first); `templates` the reaction shapes of each window
-    (`ChallengeWindow.templates`, by its index), the same in every pass."""
+    (`ChallengeWindow.templates`, by its index), the same in every pass; `symptom_days` the
+    days each window's symptoms were read on, kept for the whole run by what chose them
+    (`challenge.read_challenge`)."""
 
     program: ProgramFacts
     book: DayBook
@@ -56,6 +58,7 @@ class RunContext:
     offsets: Mapping[tuple[str, str], Offset] = field(default_factory=dict)
     foods: Mapping[str, FoodRead] = field(default_factory=dict)
     templates: Mapping[int, list[tuple[str, list[float]]]] = field(default_factory=dict)
+    symptom_days: MutableMapping[tuple, list[tuple[str, SymptomDays]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

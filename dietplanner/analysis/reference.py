@@ -75,19 +75,16 @@ def pick_reference_days(book: DayBook, symptom: str, candidates: Sequence[int]) 
     return found
 
 
-def follow_up_days(
-    book: DayBook,
-    symptom: str,
-    after: int,
-    blocked: Container[int],
-) -> list[int]:
-    """Clean days with a score shortly after a window (from the second day after it on)."""
+def follow_up_candidates(book: DayBook, after: int, blocked: Container[int], now: int) -> list[int]:
+    """The clean days shortly after a window (from the second day after it on, none after
+    `now`) that may serve as the usual level after it, for any symptom: shared by the
+    symptoms of one challenge."""
     first = after + 1 + FOLLOW_UP_GAP
-    calm, scored = book.calm, book.values(symptom)
+    calm = book.calm
     return [
         day
-        for day in range(first, first + FOLLOW_UP_DAYS)
-        if day in calm and day not in blocked and day in scored
+        for day in range(first, min(first + FOLLOW_UP_DAYS, now + 1))
+        if day in calm and day not in blocked
     ]
 
 
@@ -413,16 +410,24 @@ def confounder_offsets(
     (counted per episode, since one episode's days share its size), is how far one episode
     may stray from that mean."""
     by_kind: dict[str, list[int]] = {}
-    for day in sorted(book.scores):
-        if day < earliest or day in busy or book.ate_off_plan(day):
+    for day, kinds in book.confounded_days():
+        if len(kinds) != 1 or day < earliest or day in busy or book.ate_off_plan(day):
             continue
-        kinds = book.confounders(day)
-        if len(kinds) == 1:
-            by_kind.setdefault(kinds[0], []).append(day)
+        by_kind.setdefault(kinds[0], []).append(day)
     out: dict[tuple[str, str], Offset] = {}
     if not by_kind:
         return out
     scores, calm = book.scores, book.calm
+    # The calm days near each confounder day, whatever the symptom.
+    neighbours = {
+        day: [
+            d
+            for d in range(day - OFFSET_NEIGHBOURS, day + OFFSET_NEIGHBOURS + 1)
+            if d >= earliest and d in calm and d not in busy
+        ]
+        for days in by_kind.values()
+        for day in days
+    }
     for symptom in symptoms:
         var = noise.sigma[symptom] ** 2
         local: dict[int, float | None] = {}
@@ -435,11 +440,7 @@ def confounder_offsets(
                 if value is None:
                     continue
                 if day not in local:
-                    near = [
-                        scores[d][symptom]
-                        for d in range(day - OFFSET_NEIGHBOURS, day + OFFSET_NEIGHBOURS + 1)
-                        if d >= earliest and d in calm and d not in busy and symptom in scores[d]
-                    ]
+                    near = [scores[d][symptom] for d in neighbours[day] if symptom in scores[d]]
                     local[day] = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
                 level = local[day]
                 if level is None:

@@ -96,6 +96,7 @@ def analyze_program(
     foods: dict[str, FoodRead] = {}
     noise_of = NoiseEstimator(book, program.symptoms, earliest)
     templates = {w.index: w.templates() for w in windows}
+    symptom_days: dict = {}  # (`RunContext.symptom_days`)
     for pass_no in range(PASSES):
         noise = noise_of.estimate(rising)
         run = RunContext(
@@ -109,6 +110,7 @@ def analyze_program(
             offsets=confounder_offsets(book, program.symptoms, earliest, busy, noise),
             foods=foods,
             templates=templates,
+            symptom_days=symptom_days,
         )
         readings = _read_all(run, windows)
         foods = _food_reads(readings)
