@@ -126,15 +126,65 @@ def symptom_chart(
     a page if their titles and dates are equal. Raises ValueError on end < start or an unknown
     phase kind.
     """
+    _check(start, end, phases)
+    grid = _Grid(start, end, width, height)
+    points = _clean_series(series, start, end)
+    return _draw(
+        grid,
+        points,
+        _lines(grid, points),
+        uid=chart_id or _chart_id(title, start, end),
+        title=title,
+        phases=phases,
+        reference=reference or {},
+        markers=markers,
+        markers_label=markers_label,
+    )
+
+
+def symptom_charts(
+    *, widths: Sequence[int], chart_ids: Sequence[str], **chart
+) -> tuple[SafeString, ...]:
+    """The chart of `symptom_chart(**chart)` at each of `widths` (a phone's, a wider screen's),
+    with its lines drawn once: the first drawing carries them (`<defs>`, in days and scores),
+    every drawing places them with a transform. Axes, dates and legend are each drawing's own,
+    so a narrow one keeps text readable on a phone. The lines keep their stroke width on
+    screen whatever the scale (`vector-effect`); no `reference` bands. For a page that shows
+    one drawing per screen size: a PDF draws `symptom_chart`."""
+    start, end = chart["start"], chart["end"]
+    _check(start, end, chart.get("phases", ()))
+    points = _clean_series(chart["series"], start, end)
+    lines_id = f"{chart_ids[0]}-lines"
+    shared = _shared_lines(points, start, lines_id)
+    drawings = []
+    for index, (width, uid) in enumerate(zip(widths, chart_ids, strict=True)):
+        grid = _Grid(start, end, width, chart.get("height", 260))
+        lines = (shared if index == 0 else "") + _placed_lines(grid, points, lines_id)
+        drawings.append(
+            _draw(
+                grid,
+                points,
+                lines,
+                uid=uid,
+                title=chart["title"],
+                phases=chart.get("phases", ()),
+                reference={},
+                markers=chart.get("markers", ()),
+                markers_label=chart.get("markers_label", "Marked day (see the table)"),
+            )
+        )
+    return tuple(drawings)
+
+
+def _check(start: date, end: date, phases: Sequence[Phase]) -> None:
     if end < start:
         raise ValueError("a chart needs end >= start")
     for phase in phases:
         if phase.kind not in PHASE_KINDS:
             raise ValueError(f"unknown phase kind {phase.kind!r}")
-    uid = chart_id or _chart_id(title, start, end)
-    grid = _Grid(start, end, width, height)
-    points = _clean_series(series, start, end)
-    reference = reference or {}
+
+
+def _draw(grid, points, lines: str, *, uid, title, phases, reference, markers, markers_label):
     legend, legend_height = _legend(
         grid,
         list(points),
@@ -144,11 +194,11 @@ def symptom_chart(
         any(label in reference for label in points),
         uid,
     )
-    total_height = height + legend_height
-
+    total_height = grid.height + legend_height
+    start, end = grid.start, grid.end
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="symptom-chart" role="img" '
-        f'viewBox="0 0 {width} {total_height}" aria-labelledby="{uid}-title {uid}-desc" '
+        f'viewBox="0 0 {grid.width} {total_height}" aria-labelledby="{uid}-title {uid}-desc" '
         f'font-family="system-ui, sans-serif" font-size="{_TICK_FONT}">',
         f'<title id="{uid}-title">{escape(title)}</title>',
         f'<desc id="{uid}-desc">{escape(_describe(start, end, points, phases, markers))}</desc>',
@@ -156,7 +206,7 @@ def symptom_chart(
         _phase_bands(grid, phases, uid),
         _axes(grid),
         _reference_bands(grid, points, reference),
-        _lines(grid, points),
+        lines,
         _markers(grid, markers),
         legend,
         "</svg>",
@@ -268,6 +318,11 @@ def _chart_id(title: str, start: date, end: date) -> str:
 
 def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _fine(value: float) -> str:
+    """A transform's number: a day's width is multiplied by up to a year of days."""
+    return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
 def _text_width(text: str, size: int) -> float:
@@ -500,6 +555,50 @@ def _lines(grid: _Grid, points: Mapping[str, list[tuple[date, int]]]) -> str:
                 f'stroke-width="1.4"/>'
             )
         out.append("</g>")
+    out.append("</g>")
+    return "".join(out)
+
+
+def _shared_lines(points: Mapping[str, list[tuple[date, int]]], start: date, lines_id: str) -> str:
+    """Every series' line in days from `start` across and scores up (`symptom_charts`)."""
+    out = [f'<defs><g id="{lines_id}" fill="none" stroke-linejoin="round" stroke-linecap="round">']
+    for index, (label, values) in enumerate(points.items()):
+        colour, dash, _ = _style(index)
+        d = " ".join(
+            "M" + "L".join(f"{(day - start).days} {score}" for day, score in run)
+            for run in _runs(values)
+        )
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<path class="chart-line" data-symptom="{escape(label)}" d="{d}" stroke="{colour}" '
+            f'stroke-width="2.2"{dash_attr} vector-effect="non-scaling-stroke"/>'
+        )
+    out.append("</g></defs>")
+    return "".join(out)
+
+
+def _placed_lines(grid: _Grid, points: Mapping[str, list[tuple[date, int]]], lines_id: str) -> str:
+    """The shared lines (`_shared_lines`) placed on this grid, with this grid's points."""
+    all_points = grid.days <= _POINTS_UP_TO_DAYS
+    scale = (grid.y1 - grid.y0) / 10
+    out = [
+        '<g class="chart-lines">'
+        f'<use href="#{lines_id}" transform="matrix({_fine(grid.slot)} 0 0 {_fine(-scale)} '
+        f'{_fine(grid.x0 + grid.slot / 2)} {_fine(grid.y1)})"/>'
+    ]
+    for index, (label, values) in enumerate(points.items()):
+        colour, _, shape = _style(index)
+        dots = "".join(
+            _shape(shape, grid.x(day), grid.y(score))
+            for run in _runs(values)
+            if all_points or len(run) == 1
+            for day, score in run
+        )
+        if dots:
+            out.append(
+                f'<path class="chart-points" data-symptom="{escape(label)}" d="{dots}" '
+                f'fill="{colour}" stroke="{colour}" stroke-width="1.4"/>'
+            )
     out.append("</g>")
     return "".join(out)
 

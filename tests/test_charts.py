@@ -13,6 +13,7 @@ from dietplanner.charts import (
     chart_table,
     date_ticks,
     symptom_chart,
+    symptom_charts,
     symptom_figure,
 )
 
@@ -353,3 +354,43 @@ def test_phase_labels_are_dark_on_a_light_patch_without_relying_on_paint_order()
         assert text.get("fill") == "#343a40"
     patches = [r for r in group.iter(f"{SVG}rect") if r.get("class") == "chart-label-patch"]
     assert len(patches) == 2 and all(p.get("fill") == "#fff" for p in patches)
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    """The (x, y) pairs of a path of M and L commands."""
+    numbers = [float(n) for n in re.findall(r"-?[\d.]+", d)]
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+def test_charts_at_two_widths_share_one_drawing_of_the_lines_placed_as_each_draws_them():
+    # The report's phone and wide charts: the lines are drawn once and each places them where
+    # a chart of its own width draws them (a gap still breaks a line).
+    args = {
+        "start": START,
+        "end": START + timedelta(days=99),
+        "series": {
+            "Pain": [(d, k % 11) for k, d in enumerate(days(100)) if k != 40],
+            "Fatigue": [(d, 10 - k % 11) for k, d in enumerate(days(100))],
+        },
+        "title": "Symptoms",
+    }
+    narrow, wide = symptom_charts(**args, widths=(400, 720), chart_ids=("c-narrow", "c"))
+
+    shared = parse(narrow).find(f"{SVG}defs/{SVG}g[@id='c-narrow-lines']")
+    lines = shared.findall(f"{SVG}path")
+    assert [p.get("data-symptom") for p in lines] == ["Pain", "Fatigue"]
+    assert str(wide).count('class="chart-line"') == 0
+    for drawing, width in ((narrow, 400), (wide, 720)):
+        root = parse(drawing)
+        assert root.get("viewBox").startswith(f"0 0 {width} ")
+        use = root.find(f".//{SVG}use")
+        assert use.get("href") == "#c-narrow-lines"
+        a, _, _, d, e, f = (float(v) for v in re.findall(r"-?[\d.]+", use.get("transform")))
+        alone = parse(symptom_chart(**args, width=width))
+        expected = [p.get("d") for p in alone.iter(f"{SVG}path") if p.get("class") == "chart-line"]
+        for path, drawn in zip(lines, expected, strict=True):
+            placed = [v for x, y in _points(path.get("d")) for v in (a * x + e, d * y + f)]
+            assert placed == pytest.approx([v for point in _points(drawn) for v in point], abs=0.06)
+            assert path.get("d").count("M") == drawn.count("M")
+    ids = [e.get("id") for drawing in (narrow, wide) for e in parse(drawing).iter() if e.get("id")]
+    assert len(ids) == len(set(ids))

@@ -247,17 +247,20 @@ class ClientReport:
         return daily_text(table.rows, self.data.program.symptoms, table.columns)
 
     def page_figure(self, *, every_day: bool = False) -> charts.SymptomFigure:
-        """The chart for the web page, wide and narrow (for phones): past PAGE_TABLE_FOLD_FROM
-        days, its table folded to the last PAGE_TABLE_DAYS unless `every_day` (the chart
-        always covers the whole program)."""
-        args = {**self.chart_args, "chart_id": "report-chart"}
+        """The chart for the web page, wide and narrow (for phones: the same lines, drawn
+        once), and past PAGE_TABLE_FOLD_FROM days its table folded to the last
+        PAGE_TABLE_DAYS unless `every_day` (the chart always covers the whole program)."""
+        args = self.chart_args
         folded = not every_day and self.chart_days > PAGE_TABLE_FOLD_FROM
+        narrow, wide = charts.symptom_charts(
+            **{k: v for k, v in args.items() if k not in ("chart_id", "width")},
+            widths=(PAGE_NARROW_WIDTH, 720),
+            chart_ids=("report-chart-narrow", "report-chart"),
+        )
         return charts.SymptomFigure(
             title=args["title"],
-            svg=charts.symptom_chart(**args),
-            svg_narrow=charts.symptom_chart(
-                **{**args, "width": PAGE_NARROW_WIDTH, "chart_id": "report-chart-narrow"}
-            ),
+            svg=wide,
+            svg_narrow=narrow,
             table=self.table(PAGE_TABLE_DAYS if folded else None),
             start=args["start"],
             end=args["end"],
