@@ -23,27 +23,49 @@ Everything kept is shared between the requests of one process: the rows are froz
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
 
 from .models import DailyEntry
 
+logger = logging.getLogger(__name__)
 DIARIES = 48  # programs whose rows one process keeps (a year of rows is about 0.5 MB)
 PLANS = 256  # plans one process keeps (a plan is a few KB)
+SHARED_SECONDS = 6 * 3600  # how long the shared cache keeps what one process read
+
+
+_every: list[Lru] = []
 
 
 class Lru:
-    """A small least-recently-used memory, safe across the threads of one process."""
+    """A small least-recently-used memory, safe across the threads of one process.
 
-    def __init__(self, size: int):
+    `name`: also kept in the site's shared cache (Redis in production), so the other server
+    processes find what one of them read or wrote: `pack` turns a value into what is stored
+    there (plain tuples pickle fastest), `unpack` back. A cache that fails is skipped."""
+
+    def __init__(
+        self,
+        size: int,
+        name: str = "",
+        pack: Callable[[Any], Any] = lambda value: value,
+        unpack: Callable[[Any], Any] = lambda stored: stored,
+    ):
         self.size = size
+        self.name = name
+        self.pack, self.unpack = pack, unpack
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = self.shared_hits = self.misses = 0
+        self._written: deque[str] = deque(maxlen=4 * size)  # shared keys, for `clear`
+        _every.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -51,29 +73,68 @@ class Lru:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return self._items[key]
+        stored = self._shared_get(key)
+        if stored is not None:
+            value = self.unpack(stored)
+            self._keep(key, value)
+            self.shared_hits += 1
+            return value
         value = compute()  # outside the lock: two threads may both compute, the last one stays
+        self.keep(key, value)
+        self.misses += 1
+        return value
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Keep `value` under `key` here and in the shared cache."""
+        self._keep(key, value)
+        if self.name:
+            shared = self._shared_key(key)
+            self._written.append(shared)
+            try:
+                cache.set(shared, self.pack(value), SHARED_SECONDS)
+            except Exception:  # noqa: BLE001 - a cache down costs speed, never the page
+                logger.warning("shared cache unavailable for %s", self.name, exc_info=True)
+
+    def _keep(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            self.misses += 1
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return value
+
+    def _shared_get(self, key: Hashable) -> Any:
+        if not self.name:
+            return None
+        try:
+            return cache.get(self._shared_key(key))
+        except Exception:  # noqa: BLE001 - a cache down costs speed, never the page
+            logger.warning("shared cache unavailable for %s", self.name, exc_info=True)
+            return None
+
+    def _shared_key(self, key: Hashable) -> str:
+        """The key's text is all of its values (`repr` of ids, dates, times and frozen
+        dataclasses), hashed to a fixed length."""
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+        return f"memo:{self.name}:{digest}"
 
     def clear(self) -> None:
+        """Forget what this process kept, and what it wrote to the shared cache lately."""
         with self._lock:
             self._items.clear()
-            self.hits = self.misses = 0
+            self.hits = self.shared_hits = self.misses = 0
+            written = list(self._written)
+            self._written.clear()
+        if written:
+            cache.delete_many(written)
 
 
-diaries = Lru(DIARIES)  # diary stamp -> the entries (EntryRow), by date
-day_logs = Lru(DIARIES)  # diary stamp -> the same rows as the schedule reads them (DayLog)
-plans = Lru(PLANS)
+plans = Lru(PLANS)  # every input of the engine -> its plan (frozen dataclasses)
+# (the diary rows are kept by `record`, which knows their shape: `record.diaries`)
 
 
 def forget() -> None:
     """Empty this process's memory (tests that compare a page before and after)."""
-    for kept in (diaries, day_logs, plans):
+    for kept in _every:
         kept.clear()
 
 

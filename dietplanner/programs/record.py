@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
 
 from dietplanner import charts
@@ -105,6 +106,16 @@ class EntryRow:
 
 ENTRY_FIELDS = ("date", "scores", "confounders", "off_plan", "note", "updated")
 
+# diary stamp -> the entries by date, in this process and in the shared cache (as plain
+# tuples: they pickle twice as fast as the rows), see `memo`
+diaries = memo.Lru(
+    memo.DIARIES,
+    "diary",
+    pack=lambda rows: tuple(tuple(getattr(r, f) for f in ENTRY_FIELDS) for r in rows),
+    unpack=lambda stored: tuple(EntryRow(*values) for values in stored),
+)
+day_logs = memo.Lru(memo.DIARIES)  # the same rows as the schedule reads them (DayLog)
+
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
@@ -135,11 +146,26 @@ class ProgramRecord:
 
     def with_entry(self, entry: DailyEntry) -> ProgramRecord:
         """The record after `entry` was saved (its day's row replaced), statuses derived again.
-        It shares this record's challenges: use only the new record from then on."""
+        It shares this record's challenges: use only the new record from then on.
+
+        Called by the check-in under the program's lock, after its save bumped the diary
+        revision once: when this record was read with its diary stamp, the stamp after the
+        save is known exactly (revision + 1, one more entry for a new day, the last change
+        the entry's), so the rows are kept under it once the save commits, for the pages
+        that follow in any server process (`memo`)."""
         for challenge in self.challenges:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
+        new_day = entry.date not in self.entry_by_day
         entries = [e for e in self.entries if e.date != entry.date] + [EntryRow.of(entry)]
-        record = replace(self, entries=sorted(entries, key=lambda e: e.date), diary_key=None)
+        entries.sort(key=lambda e: e.date)
+        key = None
+        if self.diary_key is not None:
+            pk, created, revision, count, changed = self.diary_key
+            last = entry.updated if changed is None else max(changed, entry.updated)
+            key = (pk, created, revision + 1, count + new_day, last)
+            rows = tuple(entries)
+            transaction.on_commit(lambda: diaries.keep(key, rows))
+        record = replace(self, entries=entries, diary_key=key)
         _derive_statuses(record)
         return record
 
@@ -174,7 +200,7 @@ class ProgramRecord:
         other records of the same diary stamp in this process: read it, never change it)."""
         if self.diary_key is None:
             return _day_logs(self.entries)
-        return memo.day_logs.get(self.diary_key, lambda: _day_logs(self.entries))
+        return day_logs.get(self.diary_key, lambda: _day_logs(self.entries))
 
     @property
     def last_logged(self) -> date | None:
@@ -320,7 +346,7 @@ def load_record(
     if diary_key is None:
         entries = list(_read_entries(program))
     else:
-        entries = list(memo.diaries.get(diary_key, lambda: _read_entries(program)))
+        entries = list(diaries.get(diary_key, lambda: _read_entries(program)))
     if pause_alerts is None:
         pause_alerts = []
         if program.is_active and getattr(program, "paused_now", True):

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from dietplanner.analysis.vocabulary import TodayKind
-from dietplanner.programs import memo
+from dietplanner.programs import record as record_module
 from dietplanner.programs.models import Challenge, DailyEntry
 from dietplanner.programs.record import load_record, shown_program
 from tests.benchmarks.page_data import patient_with_program, pinned_time, query_count
@@ -38,7 +38,7 @@ def test_a_second_page_reads_no_diary_rows_and_shows_the_same_day(client):
         with_rows_kept = len_queries(client, reverse("diary:today"))
         again = client.get(reverse("diary:today"))
     assert with_rows_kept == first - 1  # the entries' query, a year of rows, is not run
-    assert memo.diaries.hits >= 1
+    assert record_module.diaries.hits >= 1
     assert _without_tokens(again) == _without_tokens(page)
 
 
@@ -121,7 +121,7 @@ def test_another_program_with_the_same_rows_never_shares_them():
         one = _record(patient_with_program("one@example.com", 30))
         other = _record(patient_with_program("two@example.com", 30))
     assert one.diary_key != other.diary_key
-    assert memo.diaries.misses >= 2
+    assert record_module.diaries.misses >= 2
 
 
 def test_an_entry_changed_by_a_bulk_update_is_read_at_once():
@@ -133,3 +133,27 @@ def test_an_entry_changed_by_a_bulk_update_is_read_at_once():
         after = _record(patient)
     assert before.entry_by_day[day].note != "Changed"
     assert after.entry_by_day[day].note == "Changed"
+
+
+def test_the_pages_after_a_check_in_find_its_rows_kept_under_the_new_stamp(
+    client, django_capture_on_commit_callbacks
+):
+    """The check-in keeps the rows it saved under the stamp the database then has: the next
+    page, in this process or another (the shared cache), reads no row and shows the save."""
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        sign_in(client, patient)
+        client.get(reverse("diary:today"))
+        symptoms = shown_program(patient).symptoms
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("diary:checkin"), {f"score_{s}": "6" for s in symptoms})
+        misses = record_module.diaries.misses
+        after = _record(patient)
+        assert record_module.diaries.misses == misses  # found, not read
+        record_module.diaries._items.clear()  # another process: only the shared cache has it
+        again = _record(patient)
+        today = patient.local_today()
+    assert record_module.diaries.misses == misses
+    assert record_module.diaries.shared_hits >= 1
+    assert after.entry_by_day[today].scores == dict.fromkeys(symptoms, 6)
+    assert again.entries == after.entries
