@@ -197,11 +197,10 @@ class _Design:
         wh = Whitener(days, phi)
         self.whitener = wh
         self.w_one = w_one = wh.apply([1.0] * len(days))
-        self.s11 = s11 = sum(o * o for o in w_one)
+        self.s11 = s11 = sum(map(mul, w_one, w_one))
         # The shape is zero outside the window, so only window days (and the first day after,
         # whose innovation still sees the last window day) enter the sums that involve it.
         self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
-        rho, scale = wh.rho[self.start : self.stop], wh.scale[self.start : self.stop]
         ones = w_one[self.start : self.stop]
         offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
         tail = [0.0] if follow else []
@@ -210,16 +209,9 @@ class _Design:
             xs = [shape[k] for k in offsets]
             if max(xs) <= 0.0:
                 continue
-            wxs = []
-            s12 = s22 = 0.0
-            prev = 0.0
-            # The shape is zero before the window.
-            for x, r, sc, o in zip(xs + tail, rho, scale, ones, strict=True):
-                wx = (x - r * prev) * sc
-                prev = x
-                wxs.append(wx)
-                s12 += o * wx
-                s22 += wx * wx
+            wxs = wh.apply_from(self.start, xs + tail)
+            s12 = sum(map(mul, ones, wxs))
+            s22 = sum(map(mul, wxs, wxs))
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
                 self.shapes.append((name, xs, wxs, s12, det, math.sqrt(det), shape_parts(xs)))
@@ -272,28 +264,18 @@ class _EpisodeDesign:
         offsets = [days[i] - cw.first for i in window_rows]
         # The window's rows are consecutive (rows go by day); a whitened shape column is 0.0
         # outside them and the row after, and adding those zeros to a sum changes no bit, so
-        # a score's product with it is summed over those rows only.
-        self.support = (window_rows[0], min(window_rows[-1] + 2, n))
+        # its sums run over those rows only.
+        lo, stop = self.support = (window_rows[0], min(window_rows[-1] + 2, n))
+        tail = [0.0] if stop > window_rows[-1] + 1 else []
+        supported = [c[lo:stop] for c in columns]
         self.shapes = []
         for name, shape in shapes:
             xs = [shape[o] for o in offsets]
             if max(xs) <= 0.0:
                 continue
-            full = [0.0] * n
-            for i, x in zip(window_rows, xs, strict=True):
-                full[i] = x
-            wx = wh.apply(full)
-            cross = [sum(map(mul, wx, c)) for c in columns]
-            self.shapes.append(
-                (
-                    name,
-                    xs,
-                    wx[self.support[0] : self.support[1]],
-                    cross,
-                    sum(map(mul, wx, wx)),
-                    shape_parts(xs),
-                )
-            )
+            wx = wh.apply_from(lo, xs + tail)
+            cross = [sum(map(mul, wx, c)) for c in supported]
+            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), shape_parts(xs)))
 
 
 def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -303,15 +285,20 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     independent evidence: an episode wholly inside the window is measured mostly by its
     prior, one that starts before or ends after it also by its own days outside."""
     tags, priors, cw = days_in.tags, days_in.priors, setting.cw
-    # (day, score, episodes) of every day of the fit, in day order (no two share a day).
-    rows = [
-        *zip(days_in.ref_days, days_in.ref, repeat(()), strict=False),
-        *zip(days_in.follow_days, days_in.follow, repeat(()), strict=False),
-        *days_in.outside,
-        *zip(days_in.window_days, days_in.window, tags, strict=True),
-    ]
-    rows.sort()
-    days, ys, row_tags = zip(*rows, strict=True)
+    if days_in.outside:
+        # (day, score, episodes) of every day of the fit, in day order (no two share a day).
+        rows = [
+            *zip(days_in.ref_days, days_in.ref, repeat(()), strict=False),
+            *zip(days_in.follow_days, days_in.follow, repeat(()), strict=False),
+            *days_in.outside,
+            *zip(days_in.window_days, days_in.window, tags, strict=True),
+        ]
+        rows.sort()
+        days, ys, row_tags = zip(*rows, strict=True)
+    else:  # the reference days come before the window, the follow-up days after it
+        days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
+        ys = [*days_in.ref, *days_in.window, *days_in.follow]
+        row_tags = ((),) * len(days_in.ref) + tuple(tags) + ((),) * len(days_in.follow)
     k = len(priors)
     key = ("episodes", days, row_tags)
     design = setting.designs.get(key)

@@ -83,6 +83,18 @@ class Whitener:
         prevs = [0.0, *values[:-1]]
         return list(map(mul, map(sub, values, map(mul, self.rho, prevs)), self.scale))
 
+    def apply_from(self, start: int, values: Sequence[float]) -> list[float]:
+        """`apply` on a column that is 0.0 before row `start` and holds `values` from there:
+        its rows from `start` on (the earlier ones are 0.0). A reaction shape is zero
+        outside its window, so only its window's rows need whitening."""
+        stop = start + len(values)
+        prevs = [0.0, *values[:-1]]
+        return list(
+            map(
+                mul, map(sub, values, map(mul, self.rho[start:stop], prevs)), self.scale[start:stop]
+            )
+        )
+
 
 def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
     """GLS coefficients and their unscaled covariance for prewhitened columns (few).
