@@ -215,35 +215,48 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
     half = 0.5 * d * d
     exp, cap = math.exp, LOG_CAP  # (local names: the pair loop below runs thousands of times)
     k = len(usable)
-    names = sorted(set(usable[0].fits).intersection(*(r.fits for r in usable[1:])))
+    fits = [r.fits for r in usable]
+    names = sorted(set(fits[0]).intersection(*fits[1:]))
     one = 0.0
     n_one = 0
-    ratios = []  # per symptom, the one-symptom ratio under each shape of `names`
-    for r in usable:
-        by_shape = {}
-        for name, fit in r.fits.items():
-            log_ratio = (d * fit.rise - half) / (fit.se * fit.se)
-            by_shape[name] = exp(log_ratio if log_ratio < cap else cap)
-        one += sum(by_shape.values())
-        n_one += len(by_shape)
-        ratios.append([by_shape[n] for n in names])
+    # Per symptom, under each shape of `names`: the one-symptom ratio, and the rise, its
+    # standard error and its square (the terms of every pair the symptom is in).
+    ratios, rises, ses, variances = [], [], [], []
+    for f in fits:
+        shape_ratios = []
+        for rise, se in zip(f.rise, f.se, strict=True):
+            log_ratio = (d * rise - half) / (se * se)
+            shape_ratios.append(exp(log_ratio if log_ratio < cap else cap))
+        one += sum(shape_ratios)
+        n_one += len(shape_ratios)
+        if f.names == names:  # (nearly always: every symptom fitted under every shape)
+            ratios.append(shape_ratios)
+            rises.append(f.rise)
+            ses.append(f.se)
+        else:
+            at = list(map(f.names.index, names))
+            ratios.append([shape_ratios[i] for i in at])
+            rises.append([f.rise[i] for i in at])
+            ses.append([f.se[i] for i in at])
+        variances.append([se * se for se in ses[-1]])
     one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
     if k < 2 or not names:
         return _log(one), None
-    # Per symptom and shape: (rise, se, se squared), the terms of every pair it is in.
-    terms = [[(f.rise, f.se, f.se * f.se) for f in map(r.fits.__getitem__, names)] for r in usable]
     two = 0.0
     best, best_pair = -1.0, None
     corr = noise.corr
     for i in range(k - 1):
-        symptom_a, terms_a, ratios_a = usable[i].symptom, terms[i], ratios[i]
+        symptom_a, ratios_a = usable[i].symptom, ratios[i]
+        rises_a, ses_a, variances_a = rises[i], ses[i], variances[i]
         for j in range(i + 1, k):
             rho = corr.get((symptom_a, usable[j].symptom), 0.0)  # `Noise.pair_corr`
             if rho == 0.0:  # independent: the pair's ratio is the product of the two
                 pair = sum(map(mul, ratios_a, ratios[j]))
             else:
                 pair = 0.0
-                for (ra, sa, va), (rb, sb, vb) in zip(terms_a, terms[j], strict=True):
+                for ra, sa, va, rb, sb, vb in zip(
+                    rises_a, ses_a, variances_a, rises[j], ses[j], variances[j], strict=True
+                ):
                     cab = rho * sa * sb
                     det = va * vb - cab * cab
                     wa, wb = (vb - cab) / det, (va - cab) / det

@@ -23,7 +23,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import mul
+from operator import mul, truediv
 from typing import NamedTuple
 
 from .reference import Noise
@@ -48,6 +48,55 @@ class ShapeFit:
     parts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
 
 
+class ShapeFits:
+    """The fits of one symptom under each reaction shape tried, in the order tried, as
+    columns: `names`, `z`, `rise` (at the full portion) and its `se`; per shape `xs`, the
+    shape on the window days, and `parts` (`shape_parts`; None: work them out). Episode fits
+    also keep per shape `shifts`, the fitted shift of each episode, and `tags`, the episodes
+    of each window day, to read the window scores less those shifts (`SymptomRead.use`).
+
+    Columns rather than an object per shape: one is filled for every symptom, challenge and
+    pass, and the Bayes factor (`decide.reaction_evidence`) reads every shape's rise and
+    error at once. The lists may be shared with the fit's design: never changed after.
+    `fits[name]` is one shape's `ShapeFit`."""
+
+    __slots__ = ("names", "z", "rise", "se", "xs", "parts", "shifts", "tags")
+
+    def __init__(
+        self,
+        names: Sequence[str] = (),
+        z: Sequence[float] = (),
+        rise: Sequence[float] = (),
+        se: Sequence[float] = (),
+        xs: Sequence[list[float]] = (),
+        parts: Sequence[tuple] | None = None,
+        shifts: Sequence[list[float]] | None = None,
+        tags: list[tuple[int, ...]] | None = None,
+    ) -> None:
+        self.names, self.z, self.rise, self.se, self.xs = names, z, rise, se, xs
+        self.parts, self.shifts, self.tags = parts, shifts, tags
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __getitem__(self, name: str) -> ShapeFit:
+        if name not in self.names:
+            raise KeyError(name)
+        i = self.names.index(name)
+        return ShapeFit(
+            self.z[i],
+            self.rise[i],
+            self.se[i],
+            self.xs[i],
+            None if self.shifts is None else self.shifts[i],
+            self.tags,
+            None if self.parts is None else self.parts[i],
+        )
+
+
 @dataclass(slots=True)
 class SymptomRead:
     symptom: str
@@ -68,7 +117,7 @@ class SymptomRead:
     placebo_z: float | None = None
     peak_day: int | None = None
     peak_rise: float | None = None
-    fits: dict[str, ShapeFit] = field(default_factory=dict)
+    fits: ShapeFits = field(default_factory=ShapeFits)
     shape: str | None = None
 
     @property
@@ -79,19 +128,21 @@ class SymptomRead:
         """Report this symptom under reaction shape `name`: the days where at least half the
         expected reaction falls give the window level; the full-portion days against the
         small-portion days tell whether the rise grew with the portion."""
-        fit = self.fits[name]
+        fits = self.fits
+        i = fits.names.index(name)
         self.shape = name
-        self.z, self.rise, self.rise_se = fit.z, fit.rise, fit.se
+        self.z, self.rise, self.rise_se = fits.z[i], fits.rise[i], fits.se[i]
         window = self.window
-        if fit.shifts is None:
+        if fits.shifts is None:
             values = [v for _, v in window]
         else:
-            shifts = fit.shifts
+            shifts = fits.shifts[i]
             values = [
                 v - sum([shifts[e] for e in t]) if t else v
-                for (_, v), t in zip(window, fit.tags, strict=True)
+                for (_, v), t in zip(window, fits.tags, strict=True)
             ]
-        response, full_at, small_at = fit.parts or shape_parts(fit.xs)
+        parts = None if fits.parts is None else fits.parts[i]
+        response, full_at, small_at = parts or shape_parts(fits.xs[i])
         self.response_days = [window[i][0] for i in response]
         value_at = values.__getitem__
         self.window_level = sum(map(value_at, response)) / len(response)
@@ -191,7 +242,7 @@ class _Design:
     """Everything about a fit that does not depend on the scores: shared by the symptoms
     that were scored on the same days, which is nearly always all of them."""
 
-    __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes")
+    __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes", "names", "xs", "parts")
 
     def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
         wh = Whitener(days, phi)
@@ -205,6 +256,7 @@ class _Design:
         offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
         tail = [0.0] if follow else []
         self.shapes = []
+        kept = []
         for name, shape in shapes:
             xs = [shape[k] for k in offsets]
             if max(xs) <= 0.0:
@@ -214,7 +266,12 @@ class _Design:
             s22 = sum(map(mul, wxs, wxs))
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
-                self.shapes.append((name, xs, wxs, s12, det, math.sqrt(det), shape_parts(xs)))
+                self.shapes.append((wxs, s12, det, math.sqrt(det)))
+                kept.append((name, xs, shape_parts(xs)))
+        # The columns every symptom's `ShapeFits` shares.
+        self.names = [name for name, _, _ in kept]
+        self.xs = [xs for _, xs, _ in kept]
+        self.parts = [parts for _, _, parts in kept]
 
 
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -232,17 +289,14 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
     sd_factor = read.sigma * math.sqrt(s11)
-    fits = read.fits
-    best, best_z = None, 0.0
-    for name, xs, wxs, s12, det, root_det, parts in design.shapes:
-        rise = (s11 * sum(map(mul, wxs, yw)) - s12 * b1) / det
-        se = sd_factor / root_det
-        z = rise / se
-        fits[name] = ShapeFit(z, rise, se, xs, None, None, parts)  # (positional: faster)
-        if best is None or z > best_z:  # the first shape of the highest z
-            best, best_z = name, z
-    if best is not None:
-        read.use(best)
+    shapes = design.shapes
+    if not shapes:
+        return
+    rises = [(s11 * sum(map(mul, wxs, yw)) - s12 * b1) / det for wxs, s12, det, _ in shapes]
+    ses = [sd_factor / root_det for _, _, _, root_det in shapes]
+    zs = list(map(truediv, rises, ses))
+    read.fits = ShapeFits(design.names, zs, rises, ses, design.xs, design.parts)
+    read.use(design.names[zs.index(max(zs))])  # the first shape of the highest z
 
 
 class _EpisodeDesign:
@@ -325,8 +379,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
         (i00, i01), (i10, i11) = inv
         b0, b1 = beta0
     yw = w_y[design.support[0] : design.support[1]]
-    fits = read.fits
-    best, best_z = None, 0.0
+    names, zs, rises, ses, xss, partss, shiftss = [], [], [], [], [], [], []
     for name, xs, wx, cross, xx, parts in design.shapes:
         if k == 1:  # the usual case, one episode: the same sums as below, written out
             c0, c1 = cross
@@ -346,12 +399,16 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
             # window level is read from the scores less these shifts.
             shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         se = math.sqrt(s2 / denom)
-        z = rise / se
-        fits[name] = ShapeFit(z, rise, se, xs, shifts, tags, parts)
-        if best is None or z > best_z:
-            best, best_z = name, z
-    if best is not None:
-        read.use(best)
+        names.append(name)
+        zs.append(rise / se)
+        rises.append(rise)
+        ses.append(se)
+        xss.append(xs)
+        partss.append(parts)
+        shiftss.append(shifts)
+    if names:
+        read.fits = ShapeFits(names, zs, rises, ses, xss, partss, shiftss, tags)
+        read.use(names[zs.index(max(zs))])  # the first shape of the highest z
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:

@@ -3,7 +3,7 @@
 from dietplanner.analysis.decide import pair_to_mention, reaction_evidence
 from dietplanner.analysis.evidence import (
     FitSetting,
-    ShapeFit,
+    ShapeFits,
     SymptomDays,
     SymptomRead,
     read_symptom,
@@ -47,8 +47,13 @@ def test_every_shape_reports_the_window_less_the_episode_shift():
 def _read(symptom: str, rises: list[float], se: float) -> SymptomRead:
     """A symptom whose fitted rise is rises[k] under shape k, each with standard error se."""
     read = SymptomRead(symptom, [1, 2, 3, 4], 3.0, 1.0, 20.0, [(10, 3.0)])
-    for k, rise in enumerate(rises):
-        read.fits[f"s{k}"] = ShapeFit(z=rise / se, rise=rise, se=se, xs=[1.0])
+    read.fits = ShapeFits(
+        names=[f"s{k}" for k in range(len(rises))],
+        z=[rise / se for rise in rises],
+        rise=list(rises),
+        se=[se] * len(rises),
+        xs=[[1.0]] * len(rises),
+    )
     read.use("s0")
     return read
 
