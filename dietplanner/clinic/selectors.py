@@ -30,7 +30,6 @@ from dietplanner.programs.intake import (
 )
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
 from dietplanner.programs.visibility import result_hidden
-from foods.models import Protocol
 
 from .models import ClientSummary, ClinicalNote, FlagReview
 
@@ -66,10 +65,14 @@ SORTS = ("name", "phase", "checkin", "adherence", "flags")
 
 @dataclass(slots=True, kw_only=True)
 class ClientRow:
-    """One linked patient as the client list shows them."""
+    """One linked patient as the client list shows them.
+
+    A row of a page read from the stored lines (`summary_page`) holds only what the list
+    shows: the patient's id, public id, name and e-mail, the protocol's name; no link and no
+    program."""
 
     patient: User
-    link: CareLink
+    link: CareLink | None
     program: Program | None
     phase: str
     place: str
@@ -79,6 +82,14 @@ class ClientRow:
     expected_days: int
     off_plan_days: int
     flags: tuple[str, ...] = field(default=())
+    protocol: str = ""  # the program's protocol, by name
+    report_url: str = ""  # set by the list's view
+
+    @property
+    def checkin_words(self) -> str:
+        if self.days_since is None:
+            return ""
+        return {0: "today", 1: "yesterday"}.get(self.days_since, f"{self.days_since} days ago")
 
     @property
     def adherence(self) -> float | None:
@@ -191,13 +202,14 @@ _SUMMARY_ORDER = {
     "flags": ([F("flag_count").desc()], [F("flag_count").asc()]),
 }
 # What a row shows, read with its line (not every column of the patient, link and program).
+# In the model's order of fields, as `Model.from_db` takes them.
+_PATIENT_SHOWN = [
+    f.attname
+    for f in User._meta.concrete_fields
+    if f.attname in ("id", "public_id", "full_name", "email")
+]
 _SHOWN = (
-    "link_id",
-    "link__patient_id",
-    "link__patient__public_id",
-    "link__patient__full_name",
-    "link__patient__email",
-    "program_id",
+    *(f"link__patient__{name}" for name in _PATIENT_SHOWN),
     "program__protocol__name",
     "phase",
     "place",
@@ -261,16 +273,14 @@ def summary_page(
 def _shown_row(values: tuple) -> ClientRow:
     """A page's row from its line's shown columns: the patient, link and program hold only
     what the list shows of them."""
-    link_id, patient_id, public_id, full_name, email, program_id, protocol, *line = values
+    patient_values, (protocol, *line) = values[:4], values[4:]
     phase, place, last_checkin, days_since, logged, expected, off_plan, flags = line
-    patient = User(pk=patient_id, public_id=public_id, full_name=full_name, email=email)
-    program = None
-    if program_id is not None:
-        program = Program(pk=program_id, protocol=Protocol(name=protocol))
     return ClientRow(
-        patient=patient,
-        link=CareLink(pk=link_id, patient=patient),
-        program=program,
+        # As the ORM builds a row read with only these fields (defaults not worked out).
+        patient=User.from_db(None, _PATIENT_SHOWN, patient_values),
+        link=None,
+        program=None,
+        protocol=protocol or "",
         phase=phase,
         place=place,
         last_checkin=last_checkin,
@@ -512,6 +522,7 @@ def _row(link, program, challenges, stats, baseline_rows, today: date, reviewed)
         patient=link.patient,
         link=link,
         program=program,
+        protocol=program.protocol.name,
         phase=phase,
         place=place,
         last_checkin=last,
