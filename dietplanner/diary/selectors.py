@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 
 from dietplanner import charts
-from dietplanner.programs.models import Program
-from dietplanner.programs.record import EntryRow, ProgramRecord
+from dietplanner.programs.drawn import Drawing, drawn
+from dietplanner.programs.models import Dose, Program
+from dietplanner.programs.record import EntryRow, ProgramRecord, day_labels
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .services import editable_range
@@ -62,6 +63,7 @@ class DiaryHistory:
     page: Page | None = None
     days: tuple[DiaryDay, ...] = ()
     figure: charts.SymptomFigure | None = None
+    chart_html: str = ""  # the figure with its table (`diary/_chart.html`), drawn once
     logged_days: int = 0
     chart_whole: bool = False  # the chart covers the whole program (else the page's days)
     chart_clipped: bool = False  # the program is longer than one page of days
@@ -70,8 +72,8 @@ class DiaryHistory:
 def diary_history(
     record: ProgramRecord, *, page_number=None, whole_chart: bool = False
 ) -> DiaryHistory:
-    """The diary page's data from the program record (two queries for the names of what was
-    logged), however long the program ran.
+    """The diary page's data from the program record (a query for the page's doses, one to
+    three for the names of what was logged), however long the program ran.
 
     The day cards and the chart cover the requested page's days (an invalid page number falls
     back to the first or the last page); with `whole_chart` the chart covers the whole program.
@@ -91,21 +93,22 @@ def diary_history(
             editable_from=editable_from,
         )
 
-    # day labels only: the pause after a reaction changes no past day
-    plan = record.plan_as_of(last, paused=False)
-    labels = record.day_labels(plan, last)
-    names = _names(program, entries)
-
     count = (last - program.start_date).days + 1
     paginator = Paginator([last - timedelta(days=k) for k in range(count)], DAYS_PER_PAGE)
     page = paginator.get_page(page_number)
     newest, oldest = page.object_list[0], page.object_list[-1]
     clipped = paginator.num_pages > 1
     chart_span = (program.start_date, last) if whole_chart or not clipped else (oldest, newest)
+    # the page's days are the chart's or among them: nothing outside the chart is read
+    shown = [e for e in entries if chart_span[0] <= e.date <= chart_span[1]]
+
+    # day labels only: the pause after a reaction changes no past day
+    plan = record.plan_as_of(last, paused=False)
+    labels = day_labels(plan, chart_span[0], chart_span[1])
+    names = _names(program, entries)
+
     by_day = record.entry_by_day
-    taken = {
-        day: dose.taken for day, dose in record.doses_by_day.items() if oldest <= day <= newest
-    }
+    taken = _doses_taken(program, oldest, newest)
     dose_days = {
         d.day for c in plan.challenges if c.started for d in c.dose_days if not d.cancelled
     }
@@ -123,6 +126,7 @@ def diary_history(
         )
         for day in page.object_list
     )
+    chart = _figure(record, plan, shown, names, labels, last, chart_span)
     return DiaryHistory(
         program=program,
         first=program.start_date,
@@ -132,7 +136,8 @@ def diary_history(
         editable_from=editable_from,
         page=page,
         days=days,
-        figure=_figure(record, plan, entries, names, labels, last, chart_span),
+        figure=chart.figure,
+        chart_html=chart.html,
         logged_days=len(entries),
         chart_whole=whole_chart,
         chart_clipped=clipped,
@@ -189,9 +194,20 @@ def _diary_day(day, entry, program, names: _Names, **facts) -> DiaryDay:
     )
 
 
+def _doses_taken(program: Program, first: date, last: date) -> dict[date, bool | None]:
+    """Whether each dose from `first` to `last` was taken (None: not recorded), by day (of
+    two tests' doses on one day, the later test's, as the record orders them)."""
+    return dict(
+        Dose.objects.filter(challenge__program=program, date__range=(first, last))
+        .order_by("challenge__position", "date")
+        .values_list("date", "taken")
+    )
+
+
 def _figure(
     record: ProgramRecord, plan, entries, names: _Names, labels, last: date, span
-) -> charts.SymptomFigure:
+) -> Drawing:
+    """The chart of `span` (its entries: `entries`), drawn once per process (`drawn`)."""
     program = record.program
     start, end = span
     series: dict[str, list[tuple[date, int]]] = {
@@ -214,7 +230,7 @@ def _figure(
             notes.append(", ".join(_pretty(s, names.confounders) for s in confounders))
         if notes:
             markers.append(charts.Marker(day=day, label="; ".join(notes)))
-    return charts.symptom_figure(
+    return drawn(
         start=start,
         end=end,
         series=series,
@@ -223,6 +239,6 @@ def _figure(
         markers_label="Off-plan eating or something else logged",
         title=f"Your symptom scores, {charts.fmt_date(start)} to {charts.fmt_date(end)}",
         chart_id="diary-chart",
-        day_labels=labels,
+        day_labels={day: text for day, text in labels.items() if start <= day <= end},
         narrow_width=400,
     )

@@ -3,9 +3,9 @@
 Run: `.venv/bin/python -m pytest -n 0 -m benchmark -s -p no:cacheprovider
 tests/benchmarks/profile_patient_pages.py` (`PROFILE_TOP=40` for more rows). Builds the page
 benchmark's patient (a 365-day program, 13 food tests, the last one running), then for Today,
-the diary and the one-line view next to them: the median wall and CPU time of a few GETs
-through the test client, and a cProfile of ten GETs (CPU time) sorted by cumulative and by
-own time. Prints only; nothing asserts a time.
+the diary, the results and the one-line view next to them: the median wall and CPU time of a
+few GETs through the test client, and a cProfile of ten GETs (CPU time) sorted by cumulative
+and by own time. Prints only; nothing asserts a time.
 """
 
 import cProfile
@@ -29,6 +29,7 @@ PAGES = (
     ("one-line view", "/bench/one-line/"),
     ("GET /today/", "/today/"),
     ("GET /diary/", "/diary/"),
+    ("GET /program/results/", "/program/results/"),
 )
 
 
@@ -52,10 +53,10 @@ def test_profile_patient_pages(client):
     for _, url in PAGES:  # warm: templates compiled, caches filled
         client.get(url)
     floor, floor_cpu = _medians_ms(client, PAGES[0][1])
-    print(f"\n{'page':<16} {'wall':>9} {'ratio':>6} {'CPU':>9} {'ratio':>6}")
+    print(f"\n{'page':<22} {'wall':>9} {'ratio':>6} {'CPU':>9} {'ratio':>6}")
     for name, url in PAGES:
         wall, cpu = _medians_ms(client, url)
-        print(f"{name:<16} {wall:7.1f}ms {wall / floor:5.1f}x {cpu:7.1f}ms {cpu / floor_cpu:5.1f}x")
+        print(f"{name:<22} {wall:7.1f}ms {wall / floor:5.1f}x {cpu:7.1f}ms {cpu / floor_cpu:5.1f}x")
     for name, url in PAGES[1:]:
         # CPU time of this process over several GETs: the machine's other work counts less.
         profile = cProfile.Profile(time.process_time)

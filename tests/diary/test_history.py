@@ -380,3 +380,37 @@ def test_page_has_no_inline_style_or_script(patient, patient_client):
     assert "style=" not in html
     assert "<style" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def chart_row(html: str, d: date) -> str:
+    """The chart table's row of day `d` (its date, phase and scores)."""
+    return re.search(rf'<th scope="row">{d:%a} {d.day} {d:%b %Y}</th>.*?</tr>', html, re.S)[0]
+
+
+def test_a_check_in_shows_in_the_chart_and_its_day_at_once(patient, patient_client):
+    """The chart is drawn once per server process for the same scores: a check-in made since
+    (here by another process, a plain save) is drawn on the next view."""
+    program = start_program(patient)
+    log(program, 1, 39)
+
+    before = get(patient_client, day(40))  # this process draws the chart
+    DailyEntry.objects.create(program=program, date=day(40), scores={"pain": 7, "fatigue": 9})
+    after = get(patient_client, day(40))
+
+    assert "not scored" in chart_row(before.content.decode(), day(40))
+    assert re.findall(r"<td>(\d+)</td>", chart_row(after.content.decode(), day(40))) == ["7", "9"]
+    assert "Missing" in card(before, day(40)) and "Missing" not in card(after, day(40))
+
+
+def test_a_score_corrected_at_the_same_instant_is_drawn_at_once(patient, patient_client):
+    program = start_program(patient)
+    log(program, 1, 40)
+    with on(day(40)):
+        before = patient_client.get(URL).content.decode()
+        entry = DailyEntry.objects.get(program=program, date=day(38))
+        entry.scores = {"pain": 8, "fatigue": 3}
+        entry.save()  # the clock is frozen: only the diary's revision tells the rows apart
+        after = patient_client.get(URL).content.decode()
+
+    assert re.findall(r"<td>(\d+)</td>", chart_row(before, day(38))) == ["3", "3"]
+    assert re.findall(r"<td>(\d+)</td>", chart_row(after, day(38))) == ["8", "3"]

@@ -1,5 +1,6 @@
 """The results page: one card per started challenge, read from the verdict cache."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -260,3 +261,24 @@ def test_a_card_words_its_evidence_without_claiming_a_cause(patient_client, pati
     assert "was higher in the days after the larger portions: +" in html
     assert "A clear rise is 2 points, or 30% of your usual level when that is less" in html
     assert "Clear rise" in html
+
+
+def chart_row(html: str, day) -> str:
+    """The row of `day` in a card's chart table (its date, phase and scores)."""
+    return re.search(rf'<th scope="row">{day:%a} {day.day} {day:%b %Y}</th>.*?</tr>', html, re.S)[0]
+
+
+def test_a_card_chart_shows_a_corrected_score_at_once(patient_client, patient, catalogue):
+    """The chart is drawn once per server process for the same scores: a score changed since
+    (by another process, at the same frozen instant) is drawn on the next view."""
+    program, _ = started_program(patient)
+    day = FIRST_DOSE + timedelta(days=2)
+    entry = DailyEntry.objects.get(program=program, date=day)
+    with at(FIRST_DOSE + timedelta(days=10)):
+        before = patient_client.get(URL).content.decode()
+        entry.scores = dict.fromkeys(entry.scores, 10)
+        entry.save()
+        after = patient_client.get(URL).content.decode()
+
+    assert "<td>10</td>" not in chart_row(before, day)
+    assert re.findall(r"<td>(\d+)</td>", chart_row(after, day)) == ["10"] * len(entry.scores)

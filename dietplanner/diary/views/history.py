@@ -19,7 +19,12 @@ def diary(request: HttpRequest) -> HttpResponse:
     program = shown_program(request.user)
     if program is None:
         return render(request, "diary/history.html", {"history": None})
-    record = load_record(program, today=request.user.local_today(), measures=request.user.measures)
+    record = load_record(
+        program,
+        today=request.user.local_today(),
+        measures=request.user.measures,
+        with_doses=False,  # the page's days read theirs (`diary_history`)
+    )
     history = diary_history(
         record,
         page_number=request.GET.get("page"),

@@ -32,6 +32,7 @@ from dietplanner.analysis.wording import (
 )
 from foods.models import Symptom
 
+from ..drawn import drawn
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
 from ..record import ProgramRecord, load_record, shown_program
@@ -111,6 +112,7 @@ class ResultCard:
     red_flag: bool
     by_endoscopy: bool = False  # the reasons and evidence are context, not the result
     figure: charts.SymptomFigure | None = None
+    chart_html: str = ""  # the figure with its table (`diary/_chart.html`), drawn once
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +216,8 @@ def _slice(card: ResultCard, last_day: date) -> tuple[date, date] | None:
 
 
 def _figures(record: ProgramRecord, cards: list[ResultCard], challenges, names) -> None:
-    """Each visible card's slice of the symptom chart, from the record's entries."""
+    """Each visible card's slice of the symptom chart, from the record's entries, drawn once
+    per process for the same scores, phases and readings (`drawn`)."""
     program = record.program
     spans = {id(card): _slice(card, record.today) for card in cards if not card.hidden}
     spans = {k: v for k, v in spans.items() if v is not None}
@@ -247,7 +250,7 @@ def _figures(record: ProgramRecord, cards: list[ResultCard], challenges, names) 
             for row in card.excluded
             if start <= row.day <= end
         ]
-        card.figure = charts.symptom_figure(
+        drawing = drawn(
             start=start,
             end=end,
             series=series,
@@ -260,6 +263,7 @@ def _figures(record: ProgramRecord, cards: list[ResultCard], challenges, names) 
             ),
             chart_id=f"result-{card.challenge.public_id.hex[:12]}",
         )
+        card.figure, card.chart_html = drawing.figure, drawing.html
 
 
 def shown_in_full(cards: list[ResultCard]) -> list[ResultCard]:
