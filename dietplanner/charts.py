@@ -154,12 +154,13 @@ def symptom_charts(
     start, end = chart["start"], chart["end"]
     _check(start, end, chart.get("phases", ()))
     points = _clean_series(chart["series"], start, end)
+    runs = {label: _runs(values) for label, values in points.items()}
     lines_id = f"{chart_ids[0]}-lines"
-    shared = _shared_lines(points, start, lines_id)
+    shared = _shared_lines(runs, start, lines_id)
     drawings = []
     for index, (width, uid) in enumerate(zip(widths, chart_ids, strict=True)):
         grid = _Grid(start, end, width, chart.get("height", 260))
-        lines = (shared if index == 0 else "") + _placed_lines(grid, points, lines_id)
+        lines = (shared if index == 0 else "") + _placed_lines(grid, runs, lines_id)
         drawings.append(
             _draw(
                 grid,
@@ -520,11 +521,14 @@ def _shape(shape: str, x: float, y: float, r: float = 3.6) -> str:
 def _runs(values: list[tuple[date, int]]) -> list[list[tuple[date, int]]]:
     """Consecutive days together: a missing day starts a new run (a gap in the line)."""
     runs: list[list[tuple[date, int]]] = []
-    for day, score in values:
-        if runs and (day - runs[-1][-1][0]).days == 1:
-            runs[-1].append((day, score))
+    previous = None
+    for point in values:
+        number = point[0].toordinal()
+        if number - 1 == previous:
+            runs[-1].append(point)
         else:
-            runs.append([(day, score)])
+            runs.append([point])
+        previous = number
     return runs
 
 
@@ -559,14 +563,18 @@ def _lines(grid: _Grid, points: Mapping[str, list[tuple[date, int]]]) -> str:
     return "".join(out)
 
 
-def _shared_lines(points: Mapping[str, list[tuple[date, int]]], start: date, lines_id: str) -> str:
-    """Every series' line in days from `start` across and scores up (`symptom_charts`)."""
+def _shared_lines(
+    runs: Mapping[str, list[list[tuple[date, int]]]], start: date, lines_id: str
+) -> str:
+    """Every series' line (its `_runs`) in days from `start` across and scores up
+    (`symptom_charts`)."""
     out = [f'<defs><g id="{lines_id}" fill="none" stroke-linejoin="round" stroke-linecap="round">']
-    for index, (label, values) in enumerate(points.items()):
+    first = start.toordinal()
+    for index, (label, label_runs) in enumerate(runs.items()):
         colour, dash, _ = _style(index)
         d = " ".join(
-            "M" + "L".join(f"{(day - start).days} {score}" for day, score in run)
-            for run in _runs(values)
+            "M" + "L".join(f"{day.toordinal() - first} {score}" for day, score in run)
+            for run in label_runs
         )
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
@@ -577,7 +585,9 @@ def _shared_lines(points: Mapping[str, list[tuple[date, int]]], start: date, lin
     return "".join(out)
 
 
-def _placed_lines(grid: _Grid, points: Mapping[str, list[tuple[date, int]]], lines_id: str) -> str:
+def _placed_lines(
+    grid: _Grid, runs: Mapping[str, list[list[tuple[date, int]]]], lines_id: str
+) -> str:
     """The shared lines (`_shared_lines`) placed on this grid, with this grid's points."""
     all_points = grid.days <= _POINTS_UP_TO_DAYS
     scale = (grid.y1 - grid.y0) / 10
@@ -586,11 +596,11 @@ def _placed_lines(grid: _Grid, points: Mapping[str, list[tuple[date, int]]], lin
         f'<use href="#{lines_id}" transform="matrix({_fine(grid.slot)} 0 0 {_fine(-scale)} '
         f'{_fine(grid.x0 + grid.slot / 2)} {_fine(grid.y1)})"/>'
     ]
-    for index, (label, values) in enumerate(points.items()):
+    for index, (label, label_runs) in enumerate(runs.items()):
         colour, _, shape = _style(index)
         dots = "".join(
             _shape(shape, grid.x(day), grid.y(score))
-            for run in _runs(values)
+            for run in label_runs
             if all_points or len(run) == 1
             for day, score in run
         )
