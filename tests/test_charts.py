@@ -15,6 +15,7 @@ from dietplanner.charts import (
     symptom_chart,
     symptom_charts,
     symptom_figure,
+    table_rows,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -394,3 +395,24 @@ def test_charts_at_two_widths_share_one_drawing_of_the_lines_placed_as_each_draw
             assert path.get("d").count("M") == drawn.count("M")
     ids = [e.get("id") for drawing in (narrow, wide) for e in parse(drawing).iter() if e.get("id")]
     assert len(ids) == len(set(ids))
+
+
+def test_table_rows_draw_what_the_charts_template_draws():
+    # The report draws its table's rows in Python: the same rows as `diary/_chart.html`.
+    from django.template.loader import render_to_string
+
+    figure = symptom_figure(
+        start=START,
+        end=START + timedelta(days=9),
+        series={
+            "Pain": [(d, 4) for d in days(10)[::2]],
+            "Brain <fog>": [(d, k) for k, d in enumerate(days(10))],
+        },
+        phases=[Phase(start=START, end=START + timedelta(days=4), kind="baseline", label="A & B")],
+        markers=[Marker(day=START + timedelta(days=3), label="Off-plan: <dairy>")],
+        title="Symptoms",
+    )
+    html = render_to_string("diary/_chart.html", {"figure": figure})
+    body = re.search(r"<tbody>(.*)</tbody>", html, re.S).group(1)
+    assert re.sub(r">\s+<", "><", body.strip()) == str(table_rows(figure.table))
+    assert "Wed 5 Mar 2025" in body and "&lt;dairy&gt;" in body

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dietplanner import charts
 from dietplanner.accounts.selectors import get_patient_for_dietitian
 from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
@@ -115,6 +116,7 @@ def report(request, patient_id):
         days = report.chart_days
         context |= {
             "figure": figure,
+            "figure_rows": charts.table_rows(figure.table),
             "table_open": every_day,
             "table_days": days,
             "table_fold": ""
