@@ -148,10 +148,35 @@ def client_page(dietitian: User, *, search: str, descending: bool, page, per_pag
     return shown
 
 
-def summary_roster(dietitian: User, now: datetime | None = None) -> tuple[int, bool]:
-    """(how many clients are actively linked to `dietitian`, whether every one of them has a
-    stored line worked out for their own today), in one query reading the lines' index and the
-    count of links, not the patients: only when every line is current may the list read them.
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """A dietitian's clients as the list counts them (`summary_roster`)."""
+
+    total: int  # clients actively linked
+    current: bool  # every one has a stored line worked out for their own today
+    matching: int  # of those lines, how many the list's filter keeps (all, unfiltered)
+
+
+def line_filter(*, search: str = "", flag: str = "", phase: str = "") -> Q | None:
+    """The stored lines named like `search`, with `flag` and in `phase` (empty: any); None
+    when the list is not filtered."""
+    conditions = []
+    if search:
+        conditions.append(Q(name__icontains=search) | Q(email__icontains=search))
+    if flag in FLAGS:
+        conditions.append(Q(flags__contains=f" {flag} "))
+    if phase in PHASES:
+        conditions.append(Q(phase=phase))
+    return Q(*conditions) if conditions else None
+
+
+def summary_roster(
+    dietitian: User, now: datetime | None = None, *, matching: Q | None = None
+) -> Roster:
+    """How many clients are actively linked to `dietitian`, whether every one of them has a
+    stored line worked out for their own today, and how many lines `matching` keeps: one query
+    on the lines (through their index) and the count of links, not the patients. Only when
+    every line is current may the list read them.
 
     The lines keep copies of the dietitian and of the patient's time zone, which follow the
     link and the patient as they change (`services.client_lines_follow_link`, `..._patient`);
@@ -170,22 +195,26 @@ def summary_roster(dietitian: User, now: datetime | None = None) -> tuple[int, b
         ClientSummary.objects.filter(dietitian=dietitian)
         .order_by()
         .values_list("zone", "as_of")
-        .annotate(lines=Count("pk"), links=Subquery(links))
+        .annotate(
+            lines=Count("pk"),
+            matching=Count("pk", filter=matching) if matching else Count("pk"),
+            links=Subquery(links),
+        )
     )
-    if not groups:  # no line stored: current only if there is no client
-        linked = client_count(dietitian)
-        return linked, linked == 0
-    linked = groups[0][3] or 0
-    current = sum(lines for _, _, lines, _ in groups) == linked and all(
-        as_of == zone_today(zone, now) for zone, as_of, _, _ in groups
+    linked = groups[0][4] or 0 if groups else 0
+    current = sum(g[2] for g in groups) == linked and all(
+        as_of == zone_today(zone, now) for zone, as_of, *_ in groups
     )
-    # Not current: the list works every client out, and counts them as it does.
-    return (linked, True) if current else (client_count(dietitian), False)
+    if not current or not groups:
+        # The list works every client out, and counts them as it does.
+        total = client_count(dietitian)
+        return Roster(total=total, current=total == 0, matching=0)
+    return Roster(total=linked, current=True, matching=sum(g[3] for g in groups))
 
 
 def summaries_current(dietitian: User, now: datetime | None = None) -> bool:
     """Whether every client of `dietitian` has a stored line worked out for their own today."""
-    return summary_roster(dietitian, now)[1]
+    return summary_roster(dietitian, now).current
 
 
 # sort key -> the stored columns it orders by, ascending as the list reads it (most needing
@@ -233,11 +262,11 @@ def summary_page(
     per_page: int,
     count: int | None = None,
 ):
-    """One page of the client list from the stored summaries: filtered by `flag` and `phase`,
-    sorted by `sort` ("-" reverses) and sliced in the database (2 queries whatever the number
-    of clients, 1 given `count`, the number of lines it filters to). The same rows, in the same
-    order, as `filter_and_sort` on `client_rows`, for summaries that are current
-    (`summary_roster`).
+    """One page of the client list from the stored summaries: named like `search`, filtered
+    by `flag` and `phase`, sorted by `sort` ("-" reverses) and sliced in the database (2
+    queries whatever the number of clients, 1 given `count`, the number of lines it filters
+    to: `Roster.matching`). The same rows, in the same order, as `filter_and_sort` on
+    `client_rows`, for summaries that are current (`summary_roster`).
 
     The lines are read through the index of their order (by name, by flags, a phase by last
     check-in; each leads with the dietitian): the page's 25 in order, each then joined to its
@@ -246,12 +275,8 @@ def summary_page(
     # The line's copy of the dietitian is what the indexes lead with (an ended link's line is
     # deleted as it ends; `summary_roster` counts the lines against the links).
     summaries = ClientSummary.objects.filter(dietitian=dietitian)
-    if search:
-        summaries = summaries.filter(Q(name__icontains=search) | Q(email__icontains=search))
-    if flag in FLAGS:
-        summaries = summaries.filter(flags__contains=f" {flag} ")
-    if phase in PHASES:
-        summaries = summaries.filter(phase=phase)
+    if (matching := line_filter(search=search, flag=flag, phase=phase)) is not None:
+        summaries = summaries.filter(matching)
     key = sort.lstrip("-")
     descending = sort.startswith("-")
     name, email = Lower("name"), F("email")

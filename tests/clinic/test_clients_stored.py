@@ -33,10 +33,10 @@ def _stored_lines(monkeypatch):
     yield used
 
 
-def _must_be_current(*args, **kwargs) -> tuple[int, bool]:
-    total, current = selectors.summary_roster(*args, **kwargs)
-    assert current, "a line was not refreshed"
-    return total, current
+def _must_be_current(*args, **kwargs) -> selectors.Roster:
+    roster = selectors.summary_roster(*args, **kwargs)
+    assert roster.current, "a line was not refreshed"
+    return roster
 
 
 # Its query ceiling counts the refresh this module runs before each page; the stored list's

@@ -53,17 +53,18 @@ def test_client_list_htmx_queries_are_pinned_and_do_not_grow_with_clients(client
     assert counts == {5: 15, 50: 15}
 
 
-# One query counts the links and the lines and checks the lines are current (two before); one
-# reads the page's 25 lines in order through their index, with the columns the rows show of
-# the patient and protocol (two before: the sorted ids, then the lines); unfiltered, the count
-# of linked clients is the count of lines (one fewer).
+# One query counts the links, the lines and those the filter keeps, and checks the lines are
+# current (three before, filtered); one reads the page's 25 lines in order through their
+# index, with the columns the rows show of the patient and protocol (two before: the sorted
+# ids, then the lines).
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
         ({}, 6),
         ({"sort": "flags"}, 6),
-        ({"sort": "-adherence", "phase": "baseline"}, 7),
-        ({"flag": "new_verdicts", "sort": "checkin"}, 7),
+        ({"sort": "-adherence", "phase": "baseline"}, 6),
+        ({"flag": "new_verdicts", "sort": "checkin"}, 6),
+        ({"q": "c5", "phase": "dose"}, 6),
     ],
 )
 def test_client_list_from_stored_lines_is_pinned_and_does_not_grow_with_clients(

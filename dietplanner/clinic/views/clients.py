@@ -25,6 +25,7 @@ from ..selectors import (
     client_page,
     client_rows,
     filter_and_sort,
+    line_filter,
     summary_page,
     summary_roster,
 )
@@ -60,8 +61,11 @@ def clients(request):
     if sort.lstrip("-") not in SORTS:
         sort = "name"
     search = " ".join(request.GET.get("q", "").split())[:100]
-    total, current = summary_roster(request.user)
-    if current:
+    roster = summary_roster(
+        request.user, matching=line_filter(search=search, flag=flag, phase=phase)
+    )
+    total = roster.total
+    if roster.current:
         # Each client's stored line: filtered, sorted and paged in the database.
         page = summary_page(
             request.user,
@@ -71,8 +75,7 @@ def clients(request):
             sort=sort,
             page=request.GET.get("page"),
             per_page=CLIENTS_PER_PAGE,
-            # Every linked client has a current line: unfiltered, the lines are all of them.
-            count=None if search or flag in FLAGS or phase in PHASES else total,
+            count=roster.matching,
         )
     elif flag in FLAGS or phase in PHASES or sort.lstrip("-") != "name":
         # A line not stored yet, or of another day (the minute trigger has not run since
