@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, islice, repeat
-from operator import add, mul, sub
+from itertools import compress, count, filterfalse, islice, repeat
+from operator import add, gt, mul, sub
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -214,10 +214,11 @@ class NoiseEstimator:
             devs = list(map(sub, values, repeat(m)))
             squares = list(map(mul, devs, devs))
             lag = None
-            # Whether day i + 1 of the run follows day i; `compress` keeps the terms of those
-            # pairs in order, so the sums are those of a loop over them.
-            follows = list(map((1).__eq__, map(sub, seg[1:], seg[:-1])))
-            n = sum(follows)
+            # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
+            # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
+            # in order, so the sums are those of a loop over them.
+            follows = bytes(map(sub, seg[1:], seg[:-1])).translate(_ONE_DAY_GAP)
+            n = follows.count(1)
             if len(seg) < 3 or not n:
                 pass
             elif n == len(seg) - 1:  # every day follows the one before
@@ -327,13 +328,15 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     return corr
 
 
+_ONE_DAY_GAP = bytes([0, 1, *[0] * 254])  # `bytes.translate` table: a gap of 1 -> 1, else 0
+
+
 def _segments(days: tuple[int, ...]) -> list[tuple[int, ...]]:
     """`days` (sorted) cut into runs wherever more than SEGMENT_GAP days pass."""
     if not days:
         return []
-    gaps = map(sub, days[1:], days[:-1])
-    cuts = [i for i, gap in enumerate(gaps, 1) if gap > SEGMENT_GAP]
-    bounds = [0, *cuts, len(days)]
+    cut_after = map(gt, map(sub, days[1:], days[:-1]), repeat(SEGMENT_GAP))
+    bounds = [0, *compress(count(1), cut_after), len(days)]
     return [days[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 

@@ -57,6 +57,22 @@ def _steps(phi: float) -> tuple[tuple[float, float], ...]:
         gap += 1
 
 
+def _step_columns(phi: float, top: int) -> tuple[Sequence[float], Sequence[float]]:
+    """`_steps(phi)` as a column of phi**gap and one of 1/sqrt(1 - phi**(2 gap)), by gap up
+    to at least `top`: gaps past the correlation's reach are independent (0.0, 1.0)."""
+    steps = _steps(phi)
+    rhos, scales = _columns(steps)
+    if top >= len(steps):
+        far = top + 1 - len(steps)
+        return (*rhos, *(0.0,) * far), (*scales, *(1.0,) * far)
+    return rhos, scales
+
+
+@functools.lru_cache(maxsize=8)
+def _columns(steps: tuple[tuple[float, float], ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    return tuple([r for r, _ in steps]), tuple([s for _, s in steps])
+
+
 class Whitener:
     """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`:
     each value becomes its innovation given the previous logged day,
@@ -65,15 +81,13 @@ class Whitener:
     __slots__ = ("rho", "scale")
 
     def __init__(self, days: Sequence[int], phi: float) -> None:
-        steps = _steps(phi)
-        far = (0.0, 1.0)
-        pairs = [(0.0, 1.0)] if days else []
-        pairs += [
-            steps[b - a] if b - a < len(steps) else far
-            for a, b in zip(days, days[1:], strict=False)
-        ]
-        self.rho = [r for r, _ in pairs]
-        self.scale = [s for _, s in pairs]
+        if not days:
+            self.rho, self.scale = [], []
+            return
+        gaps = list(map(sub, days[1:], days[:-1]))
+        rhos, scales = _step_columns(phi, max(gaps, default=0))
+        self.rho = [0.0, *map(rhos.__getitem__, gaps)]
+        self.scale = [1.0, *map(scales.__getitem__, gaps)]
 
     def apply(self, values: Sequence[float]) -> list[float]:
         # The innovation of each day given the previous logged day (none for the first),
