@@ -79,8 +79,9 @@ def decide(
     gaps: dict[str, float] = {}
     triggered: list[SymptomRead] = []
     placebo_reacted: list[SymptomRead] = []
+    bars = {r.symptom: meaningful_change(r.ref_level) for r in reads}
     for r in usable:
-        bar = meaningful_change(r.ref_level)
+        bar = bars[r.symptom]
         # Blinded: the gap that counts is active minus placebo, and active must also be up.
         gap = r.window_level - r.placebo_level if blinded else r.change
         if blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
@@ -95,7 +96,7 @@ def decide(
     if not blinded:
         # Only symptoms that rose on their own, by a meaningful amount, can be named.
         for r in usable:
-            bar = meaningful_change(r.ref_level)
+            bar = bars[r.symptom]
             if r.z >= MEMBER_Z and r.rise >= bar and r.change >= bar:
                 meaningful.append(r)
         if usable:
@@ -107,7 +108,7 @@ def decide(
     for r in usable:
         if r.symptom in named:
             continue
-        bar = meaningful_change(r.ref_level)
+        bar = bars[r.symptom]
         gap = gaps[r.symptom]
         if r.z >= z_trigger and gap >= SMALL_RISE_POINTS:
             possible.append((r, "small"))
@@ -119,7 +120,7 @@ def decide(
     stop_confirmed = cw.challenge.stopped_for_reaction and any(
         # The diary must show it: one clean day clearly up (beyond one-day wobble, 5% level).
         r.peak_rise is not None
-        and r.peak_rise >= meaningful_change(r.ref_level)
+        and r.peak_rise >= bars[r.symptom]
         and r.peak_rise >= STOP_CONFIRM_Z * r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
         for r in reads
     )

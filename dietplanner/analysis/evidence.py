@@ -97,6 +97,9 @@ class ShapeFits:
         )
 
 
+NO_FITS = ShapeFits()  # a symptom not fitted (shared: a `ShapeFits` is never changed)
+
+
 @dataclass(slots=True)
 class SymptomRead:
     symptom: str
@@ -110,14 +113,14 @@ class SymptomRead:
     rise_se: float | None = None
     window_level: float | None = None
     change: float | None = None
-    response_days: list[int] = field(default_factory=list)
+    response_days: Sequence[int] = ()
     grew_with_portion: bool = False
     placebo_level: float | None = None
     placebo_change: float | None = None
     placebo_z: float | None = None
     peak_day: int | None = None
     peak_rise: float | None = None
-    fits: ShapeFits = field(default_factory=ShapeFits)
+    fits: ShapeFits = NO_FITS
     shape: str | None = None
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from itertools import chain
 from operator import mul, sub
 from statistics import NormalDist
 
@@ -94,7 +95,7 @@ class Whitener:
         # `(v - r * p) * s`, in C: `map` with the operators does the same operations in the
         # same order as the expression. (values may stop short of the days, as with the
         # day-by-day loop it replaces)
-        prevs = [0.0, *values[:-1]]
+        prevs = chain((0.0,), values)
         return list(map(mul, map(sub, values, map(mul, self.rho, prevs)), self.scale))
 
     def apply_from(self, start: int, values: Sequence[float]) -> list[float]:
@@ -102,7 +103,7 @@ class Whitener:
         its rows from `start` on (the earlier ones are 0.0). A reaction shape is zero
         outside its window, so only its window's rows need whitening."""
         stop = start + len(values)
-        prevs = [0.0, *values[:-1]]
+        prevs = chain((0.0,), values)
         return list(
             map(
                 mul, map(sub, values, map(mul, self.rho[start:stop], prevs)), self.scale[start:stop]
