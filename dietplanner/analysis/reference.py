@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count, filterfalse, islice, repeat
+from itertools import chain, compress, count, filterfalse, islice, repeat
 from operator import add, gt, mul, sub
 
 from .daybook import DayBook
@@ -292,32 +292,40 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     per symptom, (days, deviations) of each run), on the days both were scored, floored at 0.
     Two symptoms that move together day to day count as less than two independent witnesses
     when their evidence is added up (`verdicts`)."""
-    centred: dict[str, dict[int, float]] = {}
-    for symptom, segments in runs.items():
-        devs: dict[int, float] = {}
-        for seg, seg_devs in segments:
-            devs.update(zip(seg, seg_devs, strict=True))
-        centred[symptom] = devs
+    # Each symptom's days and deviations, in day order (runs and their days come in order).
+    flat = {
+        symptom: (
+            list(chain.from_iterable(seg for seg, _ in segments)),
+            list(chain.from_iterable(seg_devs for _, seg_devs in segments)),
+        )
+        for symptom, segments in runs.items()
+    }
     # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
     # cross product over the days both were scored is then one dot product. Each sum of
     # squares over the shared days is the symptom's total less the days the other missed.
-    union = sorted(set().union(*centred.values()))
+    union = sorted(set().union(*(days for days, _ in flat.values())))
     everywhere = set(union)
+    # By day, when some symptom was not scored every day (the sums of squares need them).
+    centred: dict[str, dict[int, float]] = {}
+    if any(len(days) < len(union) for days, _ in flat.values()):
+        centred = {s: dict(zip(days, devs, strict=True)) for s, (days, devs) in flat.items()}
     columns = {}
-    for symptom, devs in centred.items():
-        if len(devs) == len(union):  # scored every day (runs and their days come in order)
-            column = list(devs.values())
+    for symptom, (days, devs) in flat.items():
+        if len(days) == len(union):  # scored every day
+            column, missing = devs, set()
         else:
-            column = list(map(devs.get, union, repeat(0.0)))
-        columns[symptom] = (column, sum(map(mul, column, column)), everywhere - devs.keys())
-    names = list(centred)
+            by_day = centred[symptom]
+            column = list(map(by_day.get, union, repeat(0.0)))
+            missing = everywhere - by_day.keys()
+        columns[symptom] = (column, sum(map(mul, column, column)), missing)
+    names = list(flat)
     corr: dict[tuple[str, str], float] = {}
     for i, a in enumerate(names):
         col_a, total_a, missing_a = columns[a]
-        devs_a = centred[a]
+        devs_a = centred.get(a, {})
         for b in names[i + 1 :]:
             col_b, total_b, missing_b = columns[b]
-            devs_b = centred[b]
+            devs_b = centred.get(b, {})
             shared = len(union) - len(missing_a | missing_b)
             saa = total_a - sum([devs_a[d] ** 2 for d in missing_b if d in devs_a])
             sbb = total_b - sum([devs_b[d] ** 2 for d in missing_a if d in devs_b])
