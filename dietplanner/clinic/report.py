@@ -17,6 +17,7 @@ from functools import cached_property
 from statistics import fmean
 
 from django.db.models import OuterRef, Subquery
+from django.utils.safestring import SafeString
 
 from dietplanner import charts
 from dietplanner.accounts.clock import patient_time
@@ -36,6 +37,7 @@ from dietplanner.programs import schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
+from dietplanner.programs.memo import Lru
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.record import EntryRow, ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
@@ -57,6 +59,8 @@ PDF_DAILY_DAYS = 112
 PAGE_TABLE_DAYS = 28
 PAGE_TABLE_FOLD_FROM = 2 * PAGE_TABLE_DAYS
 PAGE_NARROW_WIDTH = 400  # the chart's width for phones
+PAGE_WIDE_WIDTH = 720
+PAGE_DRAWINGS = 32  # report charts one process keeps (two drawings are about 100 KB)
 
 
 @dataclass(kw_only=True)
@@ -248,15 +252,11 @@ class ClientReport:
 
     def page_figure(self, *, every_day: bool = False) -> charts.SymptomFigure:
         """The chart for the web page, wide and narrow (for phones: the same lines, drawn
-        once), and past PAGE_TABLE_FOLD_FROM days its table folded to the last
+        once; `page_charts`), and past PAGE_TABLE_FOLD_FROM days its table folded to the last
         PAGE_TABLE_DAYS unless `every_day` (the chart always covers the whole program)."""
         args = self.chart_args
         folded = not every_day and self.chart_days > PAGE_TABLE_FOLD_FROM
-        narrow, wide = charts.symptom_charts(
-            **{k: v for k, v in args.items() if k not in ("chart_id", "width")},
-            widths=(PAGE_NARROW_WIDTH, 720),
-            chart_ids=("report-chart-narrow", "report-chart"),
-        )
+        narrow, wide = page_charts(args)
         return charts.SymptomFigure(
             title=args["title"],
             svg=wide,
@@ -271,6 +271,41 @@ class ClientReport:
         if not self.expected_days:
             return None
         return round(100 * self.logged_days / self.expected_days)
+
+
+# The page's two drawings of a chart, kept in this process by everything they draw.
+page_drawings = Lru(PAGE_DRAWINGS)
+
+
+def page_charts(args: dict) -> tuple[SafeString, SafeString]:
+    """The report chart's phone and wide drawings (`charts.symptom_charts`) of these chart
+    arguments (`ClientReport.chart_args`), kept in this process keyed by every argument they
+    draw: dates, each series' name and points in order, phases, markers and words. The
+    drawing is a pure function of those, so a kept one is the one that would be drawn; a new
+    check-in, verdict or name changes the key. Nothing is keyed by id or time."""
+    key = (
+        args["start"],
+        args["end"],
+        tuple((label, tuple(points)) for label, points in args["series"].items()),
+        tuple(args["phases"]),
+        tuple(args["markers"]),
+        args["markers_label"],
+        args["title"],
+    )
+    return page_drawings.get(
+        key,
+        lambda: charts.symptom_charts(
+            start=args["start"],
+            end=args["end"],
+            series=args["series"],
+            phases=args["phases"],
+            markers=args["markers"],
+            markers_label=args["markers_label"],
+            title=args["title"],
+            widths=(PAGE_NARROW_WIDTH, PAGE_WIDE_WIDTH),
+            chart_ids=("report-chart-narrow", "report-chart"),
+        ),
+    )
 
 
 def client_report(data: ProgramData, today: date) -> ClientReport:

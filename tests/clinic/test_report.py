@@ -223,3 +223,25 @@ def test_the_report_of_a_program_starting_later_says_it_starts(
 
     assert "starts the Anti-inflammatory" in html
     assert "started the" not in html
+
+
+def test_the_reports_chart_is_drawn_afresh_once_a_score_changes(
+    dietitian_client, patient, catalogue
+):
+    # The chart's drawings are kept in the process by what they draw: a changed score draws
+    # the changed line at once, the same scores reuse the drawing.
+    program, _ = program_with_a_challenge(patient)
+    day = FIRST_DOSE + timedelta(days=6)
+
+    def lines(html: str) -> str:
+        return re.search(r'<g id="report-chart-narrow-lines".*?</g>', html, re.S).group(0)
+
+    before = report_on(dietitian_client, patient, day)
+    assert lines(report_on(dietitian_client, patient, day)) == lines(before)
+    entry = DailyEntry.objects.get(program=program, date=START + timedelta(days=2))
+    first = program.symptoms[0]
+    entry.scores = {**entry.scores, first: 9}
+    entry.save()
+    after = report_on(dietitian_client, patient, day)
+    assert lines(after) != lines(before)
+    assert "2 9L" in lines(after) and "2 9L" not in lines(before)
