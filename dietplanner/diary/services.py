@@ -8,7 +8,8 @@ from django.db import transaction
 from dietplanner.analysis import vocabulary
 from dietplanner.programs.models import DailyEntry, Program, diary_changed
 from dietplanner.programs.record import ProgramRecord, load_record
-from dietplanner.programs.services import program_lock, program_refresh, program_symptoms_due
+from dietplanner.programs.services import program_lock, program_symptoms_due
+from dietplanner.programs.tasks import program_refresh_queued
 
 EDITABLE_DAYS = 7  # today and the 6 days before it
 
@@ -65,8 +66,9 @@ def entry_save(
     record: ProgramRecord | None = None,
     locked: bool = False,
 ) -> ProgramRecord:
-    """Create or update the one entry of `on`; the latest save wins field by field. Returns the
-    program's record as of `today` after the save (the refresh's, see `program_refresh`).
+    """Create or update the one entry of `on`; the latest save wins field by field, and the
+    program's refresh is queued for the task worker. Returns the program's record as of
+    `today` after the save (its statuses derived, as the refresh will store them).
 
     A blank score means "not scored", but a day with no score at all is refused: it would
     read as a day of "not scored" rows. `dose_taken` is recorded on the dose of that day and
@@ -109,5 +111,10 @@ def entry_save(
         if dose_taken is not None and dose.taken != dose_taken:
             dose.taken = dose_taken
             dose.save(update_fields=["taken", "updated"])
-        record = record.with_entry(entry)
-        return program_refresh(program=program, today=today, changed_on=on, record=record)
+        # What the save implies beyond the entry (verdicts, long-term plans, the statuses and
+        # completion stored, the client list's line) is worked out by the task worker: its
+        # row is written in this transaction, so it runs once the save is committed, and
+        # until then the pages showing verdicts say so (`Program.results_updating`). The
+        # statuses the calendar implies are derived on read (`programs.record`).
+        program_refresh_queued.enqueue(program.pk, today.isoformat(), on.isoformat())
+        return record.with_entry(entry)

@@ -130,6 +130,11 @@ class Program(models.Model):
     # Bumped by every write of a diary entry: with the entries' count and last change it
     # stamps the diary a process may keep in memory (`programs.memo`).
     diary_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The diary revision the stored verdicts and long-term plans were worked out from (set by
+    # `services.program_refresh`): behind `diary_revision` while the task worker still has a
+    # check-in's refresh to do (`tasks.program_refresh_queued`), and the pages that show
+    # verdicts say "Results updating" (`results_updating`).
+    verdicts_revision = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -151,6 +156,12 @@ class Program(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def results_updating(self) -> bool:
+        """Whether the stored verdicts are older than the diary: a check-in's refresh is
+        still queued for the task worker (`diary.services.entry_save`)."""
+        return self.verdicts_revision < self.diary_revision
 
     @property
     def planned_baseline_end(self) -> date:

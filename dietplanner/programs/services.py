@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dietplanner.accounts.clock import patient_today, zone_today
@@ -709,21 +709,22 @@ def program_refresh(
         )
     inputs_before = {c.pk: plan_inputs(c) for c in record.challenges}
     rewritten = verdicts_refresh(record=record, changed_on=changed_on)
-    fields = []
+    values: dict = {}
     if record.completes:
-        program.status = Program.Status.COMPLETED
-        fields.append("status")
+        values["status"] = Program.Status.COMPLETED
+        values["updated"] = now  # a change readers see (the client list looks at it)
     if group_plans_may_change(
         record, changed_on=changed_on, rewritten=rewritten, inputs_before=inputs_before
     ):
         group_plans_refresh(record=record)
-    if fields:
-        fields.append("updated")  # a change readers see (the client list looks at it)
     if program.refreshed_on != today:
-        program.refreshed_on = today
-        fields.append("refreshed_on")  # bookkeeping only: `updated` stays
-    if fields:
-        program.save(update_fields=fields)
+        values["refreshed_on"] = today  # bookkeeping only: `updated` stays
+    # One update: the verdicts and plans stored now are those of the diary as it stands in
+    # this transaction, which holds the program's lock (every writer of an entry takes it).
+    Program.objects.filter(pk=program.pk).update(verdicts_revision=F("diary_revision"), **values)
+    for name, value in values.items():
+        setattr(program, name, value)
+    program.verdicts_revision = program.diary_revision
     record.stored.update({c.challenge.pk: (c.status, c.washout_end) for c in changes})
     record.__dict__.pop("derived_changes", None)
     transaction.on_commit(partial(program_refreshed.send, sender=Program, program=program))

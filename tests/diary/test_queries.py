@@ -17,6 +17,13 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 CHECKIN = {f"score_{s}": "3" for s in SYMPTOMS} | {"dose_taken": "yes"}
 
 
+@pytest.fixture
+def task_queue(settings):
+    """The task backend of production: a check-in writes its refresh's task row, and the
+    worker (not timed here) runs it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 def counts_per_length(client, send, lengths=(30, 365)) -> dict[int, int]:
     """{diary length: queries of `send(client)`}, for a fresh patient of each length."""
     counts = {}
@@ -34,7 +41,7 @@ def test_today_queries_are_pinned_and_do_not_grow_with_the_diary(client):
     assert counts == {30: 7, 365: 7}
 
 
-def test_htmx_checkin_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+def test_htmx_checkin_queries_are_pinned_and_do_not_grow_with_the_diary(client, task_queue):
     counts = counts_per_length(
         client,
         lambda c: c.post(reverse("diary:checkin"), CHECKIN, HTTP_HX_REQUEST="true"),
@@ -43,13 +50,13 @@ def test_htmx_checkin_queries_are_pinned_and_do_not_grow_with_the_diary(client):
     # session, user, the program with its lock (one query, inside the save's transaction);
     # the record (challenges, doses, entries, read once); symptoms and confounders for the
     # form (one query); the entry (one upsert), the diary's revision (one update: the stamp
-    # `programs.memo` keys the rows it keeps by), the verdicts (one update); the page is
-    # rendered from the same record. The stored long-term plans are not read: the save moves
-    # none of what they are derived from (a finished test's verdict, window, usual levels).
+    # `programs.memo` keys the rows it keeps by), the refresh's task row (one insert: the
+    # worker stores the verdicts and long-term plans, no longer the request's one update of
+    # the verdicts); the page is rendered from the same record.
     assert counts == {30: 10, 120: 10, 365: 10}
 
 
-def test_plain_checkin_queries_are_pinned_and_do_not_grow_with_the_diary(client):
+def test_plain_checkin_queries_are_pinned_and_do_not_grow_with_the_diary(client, task_queue):
     """The check-in without htmx (no script): the same save, then a redirect to Today."""
     counts = {}
     with pinned_time():
