@@ -1,6 +1,6 @@
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from dietplanner.analysis import reactions
 from dietplanner.programs.models import Program
@@ -15,6 +15,25 @@ _SCORE_RADIO = (
 _NOT_SCORED = mark_safe(
     '<span aria-hidden="true">–</span><span class="visually-hidden">Not scored</span>'
 )
+
+
+def _score_radios(name: str, auto_id: str, chosen: str) -> SafeString:
+    """One symptom's radios and labels: the name and id escaped once, the choices and their
+    labels are the form's own constants (digits, and the "not scored" markup)."""
+    name, auto_id = escape(name), escape(auto_id)
+    return mark_safe(  # noqa: S308 - the name and id escaped above, the rest constants
+        "".join(
+            _SCORE_RADIO.format(
+                name,
+                f"{auto_id}_{index}",
+                choice,
+                "checked" if choice == chosen and choice != "" else "",
+                f"{auto_id}_{index}",
+                _NOT_SCORED if choice == "" else label,
+            )
+            for index, (choice, label) in enumerate(SCORE_CHOICES)
+        )
+    )
 
 
 class CheckinForm(forms.Form):
@@ -90,22 +109,7 @@ class CheckinForm(forms.Form):
             value = field.value()
             chosen = "" if value is None else str(value)
             auto_id = field.field.widget.attrs.get("id") or field.auto_id
-            radios = format_html_join(
-                "",
-                _SCORE_RADIO,
-                (
-                    (
-                        field.html_name,
-                        f"{auto_id}_{index}",
-                        choice,
-                        "checked" if choice == chosen and choice != "" else "",
-                        f"{auto_id}_{index}",
-                        _NOT_SCORED if choice == "" else label,
-                    )
-                    for index, (choice, label) in enumerate(SCORE_CHOICES)
-                ),
-            )
-            rows.append((field, radios))
+            rows.append((field, _score_radios(field.html_name, auto_id, chosen)))
         return rows
 
     def scores(self) -> dict[str, int | None]:

@@ -4,10 +4,12 @@ says its results are updating (issue 17)."""
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from dietplanner.programs import memo
 from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.services import program_lock, program_refresh
 from tests.benchmarks.page_data import patient_with_program, pinned_time
@@ -82,3 +84,33 @@ def test_without_a_worker_the_check_in_still_shows_the_saved_day_on_today(client
 
         assert 'value="9" checked' in page
         assert "Saved earlier" in page or "Saved your check-in" in page
+
+
+def entries_read(queries) -> int:
+    """Statements that read the diary's rows (not the stamp's count and last change)."""
+    return sum('"diary_dailyentry"."note"' in q["sql"] for q in queries)
+
+
+def test_after_a_check_in_today_reads_no_rows_and_shows_the_saved_day_and_later_changes(client):
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        sign_in(client, patient)
+        memo.forget()
+        client.post(reverse("diary:checkin"), WORSE, HTTP_HX_REQUEST="true")
+
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("diary:today")).content.decode()
+
+        assert entries_read(captured.captured_queries) == 0  # kept by the check-in
+        assert 'id="id_score_pain_9" value="9" checked' in page
+
+        # A change made elsewhere (another server process, the admin) shows at once.
+        entry = Program.objects.get(patient=patient).entries.get(date=patient.local_today())
+        entry.scores = {s: 2 for s in SYMPTOMS}
+        entry.save()
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("diary:today")).content.decode()
+
+        assert entries_read(captured.captured_queries) == 1
+        assert 'id="id_score_pain_2" value="2" checked' in page
+        assert 'value="9" checked' not in page
