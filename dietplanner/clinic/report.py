@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 from django.utils.safestring import SafeString
 
 from dietplanner import charts
@@ -118,15 +118,31 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     record = load_record(program, today=today, pause_alerts=[])
     last = max(record.last_day, program.start_date)
     plan = record.plan_as_of(last, paused=False)
+    names = catalogue_names()
     return ProgramData(
         patient=patient,
         record=record,
         plan=plan,
-        symptom_names=dict(Symptom.objects.values_list("slug", "name")),
-        confounder_names=dict(Confounder.objects.values_list("slug", "name")),
-        group_names=dict(FoodGroup.objects.values_list("slug", "name")),
+        symptom_names=names[Symptom],
+        confounder_names=names[Confounder],
+        group_names=names[FoodGroup],
         labels=record.day_labels(plan, last),
     )
+
+
+_NAMED = (Symptom, Confounder, FoodGroup)
+
+
+def catalogue_names() -> dict[type, dict[str, str]]:
+    """Slug -> name of every symptom, confounder and food group, by model (one query)."""
+    parts = [
+        model.objects.order_by().annotate(kind=Value(index)).values_list("kind", "slug", "name")
+        for index, model in enumerate(_NAMED)
+    ]
+    names: dict[type, dict[str, str]] = {model: {} for model in _NAMED}
+    for kind, slug, name in parts[0].union(*parts[1:], all=True):
+        names[_NAMED[kind]][slug] = name
+    return names
 
 
 # --- the report ----------------------------------------------------------------------------
