@@ -84,6 +84,21 @@ class ClientRow:
     flags: tuple[str, ...] = field(default=())
     protocol: str = ""  # the program's protocol, by name
     report_url: str = ""  # set by the list's view
+    flag_cell: str = ""  # the drawn "Needs attention" cell, set by the list's view
+
+    @property
+    def name(self) -> str:
+        return self.patient.full_name or self.patient.email
+
+    @property
+    def adherence_words(self) -> str:
+        share = self.adherence_percent
+        return "–" if share is None else f"{share}% of days logged"
+
+    @property
+    def off_plan_words(self) -> str:
+        days = self.off_plan_days
+        return f"{days} off-plan day{'' if days == 1 else 's'}"
 
     @property
     def checkin_words(self) -> str:

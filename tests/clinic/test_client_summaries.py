@@ -211,3 +211,21 @@ def test_a_user_who_is_no_longer_a_patient_leaves_the_stored_list(
         assert not ClientSummary.objects.filter(link__patient=fay).exists()
         html = dietitian_client.get(URL).content.decode()
     assert "Fay Flat" not in html and "6 linked clients" in html
+
+
+def test_a_rows_flags_cell_follows_its_flags_at_once(dietitian_client, clients):
+    """The "Needs attention" cell is drawn once per set of flags (`views.clients.flag_cell`):
+    the row shows its new flags as soon as they change, in the same server process."""
+    washout = clients["washout"]
+
+    def walts_row() -> str:
+        html = dietitian_client.get(URL, {"q": "Walt"}).content.decode()
+        return html[html.index("Walt Washout") :]
+
+    with at(NOON + timedelta(minutes=5)):
+        assert "Washout over 10 days" in walts_row()
+        dietitian_client.post(
+            reverse("clinic:flag-reviewed", args=[washout.patient.public_id, "long_washout"])
+        )
+        row = walts_row()
+    assert "Washout over 10 days" not in row and "Nothing flagged" in row

@@ -9,6 +9,7 @@ from crispy_forms.utils import render_crispy_form
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -48,6 +49,17 @@ def filter_form(search: str, flag: str, phase: str, sort: str) -> str:
     # Unbound: an unknown value just falls back to "any", it is not an error to show.
     form = ClientFilterForm(initial={"q": search, "flag": flag, "phase": phase, "sort": sort})
     return render_crispy_form(form)
+
+
+@lru_cache(maxsize=512)
+def flag_cell(flags: tuple[str, ...], report_url: str) -> str:
+    """The "Needs attention" cell of a row with these flags, drawn once per process for each
+    set of flags: it depends on nothing else (the report's address only for an urgent flag,
+    whose label links to the client's reactions)."""
+    labels = [(slug, FLAGS[slug]) for slug in flags]
+    return get_template("clinic/clients.html#flag-cell").render(
+        {"flag_labels": labels, "report_url": report_url}
+    )
 
 
 @login_required
@@ -117,6 +129,7 @@ def clients(request):
     address = reverse("clinic:report", args=[_ANY_ID])
     for row in page.object_list:
         row.report_url = address.replace(str(_ANY_ID), str(row.patient.public_id))
+        row.flag_cell = flag_cell(row.flags, row.report_url if "urgent" in row.flags else "")
     access_records_for_listing(
         viewer=request.user,
         patients=[row.patient for row in page.object_list],
