@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.core.paginator import Page, Paginator
 
 from dietplanner import charts
-from dietplanner.programs.drawn import Drawing, drawn
+from dietplanner.programs.drawn import Drawing, drawn, rendered
 from dietplanner.programs.models import Dose, Program
-from dietplanner.programs.record import EntryRow, ProgramRecord, day_labels
+from dietplanner.programs.record import ProgramRecord, day_labels
 from foods.models import Confounder, FoodGroup, Symptom
 
 from .services import editable_range
@@ -23,15 +23,17 @@ _ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DiaryDay:
-    """One calendar day of a program as the diary shows it; `entry` is None on a missing day.
+    """One calendar day of a program as the diary shows it; `logged` is False on a missing day.
 
     `scores` pairs each tracked symptom's name with its score (None: not scored).
     `dose_taken` is None when no dose was planned or its intake was not recorded.
+    Plain values only: the page renders each day once per process by its value (`rendered`).
     """
 
     day: date
     phase: str
-    entry: EntryRow | None
+    logged: bool
+    note: str
     scores: tuple[tuple[str, int | None], ...]
     confounders: tuple[str, ...]
     off_plan: tuple[str, ...]
@@ -42,7 +44,7 @@ class DiaryDay:
 
     @property
     def missing(self) -> bool:
-        return self.entry is None
+        return not self.logged
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +64,7 @@ class DiaryHistory:
     editable_from: date | None
     page: Page | None = None
     days: tuple[DiaryDay, ...] = ()
+    days_html: tuple[str, ...] = ()  # each day's card (`diary/_history_day.html`)
     figure: charts.SymptomFigure | None = None
     chart_html: str = ""  # the figure with its table (`diary/_chart.html`), drawn once
     logged_days: int = 0
@@ -136,6 +139,7 @@ def diary_history(
         editable_from=editable_from,
         page=page,
         days=days,
+        days_html=tuple(rendered("diary/_history_day.html", "day", d) for d in days),
         figure=chart.figure,
         chart_html=chart.html,
         logged_days=len(entries),
@@ -180,7 +184,8 @@ def _diary_day(day, entry, program, names: _Names, **facts) -> DiaryDay:
     scores = entry.scores if entry is not None else {}
     return DiaryDay(
         day=day,
-        entry=entry,
+        logged=entry is not None,
+        note=entry.note if entry is not None else "",
         scores=tuple(
             (_pretty(slug, names.symptoms), scores.get(slug)) for slug in program.symptoms
         ),

@@ -414,3 +414,6 @@ def test_a_score_corrected_at_the_same_instant_is_drawn_at_once(patient, patient
 
     assert re.findall(r"<td>(\d+)</td>", chart_row(before, day(38))) == ["3", "3"]
     assert re.findall(r"<td>(\d+)</td>", chart_row(after, day(38))) == ["8", "3"]
+    scores = r"<dt>Pain</dt><dd>(\d+)<"  # the day's card, rendered once per value too
+    assert re.findall(scores, before) == ["3"] * DAYS_PER_PAGE
+    assert re.findall(scores, after) == ["3", "3", "8"] + ["3"] * (DAYS_PER_PAGE - 3)

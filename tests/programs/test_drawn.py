@@ -2,10 +2,12 @@
 
 from datetime import date, timedelta
 
+import pytest
 from django.template.loader import render_to_string
 
 from dietplanner import charts
-from dietplanner.programs.drawn import drawn
+from dietplanner.programs.drawn import drawn, rendered
+from dietplanner.programs.models import Program
 
 START = date(2025, 3, 3)
 
@@ -45,3 +47,9 @@ def test_any_argument_that_draws_differently_gives_a_new_drawing():
         other = drawn(**changed)
         assert other is not kept
         assert other.figure == charts.symptom_figure(**changed)
+
+
+def test_a_fragment_is_keyed_only_by_plain_values():
+    """A model row compares by its id: a fragment kept by it could show stale fields."""
+    with pytest.raises(TypeError, match="Program is not a plain value"):
+        rendered("diary/_history_day.html", "day", (START, Program(pk=1)))

@@ -86,3 +86,25 @@ def test_a_card_of_another_patient_or_not_started_is_a_404(client, year, other_p
         assert client.get(card_url(planned)).status_code == 404
     sign_in(client, other_patient)
     assert client.get(card_url(tests[0])).status_code == 404
+
+
+def test_a_folded_line_shows_a_verdict_changed_since_at_once(client, year):
+    """Each line is rendered once per server process for the same values: a verdict another
+    process stored since (a re-read of the diary) is shown on the next view."""
+    first = started(year)[0]
+    changed = (
+        Challenge.Verdict.TOLERATED
+        if first.verdict != Challenge.Verdict.TOLERATED
+        else Challenge.Verdict.TRIGGER
+    )
+    with pinned_time():
+        before = client.get(URL).content.decode()
+        Challenge.objects.filter(pk=first.pk).update(verdict=changed)
+        after = client.get(URL).content.decode()
+
+    def line(html):
+        start = html.index(f'href="{card_url(first)}"')
+        return html[html.rindex('<div class="card result-fold', 0, start) : start]
+
+    assert Challenge.Verdict(changed).label not in line(before)
+    assert Challenge.Verdict(changed).label in line(after)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -32,7 +33,7 @@ from dietplanner.analysis.wording import (
 )
 from foods.models import Symptom
 
-from ..drawn import drawn
+from ..drawn import drawn, rendered
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
 from ..record import ProgramRecord, load_record, shown_program
@@ -115,6 +116,32 @@ class ResultCard:
     chart_html: str = ""  # the figure with its table (`diary/_chart.html`), drawn once
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FoldLine:
+    """A folded card's line (`_result_fold.html`): plain values only, as the page renders
+    each line once per process by its value (`drawn.rendered`)."""
+
+    challenge_id: UUID
+    label: str
+    first_dose_day: date
+    verdict_label: str
+    colour: str
+    icon: str
+    red_flag: bool
+
+
+def fold_line(card: ResultCard) -> FoldLine:
+    return FoldLine(
+        challenge_id=card.challenge.public_id,
+        label=card.label,
+        first_dose_day=card.challenge.first_dose_day,
+        verdict_label=card.verdict_label,
+        colour=card.colour,
+        icon=card.icon,
+        red_flag=card.red_flag,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class MenuSummary:
     """The five-second summary at the top of the results page: food group names per line."""
@@ -160,7 +187,9 @@ def _iso(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
+def _card(challenge: Challenge, names: dict[str, str] | None) -> ResultCard:
+    """The card of `challenge`; with `names` None, only what its folded line and the summary
+    read (no evidence, days left out nor reasons)."""
     shown = shown_result(challenge)
     hidden, detail, verdict = shown.hidden, shown.detail, shown.verdict
     colour, icon, summary = VERDICT_LOOK.get(verdict, ("secondary", "…", ""))
@@ -171,6 +200,7 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
         icon, summary = "…", TOO_EARLY_SUMMARY
     window = detail.get("window") or {}
     probability = shown.probability
+    details = detail if names is not None else {}
     return ResultCard(
         challenge=challenge,
         label=_label(challenge),
@@ -194,13 +224,13 @@ def _card(challenge: Challenge, names: dict[str, str]) -> ResultCard:
                 change=s.get("change"),
                 finding=finding_words(s).capitalize(),
             )
-            for s in detail.get("symptoms", ())
+            for s in details.get("symptoms", ())
         ],
         excluded=[
             ExcludedRow(day=date.fromisoformat(d["date"]), why=why_text(tuple(d["why"])))
-            for d in detail.get("excluded_days", ())
+            for d in details.get("excluded_days", ())
         ],
-        reasons=list(detail.get("reasons", ())),
+        reasons=list(details.get("reasons", ())),
         red_flag=bool(challenge.red_flags) or challenge.no_home_retest,
         by_endoscopy=by_endoscopy,
     )
@@ -305,14 +335,18 @@ def results(request):
     record = _record(request, program)
     challenges = _started(record)
     if challenges:
+        cards = [_card(c, None) for c in challenges]  # lines: the evidence of full cards only
         names = _symptom_names(program)
-        cards = [_card(c, names) for c in challenges]
-        full = shown_in_full(cards)
+        full = [_card(card.challenge, names) for card in shown_in_full(cards)]
         _figures(record, full, challenges, names)
         context["cards"] = cards
         context["full_cards"] = full
-        opened = {id(c) for c in full}
-        context["folded_cards"] = [c for c in reversed(cards) if id(c) not in opened]
+        opened = {card.challenge.pk for card in full}
+        context["folded_lines"] = [
+            rendered("programs/_result_fold.html", "line", fold_line(c))
+            for c in reversed(cards)
+            if c.challenge.pk not in opened
+        ]
         context["summary"] = menu_summary(cards)
         context["rise_rule"] = RISE_RULE
     return render(request, "programs/results.html", context)
