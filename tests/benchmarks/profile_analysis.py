@@ -1,20 +1,26 @@
 """Run `analyze_program` on the benchmark's year (365 days x 8 symptoms x 13 challenges) for
 profiling and instruction counts, where wall-clock medians are too noisy.
 
-    .venv/bin/python -m tests.benchmarks.profile_analysis --runs 50       # median CPU ms
+    .venv/bin/python -m tests.benchmarks.profile_analysis --runs 60       # median CPU ms
     .venv/bin/python -m tests.benchmarks.profile_analysis --profile       # cProfile, top 30
+    # against another version, on a busy machine: both in one process, runs alternated
+    git archive <commit> dietplanner | tar -x -C /tmp/before
+    .venv/bin/python -m tests.benchmarks.profile_analysis --runs 100 --against /tmp/before
     # instructions per analysis: the difference of two callgrind runs, divided by 3
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         .venv/bin/python -m tests.benchmarks.profile_analysis --runs 1 --quiet
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         .venv/bin/python -m tests.benchmarks.profile_analysis --runs 4 --quiet
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from dietplanner.analysis.verdicts import analyze_program
 
@@ -36,6 +42,9 @@ def main(args: list[str]) -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         return
+    if "--against" in args:
+        _against(args[args.index("--against") + 1], runs, program, entries)
+        return
     times = []
     for _ in range(runs):
         t0 = time.process_time()
@@ -46,6 +55,40 @@ def main(args: list[str]) -> None:
             f"analyze_program, {runs} runs: median CPU {statistics.median(times):.2f} ms"
             f" (fastest {min(times):.2f} ms)"
         )
+
+
+def _against(root: str, runs: int, program, entries) -> None:
+    """This checkout's analysis against the one under `root` (its `dietplanner/analysis`),
+    one run of each in turn (the first of the two alternating), so that a busy machine slows
+    both alike: prints both CPU medians and their ratio."""
+    other = _load_analysis(Path(root))
+    same = repr(other(program, entries)) == repr(analyze_program(program, entries))
+    times: dict[str, list[float]] = {"other": [], "this": []}
+    for k in range(runs):
+        order = (("other", other), ("this", analyze_program))
+        for name, analyze in order if k % 2 else order[::-1]:
+            t0 = time.process_time()
+            analyze(program, entries)
+            times[name].append((time.process_time() - t0) * 1000.0)
+    before, after = (statistics.median(times[n]) for n in ("other", "this"))
+    print(
+        f"analyze_program, {runs} runs each, alternated: {root} {before:.2f} ms"
+        f" (fastest {min(times['other']):.2f}), this checkout {after:.2f} ms"
+        f" (fastest {min(times['this']):.2f}), ratio {after / before:.3f};"
+        f" same results: {'yes' if same else 'NO'}"
+    )
+
+
+def _load_analysis(root: Path):
+    """`analyze_program` of the analysis package under `root`, imported under another name."""
+    package = root / "dietplanner" / "analysis"
+    spec = importlib.util.spec_from_file_location(
+        "analysis_against", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module(f"{spec.name}.verdicts").analyze_program
 
 
 if __name__ == "__main__":
