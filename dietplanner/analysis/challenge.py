@@ -94,8 +94,9 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
             book, program.symptoms, candidates, usable_days, follow
         )
     for symptom, days in chosen:
-        if allowed:
-            days = SymptomDays(*days[:6], *_episodes_of(days[2], symptom, run, allowed, around))
+        if allowed:  # the same days and scores (the first six fields), with the episodes
+            tags, outside, priors = _episodes_of(days.window_days, symptom, run, allowed, around)
+            days = SymptomDays(*days[:6], tags, outside, priors)
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
