@@ -539,12 +539,16 @@ def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
     series: dict[str, list[tuple[date, int]]] = {
         data.symptom(slug): [] for slug in data.program.symptoms
     }
+    # Each symptom's list, found once (two symptoms of one name share it, as before).
+    columns = [(slug, series[data.symptom(slug)].append) for slug in data.program.symptoms]
     markers = []
     for day in sorted(d for d in data.entries if d >= first):
         row = data.entries[day]
-        for slug in data.program.symptoms:
-            if row.scores.get(slug) is not None:
-                series[data.symptom(slug)].append((day, int(row.scores[slug])))
+        scores = row.scores
+        for slug, add in columns:
+            score = scores.get(slug)
+            if score is not None:
+                add((day, int(score)))
         notes = []
         if row.off_plan:
             notes.append("Off-plan: " + ", ".join(data.group(g) for g in row.off_plan))
