@@ -224,10 +224,8 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
     # standard error and its square (the terms of every pair the symptom is in).
     ratios, rises, ses, variances = [], [], [], []
     for f in fits:
-        shape_ratios = []
-        for rise, se in zip(f.rise, f.se, strict=True):
-            log_ratio = (d * rise - half) / (se * se)
-            shape_ratios.append(exp(log_ratio if log_ratio < cap else cap))
+        log_ratios = [(d * rise - half) / (se * se) for rise, se in zip(f.rise, f.se, strict=True)]
+        shape_ratios = [exp(x if x < cap else cap) for x in log_ratios]
         one += sum(shape_ratios)
         n_one += len(shape_ratios)
         if f.names == names:  # (nearly always: every symptom fitted under every shape)

@@ -61,16 +61,16 @@ def _steps(phi: float) -> tuple[tuple[float, float], ...]:
 def _step_columns(phi: float, top: int) -> tuple[Sequence[float], Sequence[float]]:
     """`_steps(phi)` as a column of phi**gap and one of 1/sqrt(1 - phi**(2 gap)), by gap up
     to at least `top`: gaps past the correlation's reach are independent (0.0, 1.0)."""
-    steps = _steps(phi)
-    rhos, scales = _columns(steps)
-    if top >= len(steps):
-        far = top + 1 - len(steps)
+    rhos, scales = _columns(phi)
+    if top >= len(rhos):
+        far = top + 1 - len(rhos)
         return (*rhos, *(0.0,) * far), (*scales, *(1.0,) * far)
     return rhos, scales
 
 
 @functools.lru_cache(maxsize=8)
-def _columns(steps: tuple[tuple[float, float], ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def _columns(phi: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    steps = _steps(phi)
     return tuple([r for r, _ in steps]), tuple([s for _, s in steps])
 
 
