@@ -217,7 +217,7 @@ class NoiseEstimator:
             # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
             # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
             # in order, so the sums are those of a loop over them.
-            follows = bytes(map(sub, seg[1:], seg[:-1])).translate(_ONE_DAY_GAP)
+            follows = bytes(map(sub, islice(seg, 1, None), seg)).translate(_ONE_DAY_GAP)
             n = follows.count(1)
             if len(seg) < 3 or not n:
                 pass
@@ -343,7 +343,7 @@ def _segments(days: tuple[int, ...]) -> list[tuple[int, ...]]:
     """`days` (sorted) cut into runs wherever more than SEGMENT_GAP days pass."""
     if not days:
         return []
-    cut_after = map(gt, map(sub, days[1:], days[:-1]), repeat(SEGMENT_GAP))
+    cut_after = map(gt, map(sub, islice(days, 1, None), days), repeat(SEGMENT_GAP))
     bounds = [0, *compress(count(1), cut_after), len(days)]
     return [days[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
@@ -380,7 +380,7 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     n = len(days)
     total = float(n)
     acc = 0.0
-    gaps = list(map(sub, days[1:], days[:-1]))
+    gaps = list(map(sub, islice(days, 1, None), days))
     # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
     powers = [phi**gap for gap in range(max(SEGMENT_GAP, *gaps) + 1)]
     for power in map(powers.__getitem__, gaps):

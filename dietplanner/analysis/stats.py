@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, islice
 from operator import mul, sub
 from statistics import NormalDist
 
@@ -85,7 +85,7 @@ class Whitener:
         if not days:
             self.rho, self.scale = [], []
             return
-        gaps = list(map(sub, days[1:], days[:-1]))
+        gaps = list(map(sub, islice(days, 1, None), days))
         rhos, scales = _step_columns(phi, max(gaps, default=0))
         self.rho = [0.0, *map(rhos.__getitem__, gaps)]
         self.scale = [1.0, *map(scales.__getitem__, gaps)]
