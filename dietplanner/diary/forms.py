@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -111,6 +113,35 @@ class CheckinForm(forms.Form):
             auto_id = field.field.widget.attrs.get("id") or field.auto_id
             rows.append((field, _score_radios(field.html_name, auto_id, chosen)))
         return rows
+
+    @cached_property
+    def boxes(self) -> dict[str, list[tuple]]:
+        """(name, id, value, label, ticked) per choice of the upsets, off-plan and portion
+        fields (the last only on a dose day): what the template reads of each of their
+        options (`box.data.name`, `box.id_for_label`, `box.data.value`, `box.choice_label`,
+        `box.data.selected`), without building the widgets' subwidgets (issue 17)."""
+        boxes = {}
+        for name in ("confounders", "off_plan", "dose_taken"):
+            if name not in self.fields:
+                continue
+            field = self[name]
+            value = field.value()
+            if value is None:
+                value = []
+            elif not isinstance(value, list | tuple):
+                value = [value]
+            ticked = {str(v) for v in value}
+            boxes[name] = [
+                (
+                    field.html_name,
+                    f"{field.auto_id}_{index}",
+                    str(choice),
+                    label,
+                    str(choice) in ticked,
+                )
+                for index, (choice, label) in enumerate(field.field.choices)
+            ]
+        return boxes
 
     def scores(self) -> dict[str, int | None]:
         return {s.slug: self.cleaned_data.get(f"score_{s.slug}") for s in self.symptoms}
