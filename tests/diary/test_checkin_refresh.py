@@ -60,15 +60,20 @@ def test_the_check_in_queues_its_refresh_and_the_worker_stores_what_a_refresh_wo
         assert program.results_updating  # the verdicts are those before the check-in
         assert stored(program) == before
         assert refreshes_queued() == 1
-        plan = client.get(reverse("programs:plan")).content.decode()
-        assert "Results updating" in plan and 'role="status"' in plan
+        for page in ("programs:plan", "programs:results"):
+            html = client.get(reverse(page)).content.decode()
+            assert (
+                "Results updating" in html
+                and 'class="alert alert-secondary results-updating" role="status"' in html
+            )
 
         worker()
 
         program.refresh_from_db()
         assert refreshes_queued() == 0
         assert not program.results_updating
-        assert "Results updating" not in client.get(reverse("programs:plan")).content.decode()
+        for page in ("programs:plan", "programs:results"):
+            assert "Results updating" not in client.get(reverse(page)).content.decode()
         after = stored(program)
         assert after != before  # the running test's reading took the day of 9s in
         # What the worker stored is what a full refresh of the program stores now.
