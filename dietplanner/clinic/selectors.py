@@ -263,6 +263,7 @@ _SHOWN = (
     "expected_days",
     "off_plan_days",
     "flags",
+    "link__status",
 )
 
 
@@ -306,7 +307,13 @@ def summary_page(
     # The page's ids, sorted and sliced on the lines alone, are a subquery of the one query
     # that reads them with their patient and protocol: the joins are for 25 lines only.
     lines = ClientSummary.objects.filter(pk__in=shown.object_list).order_by(*by)
-    shown.object_list = [_shown_row(values) for values in lines.values_list(*_SHOWN)]
+    # An ended link's line is deleted as the link ends; should one remain (a bulk update), it
+    # is never shown.
+    shown.object_list = [
+        _shown_row(values)
+        for values in lines.values_list(*_SHOWN)
+        if values[-1] == CareLink.Status.ACTIVE
+    ]
     return shown
 
 
@@ -314,7 +321,7 @@ def _shown_row(values: tuple) -> ClientRow:
     """A page's row from its line's shown columns: the patient, link and program hold only
     what the list shows of them."""
     patient_values, (protocol, *line) = values[:4], values[4:]
-    phase, place, last_checkin, days_since, logged, expected, off_plan, flags = line
+    phase, place, last_checkin, days_since, logged, expected, off_plan, flags, _ = line
     return ClientRow(
         # As the ORM builds a row read with only these fields (defaults not worked out).
         patient=User.from_db(None, _PATIENT_SHOWN, patient_values),

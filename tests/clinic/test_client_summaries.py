@@ -229,3 +229,17 @@ def test_a_rows_flags_cell_follows_its_flags_at_once(dietitian_client, clients):
         )
         row = walts_row()
     assert "Washout over 10 days" not in row and "Nothing flagged" in row
+
+
+def test_a_line_left_behind_by_a_bulk_update_never_shows_an_ended_link(
+    dietitian_client, dietitian, clients
+):
+    """A link ended by a bulk update keeps its line until the minute trigger; should a new
+    client (no line yet) even the counts meanwhile, the ended link's client is still not shown.
+    """
+    CareLink.objects.filter(patient=clients["quiet"].patient).update(status="revoked")
+    with at(NOON + timedelta(minutes=5)):
+        add_client(dietitian, "Nina New")  # linked after the last refresh: no line yet
+        assert summaries_current(dietitian)  # as many lines as links, each of today
+        html = dietitian_client.get(URL).content.decode()
+    assert "Quinn Quiet" not in html
