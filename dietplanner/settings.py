@@ -399,5 +399,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django": {"level": "INFO"},
         "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+        # Tasks run at once (development, tests) would log two lines each: seeding the demo
+        # alone ran a few hundred. The database queue's worker keeps logging each task.
+        "django_tasks": {"level": "INFO" if TASK_BACKEND == "database" else "WARNING"},
     },
 }
