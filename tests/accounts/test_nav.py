@@ -1,0 +1,44 @@
+"""The navigation links: drawn once per page, shown in the phone menu and the wide bar."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav_blocks(html: str) -> list[str]:
+    return re.findall(r'<div class="nav-links">.*?</ul>\s*</div>', html, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("who", "page", "current"),
+    [("patient", "programs:results", "Results"), ("dietitian", "clinic:clients", "Clients")],
+)
+def test_both_menus_show_the_same_links_with_this_page_marked(client, who, page, current, request):
+    user = request.getfixturevalue(who)
+    sign_in(client, user)
+    html = client.get(reverse(page)).content.decode()
+    phone, wide = _nav_blocks(html)
+    assert phone == wide
+    assert re.search(rf'aria-current="page" href="[^"]+">{current}</a>', phone)
+    assert f'<span class="visually-hidden">{user.full_name}</span>' in phone
+
+
+def test_the_menus_follow_the_page_and_the_person(client, patient, dietitian):
+    sign_in(client, patient)
+    today = _nav_blocks(client.get(reverse("diary:today")).content.decode())[0]
+    plan = _nav_blocks(client.get(reverse("programs:plan")).content.decode())[0]
+    sign_in(client, dietitian)
+    clients = _nav_blocks(client.get(reverse("clinic:clients")).content.decode())[0]
+    assert re.search(r'aria-current="page" href="[^"]+">Today</a>', today)
+    assert re.search(r'aria-current="page" href="[^"]+">Plan</a>', plan)
+    assert "Invite a patient" in clients and "Invite a patient" not in today
+
+
+def test_signed_out_pages_offer_log_in_in_both_menus(client):
+    phone, wide = _nav_blocks(client.get(reverse("accounts:login")).content.decode())
+    assert phone == wide and "Log in" in phone and "Sign up" in phone
