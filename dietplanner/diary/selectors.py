@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Value
 
 from dietplanner import charts
 from dietplanner.programs.drawn import Drawing, drawn, rendered
@@ -75,8 +76,8 @@ class DiaryHistory:
 def diary_history(
     record: ProgramRecord, *, page_number=None, whole_chart: bool = False
 ) -> DiaryHistory:
-    """The diary page's data from the program record (a query for the page's doses, one to
-    three for the names of what was logged), however long the program ran.
+    """The diary page's data from the program record (a query for the page's doses, one for
+    the names of what was logged), however long the program ran.
 
     The day cards and the chart cover the requested page's days (an invalid page number falls
     back to the first or the last page); with `whole_chart` the chart covers the whole program.
@@ -159,21 +160,25 @@ class _Names:
 
 
 def _names(program: Program, entries) -> _Names:
-    """Display names of the slugs in the diary (a query only for kinds that occur)."""
-    used_confounders = {slug for e in entries for slug in e.confounders or ()}
-    used_groups = {slug for e in entries for slug in e.off_plan or ()}
-    symptoms = dict(Symptom.objects.filter(slug__in=program.symptoms).values_list("slug", "name"))
-    confounders = (
-        dict(Confounder.objects.filter(slug__in=used_confounders).values_list("slug", "name"))
-        if used_confounders
-        else {}
+    """Display names of the slugs in the diary: one query, for the kinds that occur."""
+    used = (
+        (Symptom, set(program.symptoms)),
+        (Confounder, {slug for e in entries for slug in e.confounders or ()}),
+        (FoodGroup, {slug for e in entries for slug in e.off_plan or ()}),
     )
-    groups = (
-        dict(FoodGroup.objects.filter(slug__in=used_groups).values_list("slug", "name"))
-        if used_groups
-        else {}
-    )
-    return _Names(symptoms=symptoms, confounders=confounders, groups=groups)
+    parts = [
+        model.objects.filter(slug__in=slugs)
+        .order_by()
+        .annotate(kind=Value(kind))
+        .values_list("kind", "slug", "name")
+        for kind, (model, slugs) in enumerate(used)
+        if slugs
+    ]
+    found: tuple[dict[str, str], ...] = ({}, {}, {})
+    if parts:
+        for kind, slug, name in parts[0].union(*parts[1:], all=True):
+            found[kind][slug] = name
+    return _Names(*found)
 
 
 def _pretty(slug: str, names: dict[str, str]) -> str:
