@@ -282,3 +282,19 @@ def test_a_card_chart_shows_a_corrected_score_at_once(patient_client, patient, c
 
     assert "<td>10</td>" not in chart_row(before, day)
     assert re.findall(r"<td>(\d+)</td>", chart_row(after, day)) == ["10"] * len(entry.scores)
+
+
+def test_a_card_shows_a_reading_stored_since_at_once(patient_client, patient, catalogue):
+    """The card in full is rendered once per server process for the same values: a reading
+    another process stored since (a refresh after a check-in) is shown on the next view."""
+    _, challenge = started_program(patient)
+    detail = challenge.verdict_detail
+    with at(FIRST_DOSE + timedelta(days=10)):
+        before = patient_client.get(URL).content.decode()
+        Challenge.objects.filter(pk=challenge.pk).update(
+            verdict_detail=detail | {"reasons": [*detail["reasons"], "A reason stored since."]}
+        )
+        after = patient_client.get(URL).content.decode()
+
+    assert "A reason stored since." not in before
+    assert "<li>A reason stored since.</li>" in after

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -128,6 +128,71 @@ class FoldLine:
     colour: str
     icon: str
     red_flag: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardView:
+    """A card in full as `_result_card.html` shows it: plain values only, as the page renders
+    each card once per process by its value (`drawn.rendered`)."""
+
+    key: str  # the challenge's public id, hex
+    label: str
+    first_dose_day: date
+    stop_day: date | None
+    interrupted: bool  # stopped for illness, travel or choice, not a reaction
+    stop_cause: str
+    stop_notes: tuple[str, ...]
+    red_flag: bool
+    hidden: bool
+    verdict: str
+    verdict_label: str
+    colour: str
+    icon: str
+    summary: str
+    sureness: str
+    complete: bool
+    window_end: date | None
+    reasons: tuple[str, ...]
+    by_endoscopy: bool
+    evidence: tuple[EvidenceRow, ...]
+    excluded: tuple[ExcludedRow, ...]
+    chart_html: str
+    rise_rule: str = RISE_RULE
+    focus: bool = False  # swapped in by htmx: app.js moves the focus to its heading
+
+
+def card_view(card: ResultCard, *, focus: bool = False) -> CardView:
+    challenge = card.challenge
+    return CardView(
+        key=challenge.public_id.hex,
+        label=card.label,
+        first_dose_day=challenge.first_dose_day,
+        stop_day=challenge.stop_day,
+        interrupted=challenge.interrupted,
+        stop_cause=str(challenge.get_stop_cause_display()),
+        stop_notes=tuple(challenge.stop_notes),
+        red_flag=card.red_flag,
+        hidden=card.hidden,
+        verdict=card.verdict,
+        verdict_label=card.verdict_label,
+        colour=card.colour,
+        icon=card.icon,
+        summary=card.summary,
+        sureness=card.sureness,
+        complete=card.complete,
+        window_end=card.window_end,
+        reasons=tuple(card.reasons),
+        by_endoscopy=card.by_endoscopy,
+        evidence=tuple(card.evidence),
+        excluded=tuple(card.excluded),
+        chart_html=card.chart_html,
+        focus=focus,
+    )
+
+
+def card_html(card: ResultCard, *, focus: bool = False) -> str:
+    """The card in full (`_result_card.html`), rendered once per process per value."""
+    return rendered("programs/_result_card.html", "card", card_view(card, focus=focus))
 
 
 def fold_line(card: ResultCard) -> FoldLine:
@@ -340,7 +405,7 @@ def results(request):
         full = [_card(card.challenge, names) for card in shown_in_full(cards)]
         _figures(record, full, challenges, names)
         context["cards"] = cards
-        context["full_cards"] = full
+        context["full_cards"] = [card_html(card) for card in full]
         opened = {card.challenge.pk for card in full}
         context["folded_lines"] = [
             rendered("programs/_result_fold.html", "line", fold_line(c))
@@ -369,7 +434,7 @@ def result_card(request, challenge_id):
     names = _symptom_names(program)
     card = _card(card_of, names)
     _figures(record, [card], challenges, names)
-    context = {"program": program, "card": card, "rise_rule": RISE_RULE}
     if request.htmx and not request.htmx.boosted:
-        return render(request, "programs/_result_card.html", context | {"focus": True})
+        return HttpResponse(card_html(card, focus=True))
+    context = {"program": program, "label": card.label, "card_html": card_html(card)}
     return render(request, "programs/result_card.html", context)
