@@ -34,6 +34,7 @@ from .memo import Lru
 
 DRAWINGS = 128  # a drawing is a few tens of KB: the diary's pages and the results' cards
 FRAGMENTS = 1024  # a fragment is about 1 KB: a few programs' days and results
+CARDS = 64  # a result card in full holds its chart: about 45 KB
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Drawing:
 
 drawings = Lru(DRAWINGS)
 fragments = Lru(FRAGMENTS)
+cards = Lru(CARDS)  # the large fragments apart, so that they bound the memory they take
 
 
 def drawn(**chart) -> Drawing:
@@ -77,11 +79,12 @@ def _frozen(value):
     return value
 
 
-def rendered(template_name: str, name: str, value) -> SafeString:
+def rendered(template_name: str, name: str, value, *, kept: Lru = fragments) -> SafeString:
     """`template_name` rendered with `{name: value}` alone, kept in this process by the
-    value (see the module docstring; a value that is not plain raises TypeError)."""
+    value (see the module docstring; a value that is not plain raises TypeError). `kept`:
+    `cards` for a fragment of tens of KB."""
     key = (template_name, name, value, translation.get_language(), get_script_prefix())
-    return fragments.get(key, lambda: _render(template_name, name, value))
+    return kept.get(key, lambda: _render(template_name, name, value))
 
 
 _PLAIN = (str, int, float, date, UUID, type(None))  # bool is an int, datetime a date

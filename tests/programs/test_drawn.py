@@ -4,10 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from dietplanner import charts
+from dietplanner.programs import drawn as drawn_module
 from dietplanner.programs.drawn import drawn, rendered
 from dietplanner.programs.models import Program
+from tests.benchmarks.page_data import patient_with_program, pinned_time
+from tests.conftest import sign_in
 
 START = date(2025, 3, 3)
 
@@ -53,3 +57,19 @@ def test_a_fragment_is_keyed_only_by_plain_values():
     """A model row compares by its id: a fragment kept by it could show stale fields."""
     with pytest.raises(TypeError, match="Program is not a plain value"):
         rendered("diary/_history_day.html", "day", (START, Program(pk=1)))
+
+
+@pytest.mark.django_db
+def test_result_cards_in_full_are_kept_apart_from_the_small_fragments(client):
+    """A full card holds its chart (tens of KB): its own, smaller memory bounds what the
+    cards take, whatever the number of days and folded lines kept."""
+    drawn_module.cards.clear()
+    drawn_module.fragments.clear()
+    with pinned_time():
+        sign_in(client, patient_with_program("pat365@example.com", 365))
+        assert client.get(reverse("programs:results")).status_code == 200
+    kept_cards = [key[0] for key in drawn_module.cards._items]
+    kept_small = [key[0] for key in drawn_module.fragments._items]
+    assert kept_cards and set(kept_cards) == {"programs/_result_card.html"}
+    assert kept_small and "programs/_result_card.html" not in kept_small
+    assert drawn_module.cards.size < drawn_module.fragments.size

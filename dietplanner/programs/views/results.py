@@ -33,7 +33,7 @@ from dietplanner.analysis.wording import (
 )
 from foods.models import Symptom
 
-from ..drawn import drawn, rendered
+from ..drawn import cards, drawn, rendered
 from ..endoscopy import PENDING_SUMMARY, judged_by_endoscopy, outcome_sentence
 from ..models import Challenge
 from ..record import ProgramRecord, load_record, shown_program
@@ -192,7 +192,8 @@ def card_view(card: ResultCard, *, focus: bool = False) -> CardView:
 
 def card_html(card: ResultCard, *, focus: bool = False) -> str:
     """The card in full (`_result_card.html`), rendered once per process per value."""
-    return rendered("programs/_result_card.html", "card", card_view(card, focus=focus))
+    view = card_view(card, focus=focus)
+    return rendered("programs/_result_card.html", "card", view, kept=cards)
 
 
 def fold_line(card: ResultCard) -> FoldLine:
