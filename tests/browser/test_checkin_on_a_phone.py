@@ -3,7 +3,6 @@ patient is and focused, with and without JavaScript; the menu opens without Java
 
 import os
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -74,7 +73,7 @@ def assert_in_view_and_focused(page, locator) -> None:
 def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(
     page, axe, patient, protocol, symptoms
 ):
-    program = make_program(patient, start=date.today(), protocol=protocol)
+    program = make_program(patient, start=patient.local_today(), protocol=protocol)
     program.symptoms = symptoms  # each diet's default set
     program.save(update_fields=["symptoms"])
     log_in(page, patient.email)
@@ -97,7 +96,7 @@ def test_the_common_check_in_fits_one_phone_screen_with_44px_targets(
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
 def test_after_save_the_confirmation_is_on_screen_and_focused(page, axe, patient, viewport):
-    make_program(patient, start=date.today())
+    make_program(patient, start=patient.local_today())
     log_in(page, patient.email)
     page.goto("/today/")
     page.get_by_role("button", name="Save check-in").click()
@@ -120,7 +119,7 @@ def test_without_javascript_the_saved_check_in_is_confirmed_on_screen_and_focuse
     no_js_page, page, axe, patient
 ):
     js_page, page = page, no_js_page
-    make_program(patient, start=date.today())
+    make_program(patient, start=patient.local_today())
     log_in(page, patient.email)
     page.goto("/today/")
     page.get_by_role("button", name="Save check-in").click()
@@ -143,7 +142,7 @@ def test_without_javascript_the_phone_menu_opens_and_leads_everywhere(
     no_js_page, page, axe, patient
 ):
     js_page, page = page, no_js_page
-    make_program(patient, start=date.today())
+    make_program(patient, start=patient.local_today())
     log_in(page, patient.email)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Plan", exact=True)).to_be_hidden()
@@ -160,7 +159,7 @@ def test_without_javascript_the_phone_menu_opens_and_leads_everywhere(
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"], indirect=True)
 def test_day_one_says_what_to_leave_out_and_what_to_eat_instead(page, axe, patient, viewport):
-    make_program(patient, start=date.today())
+    make_program(patient, start=patient.local_today())
     log_in(page, patient.email)
     page.goto("/today/")
     # The check-in comes first; a link near the top jumps to the guide below it.

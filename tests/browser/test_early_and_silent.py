@@ -29,7 +29,7 @@ def program_tested_from(patient, first_dose: date, logged_until: date):
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 def test_a_test_just_begun_reads_too_early_to_tell(page, axe, patient, viewport):
-    today = date.today()
+    today = patient.local_today()
     program_tested_from(patient, today, today)
     log_in(page, patient.email)
 
@@ -49,7 +49,7 @@ def test_a_test_just_begun_reads_too_early_to_tell(page, axe, patient, viewport)
 def test_the_report_says_first_when_a_client_stopped_checking_in(
     page, axe, dietitian, patient, viewport
 ):
-    today = date.today()
+    today = patient.local_today()
     last = today - timedelta(days=12)
     program_tested_from(patient, last - timedelta(days=6), last)
     log_in(page, dietitian.email)

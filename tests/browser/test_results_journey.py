@@ -2,7 +2,6 @@
 Axe on both pages, phone and desktop."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 def test_patient_reads_results_and_downloads_their_diary(page, axe, patient, viewport):
-    demo_program(patient, days_ago=45, seed=7, today=date.today())
+    demo_program(patient, days_ago=45, seed=7, today=patient.local_today())
     log_in(page, patient.email)
 
     page.goto("/program/results/")
@@ -37,7 +36,7 @@ def test_patient_reads_results_and_downloads_their_diary(page, axe, patient, vie
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 def test_results_open_with_a_summary_and_say_how_sure_in_plain_words(page, axe, patient, viewport):
-    demo_program(patient, days_ago=60, seed=7, today=date.today())
+    demo_program(patient, days_ago=60, seed=7, today=patient.local_today())
     log_in(page, patient.email)
     page.goto("/program/results/")
     summary = page.get_by_role("region", name="In short")

@@ -2,7 +2,7 @@
 axe, on a phone and a desktop."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_patient_changes_time_zone_and_reminder_on_the_settings_page(
     page, axe, patient, viewport
 ):
-    program = make_program(patient, start=date.today() - timedelta(days=3))
+    program = make_program(patient, start=patient.local_today() - timedelta(days=3))
     program.reminder_time = time(20, 0)
     program.save()
     log_in(page, patient.email)
@@ -86,7 +86,7 @@ def test_the_database_down_page_is_the_sites_own_and_accessible(page, axe, setti
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 def test_a_patient_changes_name_and_tracked_symptoms_from_tomorrow(page, axe, patient, viewport):
-    program = make_program(patient, start=date.today() - timedelta(days=3))
+    program = make_program(patient, start=patient.local_today() - timedelta(days=3))
     log_in(page, patient.email)
 
     page.goto("/accounts/settings/")
@@ -96,7 +96,7 @@ def test_a_patient_changes_name_and_tracked_symptoms_from_tomorrow(page, axe, pa
     symptoms.get_by_label("Headache").check()
     page.get_by_role("button", name="Save my settings").click()
 
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = patient.local_today() + timedelta(days=1)
     notice = page.get_by_role("status").filter(has_text="you will score")
     expect(notice).to_contain_text(f"From {tomorrow:%A} {tomorrow.day} {tomorrow:%B}")
     expect(notice).to_contain_text("Headache")

@@ -34,7 +34,7 @@ def program_in_a_long_washout(patient, today: date, high_days: int):
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"], indirect=True)
 def test_an_open_washout_names_the_symptom_and_the_gap(page, axe, patient, viewport):
-    program_in_a_long_washout(patient, date.today(), high_days=12)
+    program_in_a_long_washout(patient, patient.local_today(), high_days=12)
     log_in(page, patient.email)
 
     page.goto("/today/")
@@ -52,8 +52,9 @@ def test_an_open_washout_names_the_symptom_and_the_gap(page, axe, patient, viewp
 
 def test_a_closed_washout_shows_no_long_washout_warning(page, axe, patient):
     # Pain came back to 3 two days ago: the washout closed yesterday after 11 days.
-    program_in_a_long_washout(patient, date.today() - timedelta(days=2), high_days=10)
-    log_days(patient.programs.get(), date.today() - timedelta(days=1), date.today())
+    today = patient.local_today()
+    program_in_a_long_washout(patient, today - timedelta(days=2), high_days=10)
+    log_days(patient.programs.get(), today - timedelta(days=1), today)
     log_in(page, patient.email)
 
     page.goto("/program/plan/")
