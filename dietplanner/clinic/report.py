@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from statistics import fmean
 
 from django.db.models import OuterRef, Subquery, Value
@@ -33,7 +33,7 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
-from dietplanner.programs import schedule
+from dietplanner.programs import memo, schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
@@ -497,11 +497,10 @@ def _pair_rows(c: Challenge, detail: dict) -> tuple[PairRow, ...]:
 
 
 def _week_mean(data: ProgramData, slug: str, first: date, last: date) -> float | None:
-    values = [
-        float(r.scores[slug])
-        for d, r in data.entries.items()
-        if first <= d <= last and r.scores.get(slug) is not None
-    ]
+    entries = data.entries
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    rows = [entries[d] for d in days if d in entries]  # by date, as `entries` is
+    values = [float(r.scores[slug]) for r in rows if r.scores.get(slug) is not None]
     return round(fmean(values), 1) if values else None
 
 
@@ -533,14 +532,38 @@ def _levels(data: ProgramData, verdict_reference: dict[str, float]) -> list[Symp
     ]
 
 
-def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
-    """The arguments of the report's chart (`charts.symptom_chart`)."""
+# A diary's chart lines and day markers, kept in this process by its diary stamp (see
+# `_diary_lines`); a line is a tuple, so that what is kept is never changed by a page.
+diary_lines = Lru(memo.DIARIES)
+
+
+def _diary_lines(data: ProgramData) -> tuple[dict[str, tuple], tuple[charts.Marker, ...]]:
+    """Each symptom's (day, score) points from the first day to the last the program covers,
+    and the days with off-plan eating or something else logged (`_chart_args`). A year of
+    them took a tenth of the report's time: they are kept in this process under what they
+    are drawn from, the diary stamp its rows were read under (`memo`: the stamp is read on
+    every view, so a check-in or a correction in any process changes it), the days covered,
+    the symptoms and the catalogue's names. A diary read without its stamp is drawn afresh."""
+    symptoms = tuple((slug, data.symptom(slug)) for slug in data.program.symptoms)
+    compute = partial(_draw_diary_lines, data, symptoms)
+    if data.record.diary_key is None:
+        return compute()
+    key = (
+        data.record.diary_key,
+        data.first,
+        data.record.last_day,
+        symptoms,
+        tuple(data.group_names.items()),
+        tuple(data.confounder_names.items()),
+    )
+    return diary_lines.get(key, compute)
+
+
+def _draw_diary_lines(data: ProgramData, symptoms: tuple[tuple[str, str], ...]):
     first = data.first
-    series: dict[str, list[tuple[date, int]]] = {
-        data.symptom(slug): [] for slug in data.program.symptoms
-    }
+    series: dict[str, list[tuple[date, int]]] = {name: [] for _, name in symptoms}
     # Each symptom's list, found once (two symptoms of one name share it, as before).
-    columns = [(slug, series[data.symptom(slug)].append) for slug in data.program.symptoms]
+    columns = [(slug, series[name].append) for slug, name in symptoms]
     markers = []
     for day in sorted(d for d in data.entries if d >= first):
         row = data.entries[day]
@@ -556,6 +579,14 @@ def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
             notes.append(", ".join(data.confounder(c) for c in row.confounders))
         if notes:
             markers.append(charts.Marker(day=day, label="; ".join(notes)))
+    return {name: tuple(points) for name, points in series.items()}, tuple(markers)
+
+
+def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
+    """The arguments of the report's chart (`charts.symptom_chart`)."""
+    first = data.first
+    series, day_markers = _diary_lines(data)
+    markers = list(day_markers)
     for row in rows:
         if not row.verdict:
             continue
@@ -569,7 +600,7 @@ def _chart_args(data: ProgramData, rows: list[ChallengeRow]) -> dict:
     return dict(
         start=first,
         end=data.last,
-        series=series,
+        series=dict(series),
         phases=data.record.phases(data.plan, data.last),
         markers=sorted(markers, key=lambda m: m.day),
         markers_label="Verdict, off-plan eating or something else logged",

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -60,6 +61,39 @@ def test_report_page_add_form_posts_with_htmx_and_without(dietitian_client, pati
 def test_empty_note_is_refused(dietitian_client, patient, catalogue):
     response = dietitian_client.post(add_url(patient), {"written_on": "2026-02-01", "text": ""})
     assert response.status_code == 400 and not ClinicalNote.objects.exists()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_refused_note_says_why_next_to_each_field_and_keeps_what_was_typed(
+    dietitian_client, patient, catalogue, htmx
+):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = dietitian_client.post(
+        add_url(patient), {"written_on": "not a day", "text": ""}, **headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and not ClinicalNote.objects.exists()
+    # Each message is tied to its field for screen readers; the field is marked invalid.
+    date_input = re.search(r'<input type="date"[^>]*>', html).group(0)
+    assert 'value="not a day"' in date_input and 'aria-invalid="true"' in date_input
+    assert 'aria-describedby="id_written_on_error"' in date_input
+    error = r'id="id_written_on_error"[^>]*>\s*<span[^>]*><strong>Enter a valid date'
+    assert re.search(error, html)
+    text_input = re.search(r"<textarea[^>]*>", html).group(0)
+    assert 'aria-describedby="id_text_helptext id_text_error"' in text_input
+    assert re.search(r'id="id_text_error"[^>]*>\s*<span[^>]*><strong>This field is required', html)
+    assert re.search(r'<label\s+for="id_text"[^>]*>\s*Note', html)
+    assert ('hx-post="' in html) == htmx
+
+
+def test_the_edit_form_shows_the_note_as_written(dietitian_client, dietitian, patient, catalogue):
+    note = ClinicalNote.objects.create(
+        patient=patient, author=dietitian, written_on=date(2026, 1, 2), text="Milk & <eggs>"
+    )
+    html = dietitian_client.get(edit_url(note)).content.decode()
+    assert 'name="written_on" value="2026-01-02"' in html
+    assert "Milk &amp; &lt;eggs&gt;</textarea>" in html and 'value="Save changes"' in html
+    assert "is-invalid" not in html and 'name="csrfmiddlewaretoken"' in html
 
 
 def test_notes_with_html_or_script_are_shown_escaped(dietitian_client, patient, catalogue):

@@ -245,3 +245,39 @@ def test_the_reports_chart_is_drawn_afresh_once_a_score_changes(
     after = report_on(dietitian_client, patient, day)
     assert lines(after) != lines(before)
     assert "2 9L" in lines(after) and "2 9L" not in lines(before)
+
+
+def test_the_reports_chart_follows_each_change_to_the_diary_and_the_catalogue(
+    dietitian_client, patient, catalogue
+):
+    # Its lines and day markers are kept in the process under the diary's stamp and the
+    # catalogue's names: off-plan eating, a confounder, a renamed symptom or food group and a
+    # deleted check-in each show on the next view.
+    from foods.models import Confounder, FoodGroup, Symptom
+
+    program, challenge = program_with_a_challenge(patient)
+    day = FIRST_DOSE + timedelta(days=6)
+    group, confounder = challenge.food_group, Confounder.objects.order_by("slug").first()
+    symptom = Symptom.objects.get(slug=program.symptoms[0])
+
+    def lines(html: str) -> str:
+        return re.search(r'<g id="report-chart-narrow-lines".*?</g>', html, re.S).group(0)
+
+    first = report_on(dietitian_client, patient, day)
+    assert f"Off-plan: {group.name}" not in first and f'data-symptom="{symptom.name}"' in first
+    entry = DailyEntry.objects.get(program=program, date=day - timedelta(days=1))
+    entry.off_plan, entry.confounders = [group.slug], [confounder.slug]
+    entry.save()
+    html = report_on(dietitian_client, patient, day)
+    assert f"Off-plan: {group.name}; {confounder.name}" in html
+
+    FoodGroup.objects.filter(pk=group.pk).update(name="Moo juice")
+    assert f"Off-plan: Moo juice; {confounder.name}" in report_on(dietitian_client, patient, day)
+    Confounder.objects.filter(pk=confounder.pk).update(name="Long haul flight")
+    assert "Off-plan: Moo juice; Long haul flight" in report_on(dietitian_client, patient, day)
+    Symptom.objects.filter(pk=symptom.pk).update(name="Tummy rumbles")
+    html = report_on(dietitian_client, patient, day)
+    assert 'data-symptom="Tummy rumbles"' in html and f'data-symptom="{symptom.name}"' not in html
+
+    DailyEntry.objects.filter(program=program, date=START + timedelta(days=2)).delete()
+    assert lines(report_on(dietitian_client, patient, day)) != lines(html)
