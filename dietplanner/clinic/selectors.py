@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from dietplanner.accounts.clock import patient_today, user_zone, zone_today
+from dietplanner.accounts.clock import patient_today, user_zone, zone_named, zone_today
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.charts import fmt_date
 from dietplanner.programs.intake import (
@@ -31,7 +31,7 @@ from dietplanner.programs.intake import (
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert
 from dietplanner.programs.visibility import result_hidden
 
-from .models import ClientSummary, ClinicalNote, FlagReview
+from .models import ClientListState, ClientSummary, ClinicalNote, FlagReview
 
 NO_CHECKIN_DAYS = 3
 LONG_WASHOUT_DAYS = 10
@@ -186,37 +186,57 @@ def line_filter(*, search: str = "", flag: str = "", phase: str = "") -> Q | Non
 
 
 def summary_roster(
-    dietitian: User, now: datetime | None = None, *, matching: Q | None = None
+    dietitian: User,
+    now: datetime | None = None,
+    *,
+    search: str = "",
+    flag: str = "",
+    phase: str = "",
 ) -> Roster:
     """How many clients are actively linked to `dietitian`, whether every one of them has a
-    stored line worked out for their own today, and how many lines `matching` keeps: one query
-    on the lines (through their index) and the count of links, not the patients. Only when
-    every line is current may the list read them.
+    stored line worked out for their own today, and how many lines the list's filter keeps
+    (`line_filter`): one query. Only when every line is current may the list read them.
+
+    Unfiltered, or filtered by a flag or a phase alone, the dietitian's `ClientListState`
+    answers (one row, whatever the number of clients): current while it is complete and now
+    is within its bounds, otherwise not. For a search, a flag and a phase, or a dietitian
+    with no state, the lines are counted and checked (`_lines_roster`)."""
+    now = now or timezone.now()
+    if not search and not (flag in FLAGS and phase in PHASES):
+        state = (
+            ClientListState.objects.filter(dietitian=dietitian)
+            .values_list("complete", "total", "valid_from", "valid_until", "counts")
+            .first()
+        )
+        if state is not None:
+            complete, total, valid_from, valid_until, counts = state
+            if not complete or not _within(now, valid_from, valid_until):
+                # A line missing or of another day: every client is worked out, and counted.
+                total = client_count(dietitian)
+                return Roster(total=total, current=total == 0, matching=0)
+            key = f"flag:{flag}" if flag in FLAGS else f"phase:{phase}" if phase in PHASES else ""
+            return Roster(total=total, current=True, matching=counts.get(key, 0) if key else total)
+    return _lines_roster(dietitian, now, line_filter(search=search, flag=flag, phase=phase))
+
+
+def _within(now: datetime, valid_from: datetime | None, valid_until: datetime | None) -> bool:
+    """Whether `now` is within a state's bounds (none: the dietitian has no line)."""
+    if valid_from is None or valid_until is None:
+        return valid_from is None and valid_until is None
+    return valid_from <= now < valid_until
+
+
+def _lines_roster(dietitian: User, now: datetime, matching: Q | None) -> Roster:
+    """`summary_roster` from the lines: one query on the lines (through their index) and the
+    count of links, not the patients.
 
     The lines keep copies of the dietitian and of the patient's time zone, which follow the
     link and the patient as they change (`services.client_lines_follow_link`, `..._patient`);
     a link whose line is missing (linked since the last refresh) makes the counts differ.
     """
-    now = now or timezone.now()
-    links = (
-        CareLink.objects.active()
-        .filter(dietitian=dietitian)
-        .order_by()
-        .values("dietitian")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    groups = list(
-        ClientSummary.objects.filter(dietitian=dietitian)
-        .order_by()
-        .values_list("zone", "as_of")
-        .annotate(
-            lines=Count("pk"),
-            matching=Count("pk", filter=matching) if matching else Count("pk"),
-            links=Subquery(links),
-        )
-    )
-    linked = groups[0][4] or 0 if groups else 0
+    matched = Count("pk", filter=matching) if matching else Count("pk")
+    groups = list(_line_groups(dietitian.pk, matching=matched))  # zone, as_of, lines, links, n
+    linked = groups[0][3] or 0 if groups else 0
     current = sum(g[2] for g in groups) == linked and all(
         as_of == zone_today(zone, now) for zone, as_of, *_ in groups
     )
@@ -224,7 +244,68 @@ def summary_roster(
         # The list works every client out, and counts them as it does.
         total = client_count(dietitian)
         return Roster(total=total, current=total == 0, matching=0)
-    return Roster(total=linked, current=True, matching=sum(g[3] for g in groups))
+    return Roster(total=linked, current=True, matching=sum(g[4] for g in groups))
+
+
+def _line_groups(dietitian_id: int, *by: str, **counts):
+    """The dietitian's lines grouped by time zone, day and `by`: (zone, as_of, *by, lines,
+    links, *counts), `links` the count of the dietitian's active links (a subquery)."""
+    links = (
+        CareLink.objects.active()
+        .filter(dietitian_id=dietitian_id)
+        .order_by()
+        .values("dietitian")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        ClientSummary.objects.filter(dietitian_id=dietitian_id)
+        .order_by()
+        .values_list("zone", "as_of", *by)
+        .annotate(lines=Count("pk"), links=Subquery(links), **counts)
+    )
+
+
+def client_list_state_fields(dietitian_id: int) -> dict:
+    """What `ClientListState` keeps of this dietitian's lines, worked out from them (one
+    query; two for a dietitian with no line): whether there are as many as active links, how
+    many, how many per flag and per phase, and the moments between which each is of its
+    client's today (the latest start of a line's day, the earliest end)."""
+    by_flag = {f"flag_{slug}": Count("pk", filter=Q(flags__contains=f" {slug} ")) for slug in FLAGS}
+    groups = list(_line_groups(dietitian_id, "phase", **by_flag))
+    if not groups:
+        linked = CareLink.objects.active().filter(dietitian_id=dietitian_id).count()
+        return {
+            "complete": linked == 0,
+            "total": 0,
+            "valid_from": None,
+            "valid_until": None,
+            "counts": {},
+        }
+    counts: dict[str, int] = {}
+    starts, ends = [], []
+    for zone, as_of, phase, lines, _, *flagged in groups:
+        keys = [f"phase:{phase}", *(f"flag:{slug}" for slug in FLAGS)]
+        for key, n in zip(keys, [lines, *flagged], strict=True):
+            counts[key] = counts.get(key, 0) + n
+        starts.append(_day_start(zone, as_of))
+        ends.append(_day_start(zone, as_of + timedelta(days=1)))
+    total = sum(g[3] for g in groups)
+    return {
+        "complete": total == (groups[0][4] or 0),
+        "total": total,
+        "valid_from": max(starts),
+        "valid_until": min(ends),
+        "counts": {key: n for key, n in counts.items() if n},
+    }
+
+
+def _day_start(zone: str, day: date) -> datetime:
+    """The moment `day` begins in the time zone named `zone` (UTC for a name not known, as
+    `zone_today` reads it); a midnight skipped by a clock change begins at the change."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone_named(zone)).astimezone(
+        zoneinfo.ZoneInfo("UTC")
+    )
 
 
 def summaries_current(dietitian: User, now: datetime | None = None) -> bool:

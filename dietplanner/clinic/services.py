@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dietplanner.accounts.clock import zone_today
@@ -15,8 +15,13 @@ from dietplanner.accounts.models import AccessRecord, CareLink, User
 from dietplanner.accounts.selectors import access_record
 from dietplanner.programs.models import Challenge, DailyEntry, Program, ReactionAlert, Screening
 
-from .models import ClientSummary, ClinicalNote, FlagReview
-from .selectors import REVIEWABLE_FLAGS, rows_for_links, summary_fields
+from .models import ClientListState, ClientSummary, ClinicalNote, FlagReview
+from .selectors import (
+    REVIEWABLE_FLAGS,
+    client_list_state_fields,
+    rows_for_links,
+    summary_fields,
+)
 
 SUMMARY_BATCH = 500
 ANALYZE_AFTER = 1000  # lines stored by one refresh
@@ -76,7 +81,27 @@ def client_summaries_refresh(links: Iterable[CareLink], now: datetime | None = N
             unique_fields=["link"],
             update_fields=fields,
         )
+    client_list_states_refresh({link.dietitian_id for link in links}, create=True)
     return len(links)
+
+
+def client_list_states_refresh(dietitian_ids: Iterable[int], *, create: bool = False) -> None:
+    """Work out again the `ClientListState` of each of these dietitians from their lines and
+    links, after a change to them (three or four queries each). Each is worked out under its row's
+    lock, in the caller's transaction if any: changes made meanwhile wait, then work it out
+    again themselves, so the last one counts every change committed. `create`: make the
+    state of a dietitian who has none (the lines were stored); otherwise one with no state
+    keeps none (the list counts the lines, as right)."""
+    for dietitian_id in sorted(set(dietitian_ids)):  # one order of locks: no deadlock
+        with transaction.atomic():
+            if create:
+                ClientListState.objects.bulk_create(
+                    [ClientListState(dietitian_id=dietitian_id)], ignore_conflicts=True
+                )
+            state = ClientListState.objects.select_for_update().filter(dietitian_id=dietitian_id)
+            if not list(state.values_list("pk", flat=True)):
+                continue
+            state.update(updated=timezone.now(), **client_list_state_fields(dietitian_id))
 
 
 def client_summaries_for_patient(patient: User, now: datetime | None = None) -> int:
@@ -128,6 +153,8 @@ def client_summaries_refresh_due(now: datetime | None = None) -> int:
         link__status=CareLink.Status.ACTIVE, link__patient__role=User.Role.PATIENT
     ).delete()
     stored = client_summaries_refresh(due, now)
+    # The list states these deletions, or bulk updates of links, left behind.
+    client_list_states_refresh(_states_behind(), create=True)
     if stored >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # Many lines rewritten at once (the first run, a day turning for a whole time zone):
         # the planner's statistics of the table are renewed now, as autovacuum would later (or
@@ -145,25 +172,66 @@ _PATIENT_COPIES = frozenset({"full_name", "email", "timezone", "role"})
 def client_lines_follow_link(sender, instance: CareLink, created=False, update_fields=None, **_):
     """On a link's save (post_save): a link that is no longer active leaves its dietitian's
     list at once (its line is deleted; a link made active gets its line from the next
-    refresh, and the list works every client out until then)."""
-    if created or instance.status == CareLink.Status.ACTIVE:
+    refresh, and the list works every client out until then). The dietitian's list state
+    follows either."""
+    if created and instance.status != CareLink.Status.ACTIVE:
+        return  # an invitation: nothing the list counts
+    if not created and update_fields is not None and "status" not in update_fields:
         return
-    if update_fields is None or "status" in update_fields:
+    if instance.status != CareLink.Status.ACTIVE:
         ClientSummary.objects.filter(link=instance).delete()
+    client_list_states_refresh([instance.dietitian_id], create=True)
+
+
+def client_lines_follow_link_deleted(sender, instance: CareLink, origin=None, **_):
+    """On a link's deletion (post_delete; its line went with it, a patient's account erased):
+    the dietitian's list state counts one link and one line fewer. Not when it is the
+    dietitian who is deleted (their state goes too)."""
+    if isinstance(origin, User) and origin.pk == instance.dietitian_id:
+        return
+    client_list_states_refresh([instance.dietitian_id])
 
 
 def client_lines_follow_patient(sender, instance: User, created=False, update_fields=None, **_):
     """On a user's save (post_save): the client list's lines of this patient take their new
     name, e-mail and time zone at once (the list sorts and counts by these copies; a new time
     zone may make a line of another day, and so not current); a user who is no longer a
-    patient leaves every list. One query, none for a save of other fields (a log-in)."""
+    patient leaves every list. Two queries, none for a save of other fields (a log-in); the
+    list state of each dietitian whose line moved time zone or left follows."""
     if created or (update_fields is not None and not _PATIENT_COPIES & set(update_fields)):
         return
     lines = ClientSummary.objects.filter(link__patient_id=instance.pk)
     if instance.role != User.Role.PATIENT:
+        moved = list(lines.values_list("dietitian_id", flat=True))
         lines.delete()
     else:
+        moved = list(lines.exclude(zone=instance.timezone).values_list("dietitian_id", flat=True))
         lines.update(name=instance.full_name, email=instance.email, zone=instance.timezone)
+    client_list_states_refresh(moved)
+
+
+def _states_behind() -> set[int]:
+    """The dietitians whose list state a bulk update left behind (a link started or ended
+    without its save), or who have lines and no state: their lines or links no longer number
+    what the state says (three queries, each one pass over its table)."""
+    lines = dict(
+        ClientSummary.objects.order_by().values_list("dietitian_id").annotate(n=Count("pk"))
+    )
+    links = dict(
+        CareLink.objects.active().order_by().values_list("dietitian_id").annotate(n=Count("pk"))
+    )
+    states = {
+        dietitian_id: (complete, total)
+        for dietitian_id, complete, total in ClientListState.objects.values_list(
+            "dietitian_id", "complete", "total"
+        )
+    }
+    behind = {d for d in lines if d not in states}
+    for dietitian_id, (complete, total) in states.items():
+        counted = lines.get(dietitian_id, 0)
+        if total != counted or complete != (counted == links.get(dietitian_id, 0)):
+            behind.add(dietitian_id)
+    return behind
 
 
 def _patient_links():

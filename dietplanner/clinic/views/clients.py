@@ -26,7 +26,6 @@ from ..selectors import (
     client_page,
     client_rows,
     filter_and_sort,
-    line_filter,
     summary_page,
     summary_roster,
 )
@@ -73,9 +72,7 @@ def clients(request):
     if sort.lstrip("-") not in SORTS:
         sort = "name"
     search = " ".join(request.GET.get("q", "").split())[:100]
-    roster = summary_roster(
-        request.user, matching=line_filter(search=search, flag=flag, phase=phase)
-    )
+    roster = summary_roster(request.user, search=search, flag=flag, phase=phase)
     total = roster.total
     if roster.current:
         # Each client's stored line: filtered, sorted and paged in the database.
