@@ -35,10 +35,11 @@ from dietplanner.analysis.wording import (
 )
 from dietplanner.programs import memo, schedule
 from dietplanner.programs.baseline_check import changes_in_words
+from dietplanner.programs.drawn import rendered
 from dietplanner.programs.endoscopy import judged_by_endoscopy, outcome_sentence
 from dietplanner.programs.group_plans import usual_levels
 from dietplanner.programs.memo import Lru
-from dietplanner.programs.models import Challenge, Program
+from dietplanner.programs.models import Challenge, GroupPlan, Program
 from dietplanner.programs.record import EntryRow, ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
@@ -61,6 +62,7 @@ PAGE_TABLE_FOLD_FROM = 2 * PAGE_TABLE_DAYS
 PAGE_NARROW_WIDTH = 400  # the chart's width for phones
 PAGE_WIDE_WIDTH = 720
 PAGE_DRAWINGS = 32  # report charts one process keeps (two drawings are about 100 KB)
+REPORT_FRAGMENTS = 256  # report tables one process keeps (`fragment`: a few KB each)
 
 
 @dataclass(kw_only=True)
@@ -173,6 +175,77 @@ class ChallengeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChallengeLine:
+    """What a row of the web report's challenges table shows, as plain values (its markup is
+    kept by them: `fragment`)."""
+
+    label: str
+    status: str
+    stop_notes: tuple[str, ...]
+    dates: str
+    doses: str
+    hidden: bool
+    verdict: str
+    verdict_label: str
+    chance: str
+    evidence: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: ChallengeRow) -> ChallengeLine:
+        return cls(**{name: getattr(row, name) for name in cls.__slots__})
+
+
+@dataclass(frozen=True, slots=True)
+class LevelRows:
+    """The levels table's rows (`SymptomLevel`) and the test whose usual level it shows."""
+
+    reference_test: str
+    levels: tuple[SymptomLevel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LongTermLine:
+    """A food group's long-term plan as the report's table shows it: the plan in words, and
+    who set it on which of the client's days (`set_by` empty: from the results)."""
+
+    group: str
+    words: str
+    note: str
+    retest_on: date | None
+    set_by: str
+    set_on: date | None
+
+    @classmethod
+    def of(cls, plan: GroupPlan, patient: User) -> LongTermLine:
+        by = plan.changed_by
+        return cls(
+            group=plan.food_group.name,
+            words=plan.words(patient.measures),
+            note=plan.note,
+            retest_on=plan.retest_on,
+            set_by=by.full_name if by else "",
+            set_on=patient_time(patient, plan.changed_at).date() if by else None,
+        )
+
+
+# The report's tables (their rows' markup), kept in this process by what they show.
+report_fragments = Lru(REPORT_FRAGMENTS)
+
+
+def fragment(template_name: str, name: str, value) -> SafeString:
+    """`template_name` rendered with `{name: value}` alone (a plain value: strings, numbers,
+    dates and frozen dataclasses and tuples of them), kept in this process by that value
+    (`programs.drawn.rendered`): the same rows draw nothing, a changed one draws afresh."""
+    return rendered(template_name, name, value, kept=report_fragments)
+
+
+def long_term_rows(lines: list[LongTermLine]) -> SafeString:
+    """The long-term plan table's rows."""
+    return fragment("clinic/_report_long_term_rows.html", "rows", tuple(lines))
+
+
+@dataclass(frozen=True, slots=True)
 class PairRow:
     """One pair of a finished blinded re-challenge: its order and the scores after each portion
     (the lead symptom, or all symptoms together), or why it was left out."""
@@ -281,6 +354,18 @@ class ClientReport:
             start=args["start"],
             end=args["end"],
         )
+
+    @property
+    def challenge_rows(self) -> SafeString:
+        """The web report's challenges table rows (the PDF draws its own columns)."""
+        lines = tuple(ChallengeLine.of(row) for row in self.challenges)
+        return fragment("clinic/_report_challenge_rows.html", "rows", lines)
+
+    @property
+    def level_rows(self) -> SafeString:
+        """The levels table's rows (the page and the PDF)."""
+        rows = LevelRows(reference_test=self.reference_test, levels=tuple(self.levels))
+        return fragment("clinic/_report_level_rows.html", "table", rows)
 
     @property
     def adherence_percent(self) -> int | None:

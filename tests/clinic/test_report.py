@@ -281,3 +281,55 @@ def test_the_reports_chart_follows_each_change_to_the_diary_and_the_catalogue(
 
     DailyEntry.objects.filter(program=program, date=START + timedelta(days=2)).delete()
     assert lines(report_on(dietitian_client, patient, day)) != lines(html)
+
+
+def test_the_reports_tables_follow_each_change_to_what_they_show(
+    dietitian_client, dietitian, patient, catalogue
+):
+    # The challenges, long-term plan, levels and health answers tables are kept in the
+    # process by the values they show (`clinic.report.fragment`): each change shows at once.
+    from django.utils.html import escape
+
+    from dietplanner.analysis import screening as intake
+    from dietplanner.programs.models import GroupPlan, Screening
+    from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
+
+    program, dairy = program_after_dairy_test(patient, rise_from=4)
+    day = LAST_DAY + timedelta(days=1)
+    html = report_on(dietitian_client, patient, day)
+    assert "Fine up to 1/2 cup of milk (120 ml)" in html and "from the results" in html
+    assert '<span class="verdict verdict-trigger">Likely trigger</span>' in html
+
+    # Set by Dana at 23:30 UTC: already the next day on Pat's clock in Oslo.
+    GroupPlan.objects.filter(program=program, food_group__slug="dairy").update(
+        status=GroupPlan.Status.AVOID,
+        note="Kept out for now",
+        changed_by=dietitian,
+        changed_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC),
+    )
+    html = report_on(dietitian_client, patient, day)
+    assert "Avoid for now. Note: Kept out for now" in html
+    assert f"{dietitian.full_name}, 1 Feb 2026" in html and "from the results" not in html
+
+    Challenge.objects.filter(pk=dairy.pk).update(verdict=Challenge.Verdict.TOLERATED)
+    html = report_on(dietitian_client, patient, day)
+    assert '<span class="verdict verdict-tolerated">Tolerated</span>' in html
+    assert "verdict-trigger" not in html
+
+    entry = DailyEntry.objects.get(program=program, date=LAST_DAY)
+    entry.scores = {s: 10 for s in program.symptoms}
+    entry.save()
+
+    def latest_week(page: str) -> str:
+        return re.search(r'data-label="Latest week">([^<]*)<', page).group(1)
+
+    assert latest_week(report_on(dietitian_client, patient, day)) != latest_week(html)
+
+    screening = Screening.objects.filter(patient=patient).latest("answered_at")
+    question = next(q for q in intake.QUESTIONS if not q.gluten_only)
+    Screening.objects.filter(pk=screening.pk).update(
+        answers={**screening.answers, question.slug: "yes"}
+    )
+    html = report_on(dietitian_client, patient, day)
+    marked = rf'<tr class="is-worrying">\s*<td>{re.escape(escape(question.text))}</td>'
+    assert re.search(marked, html), "the changed answer is marked as needing a clinician"

@@ -18,8 +18,11 @@ from ..forms_reactions import ReactionClearForm
 from ..report import (
     PAGE_TABLE_DAYS,
     PAGE_TABLE_FOLD_FROM,
+    LongTermLine,
     client_report,
+    fragment,
     load_program_data,
+    long_term_rows,
     stored_flags,
     stored_line,
 )
@@ -36,14 +39,13 @@ def report_context(request, patient, *, note_form=None) -> dict:
     if program is not None:
         data = load_program_data(patient, program, today)
         report = client_report(data, today)
-        long_term = [
-            {"plan": p, "short": p.words(patient.measures)} for p in group_plans_for(program)
-        ]
+        long_term = [LongTermLine.of(plan, patient) for plan in group_plans_for(program)]
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
         "reactions": reaction_rows(patient),
         "health": health,
+        "health_rows": fragment("clinic/_health_rows.html", "rows", health.rows) if health else "",
         "clear_form": ScreeningClearForm(
             action=reverse("clinic:screening-clear", args=[patient.public_id]),
             initial={"screening": health.screening.public_id},
@@ -54,6 +56,7 @@ def report_context(request, patient, *, note_form=None) -> dict:
         "program": program,
         "report": report,
         "long_term": long_term,
+        "long_term_rows": long_term_rows(long_term),
         "today": today,
         "notes": notes_for(author=request.user, patient=patient),
         "note_form": note_form or NoteForm(action=action, htmx=True, initial={"written_on": today}),
