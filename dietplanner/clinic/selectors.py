@@ -84,7 +84,7 @@ class ClientRow:
     flags: tuple[str, ...] = field(default=())
     protocol: str = ""  # the program's protocol, by name
     report_url: str = ""  # set by the list's view
-    flag_cell: str = ""  # the drawn "Needs attention" cell, set by the list's view
+    html: str = ""  # the drawn table row, set by the list's view
 
     @property
     def name(self) -> str:

@@ -243,3 +243,21 @@ def test_a_line_left_behind_by_a_bulk_update_never_shows_an_ended_link(
         assert summaries_current(dietitian)  # as many lines as links, each of today
         html = dietitian_client.get(URL).content.decode()
     assert "Quinn Quiet" not in html
+
+
+def test_a_row_follows_its_line_at_once(dietitian_client, clients):
+    """A row of the table is drawn once per process for the same values
+    (`views.clients.client_row`): a check-in shows in the row as soon as its line is stored."""
+    quiet = clients["quiet"]
+
+    def quinns_row() -> str:
+        html = dietitian_client.get(URL).content.decode()
+        row = html[html.index("Quinn Quiet") :]
+        return row[: row.index("</tr>")]
+
+    with at(NOON + timedelta(minutes=5)):
+        assert "4 days ago" in quinns_row() and "No check-in for 3 days" in quinns_row()
+        log(quiet, TODAY, TODAY)
+        assert client_summaries_refresh_due() == 1
+        row = quinns_row()
+    assert "today" in row and "4 days ago" not in row and "Nothing flagged" in row

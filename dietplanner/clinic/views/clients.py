@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from crispy_forms.utils import render_crispy_form
@@ -59,6 +61,29 @@ def flag_cell(flags: tuple[str, ...], report_url: str) -> str:
     return get_template("clinic/clients.html#flag-cell").render(
         {"flag_labels": labels, "report_url": report_url}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownRow:
+    """What a row of the table shows, and nothing else."""
+
+    report_url: str
+    name: str
+    place: str
+    last_checkin: date | None
+    checkin_words: str
+    adherence_words: str
+    off_plan_days: int
+    off_plan_words: str
+    flag_cell: str
+    protocol: str
+
+
+@lru_cache(maxsize=2048)
+def client_row(row: ShownRow) -> str:
+    """A row of the table, drawn once per process for the same values: it depends on nothing
+    else, and drawing the page's 25 rows took a third of the page's template."""
+    return get_template("clinic/clients.html#client-row").render({"row": row})
 
 
 @login_required
@@ -126,7 +151,20 @@ def clients(request):
     address = reverse("clinic:report", args=[_ANY_ID])
     for row in page.object_list:
         row.report_url = address.replace(str(_ANY_ID), str(row.patient.public_id))
-        row.flag_cell = flag_cell(row.flags, row.report_url if "urgent" in row.flags else "")
+        row.html = client_row(
+            ShownRow(
+                report_url=row.report_url,
+                name=row.name,
+                place=row.place,
+                last_checkin=row.last_checkin,
+                checkin_words=row.checkin_words,
+                adherence_words=row.adherence_words,
+                off_plan_days=row.off_plan_days,
+                off_plan_words=row.off_plan_words,
+                flag_cell=flag_cell(row.flags, row.report_url if "urgent" in row.flags else ""),
+                protocol=row.protocol,
+            )
+        )
     access_records_for_listing(
         viewer=request.user,
         patients=[row.patient for row in page.object_list],
