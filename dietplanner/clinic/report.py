@@ -10,6 +10,7 @@ patient), and a test just begun says how sure it is to no one."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -317,12 +318,17 @@ class ClientReport:
         time)."""
         args = self.chart_args
         start = args["start"]
+        series = args["series"]
         if last_days is not None:
             start = max(start, args["end"] - timedelta(days=last_days - 1))
+            # Each line's points from `start` on (they are by day): not a year's to sift.
+            series = {
+                name: points[bisect_left(points, (start,)) :] for name, points in series.items()
+            }
         return charts.chart_table(
             start=start,
             end=args["end"],
-            series=args["series"],
+            series=series,
             phases=args["phases"],
             markers=args["markers"],
             day_labels=self.data.labels,

@@ -58,15 +58,24 @@ def test_a_year_report_opens_on_the_last_weeks_of_its_table_under_the_limit(clie
     assert html.count("(365 days)") == 2
 
 
+def score_rows(html: str) -> list[str]:
+    """The daily table's rows, each in full (its day, phase, scores and notes)."""
+    details = re.search(r'<details class="chart-table[^>]*>.*?</details>', html, re.S).group(0)
+    return re.findall(r"<tr>.*?</tr>", details.split("<tbody>", 1)[1], re.S)
+
+
 def test_every_day_of_the_table_is_one_link_away(client, year):
     url = reverse("clinic:report", args=[year.public_id])
-    folded = daily_table(client.get(url).content.decode())[1]
+    folded_html = client.get(url).content.decode()
+    folded = daily_table(folded_html)[1]
     queries, response = query_count(lambda: client.get(url, {"days": "all"}))
     html = response.content.decode()
     assert queries == 27
     tag, days = daily_table(html)
     assert len(days) == 365 and " open" in tag
     assert days[-PAGE_TABLE_DAYS:] == folded
+    # the folded rows are the last ones of the whole table, scores and notes included
+    assert score_rows(html)[-PAGE_TABLE_DAYS:] == score_rows(folded_html)
     assert f'href="{url}#chart-heading">Show the last {PAGE_TABLE_DAYS} days only</a>' in html
 
 
