@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dietplanner.accounts.clock import zone_today
@@ -186,8 +186,12 @@ def client_lines_follow_link(sender, instance: CareLink, created=False, update_f
 def client_lines_follow_link_deleted(sender, instance: CareLink, origin=None, **_):
     """On a link's deletion (post_delete; its line went with it, a patient's account erased):
     the dietitian's list state counts one link and one line fewer. Not when it is the
-    dietitian who is deleted (their state goes too)."""
+    dietitian who is deleted (their state goes too), nor for users deleted in bulk (the
+    admin's action: perhaps a dietitian's 5,000 links), whose dietitians' states the minute
+    trigger works out again (`_states_behind`)."""
     if isinstance(origin, User) and origin.pk == instance.dietitian_id:
+        return
+    if isinstance(origin, QuerySet) and origin.model is User:
         return
     client_list_states_refresh([instance.dietitian_id])
 

@@ -153,3 +153,18 @@ def test_an_outsider_has_a_state_of_their_own_and_sees_no_line(
         html = same_as_counted_from_the_lines(client, other_dietitian)
     assert "1 linked client." in html[0] and "Olga Own" in html[0]
     assert not any(name in page for page in html for name in ("Quinn Quiet", "Fay Flat"))
+
+
+def test_users_deleted_in_bulk_leave_the_counts_within_a_minute(
+    dietitian_client, dietitian, other_dietitian, clients
+):
+    add_client(other_dietitian, "Olga Own")
+    with at(SOON):
+        client_summaries_refresh_due()
+        User.objects.filter(full_name__in=["Quinn Quiet", "Fay Flat"]).delete()  # the admin
+        assert not any("Quinn Quiet" in page for page in pages(dietitian_client))
+        User.objects.filter(pk=other_dietitian.pk).delete()
+        client_summaries_refresh_due()  # the minute trigger
+        html = same_as_counted_from_the_lines(dietitian_client, dietitian)
+    assert "5 linked clients" in html[0] and "Showing all 5." in html[0]
+    assert not ClientListState.objects.filter(dietitian_id=other_dietitian.pk).exists()
