@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cached_property, partial
 from statistics import fmean
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.utils.safestring import SafeString
 
 from dietplanner import charts
@@ -44,7 +44,7 @@ from dietplanner.programs.models import Challenge, GroupPlan, Program
 from dietplanner.programs.record import EntryRow, ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
-from foods.models import Confounder, FoodGroup, Symptom
+from foods.models import Confounder, FoodGroup, ProtocolGroup, Symptom
 
 from .models import ClientSummary, FlagReview
 from .pdf_daily import DailyText, daily_text
@@ -117,11 +117,14 @@ def challenge_label(challenge: Challenge) -> str:
 
 def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
     """Everything the report and the exports read, in six queries: the program record's three
-    and the catalogue's names. The plan is never shown paused (a reaction has its own part)."""
+    and the catalogue's names (with the groups of the program's protocol, given to
+    `program.protocol.groups`, see `catalogue_names`). The plan is never shown paused (a
+    reaction has its own part)."""
     record = load_record(program, today=today, pause_alerts=[])
     last = max(record.last_day, program.start_date)
     plan = record.plan_as_of(last, paused=False)
-    names = catalogue_names()
+    names = catalogue_names(program.protocol_id)
+    program.protocol.groups = names[ProtocolGroup]
     return ProgramData(
         patient=patient,
         record=record,
@@ -136,15 +139,33 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
 _NAMED = (Symptom, Confounder, FoodGroup)
 
 
-def catalogue_names() -> dict[type, dict[str, str]]:
-    """Slug -> name of every symptom, confounder and food group, by model (one query)."""
+def catalogue_names(protocol_id: int | None = None) -> dict:
+    """Slug -> name of every symptom, confounder and food group, by model, in one query; with
+    `protocol_id`, under ProtocolGroup the protocol's food groups in its order, as
+    `Protocol.groups_in_order` gives them but holding only their slug and name (what
+    `Screening.assessment_for` reads of `protocol.groups`: the report's health answers ask no
+    query of their own)."""
     parts = [
         model.objects.order_by().annotate(kind=Value(index)).values_list("kind", "slug", "name")
         for index, model in enumerate(_NAMED)
     ]
-    names: dict[type, dict[str, str]] = {model: {} for model in _NAMED}
+    if protocol_id is not None:
+        # kind: len(_NAMED) + the group's position in the protocol (the union keeps no order)
+        parts.append(
+            ProtocolGroup.objects.filter(protocol_id=protocol_id)
+            .order_by()
+            .annotate(kind=F("position") + len(_NAMED))
+            .values_list("kind", "group__slug", "group__name")
+        )
+    names: dict = {model: {} for model in _NAMED}
+    in_protocol = []
     for kind, slug, name in parts[0].union(*parts[1:], all=True):
-        names[_NAMED[kind]][slug] = name
+        if kind < len(_NAMED):
+            names[_NAMED[kind]][slug] = name
+        else:
+            in_protocol.append((kind, slug, name))
+    in_protocol.sort()
+    names[ProtocolGroup] = [FoodGroup(slug=slug, name=name) for _, slug, name in in_protocol]
     return names
 
 

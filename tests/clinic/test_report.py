@@ -333,3 +333,25 @@ def test_the_reports_tables_follow_each_change_to_what_they_show(
     html = report_on(dietitian_client, patient, day)
     marked = rf'<tr class="is-worrying">\s*<td>{re.escape(escape(question.text))}</td>'
     assert re.search(marked, html), "the changed answer is marked as needing a clinician"
+
+
+@pytest.mark.parametrize(
+    ("protocol", "marked"), [("anti-inflammatory", True), ("low-fodmap", False)]
+)
+def test_the_reports_health_answers_weigh_coeliac_testing_by_the_programs_diet(
+    dietitian_client, patient, catalogue, protocol, marked
+):
+    # Untested for coeliac disease needs a clinician only on a diet without gluten: the report
+    # reads its protocol's groups with the catalogue's names.
+    from django.utils.html import escape
+
+    from dietplanner.analysis import screening as intake
+    from tests.conftest import screened
+
+    make_program(patient, protocol=protocol, baseline_days=28)
+    screened(patient, coeliac_tested="no")
+    html = report_on(dietitian_client, patient, START + timedelta(days=3))
+    question = escape(intake.QUESTIONS_BY_SLUG["coeliac_tested"].text)
+    row = re.search(rf'<tr( class="is-worrying")?>\s*<td>{re.escape(question)}</td>', html)
+    assert bool(row.group(1)) == marked
+    assert ("Needs a clinician before a home program" in html) == marked
