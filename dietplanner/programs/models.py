@@ -1,8 +1,9 @@
+import secrets
 import uuid
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -135,6 +136,11 @@ class Program(models.Model):
     # check-in's refresh to do (`tasks.program_refresh_queued`), and the pages that show
     # verdicts say "Results updating" (`results_updating`).
     verdicts_revision = models.PositiveIntegerField(default=0, editable=False)
+    # A fresh random number written with every change of the program's challenges, their
+    # doses or endoscopy outcomes (`plan_changed`): with the id it stamps the challenge rows a
+    # process may keep in memory (`programs.record`). Random, not counted: a change rolled
+    # back leaves a number that no later state of the program will have.
+    plan_stamp = models.BigIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -182,6 +188,44 @@ class Program(models.Model):
     def change_log(self):
         """The plan changes, newest first, with their authors (one query)."""
         return self.plan_changes.select_related("author").order_by("-at", "-pk")
+
+
+def plan_changed(programs: models.QuerySet) -> None:
+    """Give `programs` a new plan stamp (one UPDATE), after any write of their challenges,
+    doses or endoscopy outcomes."""
+    programs.update(plan_stamp=secrets.randbits(62))
+
+
+class PlanRowsQuerySet(models.QuerySet):
+    """Challenges, doses and endoscopy outcomes: every write made through Django (a save, a
+    delete, `update`, `bulk_update`, `bulk_create`) gives their programs a new plan stamp,
+    so rows kept under the old one are never read again."""
+
+    # the lookup from a row of this model to its program's id
+    program_lookup = "program_id"
+
+    # The new stamp is written first, in the same transaction as the change (nobody sees
+    # one without the other), while the rows still match the filter: one query more.
+
+    def _programs(self) -> models.QuerySet:
+        return Program.objects.filter(pk__in=self.order_by().values(self.program_lookup))
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            plan_changed(self._programs())
+            return super().update(**kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            plan_changed(self._programs())
+            return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            objs = super().bulk_create(objs, *args, **kwargs)
+            if objs:
+                plan_changed(self.model.programs_of(objs))
+            return objs
 
 
 class Challenge(models.Model):
@@ -260,6 +304,8 @@ class Challenge(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = PlanRowsQuerySet.as_manager()
+
     class Meta:
         ordering = ["program", "position"]
         constraints = [
@@ -270,6 +316,19 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.food_group.name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        plan_changed(Program.objects.filter(pk=self.program_id))
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        plan_changed(Program.objects.filter(pk=self.program_id))
+        return deleted
+
+    @staticmethod
+    def programs_of(challenges) -> models.QuerySet:
+        return Program.objects.filter(pk__in={c.program_id for c in challenges})
 
     @property
     def too_early(self) -> bool:
@@ -587,7 +646,32 @@ class ReactionAlert(models.Model):
         return reactions.sign_labels(self.signs)
 
 
-class EndoscopyOutcome(models.Model):
+class _ChallengeRow(models.Model):
+    """A row that belongs to a challenge (a dose, an endoscopy outcome): its writes give the
+    challenge's program a new plan stamp (`plan_changed`)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        plan_changed(Program.objects.filter(challenges=self.challenge_id))
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        plan_changed(Program.objects.filter(challenges=self.challenge_id))
+        return deleted
+
+    @staticmethod
+    def programs_of(rows) -> models.QuerySet:
+        return Program.objects.filter(challenges__in={r.challenge_id for r in rows}).distinct()
+
+
+class ChallengeRowQuerySet(PlanRowsQuerySet):
+    program_lookup = "challenge__program_id"
+
+
+class EndoscopyOutcome(_ChallengeRow):
     """What an endoscopy showed after a food group came back, on a diet judged by endoscopy
     (the six-food pathway). Recorded by a linked dietitian (who and when); it becomes the
     group's result for the patient and the long-term plan (`programs.endoscopy`)."""
@@ -607,6 +691,8 @@ class EndoscopyOutcome(models.Model):
     )
     recorded_by_name = models.CharField(max_length=150, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ChallengeRowQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.challenge}: {self.get_outcome_display()}"
@@ -658,7 +744,7 @@ class DailyEntry(models.Model):
         diary_changed(self.program_id)
 
 
-class Dose(models.Model):
+class Dose(_ChallengeRow):
     """A dose day of a challenge: the portion planned and whether the patient took it."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="doses")
@@ -671,6 +757,8 @@ class Dose(models.Model):
     label = models.CharField(max_length=1, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ChallengeRowQuerySet.as_manager()
 
     class Meta:
         db_table = "diary_dose"

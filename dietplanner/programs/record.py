@@ -19,6 +19,7 @@ same program whether or not the refresh has run yet. Pages only read; services w
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -31,9 +32,10 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.vocabulary import Phase, TodayKind
+from foods.models import FoodGroup
 
 from . import memo, schedule
-from .models import Challenge, DailyEntry, Dose, Program, ReactionAlert
+from .models import Challenge, DailyEntry, Dose, EndoscopyOutcome, Program, ReactionAlert
 
 NO_CHALLENGE = "Elimination diet, no challenge running"
 PHASE_STATUS = {Phase.DOSE: Challenge.Status.ACTIVE, Phase.WASHOUT: Challenge.Status.WASHOUT}
@@ -115,6 +117,9 @@ diaries = memo.Lru(
     unpack=lambda stored: tuple(EntryRow(*values) for values in stored),
 )
 day_logs = memo.Lru(memo.DIARIES)  # the same rows as the schedule reads them (DayLog)
+# (program id, creation, plan stamp) -> its challenges' rows (`_kept_challenges`)
+challenge_rows = memo.Lru(memo.DIARIES)
+_FOOD_GROUP = [f.attname for f in Challenge._meta.concrete_fields].index("food_group_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,13 +341,11 @@ def load_record(
     A program read with its diary stamp (`shown_program`, `memo.with_diary_stamp`) takes its
     entries from this process's memory when the stamp is the one they were read under: one
     query less, and no year of rows decoded (`memo`)."""
-    challenges = program.challenges.select_related("food_group", "endoscopy")
-    if with_doses:
-        challenges = challenges.prefetch_related(
-            Prefetch("doses", queryset=Dose.objects.order_by("date"))
-        )
-    challenges = list(challenges.order_by("position"))
     diary_key = memo.diary_stamp(program)
+    if with_doses and diary_key is not None:
+        challenges = _kept_challenges(program)
+    else:
+        challenges = _read_challenges(program, with_doses=with_doses)
     if diary_key is None:
         entries = list(_read_entries(program))
     else:
@@ -368,6 +371,89 @@ def load_record(
     )
     _derive_statuses(record)
     return record
+
+
+def _read_challenges(program: Program, *, with_doses: bool = True) -> list[Challenge]:
+    """The program's challenges in plan order, with their food group, endoscopy outcome and
+    (`with_doses`) doses: two queries, one without the doses."""
+    challenges = program.challenges.select_related("food_group", "endoscopy")
+    if with_doses:
+        challenges = challenges.prefetch_related(
+            Prefetch("doses", queryset=Dose.objects.order_by("date"))
+        )
+    return list(challenges.order_by("position"))
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeRows:
+    """One challenge as kept in memory: its own columns, its endoscopy outcome's and its
+    doses' (values in the models' field order, never model objects: each record builds its
+    own, which the services may change and save)."""
+
+    challenge: tuple
+    endoscopy: tuple | None
+    doses: tuple[tuple, ...]
+
+
+def _columns(row) -> tuple:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+
+
+def _kept_rows(challenges: list[Challenge]) -> tuple[ChallengeRows, ...]:
+    rows = []
+    for c in challenges:
+        try:
+            endoscopy = _columns(c.endoscopy)
+        except EndoscopyOutcome.DoesNotExist:
+            endoscopy = None
+        doses = tuple(_columns(d) for d in c.doses.all())
+        rows.append(ChallengeRows(_columns(c), endoscopy, doses))
+    return tuple(rows)
+
+
+def _built(model, values: tuple, db: str):
+    """A model object of kept values (JSON values copied: a service may change its own)."""
+    return model.from_db(
+        db, None, [copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values]
+    )
+
+
+def _kept_challenges(program: Program) -> list[Challenge]:
+    """The program's challenges as `_read_challenges` reads them, from this process's memory
+    when the program's plan stamp is the one they were read under (`Program.plan_stamp`,
+    read with the program: every write of a challenge, dose or endoscopy outcome gives a new
+    one). Only their food groups are read again (one query instead of two): the catalogue
+    has no stamp, so a group renamed since shows at once."""
+    key = (program.pk, program.created, program.plan_stamp)
+    read: list[Challenge] = []
+
+    def read_rows() -> tuple[ChallengeRows, ...]:
+        read.extend(_read_challenges(program))
+        return _kept_rows(read)
+
+    kept = challenge_rows.get(key, read_rows)
+    if read:  # read just now: the objects themselves
+        return read
+    db = program._state.db or "default"
+    groups = FoodGroup.objects.using(db).in_bulk({r.challenge[_FOOD_GROUP] for r in kept})
+    challenges = []
+    for rows in kept:
+        challenge = _built(Challenge, rows.challenge, db)
+        Challenge.food_group.field.set_cached_value(challenge, groups[challenge.food_group_id])
+        Challenge.program.field.set_cached_value(challenge, program)
+        endoscopy = None
+        if rows.endoscopy is not None:
+            endoscopy = _built(EndoscopyOutcome, rows.endoscopy, db)
+            EndoscopyOutcome.challenge.field.set_cached_value(endoscopy, challenge)
+        Challenge.endoscopy.related.set_cached_value(challenge, endoscopy)
+        doses = [_built(Dose, values, db) for values in rows.doses]
+        for dose in doses:
+            Dose.challenge.field.set_cached_value(dose, challenge)
+        prefetched = challenge.doses._apply_rel_filters(Dose.objects.order_by("date"))
+        prefetched._result_cache, prefetched._prefetch_done = doses, True
+        challenge._prefetched_objects_cache = {"doses": prefetched}
+        challenges.append(challenge)
+    return challenges
 
 
 # --- the schedule's input and the derived statuses --------------------------------------------

@@ -37,7 +37,9 @@ def test_a_second_page_reads_no_diary_rows_and_shows_the_same_day(client):
         first, page = query_count(lambda: client.get(reverse("diary:today")))
         with_rows_kept = len_queries(client, reverse("diary:today"))
         again = client.get(reverse("diary:today"))
-    assert with_rows_kept == first - 1  # the entries' query, a year of rows, is not run
+    # Not run: the entries' query (a year of rows), and the challenges' two (with their doses)
+    # become one (their food groups).
+    assert with_rows_kept == first - 2
     assert record_module.diaries.hits >= 1
     assert _without_tokens(again) == _without_tokens(page)
 
@@ -157,3 +159,122 @@ def test_the_pages_after_a_check_in_find_its_rows_kept_under_the_new_stamp(
     assert record_module.diaries.shared_hits >= 1
     assert after.entry_by_day[today].scores == dict.fromkeys(symptoms, 6)
     assert again.entries == after.entries
+
+
+# --- the challenges' rows, kept by the program's plan stamp -----------------------------------
+
+
+def _kept_record(patient):
+    """A record read twice: the second one built from the challenge rows kept in memory."""
+    _record(patient)
+    hits = record_module.challenge_rows.hits
+    record = _record(patient)
+    assert record_module.challenge_rows.hits == hits + 1
+    return record
+
+
+def _first_dose(record):
+    return next(d for c in record.challenges for d in record.doses_of(c))
+
+
+def test_kept_challenges_read_as_the_database_has_them():
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        fresh = load_record(shown_program(patient), today=patient.local_today(), with_doses=True)
+        record_module.challenge_rows.clear()
+        _record(patient)
+        kept = _kept_record(patient)
+    fields = [f.attname for f in Challenge._meta.concrete_fields]
+    for mine, theirs in zip(kept.challenges, fresh.challenges, strict=True):
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+        assert mine.food_group.name == theirs.food_group.name
+        assert [d.date for d in kept.doses_of(mine)] == [d.date for d in fresh.doses_of(theirs)]
+    assert kept.plan == fresh.plan
+    assert kept.facts() == fresh.facts()
+
+
+def test_a_dose_changed_on_one_record_is_not_changed_on_the_next():
+    """Each record builds its own objects: the check-in changes and saves its dose; a page
+    read meanwhile, or after the change was rolled back, still shows what is stored."""
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        _record(patient)
+        one = _kept_record(patient)
+        dose = _first_dose(one)
+        dose.taken = not dose.taken
+        one.challenges[0].status = Challenge.Status.SKIPPED
+        other = _kept_record(patient)
+    assert _first_dose(other).taken != dose.taken
+    assert other.challenges[0].status != Challenge.Status.SKIPPED
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "dose saved",
+        "doses updated",
+        "dose deleted",
+        "challenge updated",
+        "challenges bulk updated",
+        "endoscopy outcome created",
+    ],
+)
+def test_a_change_made_elsewhere_is_read_at_once(change):
+    """Each way another process writes a challenge's rows gives a new plan stamp: the next
+    record reads the change, at the same frozen instant (no time tells the rows apart)."""
+    from dietplanner.programs.models import Dose, EndoscopyOutcome
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        before = _kept_record(patient)
+        dose = _first_dose(before)
+        challenge = before.challenges[0]
+        if change == "dose saved":
+            stored = Dose.objects.get(pk=dose.pk)
+            stored.taken = False
+            stored.save()
+        elif change == "doses updated":
+            Dose.objects.filter(pk=dose.pk).update(taken=False)
+        elif change == "dose deleted":
+            Dose.objects.filter(pk=dose.pk).delete()
+        elif change == "challenge updated":
+            Challenge.objects.filter(pk=challenge.pk).update(verdict_detail={"seen": 1})
+        elif change == "challenges bulk updated":
+            stored = Challenge.objects.get(pk=challenge.pk)
+            stored.verdict_detail = {"seen": 1}
+            Challenge.objects.bulk_update([stored], ["verdict_detail"])
+        else:
+            EndoscopyOutcome.objects.create(
+                challenge=challenge, outcome=EndoscopyOutcome.Outcome.NOT_ASSESSED
+            )
+        after = _record(patient)
+    first = after.challenges[0]
+    if change in ("dose saved", "doses updated"):
+        assert _first_dose(after).taken is False
+    elif change == "dose deleted":
+        assert dose.pk not in {d.pk for c in after.challenges for d in after.doses_of(c)}
+    elif change.startswith("challenge"):
+        assert first.verdict_detail == {"seen": 1}
+    else:
+        assert first.endoscopy.outcome == EndoscopyOutcome.Outcome.NOT_ASSESSED
+
+
+def test_a_change_rolled_back_leaves_nothing_behind():
+    """Rows read inside a transaction that is then rolled back were kept under a stamp that
+    no committed state ever has: the next change gets another."""
+    from django.db import transaction
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        before = _kept_record(patient)
+        challenge = before.challenges[0]
+        try:
+            with transaction.atomic():
+                Challenge.objects.filter(pk=challenge.pk).update(verdict_detail={"lost": 1})
+                assert _record(patient).challenges[0].verdict_detail == {"lost": 1}
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        Challenge.objects.filter(pk=challenge.pk).update(verdict_detail={"kept": 1})
+        after = _record(patient)
+    assert after.challenges[0].verdict_detail == {"kept": 1}
