@@ -1,10 +1,68 @@
-from django.db import models
+import secrets
+
+from django.db import models, transaction
 
 from . import portions as portion_words
 from .text import fold
 
 
-class Symptom(models.Model):
+class CatalogueStamp(models.Model):
+    """One row: a fresh random number written with every change of the catalogue's symptoms,
+    upsets (confounders) or food groups (`catalogue_changed`), in the change's transaction. A
+    server process keeps those rows in memory under it (`programs.memo.catalogue`) and reads
+    it with each page's program, so a change made anywhere shows on the next page."""
+
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue stamp {self.stamp}"
+
+
+def catalogue_changed() -> None:
+    if not CatalogueStamp.objects.filter(pk=1).update(stamp=secrets.randbits(62)):
+        CatalogueStamp.objects.create(pk=1, stamp=secrets.randbits(62))
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """Every write through Django (save, delete, `update`, `bulk_update`, `bulk_create`) of a
+    stamped catalogue row gives the catalogue a new stamp, in the same transaction."""
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            catalogue_changed()
+            return super().update(**kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            catalogue_changed()
+            return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            catalogue_changed()
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class StampedRow(models.Model):
+    """A catalogue row that pages keep in memory under the catalogue stamp."""
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            catalogue_changed()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            catalogue_changed()
+            return super().delete(*args, **kwargs)
+
+
+class Symptom(StampedRow):
     """A symptom the patient scores 0-10 each day (slugs are part of the data contract)."""
 
     slug = models.SlugField(unique=True)
@@ -19,7 +77,7 @@ class Symptom(models.Model):
         return self.name
 
 
-class Confounder(models.Model):
+class Confounder(StampedRow):
     """Something besides food that can raise symptoms on a day (illness, stress, ...)."""
 
     slug = models.SlugField(unique=True)
@@ -33,7 +91,7 @@ class Confounder(models.Model):
         return self.name
 
 
-class FoodGroup(models.Model):
+class FoodGroup(StampedRow):
     """A group of foods eliminated and reintroduced together, with its 3-step portion ladder."""
 
     slug = models.SlugField(unique=True)

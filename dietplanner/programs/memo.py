@@ -28,10 +28,23 @@ import logging
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+
+from foods.models import CatalogueStamp, Confounder, FoodGroup, Symptom
 
 from .models import DailyEntry
 
@@ -138,16 +151,75 @@ def forget() -> None:
         kept.clear()
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """The catalogue rows pages name things by, as of one catalogue stamp: every symptom,
+    upset (confounder) and food group. Shared by the requests of a process: read them, never
+    change them."""
+
+    symptoms: dict[str, Symptom]  # by slug
+    confounders: tuple[Confounder, ...]  # in the catalogue's order
+    groups: dict[int, FoodGroup]  # by id
+
+    @classmethod
+    def read(cls) -> Catalogue:
+        """Two queries: the symptoms and upsets in one (kind 0 a symptom, 1 an upset, which
+        has no help text), the food groups."""
+        rows = (
+            Symptom.objects.order_by()
+            .values_list(Value(0), "id", "slug", "name", "help", "position")
+            .union(
+                Confounder.objects.order_by().values_list(
+                    Value(1), "id", "slug", "name", Value(""), "position"
+                ),
+                all=True,
+            )
+        )
+        symptoms, confounders = {}, []
+        for kind, pk, slug, name, help_text, position in rows:
+            if kind == 0:
+                symptoms[slug] = Symptom(
+                    id=pk, slug=slug, name=name, help=help_text, position=position
+                )
+            else:
+                confounders.append(Confounder(id=pk, slug=slug, name=name, position=position))
+        confounders.sort(key=lambda c: (c.position, c.slug))  # the catalogue's order
+        return cls(
+            symptoms=symptoms, confounders=tuple(confounders), groups=FoodGroup.objects.in_bulk()
+        )
+
+
+catalogues = Lru(4)  # catalogue stamp -> Catalogue
+
+
+def catalogue(stamp: int | None) -> Catalogue:
+    """The catalogue as of `stamp` (read with the program: `with_diary_stamp`), from this
+    process's memory when it was read under the same stamp."""
+    return catalogues.get(stamp, Catalogue.read)
+
+
+def catalogue_stamp(program) -> int | None | bool:
+    """The catalogue stamp read with `program`, or False when it was read without one."""
+    return getattr(program, "catalogue_stamp", False)
+
+
 def with_diary_stamp(programs: QuerySet) -> QuerySet:
     """`programs` with each one's diary stamp read in the same query (two small subqueries
     on the one-entry-per-day index): `diary_count` and `diary_changed`."""
     entries = DailyEntry.objects.filter(program=OuterRef("pk")).order_by().values("program")
     return programs.annotate(
+        # and the catalogue's stamp (`catalogue`), a constant scalar subquery
+        catalogue_stamp=RawSQL(  # noqa: S611 - a constant statement, no input in it
+            _CATALOGUE_STAMP, (), output_field=BigIntegerField()
+        ),
         diary_count=Subquery(
             entries.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
         ),
         diary_changed=Subquery(entries.annotate(last=Max("updated")).values("last")),
     )
+
+
+_CATALOGUE_STAMP = f"SELECT stamp FROM {CatalogueStamp._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
 def diary_stamp(program) -> tuple | None:

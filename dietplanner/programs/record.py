@@ -19,20 +19,19 @@ same program whether or not the refresh has run yet. Pages only read; services w
 
 from __future__ import annotations
 
-import copy
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, IntegerField, JSONField, OuterRef, Prefetch, Value, When
 
 from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.vocabulary import Phase, TodayKind
-from foods.models import FoodGroup
 
 from . import memo, schedule
 from .models import Challenge, DailyEntry, Dose, EndoscopyOutcome, Program, ReactionAlert
@@ -119,7 +118,6 @@ diaries = memo.Lru(
 day_logs = memo.Lru(memo.DIARIES)  # the same rows as the schedule reads them (DayLog)
 # (program id, creation, plan stamp) -> its challenges' rows (`_kept_challenges`)
 challenge_rows = memo.Lru(memo.DIARIES)
-_FOOD_GROUP = [f.attname for f in Challenge._meta.concrete_fields].index("food_group_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +394,16 @@ class ChallengeRows:
 
 
 def _columns(row) -> tuple:
-    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+    """The row's column values; JSON values as their text (decoding a copy is several times
+    cheaper than a deep copy of the value)."""
+    return tuple(
+        json.dumps(value, cls=f.encoder) if isinstance(f, JSONField) else value
+        for f, value in zip(
+            row._meta.concrete_fields,
+            (getattr(row, f.attname) for f in row._meta.concrete_fields),
+            strict=True,
+        )
+    )
 
 
 def _kept_rows(challenges: list[Challenge]) -> tuple[ChallengeRows, ...]:
@@ -412,9 +419,15 @@ def _kept_rows(challenges: list[Challenge]) -> tuple[ChallengeRows, ...]:
 
 
 def _built(model, values: tuple, db: str):
-    """A model object of kept values (JSON values copied: a service may change its own)."""
+    """A model object of kept values (JSON values decoded anew: a service may change its
+    own)."""
     return model.from_db(
-        db, None, [copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values]
+        db,
+        None,
+        [
+            json.loads(v, cls=f.decoder) if isinstance(f, JSONField) else v
+            for f, v in zip(model._meta.concrete_fields, values, strict=True)
+        ],
     )
 
 
@@ -422,8 +435,8 @@ def _kept_challenges(program: Program) -> list[Challenge]:
     """The program's challenges as `_read_challenges` reads them, from this process's memory
     when the program's plan stamp is the one they were read under (`Program.plan_stamp`,
     read with the program: every write of a challenge, dose or endoscopy outcome gives a new
-    one). Only their food groups are read again (one query instead of two): the catalogue
-    has no stamp, so a group renamed since shows at once."""
+    one). Their food groups are the catalogue's kept under its own stamp (`memo.catalogue`):
+    no query at all."""
     key = (program.pk, program.created, program.plan_stamp)
     read: list[Challenge] = []
 
@@ -435,7 +448,7 @@ def _kept_challenges(program: Program) -> list[Challenge]:
     if read:  # read just now: the objects themselves
         return read
     db = program._state.db or "default"
-    groups = FoodGroup.objects.using(db).in_bulk({r.challenge[_FOOD_GROUP] for r in kept})
+    groups = memo.catalogue(memo.catalogue_stamp(program)).groups
     challenges = []
     for rows in kept:
         challenge = _built(Challenge, rows.challenge, db)

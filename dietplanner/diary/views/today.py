@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Value
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +18,8 @@ from dietplanner.accounts.decorators import role_required
 from dietplanner.accounts.models import User
 from dietplanner.analysis.reactions import emergency_number
 from dietplanner.analysis.vocabulary import TodayKind
+from dietplanner.programs import memo, stopping
 from dietplanner.programs import services as program_services
-from dietplanner.programs import stopping
 from dietplanner.programs.baseline_check import baseline_hold
 from dietplanner.programs.baseline_choice import first_test_start_anyway
 from dietplanner.programs.intake import answers_missing, needs_review
@@ -28,7 +27,6 @@ from dietplanner.programs.models import Challenge, Program
 from dietplanner.programs.reactions import reaction_report
 from dietplanner.programs.record import ProgramRecord, load_record, shown_program
 from dietplanner.programs.selectors import get_challenge_for_user
-from foods.models import Confounder, Symptom
 from foods.selectors import leave_out_guide
 
 from ..forms import CheckinForm, ReactionForm, StopForm
@@ -60,7 +58,7 @@ def _day_param(request, program: Program, today: date) -> tuple[date, str | None
 
 @dataclass(frozen=True, slots=True)
 class _Catalogue:
-    """The catalogue rows the check-in form names (one query, read once per request)."""
+    """The catalogue rows the check-in form names (`memo.catalogue`: kept by the process)."""
 
     symptoms: dict
     confounders: list
@@ -68,29 +66,13 @@ class _Catalogue:
     @classmethod
     def read(cls, record: ProgramRecord) -> _Catalogue:
         tracked = set(record.program.symptoms) | set(record.program.symptoms_on(record.today))
-        # The tracked symptoms and every confounder in one statement: (kind, row), kind 0 for
-        # a symptom (a confounder has no help text).
-        rows = (
-            Symptom.objects.filter(slug__in=tracked)
-            .order_by()
-            .values_list(Value(0), "id", "slug", "name", "help", "position")
-            .union(
-                Confounder.objects.order_by().values_list(
-                    Value(1), "id", "slug", "name", Value(""), "position"
-                ),
-                all=True,
-            )
+        stamp = memo.catalogue_stamp(record.program)
+        # read with the program: the rows this process keeps; else read now (two queries)
+        rows = memo.Catalogue.read() if stamp is False else memo.catalogue(stamp)
+        return cls(
+            symptoms={s: rows.symptoms[s] for s in tracked if s in rows.symptoms},
+            confounders=list(rows.confounders),
         )
-        symptoms, confounders = {}, []
-        for kind, pk, slug, name, help_text, position in rows:
-            if kind == 0:
-                symptoms[slug] = Symptom(
-                    id=pk, slug=slug, name=name, help=help_text, position=position
-                )
-            else:
-                confounders.append(Confounder(id=pk, slug=slug, name=name, position=position))
-        confounders.sort(key=lambda c: (c.position, c.slug))  # the catalogue's order
-        return cls(symptoms=symptoms, confounders=confounders)
 
 
 def _checkin_context(record: ProgramRecord, day: date, catalogue: _Catalogue, data=None):
