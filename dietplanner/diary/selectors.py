@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Value
 
 from dietplanner import charts
+from dietplanner.programs import memo
 from dietplanner.programs.drawn import Drawing, drawn, rendered
 from dietplanner.programs.models import Dose, Program
 from dietplanner.programs.record import ProgramRecord, day_labels
@@ -160,7 +161,12 @@ class _Names:
 
 
 def _names(program: Program, entries) -> _Names:
-    """Display names of the slugs in the diary: one query, for the kinds that occur."""
+    """Display names of the slugs in the diary: the catalogue this process keeps when the
+    program was read with its stamps, else one query for the kinds that occur."""
+    stamp = memo.catalogue_stamp(program)
+    if stamp is not False:
+        names = memo.catalogue(stamp).names
+        return _Names(names[Symptom], names[Confounder], names[FoodGroup])
     used = (
         (Symptom, set(program.symptoms)),
         (Confounder, {slug for e in entries for slug in e.confounders or ()}),

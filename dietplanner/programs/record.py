@@ -9,7 +9,9 @@ their doses, the diary entries and, while the program runs, the reaction alerts 
 home tests: four queries (three for an ended program), whatever the diary's length. Everything
 else is answered from those rows in memory: the plan, the statuses the plan implies, the last
 day the program covers, each day's place in the program, adherence, the engine diary and the
-analysis input.
+analysis input. A program read with its stamps (`shown_program`) takes its entries, its
+challenges and their food groups from this process's memory when they were read under the
+same stamps (`memo`): no query at all.
 
 Derived statuses: stored challenge statuses lag behind the calendar (dose days end, washouts
 settle) until `services.program_refresh` stores them. The record's challenges carry the status
