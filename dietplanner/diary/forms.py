@@ -1,7 +1,7 @@
 from functools import cached_property
 
 from django import forms
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dietplanner.analysis import reactions
@@ -17,6 +17,32 @@ _SCORE_RADIO = (
 _NOT_SCORED = mark_safe(
     '<span aria-hidden="true">–</span><span class="visually-hidden">Not scored</span>'
 )
+
+
+# One symptom's fieldset, as templates/diary/today.html lays it out (CheckinForm.score_block).
+_SCORE_FIELDSET = (
+    '\n        <fieldset class="score-field{invalid}" aria-describedby="{id}-help">'
+    '\n          <legend class="score-legend">{label}</legend>'
+    '\n          <p class="score-help small text-body-secondary" id="{id}-help">{help}</p>'
+    '\n          <div class="score-scale">\n            {radios}\n          </div>'
+    "\n          {errors}\n        </fieldset>\n      "
+)
+_ERROR = '<div class="invalid-feedback d-block">{}</div>'
+# One choice of the upsets, off-plan or portion fields (CheckinForm.box_rows).
+_BOX = (
+    '\n              <input type="{type}" class="btn-check" name="{name}" id="{id}"'
+    ' value="{value}" {checked} autocomplete="off">'
+    '\n              <label class="btn {button}" for="{id}">{label}</label>\n            '
+)
+_BOX_KINDS = {
+    "confounders": ("checkbox", "btn-outline-secondary"),
+    "off_plan": ("checkbox", "btn-outline-secondary"),
+    "dose_taken": ("radio", "btn-outline-primary"),
+}
+
+
+def _errors(errors) -> str:
+    return "".join(_ERROR.format(conditional_escape(e)) for e in errors)
 
 
 def _score_radios(name: str, auto_id: str, chosen: str) -> SafeString:
@@ -113,6 +139,46 @@ class CheckinForm(forms.Form):
             auto_id = field.field.widget.attrs.get("id") or field.auto_id
             rows.append((field, _score_radios(field.html_name, auto_id, chosen)))
         return rows
+
+    def score_block(self) -> SafeString:
+        """Every tracked symptom's fieldset (legend, help, radios, errors) as HTML, drawn in
+        Python rather than by a template loop over bound fields (issue 17): every value in
+        it is escaped here."""
+        return mark_safe(  # noqa: S308 - every value escaped above or a constant
+            "".join(
+                _SCORE_FIELDSET.format(
+                    invalid=" is-invalid" if field.errors else "",
+                    id=escape(field.auto_id),
+                    label=conditional_escape(field.label),
+                    help=conditional_escape(field.help_text),
+                    radios=radios,
+                    errors=_errors(field.errors),
+                )
+                for field, radios in self.score_rows()
+            )
+        )
+
+    @cached_property
+    def box_rows(self) -> dict[str, SafeString]:
+        """The upsets', off-plan and portion fields' choices as HTML (inputs and labels, for
+        their `toggle-row`), from `boxes`: every value escaped here."""
+        return {
+            name: mark_safe(  # noqa: S308 - every value escaped here or a constant
+                "".join(
+                    _BOX.format(
+                        type=_BOX_KINDS[name][0],
+                        button=_BOX_KINDS[name][1],
+                        name=escape(html_name),
+                        id=escape(box_id),
+                        value=escape(value),
+                        checked="checked" if ticked else "",
+                        label=conditional_escape(label),
+                    )
+                    for html_name, box_id, value, label, ticked in rows
+                )
+            )
+            for name, rows in self.boxes.items()
+        }
 
     @cached_property
     def boxes(self) -> dict[str, list[tuple]]:
