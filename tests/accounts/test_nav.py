@@ -42,3 +42,22 @@ def test_the_menus_follow_the_page_and_the_person(client, patient, dietitian):
 def test_signed_out_pages_offer_log_in_in_both_menus(client):
     phone, wide = _nav_blocks(client.get(reverse("accounts:login")).content.decode())
     assert phone == wide and "Log in" in phone and "Sign up" in phone
+
+
+def test_the_log_out_button_works_with_the_pages_own_token(patient, other_patient):
+    """The links are drawn once per process for a kind of reader and page; each page puts in
+    its own CSRF token and its reader's name."""
+    from django.test import Client
+
+    for person in (patient, other_patient, patient):
+        client = Client(enforce_csrf_checks=True)
+        sign_in(client, person)
+        html = client.get(reverse("diary:today")).content.decode()
+        phone, wide = _nav_blocks(html)
+        assert phone == wide
+        assert f'<span class="visually-hidden">{person.full_name}</span>' in phone
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', phone).group(1)
+        assert token in re.sub(r'<div class="nav-links">.*?</ul>\s*</div>', "", html, flags=re.S)
+        response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert client.get(reverse("diary:today")).status_code == 302  # signed out
