@@ -24,10 +24,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
-from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, JSONField, OuterRef, Prefetch, Value, When
+from django.db import connections, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 
 from dietplanner import charts
 from dietplanner.accounts.models import User
@@ -64,18 +75,38 @@ def shown_program(
         programs = programs.select_for_update(of=("self",))
     if running_only:
         programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
+    paused_now, running_first = _shown_sql(connections[programs.db].vendor)
+    return (
+        memo.with_diary_stamp(programs.select_related("protocol", "screening"))
+        .annotate(paused_now=paused_now)
+        .order_by(running_first.asc(), "-start_date", "-created")
+        .first()
+    )
+
+
+@cache
+def _shown_sql(vendor: str) -> tuple[RawSQL, RawSQL]:
+    """`shown_program`'s two expressions, built with the ORM and compiled once per process
+    (and database kind), then reused as SQL: whether a reaction alert pauses the patient's
+    home tests (`ReactionAlertQuerySet.pausing`), and the running program first. Django
+    would otherwise build and compile them on every patient page."""
+    pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
     running_first = Case(
         When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
-    pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
-    return (
-        memo.with_diary_stamp(programs.select_related("protocol", "screening"))
-        .annotate(paused_now=Exists(pausing))
-        .order_by(running_first, "-start_date", "-created")
-        .first()
-    )
+    query = Program.objects.annotate(paused_now=Exists(pausing), running_first=running_first)
+    compiler = query.query.get_compiler(connection=_vendor_connection(vendor))
+    compiled = []
+    for name, output_field in (("paused_now", BooleanField()), ("running_first", IntegerField())):
+        sql, params = compiler.compile(query.query.annotations[name])
+        compiled.append(RawSQL(sql, tuple(params), output_field=output_field))  # noqa: S611
+    return compiled[0], compiled[1]
+
+
+def _vendor_connection(vendor: str):
+    return next(c for c in connections.all() if c.vendor == vendor)
 
 
 def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
