@@ -192,7 +192,8 @@ class ProgramRecord:
         for challenge in self.challenges:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
         new_day = entry.date not in self.entry_by_day
-        entries = [e for e in self.entries if e.date != entry.date] + [EntryRow.of(entry)]
+        saved = EntryRow.of(entry)
+        entries = [e for e in self.entries if e.date != entry.date] + [saved]
         entries.sort(key=lambda e: e.date)
         key = None
         if self.diary_key is not None:
@@ -202,6 +203,13 @@ class ProgramRecord:
             rows = tuple(entries)
             transaction.on_commit(lambda: diaries.keep(key, rows))
         record = replace(self, entries=entries, diary_key=key)
+        if "diary" in self.__dict__:  # the schedule's diary, built already: one day changed
+            logs = dict(self.diary)
+            logs[saved.date] = day_log(saved.date, saved.scores, saved.confounders, saved.off_plan)
+            logs = dict(sorted(logs.items()))  # by date, as `_day_logs` builds it
+            record.__dict__["diary"] = logs
+            if key is not None:
+                transaction.on_commit(lambda: day_logs.keep(key, logs))
         _derive_statuses(record)
         return record
 

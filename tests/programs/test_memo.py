@@ -318,3 +318,30 @@ def test_a_catalogue_change_shows_on_the_next_page(client, how):
         assert "Renamed group" in page  # the off-plan choices name every group of the plan
         if how != "created":
             assert "Renamed symptom" in page
+
+
+def test_a_check_in_changes_one_day_of_the_schedules_diary(client):
+    """The check-in's record takes the diary the schedule reads from the record before the
+    save, with the saved day replaced: the same as built afresh from its rows."""
+    from dietplanner.diary.services import entry_save
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        before = _record(patient)
+        assert before.diary  # built
+        today = patient.local_today()
+        for day, score in ((today, 8), (today - timedelta(days=3), 1)):  # a new day, an old one
+            after = entry_save(
+                program=before.program,
+                on=day,
+                today=today,
+                scores=dict.fromkeys(before.program.symptoms, score),
+                record=before,
+            )
+            assert after.diary == record_module._day_logs(after.entries)
+            assert list(after.diary) == sorted(after.diary)
+            assert after.diary[day].scores == dict.fromkeys(before.program.symptoms, score)
+            assert (
+                after.plan == load_record(shown_program(patient), today=today).plan
+            )  # the same plan as a fresh read
+            before = after
