@@ -99,6 +99,11 @@ class Lru:
         self.misses += 1
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """What this process keeps under `key`, or None (nothing computed, nothing shared)."""
+        with self._lock:
+            return self._items.get(key)
+
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep `value` under `key` here and in the shared cache."""
         self._keep(key, value)

@@ -244,7 +244,7 @@ class ProgramRecord:
         other records of the same diary stamp in this process: read it, never change it)."""
         if self.diary_key is None:
             return _day_logs(self.entries)
-        return day_logs.get(self.diary_key, lambda: _day_logs(self.entries))
+        return day_logs.get(self.diary_key, lambda: _day_logs_again(self.diary_key, self.entries))
 
     @property
     def last_logged(self) -> date | None:
@@ -353,6 +353,30 @@ class ProgramRecord:
 
 def _day_logs(entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
     return {e.date: day_log(e.date, e.scores, e.confounders, e.off_plan) for e in entries}
+
+
+# (program id, creation) -> the rows and DayLogs this process built last for the program
+_built_last = memo.Lru(memo.DIARIES)
+
+
+def _day_logs_again(diary_key: tuple, entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
+    """`_day_logs` of a diary whose stamp changed (a check-in in another process): the days
+    whose row is the same as when this process last built the program's diary keep their
+    DayLog (a year of days, one changed, builds one)."""
+    program = diary_key[:2]
+    before = _built_last.peek(program)
+    if before is None:
+        logs = _day_logs(entries)
+    else:
+        rows, built = before
+        logs = {
+            e.date: built[e.date]
+            if rows.get(e.date) == e
+            else day_log(e.date, e.scores, e.confounders, e.off_plan)
+            for e in entries
+        }
+    _built_last.keep(program, ({e.date: e for e in entries}, logs))
+    return logs
 
 
 def _read_entries(program: Program) -> tuple[EntryRow, ...]:

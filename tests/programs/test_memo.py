@@ -345,3 +345,23 @@ def test_a_check_in_changes_one_day_of_the_schedules_diary(client):
                 after.plan == load_record(shown_program(patient), today=today).plan
             )  # the same plan as a fresh read
             before = after
+
+
+def test_after_a_change_elsewhere_the_unchanged_days_are_not_built_again():
+    """Another process saved a day: this process builds that day's DayLog only, and the
+    schedule's diary is the one built afresh."""
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        before = _record(patient)
+        old_logs = before.diary
+        day = before.entries[-2].date
+        entry = DailyEntry.objects.get(program=before.program, date=day)
+        symptom = _first_symptom(before)
+        entry.scores = {**entry.scores, symptom: 9 if entry.scores.get(symptom) != 9 else 1}
+        entry.save()
+        after = _record(patient)
+    assert after.diary == record_module._day_logs(after.entries)
+    assert after.diary[day].scores[symptom] == entry.scores[symptom]
+    assert after.diary[day] is not old_logs[day]
+    others = [d for d in after.diary if d != day]
+    assert all(after.diary[d] is old_logs[d] for d in others)
