@@ -228,7 +228,27 @@ class PlanRowsQuerySet(models.QuerySet):
             return objs
 
 
-class Challenge(models.Model):
+class PlanRow(models.Model):
+    """A row of a program's plan (a challenge, its doses, its endoscopy outcome): a save or a
+    delete gives the program a new plan stamp (`plan_changed`)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        plan_changed(self.plan_programs())
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        plan_changed(self.plan_programs())
+        return deleted
+
+    def plan_programs(self) -> models.QuerySet:
+        raise NotImplementedError
+
+
+class Challenge(PlanRow):
     """One food group brought back: dose days on a growing portion, then a washout."""
 
     class Status(models.TextChoices):
@@ -317,14 +337,8 @@ class Challenge(models.Model):
     def __str__(self) -> str:
         return f"{self.food_group.name} ({self.get_status_display()})"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        plan_changed(Program.objects.filter(pk=self.program_id))
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        plan_changed(Program.objects.filter(pk=self.program_id))
-        return deleted
+    def plan_programs(self) -> models.QuerySet:
+        return Program.objects.filter(pk=self.program_id)
 
     @staticmethod
     def programs_of(challenges) -> models.QuerySet:
@@ -646,21 +660,14 @@ class ReactionAlert(models.Model):
         return reactions.sign_labels(self.signs)
 
 
-class _ChallengeRow(models.Model):
-    """A row that belongs to a challenge (a dose, an endoscopy outcome): its writes give the
-    challenge's program a new plan stamp (`plan_changed`)."""
+class _ChallengeRow(PlanRow):
+    """A row that belongs to a challenge (a dose, an endoscopy outcome)."""
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        plan_changed(Program.objects.filter(challenges=self.challenge_id))
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        plan_changed(Program.objects.filter(challenges=self.challenge_id))
-        return deleted
+    def plan_programs(self) -> models.QuerySet:
+        return Program.objects.filter(challenges=self.challenge_id)
 
     @staticmethod
     def programs_of(rows) -> models.QuerySet:
