@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Value
 
 from dietplanner import charts
 from dietplanner.programs import memo
@@ -110,7 +109,7 @@ def diary_history(
     # day labels only: the pause after a reaction changes no past day
     plan = record.plan_as_of(last, paused=False)
     labels = day_labels(plan, chart_span[0], chart_span[1])
-    names = _names(program, entries)
+    names = _names(program)
 
     by_day = record.entry_by_day
     taken = _doses_taken(program, oldest, newest)
@@ -160,31 +159,10 @@ class _Names:
     groups: dict[str, str]
 
 
-def _names(program: Program, entries) -> _Names:
-    """Display names of the slugs in the diary: the catalogue this process keeps when the
-    program was read with its stamps, else one query for the kinds that occur."""
-    stamp = memo.catalogue_stamp(program)
-    if stamp is not False:
-        names = memo.catalogue(stamp).names
-        return _Names(names[Symptom], names[Confounder], names[FoodGroup])
-    used = (
-        (Symptom, set(program.symptoms)),
-        (Confounder, {slug for e in entries for slug in e.confounders or ()}),
-        (FoodGroup, {slug for e in entries for slug in e.off_plan or ()}),
-    )
-    parts = [
-        model.objects.filter(slug__in=slugs)
-        .order_by()
-        .annotate(kind=Value(kind))
-        .values_list("kind", "slug", "name")
-        for kind, (model, slugs) in enumerate(used)
-        if slugs
-    ]
-    found: tuple[dict[str, str], ...] = ({}, {}, {})
-    if parts:
-        for kind, slug, name in parts[0].union(*parts[1:], all=True):
-            found[kind][slug] = name
-    return _Names(*found)
+def _names(program: Program) -> _Names:
+    """Display names of the slugs in the diary, from the catalogue (`memo.catalogue_of`)."""
+    names = memo.catalogue_of(program).names
+    return _Names(names[Symptom], names[Confounder], names[FoodGroup])
 
 
 def _pretty(slug: str, names: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ last ones it read (`Lru`, a few dozen programs, least recently used dropped firs
   a plan kept is the plan that would be computed.
 
 - **The challenges** of a program (`record.challenge_rows`), by its plan stamp, and **the
-  catalogue** (`catalogue`), by the catalogue stamp: see `record._kept_challenges` and
+  catalogue** (`catalogue_of`), by the catalogue stamp: see `record._kept_challenges` and
   `foods.models.CatalogueStamp`.
 
 Everything kept is shared between the requests of one process: the rows are frozen
@@ -100,9 +100,13 @@ class Lru:
         return value
 
     def peek(self, key: Hashable) -> Any:
-        """What this process keeps under `key`, or None (nothing computed, nothing shared)."""
+        """What this process keeps under `key` (now the most recently used), or None: nothing
+        computed, nothing asked of the shared cache."""
         with self._lock:
-            return self._items.get(key)
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
 
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep `value` under `key` here and in the shared cache."""
@@ -208,21 +212,19 @@ class Catalogue:
 catalogues = Lru(4)  # catalogue stamp -> Catalogue
 
 
-def catalogue(stamp: int | None) -> Catalogue:
-    """The catalogue as of `stamp` (read with the program: `with_diary_stamp`), from this
-    process's memory when it was read under the same stamp."""
-    return catalogues.get(stamp, Catalogue.read)
-
-
-def catalogue_stamp(program) -> int | None | bool:
-    """The catalogue stamp read with `program`, or False when it was read without one."""
-    return getattr(program, "catalogue_stamp", False)
+def catalogue_of(program) -> Catalogue:
+    """The catalogue as of the stamp read with `program` (`with_diary_stamp`), from this
+    process's memory when it was read under the same stamp; read now (two queries, not kept)
+    for a program read without it."""
+    if not hasattr(program, "catalogue_stamp"):
+        return Catalogue.read()
+    return catalogues.get(program.catalogue_stamp, Catalogue.read)
 
 
 def with_diary_stamp(programs: QuerySet) -> QuerySet:
     """`programs` with each one's diary stamp read in the same query (two small subqueries
     on the one-entry-per-day index): `diary_count` and `diary_changed`; and the catalogue's
-    stamp (`catalogue`), a constant one. Written as SQL, which Django need not compile on
+    stamp (`catalogue_of`), a constant one. Written as SQL, which Django need not compile on
     each page (the ORM's subqueries took about a millisecond to build and compile)."""
     return programs.annotate(
         catalogue_stamp=_raw(_CATALOGUE_STAMP, BigIntegerField()),

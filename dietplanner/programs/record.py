@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -75,7 +75,7 @@ def shown_program(
         programs = programs.select_for_update(of=("self",))
     if running_only:
         programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
-    paused_now, running_first = _shown_sql(connections[programs.db].vendor)
+    paused_now, running_first = _shown_sql(programs.db)
     return (
         memo.with_diary_stamp(programs.select_related("protocol", "screening"))
         .annotate(paused_now=paused_now)
@@ -85,9 +85,9 @@ def shown_program(
 
 
 @cache
-def _shown_sql(vendor: str) -> tuple[RawSQL, RawSQL]:
+def _shown_sql(alias: str) -> tuple[RawSQL, RawSQL]:
     """`shown_program`'s two expressions, built with the ORM and compiled once per process
-    (and database kind), then reused as SQL: whether a reaction alert pauses the patient's
+    (and database), then reused as SQL: whether a reaction alert pauses the patient's
     home tests (`ReactionAlertQuerySet.pausing`), and the running program first. Django
     would otherwise build and compile them on every patient page."""
     pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
@@ -97,16 +97,12 @@ def _shown_sql(vendor: str) -> tuple[RawSQL, RawSQL]:
         output_field=IntegerField(),
     )
     query = Program.objects.annotate(paused_now=Exists(pausing), running_first=running_first)
-    compiler = query.query.get_compiler(connection=_vendor_connection(vendor))
+    compiler = query.query.get_compiler(using=alias)
     compiled = []
     for name, output_field in (("paused_now", BooleanField()), ("running_first", IntegerField())):
         sql, params = compiler.compile(query.query.annotations[name])
         compiled.append(RawSQL(sql, tuple(params), output_field=output_field))  # noqa: S611
     return compiled[0], compiled[1]
-
-
-def _vendor_connection(vendor: str):
-    return next(c for c in connections.all() if c.vendor == vendor)
 
 
 def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
@@ -148,7 +144,9 @@ diaries = memo.Lru(
     pack=lambda rows: tuple(tuple(getattr(r, f) for f in ENTRY_FIELDS) for r in rows),
     unpack=lambda stored: tuple(EntryRow(*values) for values in stored),
 )
-day_logs = memo.Lru(memo.DIARIES)  # the same rows as the schedule reads them (DayLog)
+# (program id, creation) -> (diary stamp, rows by day, DayLogs): the last diary this process
+# built for the schedule of each program (`_kept_day_logs`)
+day_logs = memo.Lru(memo.DIARIES)
 # (program id, creation, plan stamp) -> its challenges' rows (`_kept_challenges`)
 challenge_rows = memo.Lru(memo.DIARIES)
 
@@ -209,7 +207,8 @@ class ProgramRecord:
             logs = dict(sorted(logs.items()))  # by date, as `_day_logs` builds it
             record.__dict__["diary"] = logs
             if key is not None:
-                transaction.on_commit(lambda: day_logs.keep(key, logs))
+                by_day = {e.date: e for e in entries}
+                transaction.on_commit(lambda: day_logs.keep(key[:2], (key, by_day, logs)))
         _derive_statuses(record)
         return record
 
@@ -244,7 +243,7 @@ class ProgramRecord:
         other records of the same diary stamp in this process: read it, never change it)."""
         if self.diary_key is None:
             return _day_logs(self.entries)
-        return day_logs.get(self.diary_key, lambda: _day_logs_again(self.diary_key, self.entries))
+        return _kept_day_logs(self.diary_key, self.entries)
 
     @property
     def last_logged(self) -> date | None:
@@ -355,27 +354,26 @@ def _day_logs(entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
     return {e.date: day_log(e.date, e.scores, e.confounders, e.off_plan) for e in entries}
 
 
-# (program id, creation) -> the rows and DayLogs this process built last for the program
-_built_last = memo.Lru(memo.DIARIES)
-
-
-def _day_logs_again(diary_key: tuple, entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
-    """`_day_logs` of a diary whose stamp changed (a check-in in another process): the days
-    whose row is the same as when this process last built the program's diary keep their
-    DayLog (a year of days, one changed, builds one)."""
+def _kept_day_logs(diary_key: tuple, entries: list[EntryRow]) -> dict[date, schedule.DayLog]:
+    """`_day_logs` of the diary read under `diary_key`, kept by this process: as built last
+    for the same stamp; after a change (a check-in in another process), the days whose row is
+    the same as when this process last built the program's diary keep their DayLog (a year
+    of days, one changed, builds one)."""
     program = diary_key[:2]
-    before = _built_last.peek(program)
+    before = day_logs.peek(program)
     if before is None:
         logs = _day_logs(entries)
     else:
-        rows, built = before
+        key, rows, built = before
+        if key == diary_key:
+            return built
         logs = {
             e.date: built[e.date]
             if rows.get(e.date) == e
             else day_log(e.date, e.scores, e.confounders, e.off_plan)
             for e in entries
         }
-    _built_last.keep(program, ({e.date: e for e in entries}, logs))
+    day_logs.keep(program, (diary_key, {e.date: e for e in entries}, logs))
     return logs
 
 
@@ -462,12 +460,10 @@ def _columns(row) -> tuple:
     """The row's column values; JSON values as their text (decoding a copy is several times
     cheaper than a deep copy of the value)."""
     return tuple(
-        json.dumps(value, cls=f.encoder) if isinstance(f, JSONField) else value
-        for f, value in zip(
-            row._meta.concrete_fields,
-            (getattr(row, f.attname) for f in row._meta.concrete_fields),
-            strict=True,
-        )
+        json.dumps(getattr(row, f.attname), cls=f.encoder)
+        if isinstance(f, JSONField)
+        else getattr(row, f.attname)
+        for f in row._meta.concrete_fields
     )
 
 
@@ -500,8 +496,8 @@ def _kept_challenges(program: Program) -> list[Challenge]:
     """The program's challenges as `_read_challenges` reads them, from this process's memory
     when the program's plan stamp is the one they were read under (`Program.plan_stamp`,
     read with the program: every write of a challenge, dose or endoscopy outcome gives a new
-    one). Their food groups are the catalogue's kept under its own stamp (`memo.catalogue`):
-    no query at all."""
+    one). Their food groups are the catalogue's kept under its own stamp
+    (`memo.catalogue_of`): no query at all."""
     key = (program.pk, program.created, program.plan_stamp)
     read: list[Challenge] = []
 
@@ -513,7 +509,7 @@ def _kept_challenges(program: Program) -> list[Challenge]:
     if read:  # read just now: the objects themselves
         return read
     db = program._state.db or "default"
-    groups = memo.catalogue(memo.catalogue_stamp(program)).groups
+    groups = memo.catalogue_of(program).groups
     challenges = []
     for rows in kept:
         challenge = _built(Challenge, rows.challenge, db)

@@ -58,7 +58,7 @@ def _day_param(request, program: Program, today: date) -> tuple[date, str | None
 
 @dataclass(frozen=True, slots=True)
 class _Catalogue:
-    """The catalogue rows the check-in form names (`memo.catalogue`: kept by the process)."""
+    """The catalogue rows the check-in form names (`memo.catalogue_of`: kept by the process)."""
 
     symptoms: dict
     confounders: list
@@ -66,9 +66,7 @@ class _Catalogue:
     @classmethod
     def read(cls, record: ProgramRecord) -> _Catalogue:
         tracked = set(record.program.symptoms) | set(record.program.symptoms_on(record.today))
-        stamp = memo.catalogue_stamp(record.program)
-        # read with the program: the rows this process keeps; else read now (two queries)
-        rows = memo.Catalogue.read() if stamp is False else memo.catalogue(stamp)
+        rows = memo.catalogue_of(record.program)
         return cls(
             symptoms={s: rows.symptoms[s] for s in tracked if s in rows.symptoms},
             confounders=list(rows.confounders),
