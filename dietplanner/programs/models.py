@@ -237,14 +237,16 @@ class PlanRow(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        plan_changed(self.plan_programs())
+        plan_changed(self.programs_of([self]))
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
-        plan_changed(self.plan_programs())
+        plan_changed(self.programs_of([self]))
         return deleted
 
-    def plan_programs(self) -> models.QuerySet:
+    @staticmethod
+    def programs_of(rows) -> models.QuerySet:
+        """The programs these rows belong to."""
         raise NotImplementedError
 
 
@@ -336,9 +338,6 @@ class Challenge(PlanRow):
 
     def __str__(self) -> str:
         return f"{self.food_group.name} ({self.get_status_display()})"
-
-    def plan_programs(self) -> models.QuerySet:
-        return Program.objects.filter(pk=self.program_id)
 
     @staticmethod
     def programs_of(challenges) -> models.QuerySet:
@@ -665,9 +664,6 @@ class _ChallengeRow(PlanRow):
 
     class Meta:
         abstract = True
-
-    def plan_programs(self) -> models.QuerySet:
-        return Program.objects.filter(challenges=self.challenge_id)
 
     @staticmethod
     def programs_of(rows) -> models.QuerySet:
