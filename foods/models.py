@@ -9,7 +9,7 @@ from .text import fold
 class CatalogueStamp(models.Model):
     """One row: a fresh random number written with every change of the catalogue's symptoms,
     upsets (confounders) or food groups (`catalogue_changed`), in the change's transaction. A
-    server process keeps those rows in memory under it (`programs.memo.catalogue`) and reads
+    server process keeps those rows in memory under it (`programs.memo.catalogue_of`) and reads
     it with each page's program, so a change made anywhere shows on the next page."""
 
     stamp = models.BigIntegerField(default=0)
