@@ -169,12 +169,29 @@ class NoiseEstimator:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
         return self._sigma(series[symptom], _phi(series.values()))
 
-    def _series_of(self, symptom: str, busy) -> _Series:
-        spans = tuple(busy.get(symptom, ()))
-        key = (symptom, spans)
-        found = self._series.get(key)
-        if found is not None:
-            return found
+    def sigma_floor(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
+        """A floor of `sigma(busy, symptom)` that needs neither the day-to-day correlation nor
+        the other symptoms, nor the runs' lag sums: each run of n days has at most n - 1
+        effective degrees of freedom (`_effective_dof` takes from n a sum of at least n,
+        over n), and the floor at 0 only widens the spread (`floor_spread_ratio` >= 1). The
+        sum of squares is `sigma`'s own, to the last bit, and every later step rounds
+        monotonically (a float sum, quotient or square root of larger inputs is never
+        smaller), so this is never above what `sigma` returns."""
+        segments = self._segments_of(symptom, tuple(busy.get(symptom, ())))
+        runs = self._runs
+        ss = 0.0
+        most = 0.0
+        for seg in segments:
+            if len(seg) < 2:
+                continue
+            run = runs.get((symptom, seg))
+            ss += run.ss if run is not None else self._sum_of_squares(symptom, seg)
+            most += len(seg) - 1
+        var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (most + PRIOR_SIGMA_DOF)
+        return max(math.sqrt(var), MIN_SIGMA)
+
+    def _segments_of(self, symptom: str, spans: tuple) -> list[tuple[int, ...]]:
+        """The runs of `symptom`'s quiet days without `spans` (`_segments`)."""
         if spans:
             days = tuple(filterfalse(span_days(spans).__contains__, self._quiet[symptom]))
         else:
@@ -182,6 +199,22 @@ class NoiseEstimator:
         segments = self._segments.get(days)
         if segments is None:
             segments = self._segments[days] = _segments(days)
+        return segments
+
+    def _sum_of_squares(self, symptom: str, seg: tuple[int, ...]) -> float:
+        """`_run(symptom, seg).ss` (the same operations in the same order), without the rest."""
+        values = list(map(self.book.values(symptom).__getitem__, seg))
+        m = sum(values) / len(values)
+        devs = list(map(sub, values, repeat(m)))
+        return sum(map(mul, devs, devs))
+
+    def _series_of(self, symptom: str, busy) -> _Series:
+        spans = tuple(busy.get(symptom, ()))
+        key = (symptom, spans)
+        found = self._series.get(key)
+        if found is not None:
+            return found
+        segments = self._segments_of(symptom, spans)
         runs = [self._run(symptom, seg) for seg in segments]
         centred = []
         lag_terms = []

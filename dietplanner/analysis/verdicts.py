@@ -209,6 +209,12 @@ def _hidden_rises(noise_of, noise, rising, readings) -> None:
             if sr.change < meaningful_change(sr.ref_level):
                 continue
             without = {**rising, sr.symptom: [*spans, span]}
+            # Nearly always the spread cannot have swelled that much: a floor of the spread
+            # without these days settles it before the correlation is estimated again.
+            if noise.sigma[sr.symptom] < HIDDEN_RISE_SWELL * noise_of.sigma_floor(
+                without, sr.symptom
+            ):
+                continue
             sigma = noise_of.sigma(without, sr.symptom)
             if noise.sigma[sr.symptom] >= HIDDEN_RISE_SWELL * sigma:
                 rising[sr.symptom] = without[sr.symptom]

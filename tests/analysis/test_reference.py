@@ -27,3 +27,25 @@ def test_a_symptom_often_at_0_is_read_as_wobbling_as_much_as_it_really_does():
 @pytest.mark.parametrize("values", [scores(level=5.0, sd=1.2), [0.0] * 20, [3.0], []])
 def test_scores_away_from_the_floor_or_without_spread_are_left_as_they_are(values):
     assert floor_spread_ratio(values) == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_floor_of_the_spread_that_settles_a_hidden_rise_check_is_never_above_the_spread():
+    # `verdicts._hidden_rises` skips the full estimate when this floor already shows the
+    # spread cannot have swelled; the floor must never be above the estimate, to the last bit.
+    from dietplanner.analysis.daybook import DayBook
+    from dietplanner.analysis.reference import NoiseEstimator, late_start
+
+    from .simulator import simulate_cohort
+
+    checked = 0
+    for diary in simulate_cohort(11, 6):
+        program = diary.program
+        estimator = NoiseEstimator(DayBook(diary.entries), program.symptoms, late_start(program))
+        first = program.started_on.toordinal()
+        for lo in range(first + 20, first + 120, 9):
+            spans = [(lo, lo + 8), (lo + 30, lo + 34)]
+            for symptom in program.symptoms:
+                busy = {symptom: spans}
+                assert estimator.sigma_floor(busy, symptom) <= estimator.sigma(busy, symptom)
+                checked += 1
+    assert checked > 100
