@@ -17,13 +17,14 @@ from datetime import date, timedelta
 from functools import cached_property, partial
 from statistics import fmean
 
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, Value
 from django.utils.safestring import SafeString
 
 from dietplanner import charts
 from dietplanner.accounts.clock import patient_time
-from dietplanner.accounts.models import User
+from dietplanner.accounts.models import CareLink, User
 from dietplanner.analysis.blinded import missing_text
+from dietplanner.analysis.screening import removes_gluten
 from dietplanner.analysis.vocabulary import STAPLE_GROUPS, BaselineStatus, Phase
 from dietplanner.analysis.wording import (
     CHANCE_TAIL,
@@ -46,9 +47,16 @@ from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
 from foods.models import Confounder, FoodGroup, ProtocolGroup, Symptom
 
-from .models import ClientSummary, FlagReview
 from .pdf_daily import DailyText, daily_text
-from .selectors import LONG_WASHOUT_DAYS, NO_CHECKIN_DAYS, days_silent, place_of
+from .selectors import (
+    CHALLENGE_FIELDS,
+    LONG_WASHOUT_DAYS,
+    NO_CHECKIN_DAYS,
+    client_row,
+    days_silent,
+    flag_reviews,
+    place_of,
+)
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = 7
@@ -819,68 +827,55 @@ def _to_discuss(report: ClientReport, started: list[Challenge]) -> list[str]:
     return items
 
 
-# --- the client's flags, from their stored list line --------------------------------------
+# --- the client's flags, worked out from the rows the report read --------------------------
 
 
-def stored_line(link) -> ClientSummary | None:
-    """The link's stored client-list line, with when a flag of it was last marked as reviewed
-    (`last_review`), in one query; None without a line (or a link)."""
-    if link is None:
-        return None
-    last_review = (
-        FlagReview.objects.filter(link=OuterRef("link"))
-        .order_by("-reviewed_at")
-        .values("reviewed_at")[:1]
-    )
-    return (
-        ClientSummary.objects.filter(link=link).annotate(last_review=Subquery(last_review)).first()
-    )
+def attention_flags(
+    link: CareLink, *, today: date, data: ProgramData | None, screening, alerts
+) -> tuple[str, ...]:
+    """The client's attention flags, by the client list's rules (`selectors.client_row`), from
+    what the report read: its program, challenges and check-ins, the client's newest health
+    answers (`screening`) and reaction alerts, plus the link's flag reviews (one query). The
+    same flags the list's line is worked out to, and never older than the report's rows.
 
-
-def stored_flags(
-    line: ClientSummary | None,
-    *,
-    today: date,
-    program: Program | None,
-    data: ProgramData | None,
-    alerts,
-    screening,
-) -> tuple[str, ...] | None:
-    """The client's attention flags as their stored list line has them, when that line is
-    current for everything the report read; None when it is not (work them out live).
-
-    Current: worked out for the client's `today` for the program the report shows, nothing it
-    is worked out from (check-ins, challenges, the program, reactions, health answers, flag
-    reviews) changed since it was stored (the minute trigger's rule,
-    `services.client_summaries_refresh_due`), and what the report can check against its own
-    rows agrees: the last check-in, the days logged and off-plan (a deleted check-in leaves no
-    change time), whether a reaction waits to be acknowledged."""
-    if line is None or line.as_of != today:
-        return None
-    if line.program_id != (program.pk if program else None):
-        return None
-    since = line.updated
-    if line.last_review and line.last_review > since:
-        return None
-    for alert in alerts:
-        if any(t and t > since for t in (alert.raised_at, alert.acknowledged_at, alert.cleared_at)):
-            return None
-    if screening and any(t and t > since for t in (screening.answered_at, screening.cleared_at)):
-        return None
-    urgent = any(a.acknowledged_at is None for a in alerts)
-    flags = tuple(line.flags.split())
-    if urgent != ("urgent" in flags):
-        return None
+    The challenges count with their statuses as stored, as on the list (the report's plan
+    derives later ones for a day passing, until the refresh stores them)."""
+    program = data.program if data is not None else None
+    challenges, stats, baseline_rows = [], None, []
     if data is not None:
-        if data.program.updated > since or any(c.updated > since for c in data.challenges):
-            return None
-        shown = [e for e in data.record.entries if data.first <= e.date <= today]
-        if any(e.updated and e.updated > since for e in data.record.entries):
-            return None
-        if (
-            line.last_checkin != (shown[-1].date if shown else None)
-            or line.logged_days != min(len(shown), line.expected_days)
-            or line.off_plan_days != sum(1 for e in shown if e.off_plan)
-        ):
-            return None
-    return flags
+        stored = data.record.stored
+        challenges = sorted(
+            (_challenge_line(c, *stored[c.pk]) for c in data.challenges),
+            key=lambda c: c["position"],
+        )
+        shown = [e for e in data.record.entries if program.start_date <= e.date <= today]
+        if shown:
+            off_plan = sum(1 for e in shown if e.off_plan)
+            stats = {"logged": len(shown), "last": shown[-1].date, "off_plan": off_plan}
+        if program.status == Program.Status.BASELINE:
+            baseline_rows = [(e.date, e.scores or {}) for e in shown]
+    row = client_row(
+        link,
+        program,
+        challenges,
+        stats,
+        baseline_rows,
+        today,
+        flag_reviews([link]).get(link.pk, {}),
+        screening=screening,
+        removes_gluten=program is not None
+        and removes_gluten(g.slug for g in program.protocol.groups),
+        urgent=any(alert.acknowledged_at is None for alert in alerts),
+    )
+    return row.flags
+
+
+def _challenge_line(c: Challenge, status: str, washout_end: date | None) -> dict:
+    """A challenge as the client list reads it (`selectors.CHALLENGE_FIELDS`): its status and
+    washout end as stored."""
+    line = {name: getattr(c, name) for name in CHALLENGE_FIELDS if "__" not in name}
+    return line | {
+        "status": status,
+        "washout_end": washout_end,
+        "food_group__name": c.food_group.name,
+    }

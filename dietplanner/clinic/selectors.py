@@ -443,6 +443,23 @@ def summary_fields(row: ClientRow, today: date) -> dict:
     }
 
 
+# What a client's row reads of each challenge (`client_row`).
+CHALLENGE_FIELDS = (
+    "position",
+    "status",
+    "first_dose_day",
+    "dose_days",
+    "stop_day",
+    "stop_cause",
+    "washout_end",
+    "blinded",
+    "verdict",
+    "verdict_updated",
+    "updated",
+    "food_group__name",
+)
+
+
 def rows_for_links(links: list[CareLink], now: datetime | None = None) -> list[ClientRow]:
     """The client rows of these links, in their order (9 queries whatever their number)."""
     now = now or timezone.now()
@@ -463,21 +480,7 @@ def rows_for_links(links: list[CareLink], now: datetime | None = None) -> list[C
     for row in (
         Challenge.objects.filter(program_id__in=program_ids)
         .order_by("program_id", "position")
-        .values(
-            "program_id",
-            "position",
-            "status",
-            "first_dose_day",
-            "dose_days",
-            "stop_day",
-            "stop_cause",
-            "washout_end",
-            "blinded",
-            "verdict",
-            "verdict_updated",
-            "updated",
-            "food_group__name",
-        )
+        .values("program_id", *CHALLENGE_FIELDS)
     ):
         challenges.setdefault(row["program_id"], []).append(row)
 
@@ -502,7 +505,7 @@ def rows_for_links(links: list[CareLink], now: datetime | None = None) -> list[C
         [p for p in programs.values() if p.status == Program.Status.BASELINE],
         max(todays.values(), default=now.date()),
     )
-    reviews = _reviews(links)
+    reviews = flag_reviews(links)
     screenings = current_screenings(patient_ids)
     urgent = set(
         ReactionAlert.objects.filter(patient_id__in=patient_ids)
@@ -515,25 +518,54 @@ def rows_for_links(links: list[CareLink], now: datetime | None = None) -> list[C
     for link in links:
         program = programs.get(link.patient_id)
         today = todays[link.patient_id]
-        row = _row(
-            link,
-            program,
-            challenges.get(program.pk, []) if program else [],
-            stats.get(program.pk) if program else None,
-            [r for r in baseline_scores.get(program.pk, []) if r[0] <= today] if program else [],
-            today,
-            reviews.get(link.pk, {}),
+        rows.append(
+            client_row(
+                link,
+                program,
+                challenges.get(program.pk, []) if program else [],
+                stats.get(program.pk) if program else None,
+                [r for r in baseline_scores.get(program.pk, []) if r[0] <= today]
+                if program
+                else [],
+                today,
+                reviews.get(link.pk, {}),
+                screening=screenings.get(link.patient_id),
+                removes_gluten=program is not None and program.protocol_id in gluten_free,
+                urgent=link.patient_id in urgent,
+            )
         )
-        running = program is not None and program.is_active
-        if review_needed(
-            screenings.get(link.patient_id),
-            removes_gluten=not running or program.protocol_id in gluten_free,
-        ):
-            row.flags = ("screening", *row.flags)
-        if link.patient_id in urgent:
-            row.flags = ("urgent", *row.flags)
-        rows.append(row)
     return rows
+
+
+def client_row(
+    link: CareLink,
+    program: Program | None,
+    challenges: list[dict],
+    stats: dict | None,
+    baseline_rows: list[tuple],
+    today: date,
+    reviewed: dict[str, datetime],
+    *,
+    screening,
+    removes_gluten: bool,
+    urgent: bool,
+) -> ClientRow:
+    """One client's row and flags from their rows as `rows_for_links` reads them (pure; the
+    flag rules' one home, also for the report, `clinic.report.attention_flags`).
+
+    `challenges`: the program's, by position, as stored (`CHALLENGE_FIELDS`); `stats`: the
+    check-ins from the program's start to `today` counted ("logged", "last", "off_plan"), None
+    without any; `baseline_rows`: (date, scores) of those check-ins while the program is in
+    its baseline; `reviewed`: flag -> when it was last marked as reviewed; `screening`: the
+    client's newest health answers; `removes_gluten`: the program's protocol leaves out gluten;
+    `urgent`: a reaction alert waits to be acknowledged."""
+    row = _row(link, program, challenges, stats, baseline_rows, today, reviewed)
+    running = program is not None and program.is_active
+    if review_needed(screening, removes_gluten=not running or removes_gluten):
+        row.flags = ("screening", *row.flags)
+    if urgent:
+        row.flags = ("urgent", *row.flags)
+    return row
 
 
 def client_count(dietitian: User) -> int:
@@ -545,7 +577,7 @@ def client_count(dietitian: User) -> int:
     )
 
 
-def _reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
+def flag_reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
     """link id -> flag -> when it was last marked as reviewed (one query)."""
     out: dict[int, dict[str, datetime]] = {}
     for row in (

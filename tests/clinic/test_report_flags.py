@@ -1,6 +1,6 @@
-"""The report's "Needs attention" flags: read from the client's stored list line while that line
-is current, worked out live otherwise, so a change shows on the report at once, before any
-refresh of the line (issue 17)."""
+"""The report's "Needs attention" flags: worked out by the client list's rules from the rows the
+report read, so they are the list's flags, and a change shows on the report at once, before any
+refresh of the client's stored list line (issue 17)."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -9,14 +9,17 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from dietplanner.accounts.models import CareLink
-from dietplanner.clinic.models import ClientSummary, FlagReview
+from dietplanner.accounts.models import CareLink, User
+from dietplanner.clinic.models import FlagReview
+from dietplanner.clinic.selectors import FLAGS, client_rows
 from dietplanner.clinic.services import client_summaries_refresh_due
-from dietplanner.programs.models import DailyEntry, Screening
+from dietplanner.programs.models import DailyEntry, Program, Screening
 from dietplanner.programs.safety import alert_raise
+from foods.models import Protocol
+from tests.conftest import make_user, screened
 from tests.diary.factories import log_days
 
-from .test_clients import TODAY, flagged_clients
+from .test_clients import TODAY, add_client, flagged_clients
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
@@ -45,16 +48,49 @@ def flags_on_report(client, program, moment=LATER) -> str:
     return re.sub(r"<[^>]+>", " ", section)
 
 
-def test_the_report_shows_the_flags_of_the_stored_line_while_it_is_current(
-    dietitian_client, clients
-):
-    quiet = clients["quiet"]
-    assert "No check-in for 3 days or more" in flags_on_report(dietitian_client, quiet)
-    # The report reads the line (the list's and the report's flags are one): a line that says
-    # otherwise, and is current, is what the report shows.
-    ClientSummary.objects.filter(link__patient=quiet.patient).update(flags=" baseline ")
-    text = flags_on_report(dietitian_client, quiet)
-    assert "Baseline not improving" in text and "No check-in" not in text
+def flag_slugs_on_report(client, patient, moment=LATER) -> list[str]:
+    """The report's "Needs attention" flags, in order, by slug."""
+    with at(moment):
+        html = client.get(reverse("clinic:report", args=[patient.public_id])).content.decode()
+    section = re.search(r'<section id="attention".*?</section>', html, re.S).group(0)
+    return re.findall(r'<span class="client-flag client-flag-([a-z_]+)">', section)
+
+
+def test_the_report_shows_the_flags_the_client_list_works_out(dietitian_client, dietitian, clients):
+    # One rule: the report works the flags out from the rows it read (`attention_flags`), the
+    # list from its own reading of them (`rows_for_links`); for every kind of client they are
+    # the same flags in the same order, whether or not a stored line is current.
+    with at(NOON):
+        screened(clients["quiet"].patient, blood_in_stools="yes")  # needs a clinician
+        screened(clients["verdict"].patient, coeliac_tested="no")  # on a diet without gluten
+        fodmap = add_client(dietitian, "Lou Fodmap")
+        fodmap.protocol = Protocol.objects.get(slug="low-fodmap")
+        fodmap.save()
+        screened(fodmap.patient, coeliac_tested="no")  # a diet with gluten: nothing to review
+        alert_raise(patient=clients["flat"].patient, severity="severe", on=TODAY, signs=["hives"])
+        FlagReview.objects.create(
+            link=CareLink.objects.get(patient=fodmap.patient),
+            flag="no_checkin",
+            reviewed_at=NOON,
+        )
+        ended = add_client(dietitian, "Ed Ended", start=TODAY - timedelta(days=60))
+        log_days(ended, ended.start_date, TODAY - timedelta(days=20))
+        ended.status = Program.Status.COMPLETED
+        ended.save()
+        nobody = make_user("nell@example.com", "Nell Noprogram", User.Role.PATIENT)
+        screened(nobody, blood_in_stools="yes")
+        CareLink.objects.create(dietitian=dietitian, patient=nobody, status="active")
+    with at(LATER):
+        listed = {row.patient.pk: list(row.flags) for row in client_rows(dietitian)}
+    on_reports = {
+        link.patient_id: flag_slugs_on_report(dietitian_client, link.patient)
+        for link in CareLink.objects.active().filter(dietitian=dietitian)
+    }
+    assert on_reports == listed
+    # every flag is among them; a review, a diet with gluten and an ended program hide theirs
+    assert {flag for flags in listed.values() for flag in flags} == set(FLAGS)
+    assert listed[fodmap.patient.pk] == []
+    assert listed[ended.patient.pk] == []
 
 
 def test_a_check_in_after_the_line_was_stored_clears_the_flag_at_once(dietitian_client, clients):

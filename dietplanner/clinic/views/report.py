@@ -19,14 +19,13 @@ from ..report import (
     PAGE_TABLE_DAYS,
     PAGE_TABLE_FOLD_FROM,
     LongTermLine,
+    attention_flags,
     client_report,
     fragment,
     load_program_data,
     long_term_rows,
-    stored_flags,
-    stored_line,
 )
-from ..selectors import FLAGS, REVIEWABLE_FLAGS, notes_for, rows_for_links
+from ..selectors import FLAGS, REVIEWABLE_FLAGS, notes_for
 from ..services import report_open
 
 
@@ -64,22 +63,21 @@ def report_context(request, patient, *, note_form=None) -> dict:
     }
 
 
-def report_attention(dietitian, patient, link, context: dict) -> dict:
-    """The "Needs attention" section's context: the flags of the client's stored list line when
-    it is current for what the report read (one query), else worked out live (7 more)."""
-    flags = stored_flags(
-        stored_line(link),
-        today=context["today"],
-        program=context["program"],
-        data=context["program_data"],
-        alerts=[row["alert"] for row in context["reactions"]],
-        screening=context["health"].screening if context["health"] else None,
-    )
-    if flags is None and link is not None:
-        link.patient = patient
-        flags = rows_for_links([link])[0].flags
+def report_attention(link, context: dict) -> dict:
+    """The "Needs attention" section's context: the client's flags worked out from what the
+    report read (`attention_flags`: one query, the link's flag reviews)."""
+    flags = ()
+    if link is not None:
+        link.patient = context["patient"]  # the zone its days are counted in, read already
+        flags = attention_flags(
+            link,
+            today=context["today"],
+            data=context["program_data"],
+            screening=context["health"].screening if context["health"] else None,
+            alerts=[row["alert"] for row in context["reactions"]],
+        )
     return {
-        "attention": [(slug, FLAGS[slug]) for slug in flags or ()],
+        "attention": [(slug, FLAGS[slug]) for slug in flags],
         "reviewable": REVIEWABLE_FLAGS,
         "reviewed_label": "",
     }
@@ -111,7 +109,7 @@ def report(request, patient_id):
     patient = get_patient_for_dietitian(request.user, patient_id)
     link = report_open(dietitian=request.user, patient=patient)
     context = report_context(request, patient)
-    context |= report_attention(request.user, patient, link, context)
+    context |= report_attention(link, context)
     if report := context["report"]:
         # The daily table of a long program opens on its last weeks; ?days=all shows them all.
         every_day = request.GET.get("days") == "all"
