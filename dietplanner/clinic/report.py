@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cached_property, partial
 from statistics import fmean
 
-from django.db.models import F, Value
+from django.db.models import F
 from django.utils.safestring import SafeString
 
 from dietplanner import charts
@@ -82,6 +82,7 @@ class ProgramData:
     patient: User
     record: ProgramRecord
     plan: schedule.Plan
+    catalogue: memo.Catalogue  # this process's, shared: read it, never change it
     symptom_names: dict[str, str]
     confounder_names: dict[str, str]
     group_names: dict[str, str]
@@ -124,19 +125,19 @@ def challenge_label(challenge: Challenge) -> str:
 
 
 def load_program_data(patient: User, program: Program, today: date) -> ProgramData:
-    """Everything the report and the exports read, in six queries: the program record's three
-    and the catalogue's names (with the groups of the program's protocol, given to
-    `program.protocol.groups`, see `catalogue_names`). The plan is never shown paused (a
-    reaction has its own part)."""
+    """Everything the report and the exports read, in three queries (the program record's);
+    the catalogue's names are this process's (`memo.catalogue_of`, by the catalogue stamp
+    read with `program`). The plan is never shown paused (a reaction has its own part)."""
     record = load_record(program, today=today, pause_alerts=[])
     last = max(record.last_day, program.start_date)
     plan = record.plan_as_of(last, paused=False)
-    names = catalogue_names(program.protocol_id)
-    program.protocol.groups = names[ProtocolGroup]
+    catalogue = memo.catalogue_of(program)
+    names = catalogue.names
     return ProgramData(
         patient=patient,
         record=record,
         plan=plan,
+        catalogue=catalogue,
         symptom_names=names[Symptom],
         confounder_names=names[Confounder],
         group_names=names[FoodGroup],
@@ -144,37 +145,17 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
     )
 
 
-_NAMED = (Symptom, Confounder, FoodGroup)
-
-
-def catalogue_names(protocol_id: int | None = None) -> dict:
-    """Slug -> name of every symptom, confounder and food group, by model, in one query; with
-    `protocol_id`, under ProtocolGroup the protocol's food groups in its order, as
-    `Protocol.groups_in_order` gives them but holding only their slug and name (what
-    `Screening.assessment_for` reads of `protocol.groups`: the report's health answers ask no
-    query of their own)."""
-    parts = [
-        model.objects.order_by().annotate(kind=Value(index)).values_list("kind", "slug", "name")
-        for index, model in enumerate(_NAMED)
-    ]
-    if protocol_id is not None:
-        # kind: len(_NAMED) + the group's position in the protocol (the union keeps no order)
-        parts.append(
-            ProtocolGroup.objects.filter(protocol_id=protocol_id)
-            .order_by()
-            .annotate(kind=F("position") + len(_NAMED))
-            .values_list("kind", "group__slug", "group__name")
-        )
-    names: dict = {model: {} for model in _NAMED}
-    in_protocol = []
-    for kind, slug, name in parts[0].union(*parts[1:], all=True):
-        if kind < len(_NAMED):
-            names[_NAMED[kind]][slug] = name
-        else:
-            in_protocol.append((kind, slug, name))
-    in_protocol.sort()
-    names[ProtocolGroup] = [FoodGroup(slug=slug, name=name) for _, slug, name in in_protocol]
-    return names
+def protocol_groups(data: ProgramData) -> list[FoodGroup]:
+    """The program's protocol's food groups in its order, as `Protocol.groups_in_order` gives
+    them, the catalogue's rows (read them, never change them), in one small query: what
+    `Screening.assessment_for` and the flags read of `protocol.groups` (whether the diet
+    leaves out gluten)."""
+    ids = (
+        ProtocolGroup.objects.filter(protocol_id=data.program.protocol_id)
+        .order_by("position")
+        .values_list("group_id", flat=True)
+    )
+    return [data.catalogue.groups[pk] for pk in ids]
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -248,15 +229,31 @@ class LongTermLine:
 
     @classmethod
     def of(cls, plan: GroupPlan, patient: User) -> LongTermLine:
-        by = plan.changed_by
+        """`plan` as `long_term_lines` reads it (`changed_by_name`: who set it, if anyone)."""
+        by = plan.changed_by_id is not None
         return cls(
             group=plan.food_group.name,
             words=plan.words(patient.measures),
             note=plan.note,
             retest_on=plan.retest_on,
-            set_by=by.full_name if by else "",
+            set_by=(plan.changed_by_name or "") if by else "",
             set_on=patient_time(patient, plan.changed_at).date() if by else None,
         )
+
+
+def long_term_lines(data: ProgramData) -> list[LongTermLine]:
+    """The program's long-term plan in its groups' order (`group_plans.group_plans_for`), in
+    one query: each plan with the name of who set it, its food group the catalogue's."""
+    groups = data.catalogue.groups
+    plans = list(
+        GroupPlan.objects.filter(program=data.program)
+        .order_by()
+        .annotate(changed_by_name=F("changed_by__full_name"))
+    )
+    for plan in plans:
+        plan.food_group = groups[plan.food_group_id]
+    plans.sort(key=lambda plan: (plan.food_group.position, plan.food_group.name))
+    return [LongTermLine.of(plan, data.patient) for plan in plans]
 
 
 # The report's tables (their rows' markup), kept in this process by what they show.

@@ -291,7 +291,9 @@ def test_the_reports_tables_follow_each_change_to_what_they_show(
     from django.utils.html import escape
 
     from dietplanner.analysis import screening as intake
+    from dietplanner.accounts.models import User
     from dietplanner.programs.models import GroupPlan, Screening
+    from foods.models import FoodGroup
     from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
 
     program, dairy = program_after_dairy_test(patient, rise_from=4)
@@ -310,6 +312,13 @@ def test_the_reports_tables_follow_each_change_to_what_they_show(
     html = report_on(dietitian_client, patient, day)
     assert "Avoid for now. Note: Kept out for now" in html
     assert f"{dietitian.full_name}, 1 Feb 2026" in html and "from the results" not in html
+    # the plan's group is named from the catalogue the process keeps by its stamp, who set it
+    # from the dietitian's row
+    FoodGroup.objects.filter(slug="dairy").update(name="Moo juice")
+    User.objects.filter(pk=dietitian.pk).update(full_name="Dana Renamed")
+    html = report_on(dietitian_client, patient, day)
+    assert '<th scope="row">Moo juice</th>\n    <td data-label="Plan">Avoid for now.' in html
+    assert "Dana Renamed, 1 Feb 2026" in html
 
     Challenge.objects.filter(pk=dairy.pk).update(verdict=Challenge.Verdict.TOLERATED)
     html = report_on(dietitian_client, patient, day)

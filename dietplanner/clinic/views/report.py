@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from dietplanner import charts
 from dietplanner.accounts.selectors import get_patient_for_dietitian
-from dietplanner.programs.group_plans import group_plans_for
 from dietplanner.programs.intake import current_screening, screening_summary
 from dietplanner.programs.record import shown_program
 
@@ -18,12 +17,13 @@ from ..forms_reactions import ReactionClearForm
 from ..report import (
     PAGE_TABLE_DAYS,
     PAGE_TABLE_FOLD_FROM,
-    LongTermLine,
     attention_flags,
     client_report,
     fragment,
     load_program_data,
+    long_term_lines,
     long_term_rows,
+    protocol_groups,
 )
 from ..selectors import FLAGS, REVIEWABLE_FLAGS, notes_for
 from ..services import report_open
@@ -37,8 +37,10 @@ def report_context(request, patient, *, note_form=None) -> dict:
     long_term = []
     if program is not None:
         data = load_program_data(patient, program, today)
+        # what the health answers and the flags read of the diet (does it leave out gluten)
+        program.protocol.groups = protocol_groups(data)
         report = client_report(data, today)
-        long_term = [LongTermLine.of(plan, patient) for plan in group_plans_for(program)]
+        long_term = long_term_lines(data)
     action = reverse("clinic:note-add", args=[patient.public_id])
     health = screening_summary(current_screening(patient), program)
     return {
