@@ -290,8 +290,8 @@ def test_the_reports_tables_follow_each_change_to_what_they_show(
     # process by the values they show (`clinic.report.fragment`): each change shows at once.
     from django.utils.html import escape
 
-    from dietplanner.analysis import screening as intake
     from dietplanner.accounts.models import User
+    from dietplanner.analysis import screening as intake
     from dietplanner.programs.models import GroupPlan, Screening
     from foods.models import FoodGroup
     from tests.programs.longterm_factories import LAST_DAY, program_after_dairy_test
