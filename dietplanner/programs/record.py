@@ -26,19 +26,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
     IntegerField,
     JSONField,
     OuterRef,
     Prefetch,
+    QuerySet,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.base import ModelState
+from django.db.models.query import get_related_populators
+from django.db.models.sql.constants import MULTI
+from django.db.transaction import TransactionManagementError
 
 from dietplanner import charts
 from dietplanner.accounts.models import User
@@ -69,40 +72,94 @@ def shown_program(
     one; None without any. One query, with its protocol and health answers, and whether a
     reaction alert pauses the patient's home tests (`paused_now`). `lock`: the same query
     takes the program's row lock (`services.program_lock`, program first, as every writer
-    does), inside the caller's transaction."""
-    programs = Program.objects.filter(patient=patient)
+    does), inside the caller's transaction.
+
+    Every patient page runs it first, so its SQL is built once per process (`_Shown`) and
+    only the patient's id changes: the ORM took about a millisecond to build and compile it."""
+    alias = router.db_for_read(Program)
+    if lock and connections[alias].get_autocommit():
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    return _Shown.of(alias, running_only, lock).first(patient.pk)
+
+
+def _shown_query(patient_id: int, alias: str, *, running_only: bool, lock: bool) -> QuerySet:
+    programs = Program.objects.using(alias).filter(patient_id=patient_id)
     if lock:
         programs = programs.select_for_update(of=("self",))
     if running_only:
         programs = programs.filter(status__in=Program.ACTIVE_STATUSES)
-    paused_now, running_first = _shown_sql(programs.db)
-    return (
-        memo.with_diary_stamp(programs.select_related("protocol", "screening"))
-        .annotate(paused_now=paused_now)
-        .order_by(running_first.asc(), "-start_date", "-created")
-        .first()
-    )
-
-
-@cache
-def _shown_sql(alias: str) -> tuple[RawSQL, RawSQL]:
-    """`shown_program`'s two expressions, built with the ORM and compiled once per process
-    (and database), then reused as SQL: whether a reaction alert pauses the patient's
-    home tests (`ReactionAlertQuerySet.pausing`), and the running program first. Django
-    would otherwise build and compile them on every patient page."""
-    pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
     running_first = Case(
         When(status__in=Program.ACTIVE_STATUSES, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
-    query = Program.objects.annotate(paused_now=Exists(pausing), running_first=running_first)
-    compiler = query.query.get_compiler(using=alias)
-    compiled = []
-    for name, output_field in (("paused_now", BooleanField()), ("running_first", IntegerField())):
-        sql, params = compiler.compile(query.query.annotations[name])
-        compiled.append(RawSQL(sql, tuple(params), output_field=output_field))  # noqa: S611
-    return compiled[0], compiled[1]
+    pausing = ReactionAlert.objects.filter(patient=OuterRef("patient_id")).pausing()
+    return (
+        memo.with_diary_stamp(programs.select_related("protocol", "screening"))
+        .annotate(paused_now=Exists(pausing))
+        .order_by(running_first.asc(), "-start_date", "-created")[:1]
+    )
+
+
+_NO_PATIENT = -7_340_032_917  # the id the statement is prepared with (no patient has it)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """`shown_program`'s statement for one database, compiled once by the ORM: its SQL and
+    parameters (the patient's id at `patient_at`), and what the compiler worked out to turn
+    a row into a program with its related rows and annotations, as a queryset does
+    (`django.db.models.query.ModelIterable`). Read only, shared by the threads of a
+    process; each query gets a compiler of its own, on its own thread's connection."""
+
+    alias: str
+    query: object  # the ORM's query, never changed once compiled
+    sql: str
+    params: tuple
+    patient_at: int
+    compiled: dict  # the compiler's select, klass_info, annotation_col_map, col_count ...
+    init_list: tuple[str, ...]
+    fields: tuple[int, int]  # the program's columns in the row
+    related: tuple  # RelatedPopulator: the protocol and health answers from the row
+
+    @staticmethod
+    @cache
+    def of(alias: str, running_only: bool, lock: bool) -> _Shown:
+        query = _shown_query(_NO_PATIENT, alias, running_only=running_only, lock=lock).query
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        (patient_at,) = (k for k, value in enumerate(params) if value == _NO_PATIENT)
+        klass_info, select = compiler.klass_info, compiler.select
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+        return _Shown(
+            alias=alias,
+            query=query,
+            sql=sql,
+            params=tuple(params),
+            patient_at=patient_at,
+            compiled={name: getattr(compiler, name) for name in names},
+            init_list=tuple(f[0].target.attname for f in select[first:last]),
+            fields=(first, last),
+            related=tuple(get_related_populators(klass_info, select, alias)),
+        )
+
+    def first(self, patient_id: int) -> Program | None:
+        params = list(self.params)
+        params[self.patient_at] = patient_id
+        compiler = self.query.get_compiler(using=self.alias)
+        compiler.__dict__.update(self.compiled)
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        for row in compiler.results_iter(compiler.execute_sql(MULTI)):
+            program = Program.from_db(self.alias, self.init_list, row[slice(*self.fields)])
+            for populator in self.related:
+                populator.populate(row, program)
+            for name, at in self.compiled["annotation_col_map"].items():
+                setattr(program, name, row[at])
+            return program
+        return None
 
 
 def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:
@@ -449,11 +506,13 @@ def _read_challenges(program: Program, *, with_doses: bool = True) -> list[Chall
 class ChallengeRows:
     """One challenge as kept in memory: its own columns, its endoscopy outcome's and its
     doses' (values in the models' field order, never model objects: each record builds its
-    own, which the services may change and save)."""
+    own, which the services may change and save), and the query of its doses, built once
+    (`doses_query`)."""
 
     challenge: tuple
     endoscopy: tuple | None
     doses: tuple[tuple, ...]
+    doses_query: QuerySet
 
 
 def _columns(row) -> tuple:
@@ -475,21 +534,56 @@ def _kept_rows(challenges: list[Challenge]) -> tuple[ChallengeRows, ...]:
         except EndoscopyOutcome.DoesNotExist:
             endoscopy = None
         doses = tuple(_columns(d) for d in c.doses.all())
-        rows.append(ChallengeRows(_columns(c), endoscopy, doses))
+        rows.append(ChallengeRows(_columns(c), endoscopy, doses, _doses_query(c)))
     return tuple(rows)
 
 
-def _built(model, values: tuple, db: str):
-    """A model object of kept values (JSON values decoded anew: a service may change its
-    own)."""
-    return model.from_db(
-        db,
-        None,
-        [
-            json.loads(v, cls=f.decoder) if isinstance(f, JSONField) else v
-            for f, v in zip(model._meta.concrete_fields, values, strict=True)
-        ],
+def _doses_query(challenge: Challenge) -> QuerySet:
+    """The query `challenge.doses.all()` stands for (`_apply_rel_filters`, as a prefetch
+    builds it), its filter applied now: each record's copy shares it, and Django clones a
+    query before any change (`_with_doses`)."""
+    query = challenge.doses._apply_rel_filters(Dose.objects.order_by("date"))
+    query.query  # noqa: B018 - applies the deferred filter to this query object, once
+    return query
+
+
+@cache
+def _layout(model) -> tuple[tuple[str, ...], tuple[tuple[int, str, type | None], ...]]:
+    """The model's column attribute names in field order, and where its JSON columns are
+    (place, name, decoder)."""
+    fields = model._meta.concrete_fields
+    return (
+        tuple(f.attname for f in fields),
+        tuple((k, f.attname, f.decoder) for k, f in enumerate(fields) if isinstance(f, JSONField)),
     )
+
+
+def _built(model, values: tuple, db: str):
+    """A model object of kept values, as `Model.from_db` makes it (the same attributes and
+    state) without its field-by-field `__init__`; JSON values decoded anew: a service may
+    change its own."""
+    names, json_columns = _layout(model)
+    built = model.__new__(model)
+    state = ModelState()
+    state.adding, state.db = False, db
+    attributes = built.__dict__
+    attributes["_state"] = state
+    attributes.update(zip(names, values, strict=True))
+    for k, name, decoder in json_columns:
+        attributes[name] = json.loads(values[k], cls=decoder)
+    return built
+
+
+def _with_doses(challenge: Challenge, rows: ChallengeRows, doses: list[Dose]) -> None:
+    """Give `challenge` its doses as a prefetch does: `challenge.doses.all()` answers from
+    them, and any other query of them goes to the database (a copy of the kept query)."""
+    kept = rows.doses_query
+    prefetched = kept.__class__.__new__(kept.__class__)
+    prefetched.__dict__.update(kept.__dict__)
+    prefetched._hints = {"instance": challenge}
+    prefetched._known_related_objects = {Dose.challenge.field: {challenge.pk: challenge}}
+    prefetched._result_cache, prefetched._prefetch_done = doses, True
+    challenge._prefetched_objects_cache = {"doses": prefetched}
 
 
 def _kept_challenges(program: Program) -> list[Challenge]:
@@ -523,9 +617,7 @@ def _kept_challenges(program: Program) -> list[Challenge]:
         doses = [_built(Dose, values, db) for values in rows.doses]
         for dose in doses:
             Dose.challenge.field.set_cached_value(dose, challenge)
-        prefetched = challenge.doses._apply_rel_filters(Dose.objects.order_by("date"))
-        prefetched._result_cache, prefetched._prefetch_done = doses, True
-        challenge._prefetched_objects_cache = {"doses": prefetched}
+        _with_doses(challenge, rows, doses)
         challenges.append(challenge)
     return challenges
 

@@ -280,6 +280,85 @@ def test_a_change_rolled_back_leaves_nothing_behind():
     assert after.challenges[0].verdict_detail == {"kept": 1}
 
 
+def test_a_kept_challenges_own_dose_queries_ask_the_database_for_its_doses_only():
+    """The doses of a challenge built from kept rows answer `all()` from memory; any other
+    query of them (a service asking whether a portion was logged) reads the database, for
+    that challenge only, and the doses it reads point to that record's challenge."""
+    from dietplanner.programs.models import Dose
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        one = _kept_record(patient)
+        other = _kept_record(patient)
+        started = [c for c in one.challenges if one.doses_of(c)]
+        for challenge in started:
+            Dose.objects.filter(challenge=challenge).update(taken=None)
+        Dose.objects.filter(pk=one.doses_of(started[0])[0].pk).update(taken=True)
+        first, second = started[0], started[1]
+        assert first.doses.exclude(taken=None).exists()
+        assert not second.doses.exclude(taken=None).exists()
+        # the other record's copy of the first asked the same: its query is its own
+        assert other.challenges[one.challenges.index(first)].doses.exclude(taken=None).exists()
+        read = list(first.doses.filter(taken=True))
+    assert [d.pk for d in read] == [one.doses_of(first)[0].pk]
+    assert read[0].challenge is first
+    assert [d.pk for d in first.doses.all()] == [d.pk for d in one.doses_of(first)]
+
+
+def test_the_page_after_a_check_in_elsewhere_reads_the_plan_that_process_computed(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A check-in's process computes the plan with the saved day and shares it: another
+    process's next page reads it from the shared cache, computes no plan and builds no
+    schedule diary, and shows the plan computed afresh."""
+    from dietplanner.programs import memo, schedule
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        sign_in(client, patient)
+        client.get(reverse("diary:today"))
+        symptoms = shown_program(patient).symptoms
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("diary:checkin"), {f"score_{s}": "7" for s in symptoms})
+        for kept in (memo.plans, record_module.diaries, record_module.day_logs):
+            kept._items.clear()  # another process: only the shared cache has them
+        computed = []
+        engine = schedule.compute_plan
+        monkeypatch.setattr(
+            schedule, "compute_plan", lambda *a, **k: computed.append(1) or engine(*a, **k)
+        )
+        after = _record(patient)
+        page = client.get(reverse("diary:today"))
+        assert computed == []
+        assert "diary" not in after.__dict__  # the schedule's diary was not built
+        assert memo.plans.shared_hits >= 1
+        monkeypatch.undo()
+        memo.forget()
+        fresh = _record(patient)
+        today = patient.local_today()
+    assert after.plan == fresh.plan
+    assert after.entry_by_day[today].scores == dict.fromkeys(symptoms, 7)
+    assert page.status_code == 200
+
+
+def test_a_plan_shared_by_other_engine_code_is_not_read():
+    """What a release computed is not read by a release whose engine's code differs: the
+    shared key holds a fingerprint of the engine's source."""
+    from dietplanner.programs import memo
+
+    ours = memo.Lru(4, "test-plan", version="-ours")
+    theirs = memo.Lru(4, "test-plan", version="-theirs")
+    try:
+        theirs.keep("key", "their plan")
+        assert ours.get("key", lambda: "our plan") == "our plan"
+        assert memo.source_stamp("dietplanner.programs.schedule") != memo.source_stamp(
+            "dietplanner.analysis"
+        )
+    finally:
+        ours.clear()
+        theirs.clear()
+
+
 # --- the catalogue, kept by its own stamp ------------------------------------------------------
 
 

@@ -152,7 +152,7 @@ def _page_context(
     context["pause_alerts"] = record.pause_alerts if program.is_active else []
     if context["pause_alerts"]:
         context["emergency"] = emergency_number(request.user.timezone)
-    context["upsets_before"] = _upsets_before(context, record.diary, day)
+    context["upsets_before"] = _upsets_before(context, record.entry_by_day, day)
     if plan.today.kind in BEFORE_TESTS:
         context["leave_out"] = leave_out_guide([c.food_group for c in record.challenges])
     return context
@@ -162,12 +162,12 @@ def _record(request, program: Program) -> ProgramRecord:
     return load_record(program, today=request.user.local_today(), measures=request.user.measures)
 
 
-def _upsets_before(context: dict, diary: dict, day: date) -> list[str]:
+def _upsets_before(context: dict, entry_by_day: dict, day: date) -> list[str]:
     """What the patient ticked the day before, when this day has no check-in yet: upsets such
     as a cold often go on, and an unticked day of one reads as a calm day in the results."""
     if context["entry"] is not None:
         return []
-    before = diary.get(day - timedelta(days=1))
+    before = entry_by_day.get(day - timedelta(days=1))
     if before is None or not before.confounders:
         return []
     names = dict(context["form"].fields["confounders"].choices)
