@@ -1,4 +1,4 @@
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django import forms
 from django.utils.html import conditional_escape, escape
@@ -60,6 +60,45 @@ def _score_radios(name: str, auto_id: str, chosen: str) -> SafeString:
                 _NOT_SCORED if choice == "" else label,
             )
             for index, (choice, label) in enumerate(SCORE_CHOICES)
+        )
+    )
+
+
+# Drawn once per process for the same values: a patient's Today shows the same symptoms and
+# scores all day (a few KB each; bounded).
+@lru_cache(maxsize=2048)
+def _score_fieldset(
+    name: str, radio_id: str, auto_id: str, label: str, help_text: str, chosen: str, errors: str
+) -> str:
+    """One symptom's fieldset (CheckinForm.score_block): `label` and `help_text` escaped
+    already, `errors` drawn already (`_errors`)."""
+    return _SCORE_FIELDSET.format(
+        invalid=" is-invalid" if errors else "",
+        id=escape(auto_id),
+        label=label,
+        help=help_text,
+        radios=_score_radios(name, radio_id, chosen),
+        errors=errors,
+    )
+
+
+@lru_cache(maxsize=2048)
+def _box_row(name: str, rows: tuple[tuple, ...]) -> SafeString:
+    """One field's choices (CheckinForm.box_rows), from its `boxes` rows (labels escaped
+    already)."""
+    kind, button = _BOX_KINDS[name]
+    return mark_safe(  # noqa: S308 - every value escaped here or a constant
+        "".join(
+            _BOX.format(
+                type=kind,
+                button=button,
+                name=escape(html_name),
+                id=escape(box_id),
+                value=escape(value),
+                checked="checked" if ticked else "",
+                label=label,
+            )
+            for html_name, box_id, value, label, ticked in rows
         )
     )
 
@@ -128,54 +167,39 @@ class CheckinForm(forms.Form):
     def score_fields(self):
         return [self[f"score_{s.slug}"] for s in self.symptoms]
 
-    def score_rows(self) -> list[tuple]:
-        """(bound field, its radios as HTML) per tracked symptom: the markup the RadioSelect
-        widget's options would give in the template, built without its widgets and template
-        nodes (a check-in draws eleven or twelve radios a symptom; issue 17)."""
-        rows = []
-        for field in self.score_fields():
-            value = field.value()
-            chosen = "" if value is None else str(value)
-            auto_id = field.field.widget.attrs.get("id") or field.auto_id
-            rows.append((field, _score_radios(field.html_name, auto_id, chosen)))
-        return rows
-
     def score_block(self) -> SafeString:
         """Every tracked symptom's fieldset (legend, help, radios, errors) as HTML, drawn in
-        Python rather than by a template loop over bound fields (issue 17): every value in
-        it is escaped here."""
-        return mark_safe(  # noqa: S308 - every value escaped above or a constant
-            "".join(
-                _SCORE_FIELDSET.format(
-                    invalid=" is-invalid" if field.errors else "",
-                    id=escape(field.auto_id),
-                    label=conditional_escape(field.label),
-                    help=conditional_escape(field.help_text),
-                    radios=radios,
-                    errors=_errors(field.errors),
+        Python rather than by a template loop over bound fields, each one once per process
+        for the same values (`_score_fieldset`): every value in it is escaped there."""
+        blocks = []
+        for field in self.score_fields():
+            value = field.value()
+            errors = field.errors
+            blocks.append(
+                _score_fieldset(
+                    field.html_name,
+                    field.field.widget.attrs.get("id") or field.auto_id,
+                    field.auto_id,
+                    str(conditional_escape(field.label)),
+                    str(conditional_escape(field.help_text)),
+                    "" if value is None else str(value),
+                    _errors(errors) if errors else "",
                 )
-                for field, radios in self.score_rows()
             )
-        )
+        return mark_safe("".join(blocks))  # noqa: S308 - each block escaped in _score_fieldset
 
     @cached_property
     def box_rows(self) -> dict[str, SafeString]:
         """The upsets', off-plan and portion fields' choices as HTML (inputs and labels, for
-        their `toggle-row`), from `boxes`: every value escaped here."""
+        their `toggle-row`), from `boxes`, each field's once per process for the same
+        choices and ticks (`_box_row`): every value escaped there."""
         return {
-            name: mark_safe(  # noqa: S308 - every value escaped here or a constant
-                "".join(
-                    _BOX.format(
-                        type=_BOX_KINDS[name][0],
-                        button=_BOX_KINDS[name][1],
-                        name=escape(html_name),
-                        id=escape(box_id),
-                        value=escape(value),
-                        checked="checked" if ticked else "",
-                        label=conditional_escape(label),
-                    )
+            name: _box_row(
+                name,
+                tuple(
+                    (html_name, box_id, value, str(conditional_escape(label)), ticked)
                     for html_name, box_id, value, label, ticked in rows
-                )
+                ),
             )
             for name, rows in self.boxes.items()
         }

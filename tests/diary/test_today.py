@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -5,6 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from dietplanner.programs.models import Challenge, DailyEntry, Dose
+from dietplanner.programs.record import shown_program
 from foods.models import FoodGroup
 from tests.conftest import sign_in
 
@@ -509,3 +511,34 @@ def test_a_low_fodmap_day_one_offers_swaps_of_that_diet(patient_client, patient,
     assert "Garlic-infused oil" in garlic and "Leave out:</span> Garlic," in garlic
     lactose = html.split("Lactose</h3>")[1].split("</li>")[0]
     assert "Lactose-free milk" in lactose
+
+
+def test_the_check_in_form_drawn_from_memory_is_the_form_drawn_afresh(client):
+    """The form's fieldsets and boxes are drawn once per process for the same values: the
+    page is the same as with nothing kept, and a changed score or name shows at once."""
+    from dietplanner.diary import forms
+    from foods.models import Symptom
+    from tests.benchmarks.page_data import patient_with_program, pinned_time
+
+    def page() -> str:
+        html = client.get(reverse("diary:today")).content.decode()
+        return re.sub(r"[A-Za-z0-9]{64}", "", html)  # less the CSRF tokens
+
+    with pinned_time():
+        patient = patient_with_program("kept@example.com", 30)
+        sign_in(client, patient)
+        symptoms = shown_program(patient).symptoms
+        first = page()
+        assert page() == first
+        forms._score_fieldset.cache_clear()
+        forms._box_row.cache_clear()
+        assert page() == first
+        scores = {f"score_{s}": "7" for s in symptoms} | {"confounders": ["illness"]}
+        client.post(reverse("diary:checkin"), scores)
+        saved = page()
+        Symptom.objects.filter(slug=symptoms[0]).update(name="Renamed <symptom>")
+        renamed = page()
+    assert saved != first
+    assert saved.count('value="7" checked') == len(symptoms)
+    assert re.search(r'value="illness" checked', saved)
+    assert "Renamed &lt;symptom&gt;" in renamed
