@@ -107,6 +107,24 @@ class Lru:
         self.misses += 1
         return value
 
+    def find(self, key: Hashable) -> Any:
+        """What this process or the shared cache keeps under `key` (kept here from then on),
+        or None: nothing computed."""
+        found = self.peek(key)
+        if found is not None:
+            return found
+        stored = self._shared_get(key)
+        if stored is None:
+            return None
+        value = self.unpack(stored)
+        self._keep(key, value)
+        self.shared_hits += 1
+        return value
+
+    def keep_here(self, key: Hashable, value: Any) -> None:
+        """Keep `value` under `key` in this process only."""
+        self._keep(key, value)
+
     def peek(self, key: Hashable) -> Any:
         """What this process keeps under `key` (now the most recently used), or None: nothing
         computed, nothing asked of the shared cache."""
@@ -114,6 +132,7 @@ class Lru:
             if key not in self._items:
                 return None
             self._items.move_to_end(key)
+            self.hits += 1
             return self._items[key]
 
     def keep(self, key: Hashable, value: Any) -> None:

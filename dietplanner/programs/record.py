@@ -194,13 +194,18 @@ class EntryRow:
 ENTRY_FIELDS = ("date", "scores", "confounders", "off_plan", "note", "updated")
 
 # diary stamp -> the entries by date, in this process and in the shared cache (as plain
-# tuples: they pickle twice as fast as the rows), see `memo`
+# tuples: they pickle twice as fast as the rows), see `memo` and `_kept_entries`
 diaries = memo.Lru(
     memo.DIARIES,
     "diary",
     pack=lambda rows: tuple(tuple(getattr(r, f) for f in ENTRY_FIELDS) for r in rows),
     unpack=lambda stored: tuple(EntryRow(*values) for values in stored),
 )
+# diary stamp after a check-in -> (the stamp before it, the saved row as a tuple), in this
+# process and the shared cache: a process keeping the rows before builds the rows after
+# (`_kept_entries`) instead of reading a year of them
+diary_steps = memo.Lru(4 * memo.DIARIES, "diary-step")
+STEPS = 8  # check-ins followed back to rows this process keeps, at most
 # (program id, creation) -> (diary stamp, rows by day, DayLogs): the last diary this process
 # built for the schedule of each program (`_kept_day_logs`)
 day_logs = memo.Lru(memo.DIARIES)
@@ -248,15 +253,14 @@ class ProgramRecord:
             challenge.status, challenge.washout_end = self.stored[challenge.pk]
         new_day = entry.date not in self.entry_by_day
         saved = EntryRow.of(entry)
-        entries = [e for e in self.entries if e.date != entry.date] + [saved]
-        entries.sort(key=lambda e: e.date)
+        entries = _with_row(self.entries, saved)
         key = None
         if self.diary_key is not None:
             pk, created, revision, count, changed = self.diary_key
             last = entry.updated if changed is None else max(changed, entry.updated)
             key = (pk, created, revision + 1, count + new_day, last)
-            rows = tuple(entries)
-            transaction.on_commit(lambda: diaries.keep(key, rows))
+            step = (self.diary_key, _row_values(saved))
+            transaction.on_commit(lambda: _keep_step(key, tuple(entries), step))
         record = replace(self, entries=entries, diary_key=key)
         if "diary" in self.__dict__:  # the schedule's diary, built already: one day changed
             logs = dict(self.diary)
@@ -434,6 +438,48 @@ def _kept_day_logs(diary_key: tuple, entries: list[EntryRow]) -> dict[date, sche
     return logs
 
 
+def _row_values(row: EntryRow) -> tuple:
+    return tuple(getattr(row, name) for name in ENTRY_FIELDS)
+
+
+def _with_row(entries, saved: EntryRow) -> list[EntryRow]:
+    """`entries` (by date) with `saved` in place of its day's row."""
+    rows = [e for e in entries if e.date != saved.date] + [saved]
+    rows.sort(key=lambda e: e.date)
+    return rows
+
+
+def _keep_step(key: tuple, rows: tuple[EntryRow, ...], step: tuple) -> None:
+    """After a check-in committed: its rows kept here, and its step (the stamp before, the
+    saved row) for the other processes, a few hundred bytes instead of a year of rows."""
+    diaries.keep_here(key, rows)
+    diary_steps.keep(key, step)
+
+
+def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
+    """The rows of the diary stamp `key`: kept by this process; else built from rows it keeps
+    of an earlier stamp and the check-ins made since in other processes (`diary_steps`,
+    followed back at most STEPS); else the shared cache's or the database's (then shared)."""
+    rows = diaries.peek(key)
+    if rows is not None:
+        return rows
+    saved, at = [], key
+    for _ in range(STEPS):
+        step = diary_steps.find(at)
+        if step is None:
+            break
+        at, values = step
+        saved.append(EntryRow(*values))
+        before = diaries.peek(at)
+        if before is not None:
+            for row in reversed(saved):
+                before = _with_row(before, row)
+            rows = tuple(before)
+            diaries.keep_here(key, rows)
+            return rows
+    return diaries.get(key, lambda: _read_entries(program))
+
+
 def _read_entries(program: Program) -> tuple[EntryRow, ...]:
     return tuple(
         EntryRow(*values)
@@ -467,7 +513,7 @@ def load_record(
     if diary_key is None:
         entries = list(_read_entries(program))
     else:
-        entries = list(diaries.get(diary_key, lambda: _read_entries(program)))
+        entries = list(_kept_entries(program, diary_key))
     if pause_alerts is None:
         pause_alerts = []
         if program.is_active and getattr(program, "paused_now", True):

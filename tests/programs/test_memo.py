@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from dietplanner.analysis.vocabulary import TodayKind
+from dietplanner.programs import memo as memo_module
 from dietplanner.programs import record as record_module
 from dietplanner.programs.models import Challenge, DailyEntry
 from dietplanner.programs.record import load_record, shown_program
@@ -140,8 +141,10 @@ def test_an_entry_changed_by_a_bulk_update_is_read_at_once():
 def test_the_pages_after_a_check_in_find_its_rows_kept_under_the_new_stamp(
     client, django_capture_on_commit_callbacks
 ):
-    """The check-in keeps the rows it saved under the stamp the database then has: the next
-    page, in this process or another (the shared cache), reads no row and shows the save."""
+    """The check-in keeps the rows it saved under the stamp the database then has, and shares
+    its step (the stamp before, the saved row): the next page in this process reads no row;
+    in another process that kept the rows before the save, neither (it builds them from the
+    step); in a process that kept none, the rows are read once and shared."""
     with pinned_time():
         patient = patient_with_program("pat@example.com", 30)
         sign_in(client, patient)
@@ -152,13 +155,58 @@ def test_the_pages_after_a_check_in_find_its_rows_kept_under_the_new_stamp(
         misses = record_module.diaries.misses
         after = _record(patient)
         assert record_module.diaries.misses == misses  # found, not read
-        record_module.diaries._items.clear()  # another process: only the shared cache has it
-        again = _record(patient)
+        # another process, which read the rows before the check-in: only the step is shared
+        record_module.diaries._items.pop(after.diary_key)
+        record_module.diary_steps._items.clear()
+        stepped = _record(patient)
+        assert record_module.diaries.misses == misses
+        assert record_module.diary_steps.shared_hits >= 1
+        # a process that kept no rows at all: reads them once, and shares them
+        record_module.diaries._items.clear()
+        read = _record(patient)
+        assert record_module.diaries.misses == misses + 1
+        record_module.diaries._items.clear()
+        shared = _record(patient)
+        assert record_module.diaries.misses == misses + 1
         today = patient.local_today()
-    assert record_module.diaries.misses == misses
-    assert record_module.diaries.shared_hits >= 1
     assert after.entry_by_day[today].scores == dict.fromkeys(symptoms, 6)
-    assert again.entries == after.entries
+    assert stepped.entries == read.entries == shared.entries == after.entries
+
+
+def test_rows_are_built_from_several_check_ins_made_in_other_processes(
+    django_capture_on_commit_callbacks,
+):
+    """Two check-ins saved by other processes since this one read the diary: the rows built
+    from its own and the two steps are the database's, with no row read."""
+    from dietplanner.diary.services import entry_save
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 60)
+        kept = _record(patient)  # this process's rows
+        old_key = kept.diary_key
+        today = patient.local_today()
+        for day, score in ((today, 8), (today - timedelta(days=3), 2)):
+            with django_capture_on_commit_callbacks(execute=True):
+                entry_save(
+                    program=shown_program(patient),
+                    on=day,
+                    today=today,
+                    scores=dict.fromkeys(kept.program.symptoms, score),
+                    record=_record(patient),
+                )
+            # what the other process kept stays there: here, only the rows read first
+            for key in list(record_module.diaries._items):
+                if key != old_key:
+                    record_module.diaries._items.pop(key)
+            record_module.diary_steps._items.clear()
+        misses = record_module.diaries.misses
+        built = _record(patient)
+        assert record_module.diaries.misses == misses
+        memo_module.forget()
+        fresh = _record(patient)
+    assert built.entries == fresh.entries
+    assert built.entry_by_day[today].scores == dict.fromkeys(kept.program.symptoms, 8)
+    assert built.plan == fresh.plan
 
 
 # --- the challenges' rows, kept by the program's plan stamp -----------------------------------

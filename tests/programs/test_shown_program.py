@@ -56,7 +56,7 @@ def test_an_ended_program_is_shown_only_when_none_runs_and_a_pause_shows_at_once
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_locking_read_is_refused_outside_a_transaction():
+def test_the_locking_read_is_refused_outside_a_transaction(catalogue):
     pat = patient_with_program("pat@example.com", 30)
     with pytest.raises(TransactionManagementError):
         shown_program(pat, running_only=True, lock=True)
