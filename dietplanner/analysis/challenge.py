@@ -136,16 +136,24 @@ def _symptom_days(
 ) -> list[tuple[str, SymptomDays]]:
     """Each symptom with enough reference days, and the days it is read on: its reference
     days among `candidates`, its scored window days among `usable_days`, its follow-up days
-    among `follow` (no confounder episodes yet: `_episodes_of`)."""
+    among `follow` (no confounder episodes yet: `_episodes_of`). The candidates are all
+    logged days, so a symptom scored on every logged day (the usual case) is read on the
+    same days as any other such symptom: those are picked once and shared."""
     chosen = []
+    everywhere = None  # (reference, window, follow-up days) of such a symptom
     for symptom in symptoms:
-        ref_days = pick_reference_days(book, symptom, candidates)
+        values = book.values(symptom)
+        if len(values) == len(book.scores):
+            if everywhere is None:
+                everywhere = (pick_reference_days(book, symptom, candidates), usable_days, follow)
+            ref_days, window_days, follow_days = everywhere
+        else:
+            ref_days = pick_reference_days(book, symptom, candidates)
+            window_days = list(filter(values.__contains__, usable_days))
+            follow_days = list(filter(values.__contains__, follow))
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
-        values = book.values(symptom)
         score = values.__getitem__
-        window_days = list(filter(values.__contains__, usable_days))
-        follow_days = list(filter(values.__contains__, follow))
         days = SymptomDays(
             ref_days,
             list(map(score, ref_days)),

@@ -131,13 +131,17 @@ class SymptomRead:
         """Report this symptom under reaction shape `name`: the days where at least half the
         expected reaction falls give the window level; the full-portion days against the
         small-portion days tell whether the rise grew with the portion."""
+        self._use(self.fits.names.index(name), None)
+
+    def _use(self, i: int, scores: Sequence[float] | None) -> None:
+        """`use` of the `i`-th shape tried; `scores` are the window's scores when the caller
+        has them as a list already (the second item of each `window` pair)."""
         fits = self.fits
-        i = fits.names.index(name)
-        self.shape = name
+        self.shape = fits.names[i]
         self.z, self.rise, self.rise_se = fits.z[i], fits.rise[i], fits.se[i]
         window = self.window
         if fits.shifts is None:
-            values = [v for _, v in window]
+            values = [v for _, v in window] if scores is None else scores
         else:
             shifts = fits.shifts[i]
             values = [
@@ -146,7 +150,7 @@ class SymptomRead:
             ]
         parts = None if fits.parts is None else fits.parts[i]
         response, full_at, small_at = parts or shape_parts(fits.xs[i])
-        self.response_days = [window[i][0] for i in response]
+        self.response_days = [window[k][0] for k in response]
         value_at = values.__getitem__
         self.window_level = sum(map(value_at, response)) / len(response)
         self.change = self.window_level - self.ref_level
@@ -299,7 +303,7 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
     ses = [sd_factor / root_det for _, _, _, root_det in shapes]
     zs = list(map(truediv, rises, ses))
     read.fits = ShapeFits(design.names, zs, rises, ses, design.xs, design.parts)
-    read.use(design.names[zs.index(max(zs))])  # the first shape of the highest z
+    read._use(zs.index(max(zs)), days_in.window)  # the first shape of the highest z
 
 
 class _EpisodeDesign:
@@ -411,7 +415,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
         shiftss.append(shifts)
     if names:
         read.fits = ShapeFits(names, zs, rises, ses, xss, partss, shiftss, tags)
-        read.use(names[zs.index(max(zs))])  # the first shape of the highest z
+        read._use(zs.index(max(zs)), None)  # the first shape of the highest z
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:

@@ -145,7 +145,7 @@ class NoiseEstimator:
         self.book = book
         self.symptoms = tuple(symptoms)
         quiet = sorted(day for day in book.calm if day >= earliest)
-        self._quiet = {s: list(filter(book.values(s).__contains__, quiet)) for s in self.symptoms}
+        self._quiet = {s: tuple(filter(book.values(s).__contains__, quiet)) for s in self.symptoms}
         self._series: dict[tuple[str, tuple], _Series] = {}
         # Symptoms usually share their days (always when none rose), hence their runs.
         self._segments: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
@@ -239,13 +239,13 @@ class NoiseEstimator:
         found = self._runs.get((symptom, seg))
         if found is not None:
             return found
-        values = list(map(self.book.values(symptom).__getitem__, seg))
+        values = tuple(map(self.book.values(symptom).__getitem__, seg))
         if len(seg) < 2:
             run = _Run(values, [], 0.0, None)
         else:
             m = sum(values) / len(values)
-            devs = list(map(sub, values, repeat(m)))
-            squares = list(map(mul, devs, devs))
+            devs = tuple(map(sub, values, repeat(m)))
+            squares = tuple(map(mul, devs, devs))
             lag = None
             # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
             # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
@@ -336,12 +336,16 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
     # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
     # cross product over the days both were scored is then one dot product. Each sum of
     # squares over the shared days is the symptom's total less the days the other missed.
-    union = sorted(set().union(*(days for days, _ in flat.values())))
-    everywhere = set(union)
+    day_lists = [days for days, _ in flat.values()]
+    if day_lists and all(days == day_lists[0] for days in day_lists):  # (before any rose)
+        union = day_lists[0]
+    else:
+        union = sorted(set().union(*day_lists))
     # By day, when some symptom was not scored every day (the sums of squares need them).
     centred: dict[str, dict[int, float]] = {}
-    if any(len(days) < len(union) for days, _ in flat.values()):
+    if any(len(days) < len(union) for days in day_lists):
         centred = {s: dict(zip(days, devs, strict=True)) for s, (days, devs) in flat.items()}
+        everywhere = set(union)
     columns = {}
     for symptom, (days, devs) in flat.items():
         if len(days) == len(union):  # scored every day
