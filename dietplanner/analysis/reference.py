@@ -17,9 +17,10 @@ calmer than they are).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, count, filterfalse, islice, repeat
+from itertools import chain, compress, count, islice, repeat
 from operator import add, gt, mul, sub
 
 from .daybook import DayBook
@@ -149,6 +150,7 @@ class NoiseEstimator:
         self._series: dict[tuple[str, tuple], _Series] = {}
         # Symptoms usually share their days (always when none rose), hence their runs.
         self._segments: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        self._cuts: dict[tuple[str, tuple], list[tuple[int, ...]]] = {}  # (symptom, spans)
         self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
 
@@ -191,14 +193,21 @@ class NoiseEstimator:
         return max(math.sqrt(var), MIN_SIGMA)
 
     def _segments_of(self, symptom: str, spans: tuple) -> list[tuple[int, ...]]:
-        """The runs of `symptom`'s quiet days without `spans` (`_segments`)."""
+        """The runs of `symptom`'s quiet days without `spans` (`_segments`). Leaving out one
+        span more cuts only the runs it touches (`_cut`): each hidden-rise check asks for the
+        runs of the spans already left out plus one."""
+        key = (symptom, spans)
+        segments = self._cuts.get(key)
+        if segments is not None:
+            return segments
         if spans:
-            days = tuple(filterfalse(span_days(spans).__contains__, self._quiet[symptom]))
+            segments = _cut(self._segments_of(symptom, spans[:-1]), *spans[-1])
         else:
-            days = tuple(self._quiet[symptom])
-        segments = self._segments.get(days)
-        if segments is None:
-            segments = self._segments[days] = _segments(days)
+            days = self._quiet[symptom]
+            segments = self._segments.get(days)  # (symptoms scored on the same days share them)
+            if segments is None:
+                segments = self._segments[days] = _segments(days)
+        self._cuts[key] = segments
         return segments
 
     def _sum_of_squares(self, symptom: str, seg: tuple[int, ...]) -> float:
@@ -383,6 +392,26 @@ def _segments(days: tuple[int, ...]) -> list[tuple[int, ...]]:
     cut_after = map(gt, map(sub, islice(days, 1, None), days), repeat(SEGMENT_GAP))
     bounds = [0, *compress(count(1), cut_after), len(days)]
     return [days[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _cut(segments: list[tuple[int, ...]], lo: int, hi: int) -> list[tuple[int, ...]]:
+    """`_segments` of the days of `segments` without those from `lo` to `hi`: a run the span
+    touches loses those days and is cut in two where more than SEGMENT_GAP days now pass
+    (its other gaps, and those between runs, only stay or grow)."""
+    out = []
+    for seg in segments:
+        if seg[-1] < lo or seg[0] > hi:
+            out.append(seg)
+            continue
+        i, j = bisect_left(seg, lo), bisect_right(seg, hi)
+        left, right = seg[:i], seg[j:]
+        if i == j:
+            out.append(seg)
+        elif left and right and right[0] - left[-1] <= SEGMENT_GAP:
+            out.append(left + right)
+        else:
+            out.extend(part for part in (left, right) if part)
+    return out
 
 
 def _phi(all_series: Iterable[_Series]) -> float:

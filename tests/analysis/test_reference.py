@@ -49,3 +49,21 @@ def test_the_floor_of_the_spread_that_settles_a_hidden_rise_check_is_never_above
                 assert estimator.sigma_floor(busy, symptom) <= estimator.sigma(busy, symptom)
                 checked += 1
     assert checked > 100
+
+
+def test_leaving_out_one_span_more_cuts_the_runs_as_cutting_the_days_anew_does():
+    # `NoiseEstimator._segments_of` cuts the runs of the spans left out already; the runs
+    # must be those of the remaining days cut from scratch (`_segments`).
+    from dietplanner.analysis.reference import _cut, _segments, span_days
+
+    rng = random.Random(3)
+    for _ in range(300):
+        days = tuple(sorted(rng.sample(range(200), rng.randint(0, 150))))
+        spans = []
+        runs = _segments(days)
+        for _ in range(rng.randint(1, 4)):
+            lo = rng.randint(-5, 200)
+            spans.append((lo, lo + rng.randint(0, 12)))
+            runs = _cut(runs, *spans[-1])
+            left = span_days(spans)
+            assert runs == _segments(tuple(d for d in days if d not in left))
