@@ -6,6 +6,9 @@ profiling and instruction counts, where wall-clock medians are too noisy.
     # against another version, on a busy machine: both in one process, runs alternated
     git archive <commit> dietplanner | tar -x -C /tmp/before
     .venv/bin/python -m tests.benchmarks.profile_analysis --runs 100 --against /tmp/before
+    # what is left if some parts cost nothing: their results replayed, alternated with full runs
+    .venv/bin/python -m tests.benchmarks.profile_analysis --runs 40 \\
+        --free decide.reaction_evidence,reference.NoiseEstimator._run
     # instructions per analysis: the difference of two callgrind runs, divided by 3
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         .venv/bin/python -m tests.benchmarks.profile_analysis --runs 1 --quiet
@@ -45,6 +48,9 @@ def main(args: list[str]) -> None:
     if "--against" in args:
         _against(args[args.index("--against") + 1], runs, program, entries)
         return
+    if "--free" in args:
+        _free(args[args.index("--free") + 1].split(","), runs, program, entries)
+        return
     times = []
     for _ in range(runs):
         t0 = time.process_time()
@@ -76,6 +82,70 @@ def _against(root: str, runs: int, program, entries) -> None:
         f" (fastest {min(times['other']):.2f}), this checkout {after:.2f} ms"
         f" (fastest {min(times['this']):.2f}), ratio {after / before:.3f};"
         f" same results: {'yes' if same else 'NO'}"
+    )
+
+
+def _free(names: list[str], runs: int, program, entries) -> None:
+    """How long the analysis would take if the functions `names` (`module.function` or
+    `module.Class.method` under `dietplanner.analysis`) cost nothing: an upper bound of what
+    making them faster can save. Each round records their results in one run, then times a
+    full run and a run that replays those results in call order (the analysis is
+    deterministic, so it makes the same calls); prints both CPU medians."""
+    from dietplanner.analysis import verdicts
+
+    spots = []  # (where the function is named, its name, the function)
+    for dotted in names:
+        *path, name = dotted.split(".")
+        owner = importlib.import_module(f"dietplanner.analysis.{path[0]}")
+        for attribute in path[1:]:
+            owner = getattr(owner, attribute)
+        function = owner.__dict__[name]
+        owners = [owner]
+        if len(path) == 1:  # also where other modules imported it by name
+            owners += [
+                m
+                for m in list(sys.modules.values())
+                if getattr(m, "__name__", "").startswith("dietplanner.analysis.")
+                and m is not owner
+                and m.__dict__.get(name) is function
+            ]
+        spots.append((owners, name, function))
+
+    def put(functions) -> None:
+        for (owners, name, _), function in zip(spots, functions, strict=True):
+            for owner in owners:
+                setattr(owner, name, function)
+
+    def recorder(function, log):
+        def record(*args, **kwargs):
+            log.append(function(*args, **kwargs))
+            return log[-1]
+
+        return record
+
+    def replayer(log):
+        results = iter(log)
+        return lambda *args, **kwargs: next(results)
+
+    originals = [function for _, _, function in spots]
+    same = True
+    expected = repr(verdicts.analyze_program(program, entries))
+    times: dict[str, list[float]] = {"full": [], "free": []}
+    for _ in range(runs):
+        logs = [[] for _ in spots]
+        put([recorder(f, log) for f, log in zip(originals, logs, strict=True)])
+        verdicts.analyze_program(program, entries)
+        for name, functions in (("full", originals), ("free", map(replayer, logs))):
+            put(list(functions))
+            t0 = time.process_time()
+            found = verdicts.analyze_program(program, entries)
+            times[name].append((time.process_time() - t0) * 1000.0)
+            same = same and repr(found) == expected
+        put(originals)
+    full, free = (statistics.median(times[n]) for n in ("full", "free"))
+    print(
+        f"analyze_program, {runs} runs each: {full:.2f} ms; with {', '.join(names)} at no cost"
+        f" {free:.2f} ms ({free / full:.3f}); same results: {'yes' if same else 'NO'}"
     )
 
 
