@@ -103,6 +103,22 @@ def _box_row(name: str, rows: tuple[tuple, ...]) -> SafeString:
     )
 
 
+@lru_cache(maxsize=512)
+def _score_field(label: str, help_text: str) -> forms.TypedChoiceField:
+    """A symptom's 0-10 score field, built once per process for its name and help and shared
+    by the forms (nothing changes a score field once built: read it, never change it)."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a score from 0 (none) to 10 (worst imaginable)."},
+    )
+
+
 class CheckinForm(forms.Form):
     """Today's check-in: a 0-10 score per tracked symptom, context, dose taken, a note.
 
@@ -147,18 +163,7 @@ class CheckinForm(forms.Form):
         if not is_today:
             self.fields["confounders"].label = "Anything else that day?"
         for symptom in symptoms:
-            self.fields[f"score_{symptom.slug}"] = forms.TypedChoiceField(
-                label=symptom.name,
-                help_text=symptom.help,
-                choices=SCORE_CHOICES,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "invalid_choice": "Choose a score from 0 (none) to 10 (worst imaginable)."
-                },
-            )
+            self.fields[f"score_{symptom.slug}"] = _score_field(symptom.name, symptom.help)
         self.fields["confounders"].choices = [(c.slug, c.name) for c in confounders]
         self.fields["off_plan"].choices = [(g.slug, g.name) for g in groups]
         if not has_dose:
