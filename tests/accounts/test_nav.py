@@ -61,3 +61,17 @@ def test_the_log_out_button_works_with_the_pages_own_token(patient, other_patien
         response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
         assert client.get(reverse("diary:today")).status_code == 302  # signed out
+
+
+def test_every_page_links_the_style_sheets_and_scripts_the_static_files_name(client, patient):
+    """The head's assets are drawn once per process: each page links the static files'
+    addresses (`{% static %}`), the same on every page."""
+    from django.templatetags.static import static
+
+    sign_in(client, patient)
+    today = client.get(reverse("diary:today")).content.decode()
+    plan = client.get(reverse("programs:plan")).content.decode()
+    for html in (today, plan):
+        assert f'<link rel="stylesheet" href="{static("css/app.css")}">' in html
+        assert f'<script src="{static("js/app.js")}" defer></script>' in html
+        assert html.count("<link ") == 6

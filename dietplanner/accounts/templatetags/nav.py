@@ -1,4 +1,9 @@
-"""`{% nav_links %}`: the navigation links (`_nav_links.html`), drawn once per process for each
+"""The parts of the base template drawn once per process.
+
+`{% head_assets %}`: every page's style sheets, icon and scripts (`_head_assets.html`): their
+addresses are the static files' (`{% static %}`), fixed for the life of the process.
+
+`{% nav_links %}`: the navigation links (`_nav_links.html`), drawn once per process for each
 kind of reader and page.
 
 The base template shows the same links twice, in the phone menu and in the wide-screen bar;
@@ -18,6 +23,17 @@ register = template.Library()
 TEMPLATE = "_nav_links.html"
 _CSRF_SLOT = "\x00nav-csrf\x00"  # never in a page: replaced before the drawing is shown
 _drawings: dict[tuple, str] = {}  # key -> drawing, a few dozen at most (emptied past 64)
+
+
+ASSETS = "_head_assets.html"
+_assets: list[str] = []  # the drawing, once drawn
+
+
+@register.simple_tag(takes_context=True)
+def head_assets(context) -> str:
+    if not _assets:
+        _assets.append(context.template.engine.get_template(ASSETS).render(context))
+    return mark_safe(_assets[0])  # noqa: S308 - a template's drawing, of constant addresses
 
 
 @register.simple_tag(takes_context=True)
