@@ -14,12 +14,28 @@ def patients_for_dietitian(dietitian: User):
 
 def get_patient_for_dietitian(dietitian: User, patient_public_id) -> User:
     """The linked patient, or a 404 for anyone else (an unlinked id leaks nothing)."""
+    return link_for_dietitian(dietitian, patient_public_id).patient
+
+
+def link_for_dietitian(dietitian: User, patient_public_id) -> CareLink:
+    """The dietitian's active, patient-approved link to this patient, with the patient read
+    in the same query; a 404 for anyone else (an unlinked id leaks nothing)."""
     if not getattr(dietitian, "is_dietitian", False):
         raise Http404("No such client")
-    patient = patients_for_dietitian(dietitian).filter(public_id=patient_public_id).first()
-    if patient is None:
+    link = (
+        CareLink.objects.active()
+        .filter(
+            dietitian=dietitian,
+            patient__public_id=patient_public_id,
+            patient__role=User.Role.PATIENT,
+        )
+        .select_related("patient")
+        .first()
+    )
+    if link is None:
         raise Http404("No such client")
-    return patient
+    link.dietitian = dietitian  # the one who asked: no query for it
+    return link
 
 
 def active_link(dietitian: User, patient: User) -> CareLink | None:

@@ -28,15 +28,14 @@ ANALYZE_AFTER = 1000  # lines stored by one refresh
 
 
 @transaction.atomic
-def report_open(*, dietitian: User, patient: User) -> CareLink | None:
-    """Record that the report was opened and move the link's last visit to now.
+def report_open(*, link: CareLink) -> CareLink:
+    """Record that the report was opened through `link` (the dietitian's active link, read
+    with its patient: `link_for_dietitian`) and move its last visit to now.
 
     Returns the link as it was before (its old `last_visit` says what is new since then).
     """
-    link = CareLink.objects.active().filter(dietitian=dietitian, patient=patient).first()
-    access_record(dietitian=dietitian, patient=patient, what=AccessRecord.What.REPORT)
-    if link is not None:
-        CareLink.objects.filter(pk=link.pk).update(last_visit=timezone.now())
+    access_record(dietitian=link.dietitian, patient=link.patient, what=AccessRecord.What.REPORT)
+    CareLink.objects.filter(pk=link.pk).update(last_visit=timezone.now())
     return link
 
 

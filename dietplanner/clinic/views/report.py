@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dietplanner import charts
-from dietplanner.accounts.selectors import get_patient_for_dietitian
+from dietplanner.accounts.selectors import link_for_dietitian
 from dietplanner.programs.intake import current_screening, screening_summary
 from dietplanner.programs.record import shown_program
 
@@ -108,8 +108,8 @@ def reaction_rows(patient) -> list[dict]:
 @login_required
 @require_GET
 def report(request, patient_id):
-    patient = get_patient_for_dietitian(request.user, patient_id)
-    link = report_open(dietitian=request.user, patient=patient)
+    link = report_open(link=link_for_dietitian(request.user, patient_id))
+    patient = link.patient
     context = report_context(request, patient)
     context |= report_attention(link, context)
     if report := context["report"]:
