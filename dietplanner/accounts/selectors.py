@@ -1,6 +1,10 @@
 """Who may see whom: every view over a patient's data goes through these."""
 
+import uuid
+
 from django.http import Http404
+
+from dietplanner.prepared import Prepared
 
 from .models import AccessRecord, CareLink, User
 
@@ -22,20 +26,30 @@ def link_for_dietitian(dietitian: User, patient_public_id) -> CareLink:
     in the same query; a 404 for anyone else (an unlinked id leaks nothing)."""
     if not getattr(dietitian, "is_dietitian", False):
         raise Http404("No such client")
-    link = (
-        CareLink.objects.active()
-        .filter(
-            dietitian=dietitian,
-            patient__public_id=patient_public_id,
-            patient__role=User.Role.PATIENT,
-        )
-        .select_related("patient")
-        .first()
-    )
+    try:
+        public_id = uuid.UUID(str(patient_public_id))
+    except ValueError:
+        raise Http404("No such client") from None
+    link = _LINK.first(dietitian_id=dietitian.pk, public_id=public_id)
     if link is None:
         raise Http404("No such client")
     link.dietitian = dietitian  # the one who asked: no query for it
     return link
+
+
+_LINK = Prepared(
+    lambda dietitian_id, public_id: (
+        CareLink.objects.active()
+        .filter(
+            dietitian_id=dietitian_id,
+            patient__public_id=public_id,
+            patient__role=User.Role.PATIENT,
+        )
+        .select_related("patient")[:1]
+    ),
+    dietitian_id=int,
+    public_id=uuid.UUID,
+)
 
 
 def active_link(dietitian: User, patient: User) -> CareLink | None:

@@ -35,6 +35,7 @@ from dietplanner.analysis.wording import (
     symptom_name,
     why_text,
 )
+from dietplanner.prepared import Prepared
 from dietplanner.programs import memo, schedule
 from dietplanner.programs.baseline_check import changes_in_words
 from dietplanner.programs.drawn import rendered
@@ -150,12 +151,16 @@ def protocol_groups(data: ProgramData) -> list[FoodGroup]:
     them, the catalogue's rows (read them, never change them), in one small query: what
     `Screening.assessment_for` and the flags read of `protocol.groups` (whether the diet
     leaves out gluten)."""
-    ids = (
-        ProtocolGroup.objects.filter(protocol_id=data.program.protocol_id)
-        .order_by("position")
-        .values_list("group_id", flat=True)
-    )
-    return [data.catalogue.groups[pk] for pk in ids]
+    rows = _PROTOCOL_GROUPS.all(protocol_id=data.program.protocol_id)
+    return [data.catalogue.groups[row.group_id] for row in rows]
+
+
+_PROTOCOL_GROUPS = Prepared(
+    lambda protocol_id: (
+        ProtocolGroup.objects.filter(protocol_id=protocol_id).order_by("position").only("group_id")
+    ),
+    protocol_id=int,
+)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -245,16 +250,21 @@ def long_term_lines(data: ProgramData) -> list[LongTermLine]:
     """The program's long-term plan in its groups' order (`group_plans.group_plans_for`), in
     one query: each plan with the name of who set it, its food group the catalogue's."""
     groups = data.catalogue.groups
-    plans = list(
-        GroupPlan.objects.filter(program=data.program)
-        .order_by()
-        .annotate(changed_by_name=F("changed_by__full_name"))
-    )
+    plans = _GROUP_PLANS.all(program_id=data.program.pk)
     for plan in plans:
         plan.food_group = groups[plan.food_group_id]
     plans.sort(key=lambda plan: (plan.food_group.position, plan.food_group.name))
     return [LongTermLine.of(plan, data.patient) for plan in plans]
 
+
+_GROUP_PLANS = Prepared(
+    lambda program_id: (
+        GroupPlan.objects.filter(program_id=program_id)
+        .order_by()
+        .annotate(changed_by_name=F("changed_by__full_name"))
+    ),
+    program_id=int,
+)
 
 # The report's tables (their rows' markup), kept in this process by what they show.
 report_fragments = Lru(REPORT_FRAGMENTS)

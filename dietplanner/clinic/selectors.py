@@ -23,6 +23,7 @@ from django.utils import timezone
 from dietplanner.accounts.clock import patient_today, user_zone, zone_named, zone_today
 from dietplanner.accounts.models import CareLink, User
 from dietplanner.charts import fmt_date
+from dietplanner.prepared import Prepared
 from dietplanner.programs.intake import (
     current_screenings,
     gluten_free_protocol_ids,
@@ -799,7 +800,16 @@ def _mean_score(days) -> float | None:
 
 def notes_for(*, author: User, patient: User) -> list[ClinicalNote]:
     """The author's own notes on this client, newest first (notes are private to their author)."""
-    return list(ClinicalNote.objects.filter(author=author, patient=patient))
+    return _NOTES.all(author_id=author.pk, patient_id=patient.pk)
+
+
+_NOTES = Prepared(
+    lambda author_id, patient_id: ClinicalNote.objects.filter(
+        author_id=author_id, patient_id=patient_id
+    ),
+    author_id=int,
+    patient_id=int,
+)
 
 
 def get_note_for_author(*, author: User, patient: User, note_id) -> ClinicalNote:

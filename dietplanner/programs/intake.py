@@ -17,6 +17,7 @@ from django.utils import timezone
 from dietplanner.accounts.models import User
 from dietplanner.accounts.selectors import active_link
 from dietplanner.analysis import screening as intake
+from dietplanner.prepared import Prepared
 from foods.models import Protocol, ProtocolGroup
 
 from .models import Program, Screening
@@ -28,12 +29,17 @@ class ScreeningError(ValueError):
 
 def current_screening(patient: User) -> Screening | None:
     """The patient's newest answers, or None before the first intake."""
-    return (
-        Screening.objects.filter(patient=patient)
+    return _CURRENT_SCREENING.first(patient_id=patient.pk)
+
+
+_CURRENT_SCREENING = Prepared(
+    lambda patient_id: (
+        Screening.objects.filter(patient_id=patient_id)
         .select_related("cleared_by")
-        .order_by("-answered_at", "-pk")
-        .first()
-    )
+        .order_by("-answered_at", "-pk")[:1]
+    ),
+    patient_id=int,
+)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Exists,
@@ -39,15 +39,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.base import ModelState
-from django.db.models.query import get_related_populators
-from django.db.models.sql.constants import MULTI
-from django.db.transaction import TransactionManagementError
 
 from dietplanner import charts
 from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.vocabulary import Phase, TodayKind
+from dietplanner.prepared import Prepared
 
 from . import memo, schedule
 from .models import Challenge, DailyEntry, Dose, EndoscopyOutcome, Program, ReactionAlert
@@ -74,18 +72,13 @@ def shown_program(
     takes the program's row lock (`services.program_lock`, program first, as every writer
     does), inside the caller's transaction.
 
-    Every patient page runs it first, so its SQL is built once per process (`_Shown`) and
+    Every patient page runs it first, so its SQL is built once per process (`Prepared`) and
     only the patient's id changes: the ORM took about a millisecond to build and compile it."""
-    alias = router.db_for_read(Program)
-    if lock and connections[alias].get_autocommit():
-        raise TransactionManagementError(
-            "select_for_update cannot be used outside of a transaction."
-        )
-    return _Shown.of(alias, running_only, lock).first(patient.pk)
+    return _SHOWN[running_only, lock].first(patient_id=patient.pk)
 
 
-def _shown_query(patient_id: int, alias: str, *, running_only: bool, lock: bool) -> QuerySet:
-    programs = Program.objects.using(alias).filter(patient_id=patient_id)
+def _shown_query(patient_id: int, *, running_only: bool, lock: bool) -> QuerySet:
+    programs = Program.objects.filter(patient_id=patient_id)
     if lock:
         programs = programs.select_for_update(of=("self",))
     if running_only:
@@ -103,63 +96,13 @@ def _shown_query(patient_id: int, alias: str, *, running_only: bool, lock: bool)
     )
 
 
-_NO_PATIENT = -7_340_032_917  # the id the statement is prepared with (no patient has it)
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """`shown_program`'s statement for one database, compiled once by the ORM: its SQL and
-    parameters (the patient's id at `patient_at`), and what the compiler worked out to turn
-    a row into a program with its related rows and annotations, as a queryset does
-    (`django.db.models.query.ModelIterable`). Read only, shared by the threads of a
-    process; each query gets a compiler of its own, on its own thread's connection."""
-
-    alias: str
-    query: object  # the ORM's query, never changed once compiled
-    sql: str
-    params: tuple
-    patient_at: int
-    compiled: dict  # the compiler's select, klass_info, annotation_col_map, col_count ...
-    init_list: tuple[str, ...]
-    fields: tuple[int, int]  # the program's columns in the row
-    related: tuple  # RelatedPopulator: the protocol and health answers from the row
-
-    @staticmethod
-    @cache
-    def of(alias: str, running_only: bool, lock: bool) -> _Shown:
-        query = _shown_query(_NO_PATIENT, alias, running_only=running_only, lock=lock).query
-        compiler = query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        (patient_at,) = (k for k, value in enumerate(params) if value == _NO_PATIENT)
-        klass_info, select = compiler.klass_info, compiler.select
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
-        return _Shown(
-            alias=alias,
-            query=query,
-            sql=sql,
-            params=tuple(params),
-            patient_at=patient_at,
-            compiled={name: getattr(compiler, name) for name in names},
-            init_list=tuple(f[0].target.attname for f in select[first:last]),
-            fields=(first, last),
-            related=tuple(get_related_populators(klass_info, select, alias)),
-        )
-
-    def first(self, patient_id: int) -> Program | None:
-        params = list(self.params)
-        params[self.patient_at] = patient_id
-        compiler = self.query.get_compiler(using=self.alias)
-        compiler.__dict__.update(self.compiled)
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
-        for row in compiler.results_iter(compiler.execute_sql(MULTI)):
-            program = Program.from_db(self.alias, self.init_list, row[slice(*self.fields)])
-            for populator in self.related:
-                populator.populate(row, program)
-            for name, at in self.compiled["annotation_col_map"].items():
-                setattr(program, name, row[at])
-            return program
-        return None
+_SHOWN = {
+    (running_only, lock): Prepared(
+        partial(_shown_query, running_only=running_only, lock=lock), patient_id=int
+    )
+    for running_only in (False, True)
+    for lock in (False, True)
+}
 
 
 def day_log(day: date, scores, confounders, off_plan=()) -> schedule.DayLog:

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET
 
 from dietplanner import charts
 from dietplanner.accounts.selectors import link_for_dietitian
+from dietplanner.prepared import Prepared
 from dietplanner.programs.intake import current_screening, screening_summary
+from dietplanner.programs.models import ReactionAlert
 from dietplanner.programs.record import shown_program
 
 from ..forms import NoteForm, ScreeningClearForm
@@ -89,7 +91,8 @@ def reaction_rows(patient) -> list[dict]:
     """The client's allergic reactions, newest first, each with its clearance form while it
     still pauses home tests (one query)."""
     rows = []
-    for alert in patient.reaction_alerts.select_related("food_group"):
+    for alert in _REACTIONS.all(patient_id=patient.pk):
+        alert.patient = patient
         args = [patient.public_id, alert.public_id]
         rows.append(
             {
@@ -103,6 +106,14 @@ def reaction_rows(patient) -> list[dict]:
             }
         )
     return rows
+
+
+_REACTIONS = Prepared(
+    lambda patient_id: ReactionAlert.objects.filter(patient_id=patient_id).select_related(
+        "food_group"
+    ),
+    patient_id=int,
+)
 
 
 @login_required
