@@ -579,8 +579,16 @@ def client_count(dietitian: User) -> int:
 
 
 def flag_reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
-    """link id -> flag -> when it was last marked as reviewed (one query)."""
+    """link id -> flag -> when it was last marked as reviewed (one query; for one link, the
+    report's, a statement prepared once per process over its few reviews)."""
     out: dict[int, dict[str, datetime]] = {}
+    if len(links) == 1:
+        (link,) = links
+        for review in _LINK_REVIEWS.all(link_id=link.pk):
+            last = out.setdefault(link.pk, {})
+            if review.flag not in last or review.reviewed_at > last[review.flag]:
+                last[review.flag] = review.reviewed_at
+        return out
     for row in (
         FlagReview.objects.filter(link__in=links)
         .values("link_id", "flag")
@@ -589,6 +597,14 @@ def flag_reviews(links: list[CareLink]) -> dict[int, dict[str, datetime]]:
     ):
         out.setdefault(row["link_id"], {})[row["flag"]] = row["last"]
     return out
+
+
+_LINK_REVIEWS = Prepared(
+    lambda link_id: (
+        FlagReview.objects.filter(link_id=link_id).order_by().only("link_id", "flag", "reviewed_at")
+    ),
+    link_id=int,
+)
 
 
 def filter_and_sort(

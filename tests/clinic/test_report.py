@@ -364,3 +364,24 @@ def test_the_reports_health_answers_weigh_coeliac_testing_by_the_programs_diet(
     row = re.search(rf'<tr( class="is-worrying")?>\s*<td>{re.escape(question)}</td>', html)
     assert bool(row.group(1)) == marked
     assert ("Needs a clinician before a home program" in html) == marked
+
+
+def test_the_reports_title_and_links_follow_the_client_and_the_program(
+    dietitian_client, patient, catalogue
+):
+    """The title and the links above the report are drawn once per process for what they
+    show: a renamed client, a program started or ended, shows at once."""
+    from dietplanner.accounts.models import User
+    from dietplanner.programs.models import Program
+
+    before = dietitian_client.get(report_url(patient)).content.decode()
+    assert "Start a program" in before and "Adjust the plan" not in before
+    program = make_program(patient)
+    running = dietitian_client.get(report_url(patient)).content.decode()
+    assert "Adjust the plan" in running and "Start a program" not in running
+    assert reverse("clinic:report-pdf", args=[patient.public_id]) in running
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.COMPLETED)
+    User.objects.filter(pk=patient.pk).update(full_name="Patricia <Doe>")
+    ended = dietitian_client.get(report_url(patient)).content.decode()
+    assert "Adjust the plan" in ended and "Start a program" in ended
+    assert "Patricia &lt;Doe&gt;: report" in ended

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -138,4 +141,28 @@ def report(request, patient_id):
             else ("unfolded" if every_day else "folded"),
             "table_fold_days": PAGE_TABLE_DAYS,
         }
+    context["report_head"] = fragment("clinic/_report_head.html", "head", ReportHead.of(context))
     return render(request, "clinic/report.html", context)
+
+
+@dataclass(frozen=True)
+class ReportHead:
+    """The report's title and its links (plan, endoscopy, downloads, a new program): drawn
+    once per process for these values (`fragment`), its nine addresses reversed once."""
+
+    public_id: UUID
+    full_name: str
+    program: bool
+    endoscopy: bool
+    running: bool
+
+    @classmethod
+    def of(cls, context: dict) -> ReportHead:
+        patient, program = context["patient"], context["program"]
+        return cls(
+            public_id=patient.public_id,
+            full_name=patient.full_name,
+            program=program is not None,
+            endoscopy=program is not None and program.protocol.assessed_by_endoscopy,
+            running=program is not None and program.is_active,
+        )
