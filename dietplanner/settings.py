@@ -209,6 +209,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether the server processes share what one of them read or computed through the cache
+# (`programs.memo`): only when the cache is shared (Redis). A cache in the process's own memory
+# would only hold a second, pickled copy of what the process keeps already.
+MEMO_SHARED = env_bool("MEMO_SHARED", bool(REDIS_URL))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

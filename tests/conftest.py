@@ -19,6 +19,9 @@ def _fast_tests(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AXES_ENABLED = True
+    # The tests' cache (in memory) stands for the shared one (Redis) that server processes
+    # share what they keep through (`programs.memo`): tests of another process read it.
+    settings.MEMO_SHARED = True
 
 
 @pytest.fixture(autouse=True)

@@ -41,6 +41,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
@@ -138,7 +139,7 @@ class Lru:
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep `value` under `key` here and in the shared cache."""
         self._keep(key, value)
-        if self.name:
+        if self.name and settings.MEMO_SHARED:
             shared = self._shared_key(key)
             self._written.append(shared)
             try:
@@ -154,7 +155,7 @@ class Lru:
                 self._items.popitem(last=False)
 
     def _shared_get(self, key: Hashable) -> Any:
-        if not self.name:
+        if not self.name or not settings.MEMO_SHARED:
             return None
         try:
             return cache.get(self._shared_key(key))

@@ -35,10 +35,12 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    TextField,
     Value,
     When,
 )
 from django.db.models.base import ModelState
+from django.db.models.functions import Cast
 
 from dietplanner import charts
 from dietplanner.accounts.models import User
@@ -424,11 +426,34 @@ def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
 
 
 def _read_entries(program: Program) -> tuple[EntryRow, ...]:
-    return tuple(
-        EntryRow(*values)
-        for values in DailyEntry.objects.filter(program=program)
+    """The program's entries by date. Their JSON columns are read as text and each distinct
+    text decoded once (a year repeats the same few upsets, off-plan lists and often scores):
+    rows with the same text share its value, read only, as every kept row is."""
+    decoded: dict[str, object] = {}
+
+    def value(text: str | None):
+        if text is None:
+            return None
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = json.loads(text)
+        return found
+
+    rows = (
+        DailyEntry.objects.filter(program=program)
         .order_by("date")
-        .values_list(*ENTRY_FIELDS)
+        .values_list(
+            "date",
+            Cast("scores", TextField()),
+            Cast("confounders", TextField()),
+            Cast("off_plan", TextField()),
+            "note",
+            "updated",
+        )
+    )
+    return tuple(
+        EntryRow(day, value(scores), value(confounders), value(off_plan), note, updated)
+        for day, scores, confounders, off_plan, note, updated in rows
     )
 
 

@@ -492,3 +492,38 @@ def test_after_a_change_elsewhere_the_unchanged_days_are_not_built_again():
     assert after.diary[day] is not old_logs[day]
     others = [d for d in after.diary if d != day]
     assert all(after.diary[d] is old_logs[d] for d in others)
+
+
+def test_without_a_shared_cache_nothing_kept_is_written_to_the_local_one(client, settings):
+    """With the cache in the process's own memory (no Redis), the processes keep what they
+    read in their own memory only: no second, pickled copy in the cache, and pages the same."""
+    from django.core.cache import cache
+
+    settings.MEMO_SHARED = False
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        sign_in(client, patient)
+        first = client.get(reverse("diary:today"))
+        symptoms = shown_program(patient).symptoms
+        client.post(reverse("diary:checkin"), {f"score_{s}": "5" for s in symptoms})
+        again = client.get(reverse("diary:today"))
+    assert first.status_code == again.status_code == 200
+    assert again.content.decode().count('value="5" checked') == len(symptoms)
+    assert not [key for key in cache._cache if ":memo:" in key]
+
+
+def test_the_rows_read_hold_the_values_stored():
+    """Entries are read with their JSON as text, each distinct text decoded once: the values
+    are the ones the models hold, upsets and off-plan food included."""
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        program = shown_program(patient)
+        DailyEntry.objects.filter(program=program).update(
+            confounders=["illness", "stress"], off_plan=["dairy"]
+        )
+        rows = record_module._read_entries(program)
+        stored = list(DailyEntry.objects.filter(program=program).order_by("date"))
+    assert [(r.date, r.scores, r.confounders, r.off_plan, r.note, r.updated) for r in rows] == [
+        (e.date, e.scores, e.confounders, e.off_plan, e.note, e.updated) for e in stored
+    ]
+    assert rows[0].confounders == ["illness", "stress"]
