@@ -63,6 +63,7 @@ SHARED_SECONDS = 6 * 3600  # how long the shared cache keeps what one process re
 
 
 _every: list[Lru] = []
+_MISSING = object()  # nothing kept under a key (a kept value may be None)
 
 
 class Lru:
@@ -92,17 +93,9 @@ class Lru:
         _every.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        stored = self._shared_get(key)
-        if stored is not None:
-            value = self.unpack(stored)
-            self._keep(key, value)
-            self.shared_hits += 1
-            return value
+        found = self._found(key)
+        if found is not _MISSING:
+            return found
         value = compute()  # outside the lock: two threads may both compute, the last one stays
         self.keep(key, value)
         self.misses += 1
@@ -111,12 +104,20 @@ class Lru:
     def find(self, key: Hashable) -> Any:
         """What this process or the shared cache keeps under `key` (kept here from then on),
         or None: nothing computed."""
-        found = self.peek(key)
-        if found is not None:
-            return found
+        found = self._found(key)
+        return None if found is _MISSING else found
+
+    def _found(self, key: Hashable) -> Any:
+        """What this process keeps under `key`, else what the shared cache does (kept here
+        from then on), else _MISSING."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
         stored = self._shared_get(key)
         if stored is None:
-            return None
+            return _MISSING
         value = self.unpack(stored)
         self._keep(key, value)
         self.shared_hits += 1

@@ -143,7 +143,7 @@ ENTRY_FIELDS = ("date", "scores", "confounders", "off_plan", "note", "updated")
 diaries = memo.Lru(
     memo.DIARIES,
     "diary",
-    pack=lambda rows: tuple(tuple(getattr(r, f) for f in ENTRY_FIELDS) for r in rows),
+    pack=lambda rows: tuple(_row_values(r) for r in rows),
     unpack=lambda stored: tuple(EntryRow(*values) for values in stored),
 )
 # diary stamp after a check-in -> (the stamp before it, the saved row as a tuple), in this

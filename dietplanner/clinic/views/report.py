@@ -72,17 +72,15 @@ def report_context(request, patient, *, note_form=None) -> dict:
 
 def report_attention(link, context: dict) -> dict:
     """The "Needs attention" section's context: the client's flags worked out from what the
-    report read (`attention_flags`: one query, the link's flag reviews)."""
-    flags = ()
-    if link is not None:
-        link.patient = context["patient"]  # the zone its days are counted in, read already
-        flags = attention_flags(
-            link,
-            today=context["today"],
-            data=context["program_data"],
-            screening=context["health"].screening if context["health"] else None,
-            alerts=[row["alert"] for row in context["reactions"]],
-        )
+    report read (`attention_flags`: one query, the link's flag reviews). `link` is the one
+    the report was opened through, read with its patient (`link_for_dietitian`)."""
+    flags = attention_flags(
+        link,
+        today=context["today"],
+        data=context["program_data"],
+        screening=context["health"].screening if context["health"] else None,
+        alerts=[row["alert"] for row in context["reactions"]],
+    )
     return {
         "attention": [(slug, FLAGS[slug]) for slug in flags],
         "reviewable": REVIEWABLE_FLAGS,
