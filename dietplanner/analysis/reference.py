@@ -114,8 +114,10 @@ class _Series:
     them that does not depend on the day-to-day correlation."""
 
     segments: list[tuple[int, ...]]
-    # Runs of 2 days or more: (days, deviations from the run's mean).
+    # Runs of 2 days or more: (days, deviations from the run's mean), and those deviations'
+    # squares.
     centred: list[tuple[tuple[int, ...], list[float]]]
+    squares: list[tuple[float, ...]]
     # Per run of 3 days or more with adjacent days: its lag-1 sums (cross, square / 2,
     # adjacent pairs, pairs x run length), added up across symptoms by `_phi`.
     lag_terms: list[tuple[float, float, int, int]]
@@ -129,7 +131,8 @@ class _Run:
 
     values: list[float]
     devs: list[float]  # deviations from the run's mean (runs of 2 days or more)
-    ss: float  # their sum of squares
+    squares: tuple[float, ...]  # their squares
+    ss: float  # their sum
     lag: tuple[float, float, int, int] | None  # its entry of `_Series.lag_terms`
 
 
@@ -163,7 +166,7 @@ class NoiseEstimator:
             eff = self._eff(one, phi)
             # Autocorrelated days carry less information about the spread than independent ones.
             dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
-        corr = _pair_correlations({s: one.centred for s, one in series.items()})
+        corr = _pair_correlations(series)
         return Noise(phi=phi, sigma=sigma, dof=dof, corr=corr)
 
     def sigma(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
@@ -226,12 +229,14 @@ class NoiseEstimator:
         segments = self._segments_of(symptom, spans)
         runs = [self._run(symptom, seg) for seg in segments]
         centred = []
+        squares = []
         lag_terms = []
         ss = 0.0
         for seg, run in zip(segments, runs, strict=True):
             if len(seg) < 2:
                 continue
             centred.append((seg, run.devs))
+            squares.append(run.squares)
             ss += run.ss
             if run.lag is not None:
                 lag_terms.append(run.lag)
@@ -241,7 +246,7 @@ class NoiseEstimator:
             flat = [v for run in runs for v in run.values]
             if zeros >= FLOOR_MIN_SHARE * len(flat):
                 floor = floor_spread_ratio(flat)
-        found = self._series[key] = _Series(segments, centred, lag_terms, ss, floor)
+        found = self._series[key] = _Series(segments, centred, squares, lag_terms, ss, floor)
         return found
 
     def _run(self, symptom: str, seg: tuple[int, ...]) -> _Run:
@@ -250,7 +255,7 @@ class NoiseEstimator:
             return found
         values = tuple(map(self.book.values(symptom).__getitem__, seg))
         if len(seg) < 2:
-            run = _Run(values, [], 0.0, None)
+            run = _Run(values, (), (), 0.0, None)
         else:
             m = sum(values) / len(values)
             devs = tuple(map(sub, values, repeat(m)))
@@ -271,7 +276,7 @@ class NoiseEstimator:
                 cross = sum(compress(map(mul, devs, devs[1:]), follows))
                 square = sum(compress(map(add, squares, squares[1:]), follows)) / 2.0
                 lag = (cross, square, n, n * len(seg))
-            run = _Run(values, devs, sum(squares), lag)
+            run = _Run(values, devs, squares, sum(squares), lag)
         self._runs[(symptom, seg)] = run
         return run
 
@@ -329,18 +334,18 @@ def floor_spread_ratio(values: Sequence[float]) -> float:
     return max(sd / plain, 1.0)
 
 
-def _pair_correlations(runs) -> dict[tuple[str, str], float]:
-    """Same-day correlation of each pair of symptoms' deviations from their run means (`runs`:
-    per symptom, (days, deviations) of each run), on the days both were scored, floored at 0.
-    Two symptoms that move together day to day count as less than two independent witnesses
-    when their evidence is added up (`verdicts`)."""
+def _pair_correlations(series: Mapping[str, _Series]) -> dict[tuple[str, str], float]:
+    """Same-day correlation of each pair of symptoms' deviations from their run means (per
+    symptom, its `_Series`: the days, deviations and squares of each run), on the days both
+    were scored, floored at 0. Two symptoms that move together day to day count as less than
+    two independent witnesses when their evidence is added up (`verdicts`)."""
     # Each symptom's days and deviations, in day order (runs and their days come in order).
     flat = {
         symptom: (
-            list(chain.from_iterable(seg for seg, _ in segments)),
-            list(chain.from_iterable(seg_devs for _, seg_devs in segments)),
+            list(chain.from_iterable(seg for seg, _ in one.centred)),
+            list(chain.from_iterable(seg_devs for _, seg_devs in one.centred)),
         )
-        for symptom, segments in runs.items()
+        for symptom, one in series.items()
     }
     # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
     # cross product over the days both were scored is then one dot product. Each sum of
@@ -363,7 +368,10 @@ def _pair_correlations(runs) -> dict[tuple[str, str], float]:
             by_day = centred[symptom]
             column = list(map(by_day.get, union, repeat(0.0)))
             missing = everywhere - by_day.keys()
-        columns[symptom] = (column, sum(map(mul, column, column)), missing)
+        # (the squares of its deviations in day order: the zeros of the days it was not
+        # scored on add nothing to the sum, to the last bit)
+        total = sum(chain.from_iterable(series[symptom].squares))
+        columns[symptom] = (column, total, missing)
     names = list(flat)
     corr: dict[tuple[str, str], float] = {}
     for i, a in enumerate(names):
