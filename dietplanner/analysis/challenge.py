@@ -93,9 +93,12 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         chosen = run.symptom_days[key] = _symptom_days(
             book, program.symptoms, candidates, usable_days, follow
         )
+    shared: dict = {}  # (`_episodes_of`)
     for symptom, days in chosen:
         if allowed:  # the same days and scores (the first six fields), with the episodes
-            tags, outside, priors = _episodes_of(days.window_days, symptom, run, allowed, around)
+            tags, outside, priors = _episodes_of(
+                days.window_days, symptom, run, allowed, around, shared
+            )
             days = SymptomDays(*days[:6], tags, outside, priors)
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
@@ -172,17 +175,28 @@ def _episodes_of(
     run: RunContext,
     allowed: Mapping[int, tuple[Episode, ...]],
     around: list[int],
+    shared: dict,
 ) -> tuple[list, list, list]:
     """The confounder episodes and off-plan exposures touching the window, as
     `SymptomDays.tags`, `.outside` and `.priors`: the episodes of each window day, their days
-    around it, and the prior of each one's shift."""
+    around it, and the prior of each one's shift. Which episodes each of those days belongs
+    to depends on the days the symptom was scored on, not on the symptom: worked out once
+    per such days for all the symptoms of a challenge (`shared`; the tags are then one list,
+    never changed)."""
     values = run.book.values(symptom)
-    index: dict[Episode, int] = {}
-    tags = [_tag(allowed.get(d, ()), index) for d in window_days]
-    outside = [(d, values[d], _tag(run.book.upsets(d), index)) for d in around if d in values]
+    scored = [d for d in around if d in values]
+    key = (tuple(window_days), tuple(scored))
+    found = shared.get(key)
+    if found is None:
+        index: dict[Episode, int] = {}
+        tags = [_tag(allowed.get(d, ()), index) for d in window_days]
+        around_tags = [_tag(run.book.upsets(d), index) for d in scored]
+        found = shared[key] = (tags, around_tags, list(index))
+    tags, around_tags, episodes = found
+    outside = list(zip(scored, map(values.__getitem__, scored), around_tags, strict=True))
     # Episodes that have days around the window but none scored inside it add nothing to
     # the rise; they still get their shift so their days are honest.
-    priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in index]
+    priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in episodes]
     return tags, outside, priors
 
 

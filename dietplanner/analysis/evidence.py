@@ -206,12 +206,24 @@ class SymptomDays(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class FitSetting:
     """What the symptoms of one challenge share: its window, the reaction shapes tried, the
-    noise, and a cache of the score-free part of the fits (`designs`)."""
+    noise, and a cache of the score-free part of the fits (`designs`, by the days and episodes
+    fitted; `same`, by the identity of the lists holding those: the symptoms scored on every
+    logged day share the lists, so find their design without gathering and hashing the days
+    again)."""
 
     cw: ChallengeWindow
     shapes: list[tuple[str, list[float]]]
     noise: Noise
     designs: dict = field(default_factory=dict)
+    same: dict = field(default_factory=dict)
+
+
+def _same_design(setting: FitSetting, lists: tuple) -> tuple:
+    """The key of the day lists `lists` in `setting.same` and the design fitted on them
+    (None: not yet). An entry holds its lists, so their ids stay theirs while it lives."""
+    key = tuple(map(id, lists))
+    found = setting.same.get(key)
+    return key, None if found is None else found[1]
 
 
 def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> SymptomRead:
@@ -283,14 +295,18 @@ class _Design:
 
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
     follow = days_in.follow
-    n_ref, n_win = len(days_in.ref), len(days_in.window)
-    days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
-    key = (days, n_ref, bool(follow))
-    design = setting.designs.get(key)
+    lists = (days_in.ref_days, days_in.window_days, days_in.follow_days)
+    same, design = _same_design(setting, lists)
     if design is None:
-        design = setting.designs[key] = _Design(
-            days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
-        )
+        n_ref, n_win = len(days_in.ref), len(days_in.window)
+        days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
+        key = (days, n_ref, bool(follow))
+        design = setting.designs.get(key)
+        if design is None:
+            design = setting.designs[key] = _Design(
+                days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
+            )
+        setting.same[same] = (lists, design)
     w_y = design.whitener.apply([*days_in.ref, *days_in.window, *follow])
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
@@ -346,28 +362,23 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     independent evidence: an episode wholly inside the window is measured mostly by its
     prior, one that starts before or ends after it also by its own days outside."""
     tags, priors, cw = days_in.tags, days_in.priors, setting.cw
-    if days_in.outside:
-        # (day, score, episodes) of every day of the fit, in day order (no two share a day).
-        rows = [
-            *zip(days_in.ref_days, days_in.ref, repeat(()), strict=False),
-            *zip(days_in.follow_days, days_in.follow, repeat(()), strict=False),
-            *days_in.outside,
-            *zip(days_in.window_days, days_in.window, tags, strict=True),
-        ]
-        rows.sort()
-        days, ys, row_tags = zip(*rows, strict=True)
-    else:  # the reference days come before the window, the follow-up days after it
-        days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
-        ys = [*days_in.ref, *days_in.window, *days_in.follow]
-        row_tags = ((),) * len(days_in.ref) + tuple(tags) + ((),) * len(days_in.follow)
     k = len(priors)
-    key = ("episodes", days, row_tags)
-    design = setting.designs.get(key)
+    design = None
+    if not days_in.outside:  # the reference days come before the window, the follow-up after
+        lists = (days_in.ref_days, days_in.window_days, days_in.follow_days, tags)
+        same, design = _same_design(setting, lists)
+        ys = [*days_in.ref, *days_in.window, *days_in.follow]
     if design is None:
-        window_rows = [i for i, d in enumerate(days) if cw.first <= d <= cw.end]
-        design = setting.designs[key] = _EpisodeDesign(
-            days, row_tags, window_rows, cw, setting.shapes, setting.noise.phi, k
-        )
+        days, ys, row_tags = _episode_rows(days_in)
+        key = ("episodes", days, row_tags)
+        design = setting.designs.get(key)
+        if design is None:
+            window_rows = [i for i, d in enumerate(days) if cw.first <= d <= cw.end]
+            design = setting.designs[key] = _EpisodeDesign(
+                days, row_tags, window_rows, cw, setting.shapes, setting.noise.phi, k
+            )
+        if not days_in.outside:
+            setting.same[same] = (lists, design)
     w_y = design.whitener.apply(ys)
     s2 = read.sigma**2
     # Normal equations of (level, shift_1..k), the priors added as pseudo-observations; the
@@ -416,6 +427,25 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     if names:
         read.fits = ShapeFits(names, zs, rises, ses, xss, partss, shiftss, tags)
         read._use(zs.index(max(zs)), None)  # the first shape of the highest z
+
+
+def _episode_rows(days_in: SymptomDays) -> tuple[Sequence[int], Sequence[float], tuple]:
+    """The days of an episode fit, their scores and the episodes of each, in day order."""
+    tags = days_in.tags
+    if days_in.outside:
+        # (day, score, episodes) of every day of the fit (no two share a day).
+        rows = [
+            *zip(days_in.ref_days, days_in.ref, repeat(()), strict=False),
+            *zip(days_in.follow_days, days_in.follow, repeat(()), strict=False),
+            *days_in.outside,
+            *zip(days_in.window_days, days_in.window, tags, strict=True),
+        ]
+        rows.sort()
+        return tuple(zip(*rows, strict=True))
+    # the reference days come before the window, the follow-up days after it
+    days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
+    ys = [*days_in.ref, *days_in.window, *days_in.follow]
+    return days, ys, ((),) * len(days_in.ref) + tuple(tags) + ((),) * len(days_in.follow)
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
