@@ -20,7 +20,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, count, islice, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import add, gt, mul, sub
 
 from .daybook import DayBook
@@ -156,6 +156,7 @@ class NoiseEstimator:
         self._cuts: dict[tuple[str, tuple], list[tuple[int, ...]]] = {}  # (symptom, spans)
         self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
+        self._prefix: dict[str, tuple] = {}  # per symptom (`_sums_of`)
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
@@ -179,21 +180,56 @@ class NoiseEstimator:
         the other symptoms, nor the runs' lag sums: each run of n days has at most n - 1
         effective degrees of freedom (`_effective_dof` takes from n a sum of at least n,
         over n), and the floor at 0 only widens the spread (`floor_spread_ratio` >= 1). The
-        sum of squares is `sigma`'s own, to the last bit, and every later step rounds
-        monotonically (a float sum, quotient or square root of larger inputs is never
-        smaller), so this is never above what `sigma` returns."""
-        segments = self._segments_of(symptom, tuple(busy.get(symptom, ())))
+        sum of squares of a run worked out already is `sigma`'s own, to the last bit; that of
+        a new run is never above it (`_ss_floor`); and every later step rounds monotonically
+        (a float sum, quotient or square root of larger inputs is never smaller), so this is
+        never above what `sigma` returns."""
+        spans = tuple(busy.get(symptom, ()))
+        segments = self._segments_of(symptom, spans)
         runs = self._runs
         ss = 0.0
         most = 0.0
+        sums = None
         for seg in segments:
             if len(seg) < 2:
                 continue
             run = runs.get((symptom, seg))
-            ss += run.ss if run is not None else self._sum_of_squares(symptom, seg)
+            if run is not None:
+                ss += run.ss
+            else:
+                if sums is None:
+                    sums = self._sums_of(symptom, spans)
+                ss += _ss_floor(seg, *sums)
             most += len(seg) - 1
         var = (ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (most + PRIOR_SIGMA_DOF)
         return max(math.sqrt(var), MIN_SIGMA)
+
+    def _sums_of(self, symptom: str, spans: tuple):
+        """What `_ss_floor` needs of `symptom` without `spans`: its quiet days; the running
+        sums of its deviations from their run's mean, and of their squares, over those days
+        with none left out (a day alone in its run: 0); the spans left out, merged; and the
+        allowance for the rounding of those sums."""
+        found = self._prefix.get(symptom)
+        if found is None:
+            days = self._quiet[symptom]
+            runs = [self._run(symptom, seg) for seg in self._segments_of(symptom, ())]
+            devs = [run.devs or (0.0,) for run in runs]
+            squares = [run.squares or (0.0,) for run in runs]
+            top = max(max(map(abs, run.values)) for run in runs) if runs else 0.0
+            found = self._prefix[symptom] = (
+                days,
+                list(accumulate(chain.from_iterable(devs), initial=0.0)),
+                list(accumulate(chain.from_iterable(squares), initial=0.0)),
+                1e-12 * (len(days) + 1) ** 2 * (top * top + 1.0),
+            )
+        days, by_dev, by_square, allowance = found
+        merged: list[list[int]] = []
+        for lo, hi in sorted(spans):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        return days, by_dev, by_square, merged, allowance * (len(merged) + 2)
 
     def _segments_of(self, symptom: str, spans: tuple) -> list[tuple[int, ...]]:
         """The runs of `symptom`'s quiet days without `spans` (`_segments`). Leaving out one
@@ -212,13 +248,6 @@ class NoiseEstimator:
                 segments = self._segments[days] = _segments(days)
         self._cuts[key] = segments
         return segments
-
-    def _sum_of_squares(self, symptom: str, seg: tuple[int, ...]) -> float:
-        """`_run(symptom, seg).ss` (the same operations in the same order), without the rest."""
-        values = list(map(self.book.values(symptom).__getitem__, seg))
-        m = sum(values) / len(values)
-        devs = list(map(sub, values, repeat(m)))
-        return sum(map(mul, devs, devs))
 
     def _series_of(self, symptom: str, busy) -> _Series:
         spans = tuple(busy.get(symptom, ()))
@@ -332,6 +361,32 @@ def floor_spread_ratio(values: Sequence[float]) -> float:
         if done:
             break
     return max(sd / plain, 1.0)
+
+
+def _ss_floor(seg, days, by_dev, by_square, spans, allowance) -> float:
+    """A floor of the sum of squared deviations from their mean of the scores on the days of
+    `seg` (`_Run.ss`, to the last bit: never above it), from the running sums of
+    `NoiseEstimator._sums_of` instead of a pass over those days. The run lies within one run
+    of the symptom's quiet days with none left out (leaving spans out only takes days away
+    and cuts runs), so its deviations there are its scores less one number, which moves
+    neither the sum of squares nor the floor; its days are the quiet days from its first to
+    its last less those of `spans` between them. The sum of squares is then that of the
+    squares less the square of the sum over the count, short of `allowance`: far more than
+    what rounding can move these sums and `_Run.ss` (errors of at most about (days + 1)^2
+    times 2^-53 times (4 x the largest score^2 + 1) for each term)."""
+    first, last = seg[0], seg[-1]
+    i, j = bisect_left(days, first), bisect_right(days, last)
+    n = j - i
+    total = by_dev[j] - by_dev[i]
+    squares = by_square[j] - by_square[i]
+    for lo, hi in spans:
+        if hi < first or lo > last:
+            continue
+        a, b = bisect_left(days, lo), bisect_right(days, hi)
+        n -= b - a
+        total -= by_dev[b] - by_dev[a]
+        squares -= by_square[b] - by_square[a]
+    return max(squares - total * total / n - allowance, 0.0)
 
 
 def _pair_correlations(series: Mapping[str, _Series]) -> dict[tuple[str, str], float]:

@@ -17,6 +17,19 @@ def sample_sd(values: list[float]) -> float:
     return (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
 
 
+def estimators(seed: int):
+    """(program, its `NoiseEstimator`, its first day) for 6 simulated diaries."""
+    from dietplanner.analysis.daybook import DayBook
+    from dietplanner.analysis.reference import NoiseEstimator, late_start
+
+    from .simulator import simulate_cohort
+
+    for diary in simulate_cohort(seed, 6):
+        program = diary.program
+        estimator = NoiseEstimator(DayBook(diary.entries), program.symptoms, late_start(program))
+        yield program, estimator, program.started_on.toordinal()
+
+
 def test_a_symptom_often_at_0_is_read_as_wobbling_as_much_as_it_really_does():
     low = scores(level=0.8, sd=1.5)
     assert low.count(0.0) > 100  # the floor cuts off a good part of the wobble
@@ -32,16 +45,8 @@ def test_scores_away_from_the_floor_or_without_spread_are_left_as_they_are(value
 def test_the_floor_of_the_spread_that_settles_a_hidden_rise_check_is_never_above_the_spread():
     # `verdicts._hidden_rises` skips the full estimate when this floor already shows the
     # spread cannot have swelled; the floor must never be above the estimate, to the last bit.
-    from dietplanner.analysis.daybook import DayBook
-    from dietplanner.analysis.reference import NoiseEstimator, late_start
-
-    from .simulator import simulate_cohort
-
     checked = 0
-    for diary in simulate_cohort(11, 6):
-        program = diary.program
-        estimator = NoiseEstimator(DayBook(diary.entries), program.symptoms, late_start(program))
-        first = program.started_on.toordinal()
+    for program, estimator, first in estimators(seed=11):
         for lo in range(first + 20, first + 120, 9):
             spans = [(lo, lo + 8), (lo + 30, lo + 34)]
             for symptom in program.symptoms:
@@ -67,3 +72,31 @@ def test_leaving_out_one_span_more_cuts_the_runs_as_cutting_the_days_anew_does()
             runs = _cut(runs, *spans[-1])
             left = span_days(spans)
             assert runs == _segments(tuple(d for d in days if d not in left))
+
+
+def test_a_new_runs_sum_of_squares_from_running_sums_is_never_above_its_own_and_close_to_it():
+    # `NoiseEstimator.sigma_floor` takes the sum of squares of a run it has not worked out
+    # from running sums (`_ss_floor`): never above the run's own sum, to the last bit, and
+    # short of it by no more than the rounding allowance.
+    from dietplanner.analysis.reference import _ss_floor
+
+    checked = 0
+    for program, estimator, first in estimators(seed=12):
+        rng = random.Random(first)
+        for _ in range(10):
+            spans = []
+            for _ in range(rng.randint(1, 4)):
+                lo = first + rng.randint(0, 200)
+                spans.append((lo, lo + rng.randint(0, 12)))
+            spans = tuple(spans)
+            for symptom in program.symptoms:
+                sums = estimator._sums_of(symptom, spans)
+                for seg in estimator._segments_of(symptom, spans):
+                    if len(seg) < 2:
+                        continue
+                    own = estimator._run(symptom, seg).ss
+                    floor = _ss_floor(seg, *sums)
+                    assert floor <= own
+                    assert floor >= own - 1e-6 * (own + 1.0)
+                    checked += 1
+    assert checked > 500
