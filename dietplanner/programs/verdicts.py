@@ -8,6 +8,7 @@ lookup, results) read one column instead of re-running the analysis. Refreshed b
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -44,11 +45,15 @@ def program_results(record: ProgramRecord) -> dict[int, ChallengeResult]:
 def verdicts_refresh(*, record: ProgramRecord, changed_on: date | None = None) -> list[Challenge]:
     """Recompute the program's verdicts and cache them; returns the challenges rewritten.
 
-    A started challenge is rewritten when its window ends on or after `changed_on` (an entry
-    before a window changes its reference), when `changed_on` is None, or when its stored
-    result differs (the noise estimate uses every quiet day, so a later edit may move an
-    earlier verdict). Challenges no longer started lose their cached verdict. One query at
-    most (the update); the record's today marks running windows, see `analyze_program`.
+    A started challenge is rewritten when its result (verdict, chance or detail) is not the
+    one stored, and then only when its window ends on or after `changed_on` (an entry before
+    a window changes its reference), when `changed_on` is None, or when its verdict or
+    detail changed (the noise estimate uses every quiet day, so a later edit may move an
+    earlier verdict). A result as stored is never written again: every write of a challenge
+    gives the program a new plan stamp, after which every server process reads the
+    program's challenges anew. Challenges no longer started lose their cached verdict. One
+    query at most (the update); the record's today marks running windows, see
+    `analyze_program`.
     Called by `services.program_refresh`, which stores the derived statuses with it.
     """
     results = program_results(record)
@@ -72,14 +77,12 @@ def verdicts_refresh(*, record: ProgramRecord, changed_on: date | None = None) -
         if by_endoscopy:  # no verdict from the scores: the endoscopy decides
             verdict, detail = endoscopy_reading(detail, outcome_of(challenge))
             probability = None
+        stored = _as_stored(detail)
+        same = stored == challenge.verdict_detail and verdict == challenge.verdict
+        if same and probability == challenge.verdict_probability:
+            continue  # as stored: a write would give the program a new plan stamp for nothing
         end = window_end(challenge)
-        stale = (
-            changed_on is None
-            or end is None
-            or end >= changed_on
-            or detail != challenge.verdict_detail
-            or verdict != challenge.verdict
-        )
+        stale = changed_on is None or end is None or end >= changed_on or not same
         if not stale:
             continue
         if _seen_as(detail) != _seen_as(challenge.verdict_detail) or not challenge.verdict:
@@ -91,6 +94,11 @@ def verdicts_refresh(*, record: ProgramRecord, changed_on: date | None = None) -
     if changed:
         Challenge.objects.bulk_update(changed, VERDICT_FIELDS)
     return changed
+
+
+def _as_stored(detail: dict) -> dict:
+    """`detail` as the database gives it back (JSON: lists for tuples, text keys)."""
+    return json.loads(json.dumps(detail, cls=Challenge.verdict_detail.field.encoder))
 
 
 def _seen_as(detail: dict) -> tuple:

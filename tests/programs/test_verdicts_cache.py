@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from dietplanner.diary.services import entry_save
-from dietplanner.programs.models import Challenge, DailyEntry
+from dietplanner.programs.models import Challenge, DailyEntry, Program
 from dietplanner.programs.record import load_record
 from dietplanner.programs.services import challenge_start, challenge_stop
 from dietplanner.programs.verdicts import verdicts_refresh
@@ -170,3 +170,19 @@ def test_a_check_in_that_leaves_the_verdict_as_it_was_does_not_date_it_anew(star
     challenge.refresh_from_db()
     assert challenge.verdict_detail["complete"] is True
     assert challenge.verdict_updated > dated  # final now: worth a look
+
+
+def test_a_refresh_that_finds_every_reading_as_stored_writes_nothing(started):
+    """A check-in that changes no reading (the same scores saved again, a day whose result
+    stays) leaves the challenges alone: a write would give the program a new plan stamp, and
+    every server process would read its challenges and plan its schedule anew."""
+    program, challenge = started
+    run_window(program, reacting, days=5)
+    challenge.refresh_from_db()
+    stamp = Program.objects.get(pk=program.pk).plan_stamp
+    assert verdicts_refresh(record=record_of(program)) == []
+    assert verdicts_refresh(record=record_of(program), changed_on=FIRST_DOSE) == []
+    check_in(program, FIRST_DOSE + timedelta(days=4), reacting)  # the same scores again
+    assert Program.objects.get(pk=program.pk).plan_stamp == stamp
+    challenge.refresh_from_db()
+    assert challenge.verdict == "trigger"
