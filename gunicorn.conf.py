@@ -1,6 +1,7 @@
 """gunicorn settings, read from the environment (gunicorn loads this file from the working
 directory). `GUNICORN_WORKERS` (or the common `WEB_CONCURRENCY`) sets the number of workers."""
 
+import gc
 import multiprocessing
 import os
 
@@ -19,3 +20,17 @@ max_requests_jitter = 200
 accesslog = "-"
 # Which proxies may set X-Forwarded-Proto/For for gunicorn itself (comma-separated addresses).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The garbage collector's first generation is collected every GUNICORN_GC_THRESHOLD allocations
+# of objects that may form cycles instead of Python's 700 (0 keeps Python's): a page builds tens
+# of thousands of short-lived objects, and each collection walks the young ones still alive.
+# What the worker loaded before its first request (Django, the apps, the models) is moved out
+# of the collector's sight for good (`gc.freeze`). docs/performance.md, "The collector".
+gc_threshold = int(os.environ.get("GUNICORN_GC_THRESHOLD", "10000"))
+
+
+def post_worker_init(worker):
+    if gc_threshold > 0:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
