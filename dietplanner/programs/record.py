@@ -529,26 +529,35 @@ class ChallengeRows:
     doses_query: QuerySet
 
 
-def _columns(row) -> tuple:
-    """The row's column values; JSON values as their text (decoding a copy is several times
-    cheaper than a deep copy of the value)."""
-    return tuple(
-        json.dumps(getattr(row, f.attname), cls=f.encoder)
-        if isinstance(f, JSONField)
-        else getattr(row, f.attname)
-        for f in row._meta.concrete_fields
-    )
-
-
-def _kept_rows(challenges: list[Challenge]) -> tuple[ChallengeRows, ...]:
+def _read_rows(program: Program) -> tuple[ChallengeRows, ...]:
+    """The program's challenges in plan order, each with its endoscopy outcome and doses by
+    date, read as the values `_built` takes (two queries; JSON columns as their text): no
+    model object is built and no JSON decoded and encoded again to keep them."""
+    names, json_columns = _layout(Challenge)
+    texts = {name for _, name, _ in json_columns}  # (none of them nullable)
+    endoscopy_names = _layout(EndoscopyOutcome)[0]
+    columns = [Cast(name, TextField()) if name in texts else name for name in names]
+    columns += [f"endoscopy__{name}" for name in endoscopy_names]
+    dose_names = _layout(Dose)[0]
+    of = dose_names.index("challenge_id")
+    doses: dict[int, list[tuple]] = {}
+    for values in (
+        Dose.objects.filter(challenge__program=program).order_by("date").values_list(*dose_names)
+    ):
+        doses.setdefault(values[of], []).append(values)
+    db = program._state.db or "default"
     rows = []
-    for c in challenges:
-        try:
-            endoscopy = _columns(c.endoscopy)
-        except EndoscopyOutcome.DoesNotExist:
-            endoscopy = None
-        doses = tuple(_columns(d) for d in c.doses.all())
-        rows.append(ChallengeRows(_columns(c), endoscopy, doses, _doses_query(c)))
+    width = len(names)
+    for values in program.challenges.order_by("position").values_list(*columns):
+        own, endoscopy = values[:width], values[width:]
+        rows.append(
+            ChallengeRows(
+                own,
+                endoscopy if endoscopy[0] is not None else None,
+                tuple(doses.get(own[0], ())),
+                _doses_query(_built(Challenge, own, db)),
+            )
+        )
     return tuple(rows)
 
 
@@ -607,15 +616,7 @@ def _kept_challenges(program: Program) -> list[Challenge]:
     one). Their food groups are the catalogue's kept under its own stamp
     (`memo.catalogue_of`): no query at all."""
     key = (program.pk, program.created, program.plan_stamp)
-    read: list[Challenge] = []
-
-    def read_rows() -> tuple[ChallengeRows, ...]:
-        read.extend(_read_challenges(program))
-        return _kept_rows(read)
-
-    kept = challenge_rows.get(key, read_rows)
-    if read:  # read just now: the objects themselves
-        return read
+    kept = challenge_rows.get(key, partial(_read_rows, program))
     db = program._state.db or "default"
     groups = memo.catalogue_of(program).groups
     challenges = []
