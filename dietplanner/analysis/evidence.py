@@ -266,7 +266,7 @@ class _Design:
     def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
         wh = Whitener(days, phi)
         self.whitener = wh
-        self.w_one = w_one = wh.apply([1.0] * len(days))
+        self.w_one = w_one = wh.ones
         self.s11 = s11 = sum(map(mul, w_one, w_one))
         # The shape is zero outside the window, so only window days (and the first day after,
         # whose innovation still sees the last window day) enter the sums that involve it.
@@ -333,7 +333,7 @@ class _EpisodeDesign:
         wh = Whitener(days, phi)
         self.whitener = wh
         n = len(days)
-        columns = [wh.apply([1.0] * n)]
+        columns = [wh.ones]
         for e in range(k):
             columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
         self.columns = columns
@@ -470,7 +470,7 @@ def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) 
     both = [1.0 if a and p else 0.0 for a, p in zip(xa, xp, strict=True)]
     wh = Whitener(days, setting.noise.phi)
     columns = [
-        wh.apply([1.0] * len(days)),
+        wh.ones,
         wh.apply(pad + only_active + tail),
         wh.apply(pad + only_placebo + tail),
     ]

@@ -13,7 +13,7 @@ import functools
 import math
 from collections.abc import Sequence
 from itertools import chain, islice
-from operator import mul, sub
+from operator import sub
 from statistics import NormalDist
 
 _STANDARD_NORMAL = NormalDist()
@@ -58,57 +58,76 @@ def _steps(phi: float) -> tuple[tuple[float, float], ...]:
         gap += 1
 
 
-def _step_columns(phi: float, top: int) -> tuple[Sequence[float], Sequence[float]]:
-    """`_steps(phi)` as a column of phi**gap and one of 1/sqrt(1 - phi**(2 gap)), by gap up
-    to at least `top`: gaps past the correlation's reach are independent (0.0, 1.0)."""
-    rhos, scales = _columns(phi)
-    if top >= len(rhos):
-        far = top + 1 - len(rhos)
-        return (*rhos, *(0.0,) * far), (*scales, *(1.0,) * far)
-    return rhos, scales
+def _step_columns(phi: float, top: int) -> tuple[Sequence[float], ...]:
+    """`_columns(phi)` by gap up to at least `top`: gaps past the correlation's reach are
+    independent (phi**gap 0.0, scale 1.0, whitened one 1.0)."""
+    columns = _columns(phi)
+    far = top + 1 - len(columns[0])
+    if far <= 0:
+        return columns
+    return tuple(
+        (*column, *(value,) * far) for column, value in zip(columns, (0.0, 1.0, 1.0), strict=True)
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _columns(phi: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    steps = _steps(phi)
-    return tuple([r for r, _ in steps]), tuple([s for _, s in steps])
+def _columns(phi: float) -> tuple[tuple[float, ...], ...]:
+    """By gap between logged days: phi**gap, 1/sqrt(1 - phi**(2 gap)), and the innovation of
+    a 1.0 after a 1.0, `(1.0 - phi**gap * 1.0) * scale`. Gap 0 (never between two days)
+    stands for the first day, whose innovation is its value: (0.0, 1.0, 1.0)."""
+    steps = _steps(phi)[1:]
+    return (
+        (0.0, *[r for r, _ in steps]),
+        (1.0, *[s for _, s in steps]),
+        (1.0, *[(1.0 - r * 1.0) * s for r, s in steps]),
+    )
 
 
 class Whitener:
     """Prewhitening for AR(1) noise observed on the (sorted, distinct) day numbers `days`:
     each value becomes its innovation given the previous logged day,
-    `(y - phi**gap * y_prev) / sqrt(1 - phi**(2 gap))`."""
+    `(y - phi**gap * y_prev) / sqrt(1 - phi**(2 gap))`. `ones` is a column of 1.0 whitened
+    (what `apply` gives it: each row's figure depends on its gap only, so it is looked up)."""
 
-    __slots__ = ("rho", "scale")
+    __slots__ = ("rho", "scale", "ones")
 
     def __init__(self, days: Sequence[int], phi: float) -> None:
         if not days:
-            self.rho, self.scale = [], []
+            self.rho, self.scale, self.ones = [], [], []
             return
-        gaps = list(map(sub, islice(days, 1, None), days))
-        rhos, scales = _step_columns(phi, max(gaps, default=0))
-        self.rho = [0.0, *map(rhos.__getitem__, gaps)]
-        self.scale = [1.0, *map(scales.__getitem__, gaps)]
+        gaps = [0, *map(sub, islice(days, 1, None), days)]  # 0: the first day
+        try:
+            self.rho, self.scale, self.ones = _by_gap(_columns(phi), gaps)
+        except IndexError:  # a gap past the correlation's reach
+            self.rho, self.scale, self.ones = _by_gap(_step_columns(phi, max(gaps)), gaps)
 
     def apply(self, values: Sequence[float]) -> list[float]:
-        # The innovation of each day given the previous logged day (none for the first),
-        # `(v - r * p) * s`, in C: `map` with the operators does the same operations in the
-        # same order as the expression. (values may stop short of the days, as with the
-        # day-by-day loop it replaces)
-        prevs = chain((0.0,), values)
-        return list(map(mul, map(sub, values, map(mul, self.rho, prevs)), self.scale))
+        # The innovation of each day given the previous logged day (none for the first:
+        # 0.0 times 0.0 taken off, times 1.0), `(v - r * p) * s`. (values may stop short of
+        # the days)
+        return [
+            (v - r * p) * s
+            for v, r, p, s in zip(values, self.rho, chain((0.0,), values), self.scale, strict=False)
+        ]
 
     def apply_from(self, start: int, values: Sequence[float]) -> list[float]:
         """`apply` on a column that is 0.0 before row `start` and holds `values` from there:
         its rows from `start` on (the earlier ones are 0.0). A reaction shape is zero
         outside its window, so only its window's rows need whitening."""
-        stop = start + len(values)
-        prevs = chain((0.0,), values)
-        return list(
-            map(
-                mul, map(sub, values, map(mul, self.rho[start:stop], prevs)), self.scale[start:stop]
+        return [
+            (v - r * p) * s
+            for v, r, p, s in zip(
+                values,
+                islice(self.rho, start, None),
+                chain((0.0,), values),
+                islice(self.scale, start, None),
+                strict=False,
             )
-        )
+        ]
+
+
+def _by_gap(columns: tuple[Sequence[float], ...], gaps: list[int]) -> list[list[float]]:
+    return [[column[g] for g in gaps] for column in columns]
 
 
 def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):

@@ -1,8 +1,10 @@
 """The small linear algebra under the fits (`stats`)."""
 
+import math
+
 import pytest
 
-from dietplanner.analysis.stats import solve_normal
+from dietplanner.analysis.stats import Whitener, solve_normal
 
 
 @pytest.mark.parametrize(
@@ -25,3 +27,32 @@ def test_solve_normal_returns_the_solution_and_the_inverse(gram, rhs):
 @pytest.mark.parametrize("gram", [[[1.0, 1.0], [1.0, 1.0]], [[0.0, 0.0], [0.0, 0.0]]])
 def test_a_singular_system_gives_none(gram):
     assert solve_normal(gram, [1.0, 1.0]) is None
+
+
+def _innovations(days, phi, values):
+    """Each value's innovation given the previous logged day, day by day (the definition)."""
+    out, prev, prev_day = [], 0.0, None
+    for day, v in zip(days, values, strict=True):
+        if prev_day is None:
+            r, s = 0.0, 1.0
+        else:
+            r = phi ** (day - prev_day)
+            r = 0.0 if r < 1e-9 else r
+            s = 1.0 / math.sqrt(1.0 - r * r)
+        out.append((v - r * prev) * s)
+        prev, prev_day = v, day
+    return out
+
+
+@pytest.mark.parametrize("phi", [0.3, 0.585, 0.9])
+def test_whitening_follows_the_definition_to_the_bit(phi):
+    # Gaps of 1 to 3 days, and some far past the correlation's reach (rows independent).
+    days = [0, 1, 2, 4, 7, 8, 9, 300, 301, 303, 1000, 1001]
+    values = [3.0, 5.0, 2.0, 4.0, 4.0, 6.0, 1.0, 3.0, 2.0, 7.0, 4.0, 5.0]
+    wh = Whitener(days, phi)
+    assert wh.apply(values) == _innovations(days, phi, values)
+    # The whitened column of ones is what whitening ones gives, bit for bit.
+    assert wh.ones == wh.apply([1.0] * len(days)) == _innovations(days, phi, [1.0] * len(days))
+    # From a row on: the same rows as whitening the column with zeros before it.
+    shape = [0.0] * 5 + [0.5, 1.0, 1.0]
+    assert wh.apply_from(5, shape[5:]) == wh.apply(shape)[5:]
