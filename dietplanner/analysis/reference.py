@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import add, gt, mul, sub
+from operator import add, gt, itemgetter, mul, sub
 
 from .daybook import DayBook
 from .diary import ProgramFacts
@@ -558,18 +558,23 @@ def confounder_offsets(
     if not by_kind:
         return out
     scores, calm = book.scores, book.calm
-    # The calm days near each confounder day, whatever the symptom.
+    symptoms = tuple(symptoms)
+    # The scores of the calm days near each confounder day, whatever the symptom, and whether
+    # each of those days has a score for every symptom (the usual case).
     neighbours = {
         day: [
-            d
+            scores[d]
             for d in range(day - OFFSET_NEIGHBOURS, day + OFFSET_NEIGHBOURS + 1)
             if d >= earliest and d in calm and d not in busy
         ]
         for days in by_kind.values()
         for day in days
     }
+    every = set(symptoms)
+    complete = {day: all(row.keys() >= every for row in rows) for day, rows in neighbours.items()}
     for symptom in symptoms:
         var = noise.sigma[symptom] ** 2
+        score_of = itemgetter(symptom)
         local: dict[int, float | None] = {}
         for kind, days in by_kind.items():
             devs = []
@@ -580,7 +585,11 @@ def confounder_offsets(
                 if value is None:
                     continue
                 if day not in local:
-                    near = [scores[d][symptom] for d in neighbours[day] if symptom in scores[d]]
+                    rows = neighbours[day]
+                    if complete[day]:
+                        near = list(map(score_of, rows))
+                    else:
+                        near = [row[symptom] for row in rows if symptom in row]
                     local[day] = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
                 level = local[day]
                 if level is None:
