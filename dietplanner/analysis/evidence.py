@@ -113,8 +113,11 @@ class SymptomRead:
     rise_se: float | None = None
     window_level: float | None = None
     change: float | None = None
-    response_days: Sequence[int] = ()
-    grew_with_portion: bool = False
+    # Positions in `window` of the days that give the window level (`response_days`).
+    response_at: Sequence[int] = ()
+    # The window's scores as read (less the episodes' shifts) and the positions of the
+    # full- and small-portion days among them (`grew_with_portion`).
+    portions: tuple[Sequence[float], Sequence[int], Sequence[int]] | None = None
     placebo_level: float | None = None
     placebo_change: float | None = None
     placebo_z: float | None = None
@@ -126,6 +129,26 @@ class SymptomRead:
     @property
     def usable(self) -> bool:
         return self.z is not None
+
+    @property
+    def response_days(self) -> list[int]:
+        """The window days that give the window level."""
+        window = self.window
+        return [window[k][0] for k in self.response_at]
+
+    @property
+    def grew_with_portion(self) -> bool:
+        """Whether the rise grew with the portion: the full-portion days a point or more
+        above the small-portion days. Worked out when asked (few readings ask)."""
+        if self.portions is None:
+            return False
+        values, full_at, small_at = self.portions
+        value_at = values.__getitem__
+        return bool(full_at and small_at) and (
+            sum(map(value_at, full_at)) / len(full_at)
+            - sum(map(value_at, small_at)) / len(small_at)
+            >= 1.0
+        )
 
     def use(self, name: str) -> None:
         """Report this symptom under reaction shape `name`: the days where at least half the
@@ -150,15 +173,9 @@ class SymptomRead:
             ]
         parts = None if fits.parts is None else fits.parts[i]
         response, full_at, small_at = parts or shape_parts(fits.xs[i])
-        self.response_days = [window[k][0] for k in response]
-        value_at = values.__getitem__
-        self.window_level = sum(map(value_at, response)) / len(response)
+        self.response_at, self.portions = response, (values, full_at, small_at)
+        self.window_level = sum(map(values.__getitem__, response)) / len(response)
         self.change = self.window_level - self.ref_level
-        self.grew_with_portion = bool(full_at and small_at) and (
-            sum(map(value_at, full_at)) / len(full_at)
-            - sum(map(value_at, small_at)) / len(small_at)
-            >= 1.0
-        )
 
 
 def shape_parts(xs: Sequence[float]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -490,4 +507,4 @@ def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) 
     read.placebo_level = sum(only_p) / len(only_p)
     read.change = read.window_level - read.ref_level
     read.placebo_change = read.placebo_level - read.ref_level
-    read.response_days = [d for (d, _), a in zip(window_values, only_active, strict=True) if a]
+    read.response_at = [k for k, a in enumerate(only_active) if a]

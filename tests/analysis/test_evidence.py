@@ -44,6 +44,29 @@ def test_every_shape_reports_the_window_less_the_episode_shift():
         assert abs(read.change) < 0.5, name
 
 
+def test_the_window_level_days_and_the_growth_with_the_portion_follow_the_shape_used():
+    # Doses on days 30-32 at 1/3, 2/3 and the full portion; pain follows the portion.
+    program, _ = diary([challenge("dairy", 30)])
+    (cw,) = challenge_windows(program)
+    n = lambda k: day(k).toordinal()  # noqa: E731
+    scores = {30: 4.0, 31: 5.0, 32: 6.0, 33: 6.0, 34: 3.0, 35: 3.0, 36: 3.0}
+    days = SymptomDays(
+        ref_days=[n(k) for k in range(5, 27)],
+        ref=[3.0, 4.0] * 11,
+        window_days=[n(k) for k in scores],
+        window=list(scores.values()),
+    )
+    noise = Noise(phi=0.3, sigma={"pain": 0.6}, dof={"pain": 20.0})
+    read = read_symptom("pain", days, FitSetting(cw, cw.templates(), noise))
+    read.use("d0l1")  # 1/3, 2/3, 1, 1 on days 30-33
+    assert read.response_days == [n(31), n(32), n(33)]  # at least half the top
+    assert read.window_level == (5.0 + 6.0 + 6.0) / 3
+    assert read.grew_with_portion  # 6 on the full-portion days, 4.5 on the smaller ones
+    read.use("d2l3")  # 1/3, 2/3, 1, 1, 1 on days 32-36
+    assert read.response_days == [n(33), n(34), n(35), n(36)]
+    assert not read.grew_with_portion  # 3 on the full-portion days, 6 on the smaller ones
+
+
 def _read(symptom: str, rises: list[float], se: float) -> SymptomRead:
     """A symptom whose fitted rise is rises[k] under shape k, each with standard error se."""
     read = SymptomRead(symptom, [1, 2, 3, 4], 3.0, 1.0, 20.0, [(10, 3.0)])
