@@ -410,19 +410,22 @@ def _pair_correlations(series: Mapping[str, _Series]) -> dict[tuple[str, str], f
         union = day_lists[0]
     else:
         union = sorted(set().union(*day_lists))
-    # By day, when some symptom was not scored every day (the sums of squares need them).
-    centred: dict[str, dict[int, float]] = {}
-    if any(len(days) < len(union) for days in day_lists):
-        centred = {s: dict(zip(days, devs, strict=True)) for s, (days, devs) in flat.items()}
+    n = len(union)
+    if any(len(days) < n for days in day_lists):
         everywhere = set(union)
+        at = dict(zip(union, count()))  # each day's place in `union`
     columns = {}
     for symptom, (days, devs) in flat.items():
-        if len(days) == len(union):  # scored every day
+        if len(days) == n:  # scored every day
             column, missing = devs, set()
         else:
-            by_day = centred[symptom]
-            column = list(map(by_day.get, union, repeat(0.0)))
-            missing = everywhere - by_day.keys()
+            # (a copy of `everywhere` less the days scored: the set `everywhere - days` is,
+            # iterated in the same order, so the sums over it below add in that order)
+            missing = set(everywhere)
+            missing.difference_update(days)
+            column = devs  # (a list of its own) with 0.0 put in at the days missed
+            for place in sorted(map(at.__getitem__, missing)):
+                column.insert(place, 0.0)
         # (the squares of its deviations in day order: the zeros of the days it was not
         # scored on add nothing to the sum, to the last bit)
         total = sum(chain.from_iterable(series[symptom].squares))
@@ -431,13 +434,16 @@ def _pair_correlations(series: Mapping[str, _Series]) -> dict[tuple[str, str], f
     corr: dict[tuple[str, str], float] = {}
     for i, a in enumerate(names):
         col_a, total_a, missing_a = columns[a]
-        devs_a = centred.get(a, {})
         for b in names[i + 1 :]:
             col_b, total_b, missing_b = columns[b]
-            devs_b = centred.get(b, {})
-            shared = len(union) - len(missing_a | missing_b)
-            saa = total_a - sum([devs_a[d] ** 2 for d in missing_b if d in devs_a])
-            sbb = total_b - sum([devs_b[d] ** 2 for d in missing_a if d in devs_b])
+            if missing_a or missing_b:
+                # The days one missed that the other was scored on, with the other's score
+                # (in the order of the set of days missed).
+                shared = n - len(missing_a | missing_b)
+                saa = total_a - sum([col_a[at[d]] ** 2 for d in missing_b if d not in missing_a])
+                sbb = total_b - sum([col_b[at[d]] ** 2 for d in missing_a if d not in missing_b])
+            else:
+                shared, saa, sbb = n, total_a, total_b
             if shared < 10 or saa <= 1e-12 or sbb <= 1e-12:
                 continue  # too few shared days: taken as independent
             r = max(sum(map(mul, col_a, col_b)) / math.sqrt(saa * sbb), 0.0)
