@@ -82,7 +82,7 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
     around = _episode_days_around(run, cw, touching, blocked)
     shapes = run.templates[cw.index]
-    setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise)
+    setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise, candidates=run.fit_candidates)
     reads = []
     candidates = reference_candidates(book, cw.first, run.earliest, blocked)
     follow = follow_up_candidates(book, cw.end, run.later_blocked, now)

@@ -233,6 +233,9 @@ class FitSetting:
     noise: Noise
     designs: dict = field(default_factory=dict)
     same: dict = field(default_factory=dict)
+    # The shapes that may be fitted on some window days (`_Candidates`), by the window and
+    # those days: one dict for a whole run, whose windows keep their shapes.
+    candidates: dict = field(default_factory=dict)
 
 
 def _same_design(setting: FitSetting, lists: tuple) -> tuple:
@@ -280,7 +283,7 @@ class _Design:
 
     __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes", "names", "xs", "parts")
 
-    def __init__(self, days, n_ref, n_win, follow, cw, shapes, phi) -> None:
+    def __init__(self, days, n_ref, n_win, follow, candidates: _Candidates, phi) -> None:
         wh = Whitener(days, phi)
         self.whitener = wh
         self.w_one = w_one = wh.ones
@@ -289,25 +292,55 @@ class _Design:
         # whose innovation still sees the last window day) enter the sums that involve it.
         self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
         ones = w_one[self.start : self.stop]
-        offsets = [d - cw.first for d in days[n_ref : n_ref + n_win]]
         tail = [0.0] if follow else []
         self.shapes = []
         kept = []
-        for name, shape in shapes:
-            xs = [shape[k] for k in offsets]
-            if max(xs) <= 0.0:
-                continue
+        for i, xs in enumerate(candidates.xs):
             wxs = wh.apply_from(self.start, xs + tail)
             s12 = sum(map(mul, ones, wxs))
             s22 = sum(map(mul, wxs, wxs))
             det = s11 * s22 - s12 * s12
             if det > 1e-9:
                 self.shapes.append((wxs, s12, det, math.sqrt(det)))
-                kept.append((name, xs, shape_parts(xs)))
+                kept.append(i)
         # The columns every symptom's `ShapeFits` shares.
-        self.names = [name for name, _, _ in kept]
-        self.xs = [xs for _, xs, _ in kept]
-        self.parts = [parts for _, _, parts in kept]
+        self.names, self.xs, self.parts = candidates.columns(kept)
+
+
+class _Candidates:
+    """The reaction shapes that may be fitted on some window days: those not zero on all of
+    them, each with its name, its values on those days and its parts (`shape_parts`). They
+    depend on neither the scores nor the noise: kept for the run (`FitSetting.candidates`)."""
+
+    __slots__ = ("names", "xs", "parts")
+
+    def __init__(self, window_days: Sequence[int], cw: ChallengeWindow, shapes) -> None:
+        self.names, self.xs, self.parts = [], [], []
+        for name, shape in shapes:
+            xs = [shape[d - cw.first] for d in window_days]
+            if max(xs) > 0.0:
+                self.names.append(name)
+                self.xs.append(xs)
+                self.parts.append(shape_parts(xs))
+
+    def columns(self, kept: list[int]) -> tuple[list, list, list]:
+        """The names, values and parts of the candidates at positions `kept` (shared lists,
+        never changed, when that is all of them)."""
+        if len(kept) == len(self.names):
+            return self.names, self.xs, self.parts
+        return (
+            [self.names[i] for i in kept],
+            [self.xs[i] for i in kept],
+            [self.parts[i] for i in kept],
+        )
+
+
+def _candidates(setting: FitSetting, window_days: Sequence[int]) -> _Candidates:
+    key = (setting.cw.index, tuple(window_days))
+    found = setting.candidates.get(key)
+    if found is None:
+        found = setting.candidates[key] = _Candidates(window_days, setting.cw, setting.shapes)
+    return found
 
 
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -321,7 +354,12 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
         design = setting.designs.get(key)
         if design is None:
             design = setting.designs[key] = _Design(
-                days, n_ref, n_win, follow, setting.cw, setting.shapes, setting.noise.phi
+                days,
+                n_ref,
+                n_win,
+                follow,
+                _candidates(setting, days_in.window_days),
+                setting.noise.phi,
             )
         setting.same[same] = (lists, design)
     w_y = design.whitener.apply([*days_in.ref, *days_in.window, *follow])
@@ -346,7 +384,7 @@ class _EpisodeDesign:
 
     __slots__ = ("whitener", "columns", "gram", "shapes", "support")
 
-    def __init__(self, days, tags, window_rows, cw, shapes, phi, k) -> None:
+    def __init__(self, days, tags, window_rows, candidates: _Candidates, phi, k) -> None:
         wh = Whitener(days, phi)
         self.whitener = wh
         n = len(days)
@@ -355,7 +393,6 @@ class _EpisodeDesign:
             columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
         self.columns = columns
         self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
-        offsets = [days[i] - cw.first for i in window_rows]
         # The window's rows are consecutive (rows go by day); a whitened shape column is 0.0
         # outside them and the row after, and adding those zeros to a sum changes no bit, so
         # its sums run over those rows only.
@@ -363,13 +400,10 @@ class _EpisodeDesign:
         tail = [0.0] if stop > window_rows[-1] + 1 else []
         supported = [c[lo:stop] for c in columns]
         self.shapes = []
-        for name, shape in shapes:
-            xs = [shape[o] for o in offsets]
-            if max(xs) <= 0.0:
-                continue
+        for name, xs, parts in zip(candidates.names, candidates.xs, candidates.parts, strict=True):
             wx = wh.apply_from(lo, xs + tail)
             cross = [sum(map(mul, wx, c)) for c in supported]
-            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), shape_parts(xs)))
+            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), parts))
 
 
 def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -391,8 +425,9 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
         design = setting.designs.get(key)
         if design is None:
             window_rows = [i for i, d in enumerate(days) if cw.first <= d <= cw.end]
+            candidates = _candidates(setting, [days[i] for i in window_rows])
             design = setting.designs[key] = _EpisodeDesign(
-                days, row_tags, window_rows, cw, setting.shapes, setting.noise.phi, k
+                days, row_tags, window_rows, candidates, setting.noise.phi, k
             )
         if not days_in.outside:
             setting.same[same] = (lists, design)

@@ -46,7 +46,8 @@ class RunContext:
     previous reading (empty on the first); `templates` the reaction shapes of each window
     (`ChallengeWindow.templates`, by its index), the same in every pass; `symptom_days` the
     days each window's symptoms were read on, kept for the whole run by what chose them
-    (`challenge.read_challenge`)."""
+    (`challenge.read_challenge`), and `fit_candidates` the shapes each window's fits may use on
+    the days they read (`evidence.FitSetting.candidates`), kept for the run likewise."""
 
     program: ProgramFacts
     book: DayBook
@@ -59,6 +60,7 @@ class RunContext:
     foods: Mapping[str, FoodRead] = field(default_factory=dict)
     templates: Mapping[int, list[tuple[str, list[float]]]] = field(default_factory=dict)
     symptom_days: MutableMapping[tuple, list[tuple[str, SymptomDays]]] = field(default_factory=dict)
+    fit_candidates: MutableMapping[tuple, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -97,6 +97,7 @@ def analyze_program(
     noise_of = NoiseEstimator(book, program.symptoms, earliest)
     templates = {w.index: w.templates() for w in windows}
     symptom_days: dict = {}  # (`RunContext.symptom_days`)
+    fit_candidates: dict = {}  # (`RunContext.fit_candidates`)
     for pass_no in range(PASSES):
         noise = noise_of.estimate(rising)
         run = RunContext(
@@ -111,6 +112,7 @@ def analyze_program(
             foods=foods,
             templates=templates,
             symptom_days=symptom_days,
+            fit_candidates=fit_candidates,
         )
         readings = _read_all(run, windows)
         foods = _food_reads(readings)
