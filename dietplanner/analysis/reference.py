@@ -513,15 +513,17 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     in one sweep, since the sum over earlier days obeys A_j = phi**gap * (A_{j-1} + 1).
     """
     n = len(days)
-    total = float(n)
+    # Half the pair sum (n / 2 + A_2 + ... + A_n): doubling is exact, so twice each rounded
+    # half sum is the rounded sum of n + 2 A_2 + ... to the last bit, one product fewer a day.
+    half = n * 0.5
     acc = 0.0
     gaps = list(map(sub, islice(days, 1, None), days))
     # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
     powers = [phi**gap for gap in range(max(SEGMENT_GAP, *gaps) + 1)]
     for power in map(powers.__getitem__, gaps):
         acc = power * (acc + 1.0)
-        total += 2.0 * acc
-    return max(n - total / n, 0.0)
+        half += acc
+    return max(n - 2.0 * half / n, 0.0)
 
 
 # Confounder offsets: how much each logged confounder raises each symptom for this patient.
