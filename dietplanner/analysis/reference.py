@@ -157,6 +157,7 @@ class NoiseEstimator:
         self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
         self._prefix: dict[str, tuple] = {}  # per symptom (`_sums_of`)
+        self._follows: dict[tuple[int, ...], tuple[bytes, int]] = {}  # per run (`_run`)
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
@@ -293,8 +294,11 @@ class NoiseEstimator:
             # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
             # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
             # in order, so the sums are those of a loop over them.
-            follows = bytes(map(sub, islice(seg, 1, None), seg)).translate(_ONE_DAY_GAP)
-            n = follows.count(1)
+            found = self._follows.get(seg)  # (the symptoms scored on the same days share it)
+            if found is None:
+                follows = bytes(map(sub, islice(seg, 1, None), seg)).translate(_ONE_DAY_GAP)
+                found = self._follows[seg] = (follows, follows.count(1))
+            follows, n = found
             if len(seg) < 3 or not n:
                 pass
             elif n == len(seg) - 1:  # every day follows the one before
