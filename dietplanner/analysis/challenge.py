@@ -99,7 +99,7 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
             tags, outside, priors = _episodes_of(
                 days.window_days, symptom, run, allowed, around, shared
             )
-            days = SymptomDays(*days[:6], tags, outside, priors)
+            days = SymptomDays(*days[:6], tags, outside, priors, days.pairs)
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -157,13 +157,15 @@ def _symptom_days(
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
         score = values.__getitem__
+        window = list(map(score, window_days))
         days = SymptomDays(
             ref_days,
             list(map(score, ref_days)),
             window_days,
-            list(map(score, window_days)),
+            window,
             follow_days,
             list(map(score, follow_days)),
+            pairs=list(zip(window_days, window, strict=True)),
         )
         chosen.append((symptom, days))
     return chosen

@@ -206,6 +206,9 @@ class SymptomDays(NamedTuple):
     and variance (points, points squared) of the level shift it brings; `outside` holds the
     episodes' days around the window, (day, score, episodes).
 
+    `pairs`, when given, are the window days with their scores, (day, score): worked out
+    once for both passes (`challenge._symptom_days`), else by `read_symptom`.
+
     A named tuple rather than a frozen dataclass: one is built per symptom, challenge and
     pass, and a frozen dataclass takes several times as long to build."""
 
@@ -218,6 +221,7 @@ class SymptomDays(NamedTuple):
     tags: Sequence[tuple[int, ...]] | None = None
     outside: Sequence[tuple[int, float, tuple[int, ...]]] = ()
     priors: Sequence[tuple[float, float]] = ()
+    pairs: Sequence[tuple[int, float]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +257,9 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     tags = days.tags
     ref_level = sum(days.ref) / len(days.ref)
     noise = setting.noise
-    window_values = list(zip(days.window_days, days.window, strict=True))
+    window_values = days.pairs
+    if window_values is None:
+        window_values = list(zip(days.window_days, days.window, strict=True))
     read = SymptomRead(
         symptom, days.ref_days, ref_level, noise.sigma[symptom], noise.dof[symptom], window_values
     )
