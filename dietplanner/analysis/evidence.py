@@ -386,9 +386,9 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
 class _EpisodeDesign:
     """The score-free part of an episode fit (`_read_episodes`), shared by the symptoms scored
     on the same days: whitened level and episode columns, their cross products, and per shape
-    the whitened shape column with its cross products."""
+    (by its position among `candidates`) the whitened shape column with its cross products."""
 
-    __slots__ = ("whitener", "columns", "gram", "shapes", "support")
+    __slots__ = ("whitener", "columns", "gram", "shapes", "support", "candidates")
 
     def __init__(self, days, tags, window_rows, candidates: _Candidates, phi, k) -> None:
         wh = Whitener(days, phi)
@@ -406,10 +406,11 @@ class _EpisodeDesign:
         tail = [0.0] if stop > window_rows[-1] + 1 else []
         supported = [c[lo:stop] for c in columns]
         self.shapes = []
-        for name, xs, parts in zip(candidates.names, candidates.xs, candidates.parts, strict=True):
+        self.candidates = candidates
+        for i, xs in enumerate(candidates.xs):
             wx = wh.apply_from(lo, xs + tail)
             cross = [sum(map(mul, wx, c)) for c in supported]
-            self.shapes.append((name, xs, wx, cross, sum(map(mul, wx, wx)), parts))
+            self.shapes.append((i, wx, cross, sum(map(mul, wx, wx))))
 
 
 def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
@@ -455,8 +456,8 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
         (i00, i01), (i10, i11) = inv
         b0, b1 = beta0
     yw = w_y[design.support[0] : design.support[1]]
-    names, zs, rises, ses, xss, partss, shiftss = [], [], [], [], [], [], []
-    for name, xs, wx, cross, xx, parts in design.shapes:
+    kept, zs, rises, ses, shiftss = [], [], [], [], []
+    for i, wx, cross, xx in design.shapes:
         if k == 1:  # the usual case, one episode: the same sums as below, written out
             c0, c1 = cross
             a1 = i10 * c0 + i11 * c1
@@ -475,14 +476,13 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
             # window level is read from the scores less these shifts.
             shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         se = math.sqrt(s2 / denom)
-        names.append(name)
+        kept.append(i)
         zs.append(rise / se)
         rises.append(rise)
         ses.append(se)
-        xss.append(xs)
-        partss.append(parts)
         shiftss.append(shifts)
-    if names:
+    if kept:
+        names, xss, partss = design.candidates.columns(kept)
         read.fits = ShapeFits(names, zs, rises, ses, xss, partss, shiftss, tags)
         read._use(zs.index(max(zs)), None)  # the first shape of the highest z
 
