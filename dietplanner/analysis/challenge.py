@@ -185,8 +185,11 @@ def _episodes_of(
     to depends on the days the symptom was scored on, not on the symptom: worked out once
     per such days for all the symptoms of a challenge (`shared`; the tags are then one list,
     never changed)."""
-    values = run.book.values(symptom)
-    scored = [d for d in around if d in values]
+    if around:
+        values = run.book.values(symptom)
+        scored = [d for d in around if d in values]
+    else:
+        scored = []
     key = (tuple(window_days), tuple(scored))
     found = shared.get(key)
     if found is None:
@@ -195,7 +198,11 @@ def _episodes_of(
         around_tags = [_tag(run.book.upsets(d), index) for d in scored]
         found = shared[key] = (tags, around_tags, list(index))
     tags, around_tags, episodes = found
-    outside = list(zip(scored, map(values.__getitem__, scored), around_tags, strict=True))
+    outside = (
+        list(zip(scored, map(values.__getitem__, scored), around_tags, strict=True))
+        if scored
+        else []
+    )
     # Episodes that have days around the window but none scored inside it add nothing to
     # the rise; they still get their shift so their days are honest.
     priors = [_prior(e.kind, symptom, run.noise, run.offsets, run.foods) for e in episodes]

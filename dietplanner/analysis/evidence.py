@@ -22,8 +22,8 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import mul, truediv
+from itertools import compress, repeat
+from operator import mul, not_, truediv
 from typing import NamedTuple
 
 from .reference import Noise
@@ -265,14 +265,16 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     )
     if not window_values:
         return read
-    # The peak: the highest score, its earliest day.
+    # The peak: the highest score, its earliest day (the first: the days go in order).
     if not tags:
         peak = max(days.window)
         read.peak_day, read.peak_rise = days.window_days[days.window.index(peak)], peak - ref_level
     else:
-        plain = [t for t, day_tags in zip(window_values, tags, strict=True) if not day_tags]
-        if plain:
-            peak_day, peak = max(plain, key=lambda t: (t[1], -t[0]))
+        plain = list(map(not_, tags))
+        scores = list(compress(days.window, plain))
+        if scores:
+            peak = max(scores)
+            peak_day = list(compress(days.window_days, plain))[scores.index(peak)]
             read.peak_day, read.peak_rise = peak_day, peak - ref_level
     if setting.cw.blinded:
         _read_blinded(read, days, setting)
