@@ -117,7 +117,7 @@ class _Series:
     # Runs of 2 days or more: (days, deviations from the run's mean), and those deviations'
     # squares.
     centred: list[tuple[tuple[int, ...], list[float]]]
-    squares: list[tuple[float, ...]]
+    squares: list[list[float]]
     # Per run of 3 days or more with adjacent days: its lag-1 sums (cross, square / 2,
     # adjacent pairs, pairs x run length), added up across symptoms by `_phi`.
     lag_terms: list[tuple[float, float, int, int]]
@@ -129,9 +129,9 @@ class _Series:
 class _Run:
     """One symptom's scores on one run of days, and the run's terms of the noise estimate."""
 
-    values: list[float]
+    values: tuple[float, ...]
     devs: list[float]  # deviations from the run's mean (runs of 2 days or more)
-    squares: tuple[float, ...]  # their squares
+    squares: list[float]  # their squares
     ss: float  # their sum
     lag: tuple[float, float, int, int] | None  # its entry of `_Series.lag_terms`
 
@@ -283,13 +283,14 @@ class NoiseEstimator:
         found = self._runs.get((symptom, seg))
         if found is not None:
             return found
-        values = tuple(map(self.book.values(symptom).__getitem__, seg))
+        scores = self.book.values(symptom)
         if len(seg) < 2:
-            run = _Run(values, (), (), 0.0, None)
+            run = _Run(tuple(map(scores.__getitem__, seg)), [], [], 0.0, None)
         else:
+            values = itemgetter(*seg)(scores)  # (a tuple, for two days or more)
             m = sum(values) / len(values)
-            devs = tuple(map(sub, values, repeat(m)))
-            squares = tuple(map(mul, devs, devs))
+            devs = [v - m for v in values]
+            squares = [d * d for d in devs]
             lag = None
             # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
             # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
