@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .diary import DayEntry
 
@@ -80,9 +81,14 @@ class DayBook:
         """The days `symptom` was scored on, with their score as a float."""
         found = self._values.get(symptom)
         if found is None:
-            found = self._values[symptom] = {
-                d: float(s[symptom]) for d, s in self.scores.items() if symptom in s
-            }
+            scores = self.scores
+            try:  # scored every day (the usual case): read each day's score in C
+                found = dict(
+                    zip(scores, map(float, map(itemgetter(symptom), scores.values())), strict=True)
+                )
+            except KeyError:
+                found = {d: float(s[symptom]) for d, s in scores.items() if symptom in s}
+            self._values[symptom] = found
         return found
 
     def score(self, day: int, symptom: str) -> int | None:
