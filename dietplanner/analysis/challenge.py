@@ -66,8 +66,9 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     # shift fitted alongside the rise (`evidence._read_episodes`).
     allowed: dict[int, tuple[Episode, ...]] = {}
     allowed_why: list[tuple[int, tuple[str, ...]]] = []
+    logged = book.scores
     for day in range(cw.first, last_seen + 1):
-        if not book.logged(day):
+        if day not in logged:
             excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
             continue
         why = book.window_why(day, group)
@@ -78,7 +79,7 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
             allowed_why.append((day, why))
         else:
             excluded.append(ExcludedDay(date.fromordinal(day), why))
-    usable_days = sorted(set(clean) | set(allowed))
+    usable_days = sorted(set(clean) | set(allowed)) if allowed else clean  # (clean goes by day)
     touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
     around = _episode_days_around(run, cw, touching, blocked)
     shapes = run.templates[cw.index]

@@ -19,6 +19,8 @@ DELAYS = (0, 1, 2)
 LINGERS = (1, 3)
 # Blinded challenges compare arms, not a ramp: a dose counts on its day and the 2 days after.
 BLINDED_SPAN = 2
+# Each shape's name, delay and lingering, in the order tried.
+_SHAPES = tuple((f"d{delay}l{linger}", delay, linger) for delay in DELAYS for linger in LINGERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +54,7 @@ class ChallengeWindow:
         doses = [(d - self.first, f) for d, f in self.fractions]
         if self.blinded:
             return [("active", _spread([(k, 1.0) for k, _ in doses], n, 0, BLINDED_SPAN))]
-        shapes = []
-        for delay in DELAYS:
-            for linger in LINGERS:
-                shapes.append((f"d{delay}l{linger}", _spread(doses, n, delay, linger)))
-        return shapes
+        return [(name, _spread(doses, n, delay, linger)) for name, delay, linger in _SHAPES]
 
     def placebo_template(self) -> list[float]:
         n = self.end - self.first + 1
