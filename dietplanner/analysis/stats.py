@@ -149,11 +149,12 @@ def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
     if k == 2:  # the usual case (the level and one episode): in closed form
         (a, b), (c, d) = gram
         det = a * d - b * c
-        if max(abs(a), abs(c)) < 1e-9 or abs(det) < 1e-9 * max(abs(a), abs(c)):
+        top = max(abs(a), abs(c))
+        if top < 1e-9 or abs(det) < 1e-9 * top:
             return None
-        inv = [[d / det, -b / det], [-c / det, a / det]]
-        beta = [inv[0][0] * rhs[0] + inv[0][1] * rhs[1], inv[1][0] * rhs[0] + inv[1][1] * rhs[1]]
-        return beta, inv
+        i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
+        r0, r1 = rhs
+        return [i00 * r0 + i01 * r1, i10 * r0 + i11 * r1], [[i00, i01], [i10, i11]]
     aug = [gram[i] + [1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
     for col in range(k):
         pivot = max(range(col, k), key=lambda r: abs(aug[r][col]))
