@@ -571,9 +571,7 @@ def confounder_offsets(
     if not by_kind:
         return out
     scores, calm = book.scores, book.calm
-    symptoms = tuple(symptoms)
-    # The scores of the calm days near each confounder day, whatever the symptom, and whether
-    # each of those days has a score for every symptom (the usual case).
+    # The scores of the calm days near each confounder day, whatever the symptom.
     neighbours = {
         day: [
             scores[d]
@@ -583,8 +581,6 @@ def confounder_offsets(
         for days in by_kind.values()
         for day in days
     }
-    every = set(symptoms)
-    complete = {day: all(row.keys() >= every for row in rows) for day, rows in neighbours.items()}
     for symptom in symptoms:
         var = noise.sigma[symptom] ** 2
         score_of = itemgetter(symptom)
@@ -599,9 +595,9 @@ def confounder_offsets(
                     continue
                 if day not in local:
                     rows = neighbours[day]
-                    if complete[day]:
+                    try:  # (each of those days has a score for it: the usual case)
                         near = list(map(score_of, rows))
-                    else:
+                    except KeyError:
                         near = [row[symptom] for row in rows if symptom in row]
                     local[day] = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
                 level = local[day]
