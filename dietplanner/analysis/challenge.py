@@ -105,10 +105,19 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
     # this patient's other days with that confounder show.
-    measured = set(_measured(touching, around, program.symptoms, run.offsets, run.foods))
-    counted = set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured}
+    if allowed:
+        measured = set(_measured(touching, around, program.symptoms, run.offsets, run.foods))
+        counted = sorted(set(clean) | {d for d, eps in allowed.items() if set(eps) <= measured})
+        # (day, the upsets on it whose size could not be measured)
+        uncounted = tuple(
+            (d, tuple(e.kind for e in allowed[d] if e not in measured))
+            for d, _ in allowed_why
+            if d not in counted
+        )
+    else:  # only the clean days (which go by day)
+        counted, uncounted = clean, ()
     complete = now >= cw.end
-    decision = decide(cw, reads, complete, sorted(counted), len(shapes), run.noise, run.prior)
+    decision = decide(cw, reads, complete, counted, len(shapes), run.noise, run.prior)
     return Reading(
         cw=cw,
         reads=tuple(reads),
@@ -117,16 +126,11 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         window_days=last_seen - cw.first + 1,
         clean_days=len(clean),
         counted_days=len(counted),
-        # (day, the upsets on it whose size could not be measured)
-        uncounted=tuple(
-            (d, tuple(e.kind for e in allowed[d] if e not in measured))
-            for d, _ in allowed_why
-            if d not in counted
-        ),
+        uncounted=uncounted,
         complete=complete,
         allowed=tuple(allowed_why),
-        allowed_around=tuple((d, book.reference_why(d)) for d in around),
-        eaten=tuple((g, food_kind(run.foods.get(g))) for g in _eaten_groups(touching)),
+        allowed_around=tuple((d, book.reference_why(d)) for d in around) if around else (),
+        eaten=_eaten(touching, run.foods) if touching else (),
         **decision._asdict(),
     )
 
@@ -210,8 +214,10 @@ def _episodes_of(
     return tags, outside, priors
 
 
-def _eaten_groups(episodes: Iterable[Episode]) -> list[str]:
-    return sorted({e.food_group for e in episodes if e.food_group is not None})
+def _eaten(episodes: Iterable[Episode], foods: Mapping[str, FoodRead]) -> tuple:
+    """The groups eaten off-plan among `episodes`, with what each one's challenge showed."""
+    groups = sorted({e.food_group for e in episodes if e.food_group is not None})
+    return tuple((g, food_kind(foods.get(g))) for g in groups)
 
 
 def _episode_days_around(
