@@ -25,7 +25,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # of objects that may form cycles instead of Python's 700 (0 keeps Python's): a page builds tens
 # of thousands of short-lived objects, and each collection walks the young ones still alive.
 # What the worker loaded before its first request (Django, the apps, the models) is moved out
-# of the collector's sight for good (`gc.freeze`). docs/performance.md, "The collector".
+# of the collector's sight for good (`gc.freeze`). docs/performance.md, "A refresh that
+# changes nothing, challenges read as values, the collector".
 gc_threshold = int(os.environ.get("GUNICORN_GC_THRESHOLD", "10000"))
 
 

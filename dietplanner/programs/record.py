@@ -555,16 +555,21 @@ def _read_rows(program: Program) -> tuple[ChallengeRows, ...]:
                 own,
                 endoscopy if endoscopy[0] is not None else None,
                 tuple(doses.get(own[0], ())),
-                _doses_query(_built(Challenge, own, db)),
+                _doses_query(own[0], db),
             )
         )
     return tuple(rows)
 
 
-def _doses_query(challenge: Challenge) -> QuerySet:
+def _doses_query(challenge_id: int, db: str) -> QuerySet:
     """The query `challenge.doses.all()` stands for (`_apply_rel_filters`, as a prefetch
     builds it), its filter applied now: each record's copy shares it, and Django clones a
-    query before any change (`_with_doses`)."""
+    query before any change (`_with_doses`). The challenge it is built on has only its id:
+    the filter reads nothing else, and each copy is given its record's own challenge."""
+    challenge = Challenge.__new__(Challenge)
+    challenge._state = ModelState()
+    challenge._state.adding, challenge._state.db = False, db
+    challenge.id = challenge_id
     query = challenge.doses._apply_rel_filters(Dose.objects.order_by("date"))
     query.query  # noqa: B018 - applies the deferred filter to this query object, once
     return query
