@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from dietplanner.analysis import vocabulary
-from dietplanner.programs.models import DailyEntry, Program, diary_changed
+from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.record import ProgramRecord, load_record
 from dietplanner.programs.services import program_lock, program_symptoms_due
 from dietplanner.programs.tasks import program_refresh_queued
@@ -100,14 +100,14 @@ def entry_save(
             if program_symptoms_due(program=held, on=on):
                 program.symptoms, program.symptoms_change = held.symptoms, held.symptoms_change
         # One statement whatever was there: a second save of the day (double click, second
-        # tab) updates the row the first one wrote.
+        # tab) updates the row the first one wrote. It bumps the diary revision first, the
+        # stamp pages key this program's rows by (`DailyEntryQuerySet.bulk_create`).
         (entry,) = DailyEntry.objects.bulk_create(
             [DailyEntry(program=program, date=on, **values)],
             update_conflicts=True,
             unique_fields=["program", "date"],
             update_fields=[*values, "updated"],
         )
-        diary_changed(program.pk)  # the diary stamp pages key this program's rows by
         if dose_taken is not None and dose.taken != dose_taken:
             dose.taken = dose_taken
             dose.save(update_fields=["taken", "updated"])

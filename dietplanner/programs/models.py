@@ -3,7 +3,7 @@ import uuid
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -701,20 +701,57 @@ class EndoscopyOutcome(_ChallengeRow):
         return f"{self.challenge}: {self.get_outcome_display()}"
 
 
-def diary_changed(*program_ids: int) -> None:
-    """Bump the programs' diary revision (one UPDATE), after any write of their entries."""
-    Program.objects.filter(pk__in=program_ids).update(diary_revision=models.F("diary_revision") + 1)
+def diary_changed(*program_ids: int) -> dict[int, int]:
+    """Bump the programs' diary revision (one UPDATE) and return each one's new revision.
+    Every write of their entries does this first, in the write's transaction, and gives the
+    rows it writes that revision (`DailyEntry.revision`): the UPDATE holds the program's row
+    until the write commits, so the writes of one program take their revisions in turn."""
+    if not program_ids:
+        return {}
+    table = connection.ops.quote_name(Program._meta.db_table)
+    marks = ", ".join(["%s"] * len(program_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET diary_revision = diary_revision + 1 "  # noqa: S608 - names only
+            f"WHERE id IN ({marks}) RETURNING id, diary_revision",
+            list(program_ids),
+        )
+        return dict(cursor.fetchall())
 
 
 class DailyEntryQuerySet(models.QuerySet):
+    """Every write of entries made through Django bumps their programs' diary revision first
+    and stamps the rows written with it (`diary_changed`): a save, `update` (and so
+    `bulk_update`) and `bulk_create` (an upsert too). A process keeping a program's rows
+    then reads again only the rows of a higher revision (`record._kept_entries`)."""
+
     def update(self, **kwargs) -> int:
-        """Also a bulk change of entries (`update`, `bulk_update`) bumps their programs'
-        diary revision, as a save does: the stamp never misses a write made through Django."""
-        programs = set(self.order_by().values_list("program_id", flat=True).distinct())
-        changed = super().update(**kwargs)
-        if programs:
-            diary_changed(*programs)
-        return changed
+        with transaction.atomic(savepoint=False):
+            programs = set(self.order_by().values_list("program_id", flat=True).distinct())
+            if not programs:
+                return super().update(**kwargs)
+            revisions = diary_changed(*programs)
+            if len(revisions) == 1:
+                (revision,) = revisions.values()
+                kwargs["revision"] = revision
+            else:
+                kwargs["revision"] = models.Case(
+                    *(models.When(program_id=p, then=r) for p, r in revisions.items()),
+                    output_field=models.PositiveBigIntegerField(),
+                )
+            return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if kwargs.get("update_conflicts"):
+            fields = kwargs.get("update_fields") or []
+            if "revision" not in fields:
+                kwargs["update_fields"] = [*fields, "revision"]
+        with transaction.atomic(savepoint=False):
+            revisions = diary_changed(*sorted({e.program_id for e in objs}))
+            for entry in objs:
+                entry.revision = revisions[entry.program_id]
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class DailyEntry(models.Model):
@@ -728,6 +765,8 @@ class DailyEntry(models.Model):
     note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # The program's diary revision this row was last written under (`diary_changed`).
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = DailyEntryQuerySet.as_manager()
 
@@ -738,13 +777,17 @@ class DailyEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "date"], name="one_entry_per_day")
         ]
+        indexes = [models.Index(fields=["program", "revision"], name="entry_program_revision")]
 
     def __str__(self) -> str:
         return f"{self.date} ({self.program.patient.full_name})"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        diary_changed(self.program_id)
+        with transaction.atomic(savepoint=False):
+            self.revision = diary_changed(self.program_id)[self.program_id]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+            super().save(*args, **kwargs)
 
 
 class Dose(_ChallengeRow):

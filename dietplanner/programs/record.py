@@ -156,6 +156,10 @@ STEPS = 8  # check-ins followed back to rows this process keeps, at most
 day_logs = memo.Lru(memo.DIARIES)
 # (program id, creation, plan stamp) -> its challenges' rows (`_kept_challenges`)
 challenge_rows = memo.Lru(memo.DIARIES)
+# (program id, creation) -> (diary stamp, rows): the last rows this process kept of each
+# program, whatever their stamp: after a check-in elsewhere, only the rows written since
+# are read (`_changed_since`)
+latest_rows = memo.Lru(memo.DIARIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +379,7 @@ def _kept_day_logs(diary_key: tuple, entries: list[EntryRow]) -> dict[date, sche
             return built
         logs = {
             e.date: built[e.date]
-            if rows.get(e.date) == e
+            if (row := rows.get(e.date)) is e or row == e
             else day_log(e.date, e.scores, e.confounders, e.off_plan)
             for e in entries
         }
@@ -397,8 +401,14 @@ def _with_row(entries, saved: EntryRow) -> list[EntryRow]:
 def _keep_step(key: tuple, rows: tuple[EntryRow, ...], step: tuple) -> None:
     """After a check-in committed: its rows kept here, and its step (the stamp before, the
     saved row) for the other processes, a few hundred bytes instead of a year of rows."""
-    diaries.keep_here(key, rows)
+    _keep_here(key, rows)
     diary_steps.keep(key, step)
+
+
+def _keep_here(key: tuple, rows: tuple[EntryRow, ...]) -> tuple[EntryRow, ...]:
+    diaries.keep_here(key, rows)
+    latest_rows.keep_here(key[:2], (key, rows))
+    return rows
 
 
 def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
@@ -419,16 +429,48 @@ def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
         if before is not None:
             for row in reversed(saved):
                 before = _with_row(before, row)
-            rows = tuple(before)
-            diaries.keep_here(key, rows)
-            return rows
-    return diaries.get(key, lambda: _read_entries(program))
+            return _keep_here(key, tuple(before))
+    rows = diaries.get(key, lambda: _changed_since(program, key) or _read_entries(program))
+    latest_rows.keep_here(key[:2], (key, rows))
+    return rows
 
 
-def _read_entries(program: Program) -> tuple[EntryRow, ...]:
-    """The program's entries by date. Their JSON columns are read as text and each distinct
-    text decoded once (a year repeats the same few upsets, off-plan lists and often scores):
-    rows with the same text share its value, read only, as every kept row is."""
+def _changed_since(program: Program, key: tuple) -> tuple[EntryRow, ...] | None:
+    """The rows of the diary stamp `key` from the last rows this process kept of the program
+    (`latest_rows`) and the rows written since, those of a higher revision (one query, the
+    program's revision index; a check-in elsewhere is one row instead of a year). None when
+    this process keeps no earlier rows of the program, or when the rows so built do not
+    match the stamp's count and last change (a row deleted, or written since the stamp was
+    read): then every row is read."""
+    before = latest_rows.peek(key[:2])
+    if before is None:
+        return None
+    old_key, old_rows = before
+    if old_key[2] > key[2]:
+        return None
+    changed = _read_entries(program, written_after=old_key[2])
+    if not changed and old_key[3:] == key[3:]:
+        return old_rows
+    by_day = {e.date: e for e in old_rows}
+    in_order = all(e.date in by_day for e in changed)
+    for row in changed:
+        by_day[row.date] = row
+    rows = tuple(by_day.values() if in_order else sorted(by_day.values(), key=_by_date))
+    last = max((e.updated for e in rows if e.updated is not None), default=None)
+    if len(rows) != key[3] or last != key[4]:
+        return None
+    return rows
+
+
+def _by_date(row: EntryRow) -> date:
+    return row.date
+
+
+def _read_entries(program: Program, written_after: int | None = None) -> tuple[EntryRow, ...]:
+    """The program's entries by date (`written_after`: only those of a higher diary
+    revision). Their JSON columns are read as text and each distinct text decoded once (a
+    year repeats the same few upsets, off-plan lists and often scores): rows with the same
+    text share its value, read only, as every kept row is."""
     decoded: dict[str, object] = {}
 
     def value(text: str | None):
@@ -439,17 +481,16 @@ def _read_entries(program: Program) -> tuple[EntryRow, ...]:
             found = decoded[text] = json.loads(text)
         return found
 
-    rows = (
-        DailyEntry.objects.filter(program=program)
-        .order_by("date")
-        .values_list(
-            "date",
-            Cast("scores", TextField()),
-            Cast("confounders", TextField()),
-            Cast("off_plan", TextField()),
-            "note",
-            "updated",
-        )
+    entries = DailyEntry.objects.filter(program=program)
+    if written_after is not None:
+        entries = entries.filter(revision__gt=written_after)
+    rows = entries.order_by("date").values_list(
+        "date",
+        Cast("scores", TextField()),
+        Cast("confounders", TextField()),
+        Cast("off_plan", TextField()),
+        "note",
+        "updated",
     )
     return tuple(
         EntryRow(day, value(scores), value(confounders), value(off_plan), note, updated)
