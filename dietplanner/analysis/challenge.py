@@ -9,7 +9,7 @@ from datetime import date
 
 from .daybook import NOT_LOGGED, DayBook, Episode, off_plan_group
 from .decide import decide
-from .evidence import FitSetting, SymptomDays, read_symptom
+from .evidence import FitSetting, SymptomDays, prepared, read_symptom
 from .reading import FoodRead, Reading, RunContext
 from .reference import (
     FOLLOW_UP_DAYS,
@@ -100,7 +100,8 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
             tags, outside, priors = _episodes_of(
                 days.window_days, symptom, run, allowed, around, shared
             )
-            days = SymptomDays(*days[:6], tags, outside, priors, days.pairs)
+            # (the peak is then read on the days without an episode)
+            days = SymptomDays(*days[:6], tags, outside, priors, *days[9:12])
         reads.append(read_symptom(symptom, days, setting))
     # A day with a confounder counts toward enough data only when its episode's shift is
     # measured by more than the general prior: by its own days around the window, or by what
@@ -162,15 +163,13 @@ def _symptom_days(
         if len(ref_days) < MIN_REFERENCE_DAYS:
             continue
         score = values.__getitem__
-        window = list(map(score, window_days))
-        days = SymptomDays(
+        days = prepared(
             ref_days,
             list(map(score, ref_days)),
             window_days,
-            window,
+            list(map(score, window_days)),
             follow_days,
             list(map(score, follow_days)),
-            pairs=list(zip(window_days, window, strict=True)),
         )
         chosen.append((symptom, days))
     return chosen

@@ -206,8 +206,11 @@ class SymptomDays(NamedTuple):
     and variance (points, points squared) of the level shift it brings; `outside` holds the
     episodes' days around the window, (day, score, episodes).
 
-    `pairs`, when given, are the window days with their scores, (day, score): worked out
-    once for both passes (`challenge._symptom_days`), else by `read_symptom`.
+    `pairs`, when given, are the window days with their scores, (day, score); `scores` the
+    reference, window and follow-up scores in that order (the rows of a fit without days
+    around the window); `level` the mean of the reference scores; `peak_at` the position of
+    the earliest window day with the highest score, when no day has an episode. Worked out once for
+    both passes (`prepared`, from `challenge._symptom_days`), else by `read_symptom`.
 
     A named tuple rather than a frozen dataclass: one is built per symptom, challenge and
     pass, and a frozen dataclass takes several times as long to build."""
@@ -222,6 +225,37 @@ class SymptomDays(NamedTuple):
     outside: Sequence[tuple[int, float, tuple[int, ...]]] = ()
     priors: Sequence[tuple[float, float]] = ()
     pairs: Sequence[tuple[int, float]] | None = None
+    scores: Sequence[float] | None = None
+    level: float | None = None
+    peak_at: int | None = None
+
+
+def prepared(
+    ref_days: Sequence[int],
+    ref: Sequence[float],
+    window_days: Sequence[int],
+    window: Sequence[float],
+    follow_days: Sequence[int],
+    follow: Sequence[float],
+) -> SymptomDays:
+    """The `SymptomDays` of these days and scores (no episodes) with what depends on them
+    alone (`pairs`, `scores`, `level`, `peak_at`) worked out, for a reading in each pass: the
+    same sums as `read_symptom` makes without them, so the same figures."""
+    return SymptomDays(
+        ref_days,
+        ref,
+        window_days,
+        window,
+        follow_days,
+        follow,
+        None,
+        (),
+        (),
+        list(zip(window_days, window, strict=True)),
+        [*ref, *window, *follow],
+        sum(ref) / len(ref),
+        window.index(max(window)) if window else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +289,9 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     its own level shift, fitted with the rest (see `_read_episodes`). Episode days never give
     the one-day peak."""
     tags = days.tags
-    ref_level = sum(days.ref) / len(days.ref)
+    ref_level = days.level
+    if ref_level is None:
+        ref_level = sum(days.ref) / len(days.ref)
     noise = setting.noise
     window_values = days.pairs
     if window_values is None:
@@ -267,8 +303,10 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
         return read
     # The peak: the highest score, its earliest day (the first: the days go in order).
     if not tags:
-        peak = max(days.window)
-        read.peak_day, read.peak_rise = days.window_days[days.window.index(peak)], peak - ref_level
+        at = days.peak_at
+        if at is None:
+            at = days.window.index(max(days.window))
+        read.peak_day, read.peak_rise = days.window_days[at], days.window[at] - ref_level
     else:
         plain = list(map(not_, tags))
         scores = list(compress(days.window, plain))
@@ -283,6 +321,12 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
     else:
         _read_open(read, days, setting)
     return read
+
+
+def _scores(days: SymptomDays) -> Sequence[float]:
+    """The reference, window and follow-up scores in that order (`SymptomDays.scores`)."""
+    found = days.scores
+    return [*days.ref, *days.window, *days.follow] if found is None else found
 
 
 class _Design:
@@ -370,7 +414,7 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
                 setting.noise.phi,
             )
         setting.same[same] = (lists, design)
-    w_y = design.whitener.apply([*days_in.ref, *days_in.window, *follow])
+    w_y = design.whitener.apply(_scores(days_in))
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
@@ -427,7 +471,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     if not days_in.outside:  # the reference days come before the window, the follow-up after
         lists = (days_in.ref_days, days_in.window_days, days_in.follow_days, tags)
         same, design = _same_design(setting, lists)
-        ys = [*days_in.ref, *days_in.window, *days_in.follow]
+        ys = _scores(days_in)
     if design is None:
         days, ys, row_tags = _episode_rows(days_in)
         key = ("episodes", days, row_tags)
@@ -504,8 +548,11 @@ def _episode_rows(days_in: SymptomDays) -> tuple[Sequence[int], Sequence[float],
         return tuple(zip(*rows, strict=True))
     # the reference days come before the window, the follow-up days after it
     days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
-    ys = [*days_in.ref, *days_in.window, *days_in.follow]
-    return days, ys, ((),) * len(days_in.ref) + tuple(tags) + ((),) * len(days_in.follow)
+    return (
+        days,
+        _scores(days_in),
+        ((),) * len(days_in.ref) + tuple(tags) + ((),) * len(days_in.follow),
+    )
 
 
 def _read_blinded(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
