@@ -58,33 +58,18 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
     """The reading of one challenge window; `blocked` holds the days of earlier windows that
     may hold a reaction (never a reference)."""
     book, program, now = run.book, run.program, run.now
-    group = cw.challenge.food_group
     last_seen = min(cw.end, now)
-    excluded: list[ExcludedDay] = []
-    clean: list[int] = []
-    # Window days with only steady confounders: kept, each confounder episode's own level
-    # shift fitted alongside the rise (`evidence._read_episodes`).
-    allowed: dict[int, tuple[Episode, ...]] = {}
-    allowed_why: list[tuple[int, tuple[str, ...]]] = []
-    logged = book.scores
-    for day in range(cw.first, last_seen + 1):
-        if day not in logged:
-            excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
-            continue
-        why = book.window_why(day, group)
-        if not why:
-            clean.append(day)
-        elif not cw.blinded and all(w in STEADY_CONFOUNDERS or off_plan_group(w) for w in why):
-            allowed[day] = book.upsets(day, besides=group)
-            allowed_why.append((day, why))
-        else:
-            excluded.append(ExcludedDay(date.fromordinal(day), why))
-    usable_days = sorted(set(clean) | set(allowed)) if allowed else clean  # (clean goes by day)
-    touching = sorted({e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind))
+    # How the window's days are sorted depends on neither the noise nor the pass: kept for
+    # the run (with the symptoms' days, under the window's index alone).
+    sort = run.symptom_days.get((cw.index,))
+    if sort is None:
+        sort = run.symptom_days[(cw.index,)] = _WindowDays(book, cw, last_seen)
+    clean, allowed, touching = sort.clean, sort.allowed, sort.touching
     around = _episode_days_around(run, cw, touching, blocked)
     shapes = run.templates[cw.index]
     setting = FitSetting(cw=cw, shapes=shapes, noise=run.noise, candidates=run.fit_candidates)
     reads = []
+    usable_days = sort.usable
     candidates = reference_candidates(book, cw.first, run.earliest, blocked)
     follow = follow_up_candidates(book, cw.end, run.later_blocked, now)
     # The passes mostly choose the same days: each choice is kept for the run, by its inputs.
@@ -94,11 +79,10 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         chosen = run.symptom_days[key] = _symptom_days(
             book, program.symptoms, candidates, usable_days, follow
         )
-    shared: dict = {}  # (`_episodes_of`)
     for symptom, days in chosen:
         if allowed:  # the same days and scores (the first six fields), with the episodes
             tags, outside, priors = _episodes_of(
-                days.window_days, symptom, run, allowed, around, shared
+                days.window_days, symptom, run, allowed, around, sort.tagged
             )
             # (the peak is then read on the days without an episode)
             days = SymptomDays(*days[:6], tags, outside, priors, *days[9:12])
@@ -112,7 +96,7 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         # (day, the upsets on it whose size could not be measured)
         uncounted = tuple(
             (d, tuple(e.kind for e in allowed[d] if e not in measured))
-            for d, _ in allowed_why
+            for d, _ in sort.allowed_why
             if d not in counted
         )
     else:  # only the clean days (which go by day)
@@ -123,17 +107,57 @@ def read_challenge(run: RunContext, cw: ChallengeWindow, blocked: Container[int]
         cw=cw,
         reads=tuple(reads),
         symptoms=program.symptoms,
-        excluded=tuple(excluded),
+        excluded=sort.excluded,
         window_days=last_seen - cw.first + 1,
         clean_days=len(clean),
         counted_days=len(counted),
         uncounted=uncounted,
         complete=complete,
-        allowed=tuple(allowed_why),
+        allowed=sort.allowed_why,
         allowed_around=tuple((d, book.reference_why(d)) for d in around) if around else (),
         eaten=_eaten(touching, run.foods) if touching else (),
         **decision._asdict(),
     )
+
+
+class _WindowDays:
+    """A window's days up to `last_seen`, sorted: `excluded` (`ExcludedDay`s: not logged, or
+    left out with their reasons), `clean`, and `allowed`, the days kept with only steady
+    confounders or off-plan exposures, with their episodes (`allowed_why`: with the reasons);
+    `usable`, the clean and allowed days; `touching`, the episodes of the allowed days. Also
+    `tagged`, the episodes of the window's days by the days a symptom was scored on
+    (`_episodes_of`). All depend on the diary and the window alone: kept for the run."""
+
+    __slots__ = ("excluded", "clean", "allowed", "allowed_why", "usable", "touching", "tagged")
+
+    def __init__(self, book: DayBook, cw: ChallengeWindow, last_seen: int) -> None:
+        group = cw.challenge.food_group
+        excluded: list[ExcludedDay] = []
+        clean: list[int] = []
+        # Window days with only steady confounders: kept, each confounder episode's own level
+        # shift fitted alongside the rise (`evidence._read_episodes`).
+        allowed: dict[int, tuple[Episode, ...]] = {}
+        allowed_why: list[tuple[int, tuple[str, ...]]] = []
+        logged = book.scores
+        for day in range(cw.first, last_seen + 1):
+            if day not in logged:
+                excluded.append(ExcludedDay(date.fromordinal(day), (NOT_LOGGED,)))
+                continue
+            why = book.window_why(day, group)
+            if not why:
+                clean.append(day)
+            elif not cw.blinded and all(w in STEADY_CONFOUNDERS or off_plan_group(w) for w in why):
+                allowed[day] = book.upsets(day, besides=group)
+                allowed_why.append((day, why))
+            else:
+                excluded.append(ExcludedDay(date.fromordinal(day), why))
+        self.excluded, self.clean, self.allowed = tuple(excluded), clean, allowed
+        self.allowed_why = tuple(allowed_why)
+        self.usable = sorted(set(clean) | set(allowed)) if allowed else clean  # (clean: by day)
+        self.touching = sorted(
+            {e for eps in allowed.values() for e in eps}, key=lambda e: (e.days, e.kind)
+        )
+        self.tagged: dict = {}
 
 
 def _symptom_days(
@@ -188,7 +212,8 @@ def _episodes_of(
     around it, and the prior of each one's shift. Which episodes each of those days belongs
     to depends on the days the symptom was scored on, not on the symptom: worked out once
     per such days for all the symptoms of a challenge (`shared`; the tags are then one list,
-    never changed)."""
+    never changed; the days around the window are chosen anew in each pass, so they are
+    part of the key)."""
     if around:
         values = run.book.values(symptom)
         scored = [d for d in around if d in values]
