@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import mul, not_, truediv
 from typing import NamedTuple
@@ -100,8 +100,12 @@ class ShapeFits:
 NO_FITS = ShapeFits()  # a symptom not fitted (shared: a `ShapeFits` is never changed)
 
 
-@dataclass(slots=True)
+@dataclass(init=False)
 class SymptomRead:
+    """One symptom read in one challenge window. Built with its first six fields; the others
+    start at their class defaults and are set by the fit (one is built per symptom, challenge
+    and pass: six stores, not twenty-two)."""
+
     symptom: str
     ref_days: list[int]
     ref_level: float
@@ -125,6 +129,18 @@ class SymptomRead:
     peak_rise: float | None = None
     fits: ShapeFits = NO_FITS
     shape: str | None = None
+
+    def __init__(
+        self,
+        symptom: str,
+        ref_days: list[int],
+        ref_level: float,
+        sigma: float,
+        dof: float,
+        window: list[tuple[int, float]],
+    ) -> None:
+        self.symptom, self.ref_days, self.ref_level = symptom, ref_days, ref_level
+        self.sigma, self.dof, self.window = sigma, dof, window
 
     @property
     def usable(self) -> bool:
@@ -258,22 +274,29 @@ def prepared(
     )
 
 
-@dataclass(frozen=True, slots=True)
 class FitSetting:
-    """What the symptoms of one challenge share: its window, the reaction shapes tried, the
-    noise, and a cache of the score-free part of the fits (`designs`, by the days and episodes
-    fitted; `same`, by the identity of the lists holding those: the symptoms scored on every
-    logged day share the lists, so find their design without gathering and hashing the days
-    again)."""
+    """What the symptoms of one challenge share: its window (`cw`; `blinded`, whether it is
+    read as blinded), the reaction shapes tried, the noise, and a cache of the score-free part
+    of the fits (`designs`, by the days and episodes fitted; `same`, by the identity of the
+    lists holding those: the symptoms scored on every logged day share the lists, so find
+    their design without gathering and hashing the days again). Never changed after, but for
+    its caches."""
 
-    cw: ChallengeWindow
-    shapes: list[tuple[str, list[float]]]
-    noise: Noise
-    designs: dict = field(default_factory=dict)
-    same: dict = field(default_factory=dict)
-    # The shapes that may be fitted on some window days (`_Candidates`), by the window and
-    # those days: one dict for a whole run, whose windows keep their shapes.
-    candidates: dict = field(default_factory=dict)
+    __slots__ = ("cw", "shapes", "noise", "blinded", "designs", "same", "candidates")
+
+    def __init__(
+        self,
+        cw: ChallengeWindow,
+        shapes: list[tuple[str, list[float]]],
+        noise: Noise,
+        candidates: dict | None = None,
+    ) -> None:
+        self.cw, self.shapes, self.noise, self.blinded = cw, shapes, noise, cw.blinded
+        self.designs: dict = {}
+        self.same: dict = {}
+        # The shapes that may be fitted on some window days (`_Candidates`), by the window
+        # and those days: one dict for a whole run, whose windows keep their shapes.
+        self.candidates = {} if candidates is None else candidates
 
 
 def _same_design(setting: FitSetting, lists: tuple) -> tuple:
@@ -314,7 +337,7 @@ def read_symptom(symptom: str, days: SymptomDays, setting: FitSetting) -> Sympto
             peak = max(scores)
             peak_day = list(compress(days.window_days, plain))[scores.index(peak)]
             read.peak_day, read.peak_rise = peak_day, peak - ref_level
-    if setting.cw.blinded:
+    if setting.blinded:
         _read_blinded(read, days, setting)
     elif days.priors:
         _read_episodes(read, days, setting)
