@@ -1,0 +1,74 @@
+"""What a run works out once and every pass reuses: a symptom's prepared days
+(`evidence.prepared`) and a window's sorted days (`challenge._WindowDays`)."""
+
+from dietplanner.analysis.challenge import _WindowDays
+from dietplanner.analysis.daybook import NOT_LOGGED, DayBook
+from dietplanner.analysis.evidence import FitSetting, SymptomDays, prepared, read_symptom
+from dietplanner.analysis.reference import Noise
+from dietplanner.analysis.windows import challenge_windows
+
+from .builders import challenge, day, diary
+
+
+def _days(window: list[float]) -> dict:
+    n = lambda k: day(k).toordinal()  # noqa: E731
+    return {
+        "ref_days": [n(k) for k in range(5, 27)],
+        "ref": [3.0, 4.0, 2.0] * 7 + [5.0],
+        "window_days": [n(k) for k in range(30, 30 + len(window))],
+        "window": window,
+        "follow_days": [n(k) for k in (40, 41)],
+        "follow": [2.0, 3.0],
+    }
+
+
+def test_prepared_days_hold_the_mean_the_rows_and_the_first_highest_day():
+    fields = _days([4.0, 6.0, 5.0, 6.0, 3.0])
+    days = prepared(*fields.values())
+    assert days.level == sum(fields["ref"]) / 22
+    assert days.scores == [*fields["ref"], *fields["window"], *fields["follow"]]
+    assert days.peak_at == 1  # the first of the two 6.0
+    assert days.pairs == list(zip(fields["window_days"], fields["window"], strict=True))
+    assert prepared(*_days([]).values()).peak_at is None  # no window day scored
+
+
+def test_a_symptom_read_on_prepared_days_is_the_same_to_the_bit():
+    (cw,) = challenge_windows(diary([challenge("dairy", 30)])[0])
+    noise = Noise(phi=0.45, sigma={"pain": 0.7}, dof={"pain": 20.0})
+    for window in ([4.0, 6.0, 5.0, 6.0, 3.0, 3.0, 4.0], [3.0, 3.0, 7.0, 2.0, 3.0, 3.0, 3.0]):
+        fields = _days(window)
+        plain = read_symptom("pain", SymptomDays(**fields), FitSetting(cw, cw.templates(), noise))
+        kept = read_symptom(
+            "pain", prepared(*fields.values()), FitSetting(cw, cw.templates(), noise)
+        )
+        assert _figures(kept) == _figures(plain)
+
+
+def _figures(read) -> str:
+    fits = read.fits
+    columns = (fits.names, fits.z, fits.rise, fits.se, fits.xs)
+    return repr((read.ref_level, read.peak_day, read.peak_rise, read.window_level, read.z, columns))
+
+
+def test_a_window_s_days_are_sorted_into_left_out_clean_and_allowed():
+    # Window of days 30-36: day 31 ill (kept with its episode), day 33 a period (left out),
+    # day 34 not logged.
+    program, entries = diary(
+        [challenge("dairy", 30)], confounders={31: ("illness",), 33: ("period",)}, missing={34}
+    )
+    (cw,) = challenge_windows(program)
+    book = DayBook(entries)
+    days = _WindowDays(book, cw, cw.end)
+    n = lambda k: day(k).toordinal()  # noqa: E731
+    assert days.clean == [n(k) for k in (30, 32, 35, 36)]
+    assert list(days.allowed) == [n(31)]
+    assert [e.kind for e in days.allowed[n(31)]] == ["illness"]
+    assert days.allowed_why == ((n(31), ("illness",)),)
+    assert days.usable == [n(k) for k in (30, 31, 32, 35, 36)]
+    assert [e.kind for e in days.touching] == ["illness"]
+    assert [(d.date, d.why) for d in days.excluded] == [
+        (day(33), ("period",)),
+        (day(34), (NOT_LOGGED,)),
+    ]
+    # Read up to an earlier day, only the days seen so far.
+    assert _WindowDays(book, cw, n(31)).clean == [n(30)]
