@@ -215,29 +215,36 @@ def reaction_evidence(usable: list[SymptomRead], noise: Noise) -> tuple[float, t
     d = REACTION_POINTS
     half = 0.5 * d * d
     exp, cap = math.exp, LOG_CAP  # (local names: the pair loop below runs thousands of times)
+    exp_cap = exp(cap)
     k = len(usable)
     fits = [r.fits for r in usable]
-    names = sorted(set(fits[0]).intersection(*fits[1:]))
+    names = sorted(set(fits[0].names).intersection(*[f.names for f in fits[1:]]))
     one = 0.0
     n_one = 0
     # Per symptom, under each shape of `names`: the one-symptom ratio, and the rise, its
     # standard error and its square (the terms of every pair the symptom is in).
     ratios, rises, ses, variances = [], [], [], []
     for f in fits:
-        log_ratios = [(d * rise - half) / (se * se) for rise, se in zip(f.rise, f.se, strict=True)]
-        shape_ratios = [exp(x if x < cap else cap) for x in log_ratios]
+        f_rise, f_se = f.rise, f.se
+        f_variances = [se * se for se in f_se]
+        # exp of the log ratio (d rise - d^2 / 2) / se^2, capped at LOG_CAP
+        shape_ratios = [
+            exp(x) if (x := (d * rise - half) / v) < cap else exp_cap
+            for rise, v in zip(f_rise, f_variances, strict=True)
+        ]
         one += sum(shape_ratios)
         n_one += len(shape_ratios)
         if f.names == names:  # (nearly always: every symptom fitted under every shape)
             ratios.append(shape_ratios)
-            rises.append(f.rise)
-            ses.append(f.se)
+            rises.append(f_rise)
+            ses.append(f_se)
+            variances.append(f_variances)
         else:
             at = list(map(f.names.index, names))
             ratios.append([shape_ratios[i] for i in at])
-            rises.append([f.rise[i] for i in at])
-            ses.append([f.se[i] for i in at])
-        variances.append([se * se for se in ses[-1]])
+            rises.append([f_rise[i] for i in at])
+            ses.append([f_se[i] for i in at])
+            variances.append([f_variances[i] for i in at])
     one *= (1.0 - TWO_SYMPTOM_SHARE) / n_one
     if k < 2 or not names:
         return _log(one), None
