@@ -72,25 +72,28 @@ def decide(
     window is over; `counted` are the window days that count toward enough data, `n_shapes`
     the reaction shapes tried."""
     blinded = cw.blinded
-    usable = [r for r in reads if r.usable]
+    usable = [r for r in reads if r.z is not None]  # (`SymptomRead.usable`, read directly)
     tests = max(len(usable), 1) * (1.0 if blinded else min(EFFECTIVE_SHAPES, n_shapes))
     z_trigger = critical_z(ALPHA if blinded else ALPHA_ONE, tests)
     z_possible = critical_z(ALPHA_POSSIBLE, tests)
-    gaps: dict[str, float] = {}
     triggered: list[SymptomRead] = []
     placebo_reacted: list[SymptomRead] = []
     bars = {r.symptom: meaningful_change(r.ref_level) for r in reads}
-    for r in usable:
-        bar = bars[r.symptom]
-        # Blinded: the gap that counts is active minus placebo, and active must also be up.
-        gap = r.window_level - r.placebo_level if blinded else r.change
-        if blinded and r.placebo_change >= bar and r.placebo_z >= z_possible:
-            placebo_reacted.append(r)
-        if blinded and r.change < bar:
-            gap = min(gap, r.change)
-        gaps[r.symptom] = gap
-        if blinded and r.z >= z_trigger and r.rise >= bar and gap >= bar:
-            triggered.append(r)
+    if blinded:
+        gaps: dict[str, float] = {}
+        for r in usable:
+            bar = bars[r.symptom]
+            # The gap that counts is active minus placebo, and active must also be up.
+            gap = r.window_level - r.placebo_level
+            if r.placebo_change >= bar and r.placebo_z >= z_possible:
+                placebo_reacted.append(r)
+            if r.change < bar:
+                gap = min(gap, r.change)
+            gaps[r.symptom] = gap
+            if r.z >= z_trigger and r.rise >= bar and gap >= bar:
+                triggered.append(r)
+    else:
+        gaps = {r.symptom: r.change for r in usable}
     meaningful: list[SymptomRead] = []
     log_bayes = pair = None
     if not blinded:
@@ -116,7 +119,7 @@ def decide(
             possible.append((r, "uncertain"))
     if not blinded:
         named |= {r.symptom for r, _ in possible}
-        possible += [(r, "one_day") for r in _one_day_spikes(usable, named)]
+        possible += [(r, "one_day") for r in _one_day_spikes(usable, named, bars)]
     stop_confirmed = cw.challenge.stopped_for_reaction and any(
         # The diary must show it: one clean day clearly up (beyond one-day wobble, 5% level).
         r.peak_rise is not None
@@ -290,15 +293,18 @@ def _log(x: float) -> float:
     return math.log(x) if x > 0.0 else -LOG_CAP
 
 
-def _one_day_spikes(usable: list[SymptomRead], flagged: set[str]) -> list[SymptomRead]:
-    """The symptoms not `flagged` already whose highest clean window day stood out."""
-    n_days = max(len(r.window) for r in usable) if usable else 0
+def _one_day_spikes(
+    usable: list[SymptomRead], flagged: set[str], bars: dict[str, float]
+) -> list[SymptomRead]:
+    """The symptoms not `flagged` already whose highest clean window day stood out; `bars`
+    holds each symptom's `meaningful_change`."""
+    n_days = max([len(r.window) for r in usable]) if usable else 0
     z_day = critical_z(ALPHA, max(len(usable), 1) * max(n_days, 1))
     spikes = []
     for r in usable:
         if r.symptom in flagged or r.peak_rise is None:
             continue
-        bar = max(ONE_DAY_RISE_POINTS, meaningful_change(r.ref_level))
+        bar = max(ONE_DAY_RISE_POINTS, bars[r.symptom])
         spread = r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
         if r.peak_rise >= bar and r.peak_rise / spread >= z_day:
             spikes.append(r)

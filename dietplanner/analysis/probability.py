@@ -17,6 +17,7 @@ source in docs/analysis.md); the verdict is a band of the posterior (`band`).
 from __future__ import annotations
 
 import math
+from operator import mul
 
 from .vocabulary import Verdict
 
@@ -56,10 +57,14 @@ TRIGGER_FROM = 0.5
 POSSIBLE_FROM = 0.25
 
 
+_INTERCEPT, _SLOPES = WEIGHTS[0], WEIGHTS[1:]
+
+
 def log_likelihood_ratio(values: tuple[float, ...]) -> float:
     """The calibrated log likelihood ratio of trigger against not, from `decide.features`."""
-    intercept, *weights = WEIGHTS
-    return intercept + sum(w * x for w, x in zip(weights, values, strict=True))
+    if len(values) != len(_SLOPES):
+        raise ValueError(f"{len(_SLOPES)} features expected, got {len(values)}")
+    return _INTERCEPT + sum(map(mul, _SLOPES, values))
 
 
 def posterior(log_lr: float, prior: float = PRIOR) -> float:

@@ -152,3 +152,18 @@ def test_the_prior_is_the_stated_share_for_the_protocol():
     low_fodmap = only(replace(program, protocol="low-fodmap"), entries)
     assert low_fodmap.prior == 0.15
     assert only(program, entries).prior == 0.2
+
+
+def test_the_log_likelihood_ratio_is_the_intercept_plus_the_weighted_features_in_order():
+    values = (2.5, -1.25, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0)
+    intercept, *weights = probability.WEIGHTS
+    total = 0
+    for w, x in zip(weights, values, strict=True):
+        total += w * x
+    assert probability.log_likelihood_ratio(values) == intercept + total  # to the last bit
+
+
+@pytest.mark.parametrize("count", [7, 9])
+def test_a_log_likelihood_ratio_of_the_wrong_number_of_features_is_refused(count):
+    with pytest.raises(ValueError):
+        probability.log_likelihood_ratio((1.0,) * count)
