@@ -6,12 +6,16 @@ about a millisecond of Django's building and compiling each, against a tenth to 
                           patient_id=int)
     by_patient.all(patient_id=patient.pk)      # model objects, as the queryset gives them
     by_patient.first(patient_id=patient.pk)    # the first, or None
+    dates = Prepared(lambda patient_id: Entry.objects.filter(patient_id=patient_id)
+                     .values_list("date", "note"), patient_id=int)
+    dates.rows(patient_id=patient.pk)          # tuples, as `values_list` gives them
 
-`build` gets a stand-in value of each named kind (`int`, `uuid.UUID`) that no row has; the
-places those values take among the compiled statement's parameters are where each run puts its
-own (as the database driver expects them: a UUID as itself, or as its hex on SQLite). A
+`build` gets a stand-in value of each named kind (`int`, `uuid.UUID`, `Positive`) that no row
+has; the places those values take among the compiled statement's parameters are where each run
+puts its own (as the database driver expects them: a UUID as itself, or as its hex on SQLite). A
 statement `build` could not be prepared this way (a stand-in not found, a list of values, a
-prefetch, `values()`) is refused when first run, so a test of the page finds it.
+prefetch, `values()` or a flat or named `values_list()`) is refused when first run, so a test of
+the page finds it.
 
 Each run gets a compiler of its own, on its thread's connection, that turns rows into model
 objects as a queryset does (`django.db.models.query.ModelIterable`): the model's columns, the
@@ -28,12 +32,20 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.models.sql.constants import MULTI
 from django.db.transaction import TransactionManagementError
 
+
+class Positive:
+    """The kind of a value never below zero (a revision, a count): stood in for by a large
+    positive number, since Django leaves out a condition that a value outside its column's
+    range makes always true (`revision > -7340032917` on an unsigned column)."""
+
+
 _STAND_INS: dict[type, Callable[[int], Any]] = {
     int: lambda k: -7_340_032_917 - k,
+    Positive: lambda k: 7_340_032_917 + k,
     uuid.UUID: lambda k: uuid.UUID(int=0x5E47_1E00_0000_4000_8000_0000_0000_0000 + k),
 }
 # How a value may stand among the compiled parameters: itself, a UUID's hex (SQLite)
@@ -43,7 +55,7 @@ _AS_PARAMETER: tuple[Callable[[Any], Any], ...] = (lambda value: value, lambda v
 @dataclass(frozen=True)
 class _Statement:
     alias: str
-    model: type
+    model: type | None  # None: a `values_list` (`Prepared.rows`)
     query: object  # the ORM's query, never changed once compiled
     sql: str
     params: tuple
@@ -67,16 +79,9 @@ class Prepared:
 
     def all(self, *, using: str | None = None, **values) -> list:
         statement = self._statement(using)
-        if statement.locks and connections[statement.alias].get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
-        params = list(statement.params)
-        for place, name, as_parameter in statement.places:
-            params[place] = as_parameter(values[name])
-        compiler = statement.query.get_compiler(using=statement.alias)
-        compiler.__dict__.update(statement.compiled)
-        compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+        if statement.model is None:
+            raise ValueError("a `values_list` statement gives rows: `rows()`")
+        compiler = self._compiler(statement, values)
         found = []
         for row in compiler.results_iter(compiler.execute_sql(MULTI)):
             columns = row[statement.columns]
@@ -87,6 +92,29 @@ class Prepared:
                 setattr(obj, name, row[at])
             found.append(obj)
         return found
+
+    def rows(self, *, using: str | None = None, **values) -> list[tuple]:
+        """The rows of a `values_list` statement, as tuples (converted as the queryset
+        converts them)."""
+        statement = self._statement(using)
+        if statement.model is not None:
+            raise ValueError("a statement of model objects gives them: `all()`")
+        compiler = self._compiler(statement, values)
+        return list(compiler.results_iter(compiler.execute_sql(MULTI), tuple_expected=True))
+
+    def _compiler(self, statement: _Statement, values: dict):
+        """A compiler of the statement, on this thread's connection, with `values` in place."""
+        if statement.locks and connections[statement.alias].get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = list(statement.params)
+        for place, name, as_parameter in statement.places:
+            params[place] = as_parameter(values[name])
+        compiler = statement.query.get_compiler(using=statement.alias)
+        compiler.__dict__.update(statement.compiled)
+        compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+        return compiler
 
     def first(self, *, using: str | None = None, **values):
         found = self.all(using=using, **values)
@@ -107,11 +135,14 @@ class Prepared:
         }
         queryset = self.build(**stand_ins).using(alias)
         if (
-            queryset._iterable_class is not ModelIterable
+            queryset._iterable_class not in (ModelIterable, ValuesListIterable)
             or queryset._prefetch_related_lookups
             or queryset._known_related_objects
         ):
-            raise ValueError("only a queryset of model objects, without prefetches, is prepared")
+            raise ValueError(
+                "only a queryset of model objects or a `values_list` of tuples, without "
+                "prefetches, is prepared"
+            )
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         return stand_ins, queryset.query, compiler, sql, params
@@ -127,7 +158,7 @@ class Prepared:
                 match = next(
                     (
                         as_parameter
-                        for as_parameter in _AS_PARAMETER
+                        for as_parameter in (*_AS_PARAMETER, *_driver_int(param))
                         if _same(param, stand_in, as_parameter)
                     ),
                     None,
@@ -140,8 +171,24 @@ class Prepared:
         if other_sql != sql or changed != {place for place, _, _ in places}:
             raise ValueError("the statement's SQL or other values change with its values")
         klass_info, select = compiler.klass_info, compiler.select
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+        compiled = {name: getattr(compiler, name) for name in names}
+        locks = bool(query.select_for_update)
+        if not query.default_cols:  # a `values_list`: its rows as tuples (`rows`)
+            return _Statement(
+                alias,
+                None,
+                query,
+                sql,
+                tuple(params),
+                tuple(places),
+                compiled,
+                (),
+                slice(0),
+                (),
+                locks,
+            )
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Statement(
             alias=alias,
             model=klass_info["model"],
@@ -149,12 +196,19 @@ class Prepared:
             sql=sql,
             params=tuple(params),
             places=tuple(places),
-            compiled={name: getattr(compiler, name) for name in names},
+            compiled=compiled,
             init_list=tuple(f[0].target.attname for f in select[first:last]),
             columns=slice(first, last),
             related=tuple(get_related_populators(klass_info, select, alias)),
-            locks=bool(query.select_for_update),
+            locks=locks,
         )
+
+
+def _driver_int(param) -> tuple:
+    """The driver's own integer type of `param` (psycopg's `Int8` of a big integer), as a
+    way the value may stand among the parameters."""
+    kind = type(param)
+    return (kind,) if isinstance(param, int) and kind not in (int, bool) else ()
 
 
 def _same(param, stand_in, as_parameter) -> bool:

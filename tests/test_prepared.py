@@ -5,11 +5,15 @@ import uuid
 
 import pytest
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.db.transaction import TransactionManagementError
 
 from dietplanner.accounts.models import CareLink, User
-from dietplanner.prepared import Prepared
+from dietplanner.prepared import Positive, Prepared
+from dietplanner.programs.models import DailyEntry
+from dietplanner.programs.record import shown_program
+from tests.benchmarks.page_data import patient_with_program
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +75,41 @@ def test_a_locking_statement_runs_only_inside_a_transaction(catalogue):
         locking.all(pk=pat.pk)
     with transaction.atomic():
         assert locking.first(pk=pat.pk) == pat
+
+
+def _entry_rows(program_id, after):
+    return (
+        DailyEntry.objects.filter(program_id=program_id, revision__gt=after)
+        .order_by("date")
+        .values_list("date", Cast("scores", TextField()), "note", "updated")
+    )
+
+
+ENTRY_ROWS = Prepared(_entry_rows, program_id=int, after=Positive)
+
+
+def test_a_values_list_gives_the_querysets_tuples_and_keeps_a_condition_on_a_positive_value(
+    django_assert_num_queries,
+):
+    program = shown_program(patient_with_program("pat@example.com", 30))
+    first, second = DailyEntry.objects.filter(program=program).order_by("date")[:2]
+    for entry in (first, second):  # each save: a revision of its own
+        entry.note = "changed"
+        entry.save()
+    revisions = sorted(
+        set(DailyEntry.objects.filter(program=program).values_list("revision", flat=True))
+    )
+    assert len(revisions) == 3
+    for after in (0, *revisions):
+        expected = list(_entry_rows(program.pk, after))
+        with django_assert_num_queries(1):
+            found = ENTRY_ROWS.rows(program_id=program.pk, after=after)
+        assert found == expected  # dates and times converted as the queryset converts them
+    assert [row[0] for row in ENTRY_ROWS.rows(program_id=program.pk, after=revisions[1])] == [
+        second.date
+    ]
+    assert ENTRY_ROWS.rows(program_id=program.pk + 1, after=0) == []
+    with pytest.raises(ValueError, match="rows"):
+        ENTRY_ROWS.all(program_id=program.pk, after=0)
+    with pytest.raises(ValueError, match="all"):
+        LINKS.rows(dietitian_id=1, public_id=uuid.uuid4())

@@ -47,7 +47,7 @@ from dietplanner.accounts.models import User
 from dietplanner.analysis.diary import ChallengeFacts, DayEntry, ProgramFacts
 from dietplanner.analysis.diary import Dose as DoseFacts
 from dietplanner.analysis.vocabulary import Phase, TodayKind
-from dietplanner.prepared import Prepared
+from dietplanner.prepared import Positive, Prepared
 
 from . import memo, schedule
 from .models import Challenge, DailyEntry, Dose, EndoscopyOutcome, Program, ReactionAlert
@@ -481,10 +481,19 @@ def _read_entries(program: Program, written_after: int | None = None) -> tuple[E
             found = decoded[text] = json.loads(text)
         return found
 
-    entries = DailyEntry.objects.filter(program=program)
-    if written_after is not None:
-        entries = entries.filter(revision__gt=written_after)
-    rows = entries.order_by("date").values_list(
+    db = program._state.db
+    if written_after is None:
+        rows = _ENTRY_ROWS.rows(using=db, program_id=program.pk)
+    else:
+        rows = _ENTRY_ROWS_AFTER.rows(using=db, program_id=program.pk, after=written_after)
+    return tuple(
+        EntryRow(day, value(scores), value(confounders), value(off_plan), note, updated)
+        for day, scores, confounders, off_plan, note, updated in rows
+    )
+
+
+def _entry_rows(entries: QuerySet) -> QuerySet:
+    return entries.order_by("date").values_list(
         "date",
         Cast("scores", TextField()),
         Cast("confounders", TextField()),
@@ -492,10 +501,20 @@ def _read_entries(program: Program, written_after: int | None = None) -> tuple[E
         "note",
         "updated",
     )
-    return tuple(
-        EntryRow(day, value(scores), value(confounders), value(off_plan), note, updated)
-        for day, scores, confounders, off_plan, note, updated in rows
-    )
+
+
+# A program's rows, and those written after a diary revision (`_read_entries`): compiled once.
+_ENTRY_ROWS = Prepared(
+    lambda program_id: _entry_rows(DailyEntry.objects.filter(program_id=program_id)),
+    program_id=int,
+)
+_ENTRY_ROWS_AFTER = Prepared(
+    lambda program_id, after: _entry_rows(
+        DailyEntry.objects.filter(program_id=program_id, revision__gt=after)
+    ),
+    program_id=int,
+    after=Positive,
+)
 
 
 def load_record(
