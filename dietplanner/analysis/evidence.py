@@ -27,7 +27,7 @@ from operator import mul, not_, truediv
 from typing import NamedTuple
 
 from .reference import Noise
-from .stats import Whitener, solve_gls, solve_normal
+from .stats import Whitener, solve_2x2, solve_gls, solve_normal
 from .windows import ChallengeWindow
 
 
@@ -181,6 +181,9 @@ class SymptomRead:
         window = self.window
         if fits.shifts is None:
             values = [v for _, v in window] if scores is None else scores
+        elif len(fits.shifts[i]) == 1:  # one episode: each tagged day is in it
+            shift = 0 + fits.shifts[i][0]  # (what `sum` adds up from its start of 0)
+            values = [v - shift if t else v for (_, v), t in zip(window, fits.tags, strict=True)]
         else:
             shifts = fits.shifts[i]
             values = [
@@ -457,7 +460,7 @@ class _EpisodeDesign:
     on the same days: whitened level and episode columns, their cross products, and per shape
     (by its position among `candidates`) the whitened shape column with its cross products."""
 
-    __slots__ = ("whitener", "columns", "gram", "shapes", "support", "candidates")
+    __slots__ = ("whitener", "columns", "gram", "episode_rows", "shapes", "support", "candidates")
 
     def __init__(self, days, tags, window_rows, candidates: _Candidates, phi, k) -> None:
         wh = Whitener(days, phi)
@@ -468,6 +471,14 @@ class _EpisodeDesign:
             columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
         self.columns = columns
         self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
+        if k == 1:
+            # The one episode's whitened column is 0.0 before its first day and after the
+            # row following its last (a 0.0 after a 0.0 whitens to 0.0): its sums with a
+            # score column run over those rows only (adding the products of those zeros to
+            # a sum changes no bit). (first row, stop, the column on those rows)
+            on = [i for i, t in enumerate(tags) if t] or [0, -2]  # (none: no rows)
+            lo, stop = on[0], min(on[-1] + 2, n)
+            self.episode_rows = (lo, stop, columns[1][lo:stop])
         # The window's rows are consecutive (rows go by day); a whitened shape column is 0.0
         # outside them and the row after, and adding those zeros to a sum changes no bit, so
         # its sums run over those rows only.
@@ -511,19 +522,32 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
     s2 = read.sigma**2
     # Normal equations of (level, shift_1..k), the priors added as pseudo-observations; the
     # shape then joins through the Schur complement, one shape at a time.
-    gram = [list(row) for row in design.gram]
-    rhs = [sum(map(mul, c, w_y)) for c in design.columns]
-    for e, (mu, tau2) in enumerate(priors):
+    if k == 1:  # the usual case: the same sums and steps as below, written out
+        ((g00, g01), (g10, g11)), ((mu, tau2),) = design.gram, priors
+        lo, stop, column = design.episode_rows
         precision = s2 / tau2
-        gram[1 + e][1 + e] += precision
-        rhs[1 + e] += precision * mu
-    solved = solve_normal(gram, rhs)
-    if solved is None:
-        return
-    beta0, inv = solved
-    if k == 1:
-        (i00, i01), (i10, i11) = inv
-        b0, b1 = beta0
+        solved = solve_2x2(
+            g00,
+            g01,
+            g10,
+            g11 + precision,
+            sum(map(mul, design.columns[0], w_y)),
+            sum(map(mul, column, w_y[lo:stop])) + precision * mu,
+        )
+        if solved is None:
+            return
+        i00, i01, i10, i11, b0, b1 = solved
+    else:
+        gram = [list(row) for row in design.gram]
+        rhs = [sum(map(mul, c, w_y)) for c in design.columns]
+        for e, (mu, tau2) in enumerate(priors):
+            precision = s2 / tau2
+            gram[1 + e][1 + e] += precision
+            rhs[1 + e] += precision * mu
+        solved = solve_normal(gram, rhs)
+        if solved is None:
+            return
+        beta0, inv = solved
     yw = w_y[design.support[0] : design.support[1]]
     kept, zs, rises, ses, shiftss = [], [], [], [], []
     for i, wx, cross, xx in design.shapes:

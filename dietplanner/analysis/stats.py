@@ -141,6 +141,17 @@ def solve_gls(columns: Sequence[Sequence[float]], w_y: Sequence[float]):
     return solve_normal(gram, rhs)
 
 
+def solve_2x2(a: float, b: float, c: float, d: float, r0: float, r1: float):
+    """`solve_normal` of the 2 x 2 system `[[a, b], [c, d]] @ beta = (r0, r1)`, flat: the
+    inverse's `i00, i01, i10, i11` then `beta`'s two values, or None when singular."""
+    det = a * d - b * c
+    top = max(abs(a), abs(c))
+    if top < 1e-9 or abs(det) < 1e-9 * top:
+        return None
+    i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
+    return i00, i01, i10, i11, i00 * r0 + i01 * r1, i10 * r0 + i11 * r1
+
+
 def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
     """Solve the normal equations `gram @ beta = rhs` (small, symmetric positive definite);
     returns (beta, inverse of gram) or None when singular. A prior on a coefficient enters as
@@ -148,13 +159,11 @@ def solve_normal(gram: Sequence[Sequence[float]], rhs: Sequence[float]):
     k = len(rhs)
     if k == 2:  # the usual case (the level and one episode): in closed form
         (a, b), (c, d) = gram
-        det = a * d - b * c
-        top = max(abs(a), abs(c))
-        if top < 1e-9 or abs(det) < 1e-9 * top:
+        solved = solve_2x2(a, b, c, d, *rhs)
+        if solved is None:
             return None
-        i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
-        r0, r1 = rhs
-        return [i00 * r0 + i01 * r1, i10 * r0 + i11 * r1], [[i00, i01], [i10, i11]]
+        i00, i01, i10, i11, b0, b1 = solved
+        return [b0, b1], [[i00, i01], [i10, i11]]
     aug = [gram[i] + [1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
     for col in range(k):
         pivot = max(range(col, k), key=lambda r: abs(aug[r][col]))

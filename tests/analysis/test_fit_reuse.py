@@ -1,9 +1,18 @@
-"""What a run works out once and every pass reuses: a symptom's prepared days
-(`evidence.prepared`) and a window's sorted days (`challenge._WindowDays`)."""
+"""What the fits work out once and reuse: a symptom's prepared days (`evidence.prepared`), a
+window's sorted days (`challenge._WindowDays`), the rows an episode's sums run over."""
+
+from operator import mul
 
 from dietplanner.analysis.challenge import _WindowDays
 from dietplanner.analysis.daybook import NOT_LOGGED, DayBook
-from dietplanner.analysis.evidence import FitSetting, SymptomDays, prepared, read_symptom
+from dietplanner.analysis.evidence import (
+    FitSetting,
+    SymptomDays,
+    _Candidates,
+    _EpisodeDesign,
+    prepared,
+    read_symptom,
+)
 from dietplanner.analysis.reference import Noise
 from dietplanner.analysis.windows import challenge_windows
 
@@ -72,3 +81,23 @@ def test_a_window_s_days_are_sorted_into_left_out_clean_and_allowed():
     ]
     # Read up to an earlier day, only the days seen so far.
     assert _WindowDays(book, cw, n(31)).clean == [n(30)]
+
+
+def test_an_episode_column_is_zero_outside_the_rows_its_sums_run_over():
+    # Rows: 10 reference days (the last, 9 days before the window, in the episode), then the
+    # window's 7 days (its first 3 in the episode).
+    (cw,) = challenge_windows(diary([challenge("dairy", 30)])[0])
+    n = lambda k: day(k).toordinal()  # noqa: E731
+    days = [*(n(k) for k in range(12, 22)), *(n(k) for k in range(30, 37))]
+    tags = [(0,) if k in (21, 30, 31, 32) else () for k in [*range(12, 22), *range(30, 37)]]
+    window_days = days[10:]
+    candidates = _Candidates(window_days, cw, cw.templates())
+    design = _EpisodeDesign(days, tags, list(range(10, 17)), candidates, 0.6, 1)
+    lo, stop, column = design.episode_rows
+    full = design.columns[1]
+    assert (lo, stop) == (9, 14)
+    assert column == full[lo:stop]
+    assert all(v == 0.0 for v in full[:lo] + full[stop:])
+    scores = [3.0 + (k % 3) for k in range(len(days))]
+    w_y = design.whitener.apply(scores)
+    assert sum(map(mul, column, w_y[lo:stop])) == sum(map(mul, full, w_y))

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from dietplanner.analysis.stats import Whitener, solve_normal
+from dietplanner.analysis.stats import Whitener, solve_2x2, solve_normal
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,17 @@ def test_solve_normal_returns_the_solution_and_the_inverse(gram, rhs):
 @pytest.mark.parametrize("gram", [[[1.0, 1.0], [1.0, 1.0]], [[0.0, 0.0], [0.0, 0.0]]])
 def test_a_singular_system_gives_none(gram):
     assert solve_normal(gram, [1.0, 1.0]) is None
+
+
+def test_the_flat_2x2_solve_is_the_inverse_then_the_solution():
+    (i00, i01, i10, i11, b0, b1) = solve_2x2(4.0, 1.0, 1.0, 3.0, 1.0, 2.0)
+    assert (i00, i01, i10, i11) == pytest.approx((3 / 11, -1 / 11, -1 / 11, 4 / 11))
+    assert (b0, b1) == pytest.approx((1 / 11, 7 / 11))
+    assert solve_normal([[4.0, 1.0], [1.0, 3.0]], [1.0, 2.0]) == (
+        [b0, b1],
+        [[i00, i01], [i10, i11]],
+    )
+    assert solve_2x2(1.0, 1.0, 1.0, 1.0, 1.0, 1.0) is None
 
 
 def _innovations(days, phi, values):
