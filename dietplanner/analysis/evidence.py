@@ -359,13 +359,25 @@ class _Design:
     """Everything about a fit that does not depend on the scores: shared by the symptoms
     that were scored on the same days, which is nearly always all of them."""
 
-    __slots__ = ("whitener", "w_one", "s11", "start", "stop", "shapes", "names", "xs", "parts")
+    __slots__ = (
+        "whitener",
+        "w_one",
+        "s11",
+        "root_s11",
+        "start",
+        "stop",
+        "shapes",
+        "names",
+        "xs",
+        "parts",
+    )
 
     def __init__(self, days, n_ref, n_win, follow, candidates: _Candidates, phi) -> None:
         wh = Whitener(days, phi)
         self.whitener = wh
         self.w_one = w_one = wh.ones
         self.s11 = s11 = sum(map(mul, w_one, w_one))
+        self.root_s11 = math.sqrt(s11)
         # The shape is zero outside the window, so only window days (and the first day after,
         # whose innovation still sees the last window day) enter the sums that involve it.
         self.start, self.stop = n_ref, n_ref + n_win + (1 if follow else 0)
@@ -424,8 +436,11 @@ def _candidates(setting: FitSetting, window_days: Sequence[int]) -> _Candidates:
 def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> None:
     follow = days_in.follow
     lists = (days_in.ref_days, days_in.window_days, days_in.follow_days)
-    same, design = _same_design(setting, lists)
-    if design is None:
+    same = (id(lists[0]), id(lists[1]), id(lists[2]))  # (`_same_design`, written out)
+    design = setting.same.get(same)
+    if design is not None:
+        design = design[1]
+    else:
         n_ref, n_win = len(days_in.ref), len(days_in.window)
         days = (*days_in.ref_days, *days_in.window_days, *days_in.follow_days)
         key = (days, n_ref, bool(follow))
@@ -440,11 +455,12 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
                 setting.noise.phi,
             )
         setting.same[same] = (lists, design)
-    w_y = design.whitener.apply(_scores(days_in))
+    scores = days_in.scores
+    w_y = design.whitener.apply(_scores(days_in) if scores is None else scores)
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]
-    sd_factor = read.sigma * math.sqrt(s11)
+    sd_factor = read.sigma * design.root_s11
     shapes = design.shapes
     if not shapes:
         return
