@@ -47,17 +47,19 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
         )
         if not r.usable:
             finding = NO_DATA
+        # (symptom, finding, reference_level, reference_spread, window_level, change,
+        # strength, days, placebo_level: given by place, one call per symptom)
         out.append(
             Evidence(
-                symptom=symptom,
-                finding=finding,
-                reference_level=r.ref_level,
-                reference_spread=r.sigma,
-                window_level=r.window_level,
-                change=r.change,
-                strength=r.z,
-                days=len(r.window),
-                placebo_level=r.placebo_level,
+                symptom,
+                finding,
+                r.ref_level,
+                r.sigma,
+                r.window_level,
+                r.change,
+                r.z,
+                len(r.window),
+                r.placebo_level,
             )
         )
     return tuple(out)
