@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property, partial
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -431,7 +431,10 @@ def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
                 before = _with_row(before, row)
             return _keep_here(key, tuple(before))
     rows = diaries.get(key, lambda: _changed_since(program, key) or _read_entries(program))
-    latest_rows.keep_here(key[:2], (key, rows))
+    if not connections[program._state.db or DEFAULT_DB_ALIAS].in_atomic_block:
+        # Only committed rows are read on from: rows read in a transaction may hold its own
+        # writes, and a rolled back write leaves its revision to the next one.
+        latest_rows.keep_here(key[:2], (key, rows))
     return rows
 
 

@@ -2,21 +2,22 @@
 `record._changed_since`), and still shows every write, whatever path made it.
 
 Each test keeps the rows in this process, writes as another server process would, then reads
-the record again and compares it with a read of every row from the database.
+the record again and compares it with a read of every row from the database. The tests commit
+(`transaction=True`): only rows read outside a transaction are read on from.
 """
 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dietplanner.programs import memo
+from dietplanner.programs import memo, record
 from dietplanner.programs.models import DailyEntry, Program
 from dietplanner.programs.record import load_record, shown_program
 from tests.benchmarks.page_data import patient_with_program, pinned_time
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("catalogue")]
 
 
 def _record(patient):
@@ -149,3 +150,35 @@ def test_every_write_gives_its_rows_the_programs_new_revision():
         )
         assert DailyEntry.objects.get(pk=made.pk).revision == latest()
     assert revisions == sorted(set(revisions))  # each write a higher one
+
+
+def test_rows_read_in_a_transaction_that_rolls_back_are_never_read_on_from():
+    """A write rolled back leaves its revision to the next write: rows read in its
+    transaction (holding the write) must not be the rows a later read adds to. (The clock
+    runs: a frozen one would give the rolled back stamp again, and the rows kept under it.)"""
+    patient = patient_with_program("pat@example.com", 60)
+    before = _record(patient)
+    program_key = before.diary_key[:2]
+    assert record.latest_rows.peek(program_key)[0] == before.diary_key
+    symptom = before.program.symptoms[0]
+    rolled, kept = before.entries[3].date, before.entries[7].date
+    try:
+        with transaction.atomic():
+            row = DailyEntry.objects.get(program=before.program, date=rolled)
+            row.scores = _bump(row.scores, symptom)
+            row.save()
+            inside = _record(patient)
+            assert inside.entry_by_day[rolled].scores == row.scores
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    # what the next read adds to is still what was read before the transaction
+    assert record.latest_rows.peek(program_key)[0] == before.diary_key
+    other = DailyEntry.objects.get(program=before.program, date=kept)
+    other.note = "written after the rollback"
+    other.save()
+    after, sqls = _read(patient)
+    assert '"revision" >' in _entry_sql(sqls)[0]
+    assert after.entry_by_day[kept].note == "written after the rollback"
+    assert after.entry_by_day[rolled] == before.entry_by_day[rolled]
+    assert after.entries == _as_read_afresh(patient)
