@@ -115,7 +115,9 @@ def analyze_program(
             fit_candidates=fit_candidates,
         )
         readings = _read_all(run, windows)
-        foods = _food_reads(readings)
+        # What each food's challenge showed is read only for the groups eaten off-plan (a
+        # window's `eaten`, the same in every pass: its exposures are kept for the run).
+        foods = _food_reads(readings) if any(r.eaten for r in readings) else {}
         # Off-plan eating is allowed for by what the previous reading of that food showed
         # (pass 1: nothing known); the last pass must agree with the readings it leaned on
         # (the reasons name them), so it is read again, at most twice, until it does.
