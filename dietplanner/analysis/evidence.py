@@ -52,8 +52,10 @@ class ShapeFits:
     """The fits of one symptom under each reaction shape tried, in the order tried, as
     columns: `names`, `z`, `rise` (at the full portion) and its `se`; per shape `xs`, the
     shape on the window days, and `parts` (`shape_parts`; None: work them out). Episode fits
-    also keep per shape `shifts`, the fitted shift of each episode, and `tags`, the episodes
-    of each window day, to read the window scores less those shifts (`SymptomRead.use`).
+    also keep `shifts`, the fitted shift of each episode under each shape, flat (with k
+    episodes, shape i's episode e at i * k + e: one float per shape, not a list, in the usual
+    case of one), and `tags`, the episodes of each window day, to read the window scores less
+    those shifts (`SymptomRead.use`).
 
     Columns rather than an object per shape: one is filled for every symptom, challenge and
     pass, and the Bayes factor (`decide.reaction_evidence`) reads every shape's rise and
@@ -70,11 +72,16 @@ class ShapeFits:
         se: Sequence[float] = (),
         xs: Sequence[list[float]] = (),
         parts: Sequence[tuple] | None = None,
-        shifts: Sequence[list[float]] | None = None,
+        shifts: Sequence[float] | None = None,
         tags: list[tuple[int, ...]] | None = None,
     ) -> None:
         self.names, self.z, self.rise, self.se, self.xs = names, z, rise, se, xs
         self.parts, self.shifts, self.tags = parts, shifts, tags
+
+    def _shifts(self, i: int) -> Sequence[float]:
+        """The fitted shift of each episode under the `i`-th shape."""
+        k = len(self.shifts) // len(self.names)
+        return self.shifts[i * k : (i + 1) * k]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -91,7 +98,7 @@ class ShapeFits:
             self.rise[i],
             self.se[i],
             self.xs[i],
-            None if self.shifts is None else self.shifts[i],
+            None if self.shifts is None else self._shifts(i),
             self.tags,
             None if self.parts is None else self.parts[i],
         )
@@ -181,11 +188,11 @@ class SymptomRead:
         window = self.window
         if fits.shifts is None:
             values = [v for _, v in window] if scores is None else scores
-        elif len(fits.shifts[i]) == 1:  # one episode: each tagged day is in it
-            shift = 0 + fits.shifts[i][0]  # (what `sum` adds up from its start of 0)
+        elif len(fits.shifts) == len(fits.names):  # one episode: each tagged day is in it
+            shift = 0 + fits.shifts[i]  # (what `sum` adds up from its start of 0)
             values = [v - shift if t else v for (_, v), t in zip(window, fits.tags, strict=True)]
         else:
-            shifts = fits.shifts[i]
+            shifts = fits._shifts(i)
             values = [
                 v - sum([shifts[e] for e in t]) if t else v
                 for (_, v), t in zip(window, fits.tags, strict=True)
@@ -574,7 +581,7 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
             if denom <= 1e-9:
                 continue
             rise = (sum(map(mul, wx, yw)) - (c0 * b0 + c1 * b1)) / denom
-            shifts = [b1 - a1 * rise]
+            shiftss.append(b1 - a1 * rise)
         else:
             ac = [sum(map(mul, row, cross)) for row in inv]
             denom = xx - sum(map(mul, cross, ac))
@@ -583,13 +590,12 @@ def _read_episodes(read: SymptomRead, days_in: SymptomDays, setting: FitSetting)
             rise = (sum(map(mul, wx, yw)) - sum(map(mul, cross, beta0))) / denom
             # The episodes' fitted shifts under this shape: whichever shape is reported, its
             # window level is read from the scores less these shifts.
-            shifts = [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
+            shiftss += [beta0[1 + e] - ac[1 + e] * rise for e in range(k)]
         se = math.sqrt(s2 / denom)
         kept.append(i)
         zs.append(rise / se)
         rises.append(rise)
         ses.append(se)
-        shiftss.append(shifts)
     if kept:
         names, xss, partss = design.candidates.columns(kept)
         read.fits = ShapeFits(names, zs, rises, ses, xss, partss, shiftss, tags)
