@@ -67,3 +67,11 @@ def test_whitening_follows_the_definition_to_the_bit(phi):
     # From a row on: the same rows as whitening the column with zeros before it.
     shape = [0.0] * 5 + [0.5, 1.0, 1.0]
     assert wh.apply_from(5, shape[5:]) == wh.apply(shape)[5:]
+
+
+@pytest.mark.parametrize("days", [[5], [5, 6], []])
+def test_whitening_one_or_two_days(days):
+    values = [4.0, 6.0][: len(days)]
+    wh = Whitener(days, 0.5)
+    assert wh.apply(values) == _innovations(days, 0.5, values)
+    assert wh.ones == _innovations(days, 0.5, [1.0] * len(days))
