@@ -489,19 +489,29 @@ class _EpisodeDesign:
         wh = Whitener(days, phi)
         self.whitener = wh
         n = len(days)
-        columns = [wh.ones]
-        for e in range(k):
-            columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
-        self.columns = columns
-        self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
-        if k == 1:
+        ones = wh.ones
+        on = [i for i, t in enumerate(tags) if t] if k == 1 else None
+        if on:
             # The one episode's whitened column is 0.0 before its first day and after the
-            # row following its last (a 0.0 after a 0.0 whitens to 0.0): its sums with a
-            # score column run over those rows only (adding the products of those zeros to
-            # a sum changes no bit). (first row, stop, the column on those rows)
-            on = [i for i, t in enumerate(tags) if t] or [0, -2]  # (none: no rows)
+            # row following its last (a 0.0 after a 0.0 whitens to 0.0): only those rows
+            # are whitened, and its sums run over them only (adding the products of those
+            # zeros to a sum changes no bit; a product's factors commute, so the level's
+            # sum with it is the episode's with the level). (first row, stop, the column on
+            # those rows)
             lo, stop = on[0], min(on[-1] + 2, n)
-            self.episode_rows = (lo, stop, columns[1][lo:stop])
+            rows = wh.apply_from(lo, [1.0 if t else 0.0 for t in tags[lo:stop]])
+            self.episode_rows = (lo, stop, rows)
+            columns = [ones, [*repeat(0.0, lo), *rows, *repeat(0.0, n - stop)]]
+            cross = sum(map(mul, ones[lo:stop], rows))
+            self.gram = [[sum(map(mul, ones, ones)), cross], [cross, sum(map(mul, rows, rows))]]
+        else:
+            columns = [ones]
+            for e in range(k):
+                columns.append(wh.apply([1.0 if e in t else 0.0 for t in tags]))
+            self.gram = [[sum(map(mul, a, b)) for b in columns] for a in columns]
+            if k == 1:  # (an episode with no row: its column, all 0.0, whole)
+                self.episode_rows = (0, n, columns[1])
+        self.columns = columns
         # The window's rows are consecutive (rows go by day); a whitened shape column is 0.0
         # outside them and the row after, and adding those zeros to a sum changes no bit, so
         # its sums run over those rows only.

@@ -98,6 +98,10 @@ def test_an_episode_column_is_zero_outside_the_rows_its_sums_run_over():
     assert (lo, stop) == (9, 14)
     assert column == full[lo:stop]
     assert all(v == 0.0 for v in full[:lo] + full[stop:])
+    # The whole column whitened, and the sums over every row, to the bit.
+    whole = [design.whitener.ones, design.whitener.apply([1.0 if t else 0.0 for t in tags])]
+    assert full == whole[1]
+    assert design.gram == [[sum(map(mul, a, b)) for b in whole] for a in whole]
     scores = [3.0 + (k % 3) for k in range(len(days))]
     w_y = design.whitener.apply(scores)
     assert sum(map(mul, column, w_y[lo:stop])) == sum(map(mul, full, w_y))
