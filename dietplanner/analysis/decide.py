@@ -14,7 +14,7 @@ from . import probability
 from .evidence import SymptomRead
 from .reading import Reading
 from .reference import Noise
-from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change, rise_kind
+from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change
 from .stats import critical_z
 from .vocabulary import Verdict
 from .windows import ChallengeWindow
@@ -147,9 +147,7 @@ def decide(
             verdict = Verdict.TOLERATED
     else:
         # A trigger needs a clear rise: the one threshold the pages show (`rise_kind`).
-        clear = meaningful or [
-            r for r in usable if rise_kind(r.change, r.ref_level, r.z) == "clear"
-        ]
+        clear = meaningful or clear_rises(usable, bars)
         verdict = probability.band(
             probability.posterior(log_lr, prior),
             meaningful=bool(clear) or stop_confirmed,
@@ -287,6 +285,12 @@ def pair_to_mention(pair: tuple[str, str] | None, usable: list[SymptomRead]):
     reads = {r.symptom: r for r in usable}
     rose = all(reads[s].z >= 1.0 and reads[s].change >= SMALL_RISE_POINTS for s in pair)
     return pair if rose else None
+
+
+def clear_rises(usable: Sequence[SymptomRead], bars: dict[str, float]) -> list[SymptomRead]:
+    """The symptoms whose rise `rise_kind` calls "clear", from each symptom's meaningful
+    change (`bars`) already worked out: up by it, beyond the 5% level."""
+    return [r for r in usable if r.change >= bars[r.symptom] and r.z >= CLEAR_RISE_Z]
 
 
 def _log(x: float) -> float:
