@@ -308,9 +308,12 @@ def _one_day_spikes(
     for r in usable:
         if r.symptom in flagged or r.peak_rise is None:
             continue
-        bar = max(ONE_DAY_RISE_POINTS, bars[r.symptom])
-        spread = r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))
-        if r.peak_rise >= bar and r.peak_rise / spread >= z_day:
+        # (the spread of one day against the usual level, worked out only for a big rise)
+        peak = r.peak_rise
+        if (
+            peak >= max(ONE_DAY_RISE_POINTS, bars[r.symptom])
+            and peak / (r.sigma * math.sqrt(1.0 + 1.0 / len(r.ref_days))) >= z_day
+        ):
             spikes.append(r)
     return spikes
 
