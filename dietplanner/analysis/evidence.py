@@ -297,7 +297,7 @@ class FitSetting:
     def __init__(
         self,
         cw: ChallengeWindow,
-        shapes: list[tuple[str, list[float]]],
+        shapes: list[tuple[str, Sequence[float]]],
         noise: Noise,
         candidates: dict | None = None,
     ) -> None:

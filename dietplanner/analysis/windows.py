@@ -10,6 +10,7 @@ times lingering 1 or 3 days. On day k the template is the largest portion whose 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .diary import ChallengeFacts, ProgramFacts
@@ -48,17 +49,26 @@ class ChallengeWindow:
     def blinded(self) -> bool:
         return self.challenge.blinded and bool(self.placebo_days) and bool(self.fractions)
 
-    def templates(self) -> list[tuple[str, list[float]]]:
+    def templates(self) -> list[tuple[str, tuple[float, ...]]]:
         """Expected reaction shapes, one value per window day, scaled to the full portion."""
-        n = self.end - self.first + 1
-        doses = [(d - self.first, f) for d, f in self.fractions]
-        if self.blinded:
-            return [("active", _spread([(k, 1.0) for k, _ in doses], n, 0, BLINDED_SPAN))]
-        return [(name, _spread(doses, n, delay, linger)) for name, delay, linger in _SHAPES]
+        doses = tuple([(d - self.first, f) for d, f in self.fractions])
+        return list(_templates(doses, self.end - self.first + 1, self.blinded))
 
     def placebo_template(self) -> list[float]:
         n = self.end - self.first + 1
         return _spread([(d - self.first, 1.0) for d in self.placebo_days], n, 0, BLINDED_SPAN)
+
+
+@functools.lru_cache(maxsize=256)
+def _templates(
+    doses: tuple[tuple[int, float], ...], n: int, blinded: bool
+) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """The shapes of a window of `n` days with `doses` (day in the window, portion fraction),
+    as tuples: a pure function of a few figures that most windows share (the same schedule of
+    portions), so kept by them."""
+    if blinded:
+        return (("active", tuple(_spread([(k, 1.0) for k, _ in doses], n, 0, BLINDED_SPAN))),)
+    return tuple((name, tuple(_spread(doses, n, delay, linger))) for name, delay, linger in _SHAPES)
 
 
 def _spread(doses: list[tuple[int, float]], n: int, delay: int, linger: int) -> list[float]:

@@ -105,3 +105,17 @@ def test_an_episode_column_is_zero_outside_the_rows_its_sums_run_over():
     scores = [3.0 + (k % 3) for k in range(len(days))]
     w_y = design.whitener.apply(scores)
     assert sum(map(mul, column, w_y[lo:stop])) == sum(map(mul, full, w_y))
+
+
+def test_windows_with_the_same_portions_share_their_shapes_which_nothing_can_change():
+    program, _ = diary([challenge("dairy", 30), challenge("wheat", 40), challenge("egg", 49)])
+    first, second, last = challenge_windows(program)
+    assert first.templates() == second.templates()
+    # Doses on days 0-2 at 1/3, 2/3 and the full portion; the delay 1, lingering 1 shape.
+    shapes = dict(first.templates())
+    assert list(shapes) == ["d0l1", "d0l3", "d1l1", "d1l3", "d2l1", "d2l3"]
+    third = 1 / 3
+    assert shapes["d1l1"] == (0.0, third, 2 * third, 1.0, 1.0, 0.0, 0.0)
+    assert all(isinstance(xs, tuple) for xs in shapes.values())
+    # Each shape has a value for each of its window's days.
+    assert len(last.templates()[0][1]) == last.end - last.first + 1
