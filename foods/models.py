@@ -234,8 +234,9 @@ class Protocol(models.Model):
         ]
 
 
-class ProtocolGroup(models.Model):
-    """One eliminated group of a protocol; `position` is the default reintroduction order."""
+class ProtocolGroup(StampedRow):
+    """One eliminated group of a protocol; `position` is the default reintroduction order.
+    Kept with the catalogue too (`programs.memo.Catalogue.protocol_groups`)."""
 
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="protocol_groups")
     group = models.ForeignKey(FoodGroup, on_delete=models.CASCADE, related_name="+")

@@ -46,7 +46,7 @@ from dietplanner.programs.models import Challenge, GroupPlan, Program
 from dietplanner.programs.record import EntryRow, ProgramRecord, engine_order, load_record
 from dietplanner.programs.schedule.response import baseline_response
 from dietplanner.programs.visibility import shown_result
-from foods.models import Confounder, FoodGroup, ProtocolGroup, Symptom
+from foods.models import Confounder, FoodGroup, Symptom
 
 from .pdf_daily import DailyText, daily_text
 from .selectors import (
@@ -148,19 +148,11 @@ def load_program_data(patient: User, program: Program, today: date) -> ProgramDa
 
 def protocol_groups(data: ProgramData) -> list[FoodGroup]:
     """The program's protocol's food groups in its order, as `Protocol.groups_in_order` gives
-    them, the catalogue's rows (read them, never change them), in one small query: what
-    `Screening.assessment_for` and the flags read of `protocol.groups` (whether the diet
-    leaves out gluten)."""
-    rows = _PROTOCOL_GROUPS.all(protocol_id=data.program.protocol_id)
-    return [data.catalogue.groups[row.group_id] for row in rows]
-
-
-_PROTOCOL_GROUPS = Prepared(
-    lambda protocol_id: (
-        ProtocolGroup.objects.filter(protocol_id=protocol_id).order_by("position").only("group_id")
-    ),
-    protocol_id=int,
-)
+    them, the catalogue's rows (read them, never change them), kept with the catalogue
+    (`memo.Catalogue.protocol_groups`): what `Screening.assessment_for` and the flags read
+    of `protocol.groups` (whether the diet leaves out gluten)."""
+    groups = data.catalogue.groups
+    return [groups[g] for g in data.catalogue.protocol_groups.get(data.program.protocol_id, ())]
 
 
 # --- the report ----------------------------------------------------------------------------

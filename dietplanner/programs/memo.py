@@ -52,7 +52,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from foods.models import CatalogueStamp, Confounder, FoodGroup, Symptom
+from foods.models import CatalogueStamp, Confounder, FoodGroup, ProtocolGroup, Symptom
 
 from .models import DailyEntry, Program
 
@@ -214,8 +214,8 @@ def forget() -> None:
 @dataclass(frozen=True)
 class Catalogue:
     """The catalogue rows pages name things by, as of one catalogue stamp: every symptom,
-    upset (confounder) and food group. Shared by the requests of a process: read them, never
-    change them."""
+    upset (confounder) and food group, and each protocol's groups in order. Shared by the
+    requests of a process: read them, never change them."""
 
     symptoms: dict[str, Symptom]  # by slug
     confounders: tuple[Confounder, ...]  # in the catalogue's order
@@ -229,6 +229,18 @@ class Catalogue:
             Confounder: {c.slug: c.name for c in self.confounders},
             FoodGroup: {g.slug: g.name for g in self.groups.values()},
         }
+
+    @cached_property
+    def protocol_groups(self) -> dict[int, tuple[int, ...]]:
+        """Each protocol's eliminated food groups (their ids) in its order, read when first
+        asked (one query for every protocol) and kept with the catalogue's stamp."""
+        order: dict[int, list[int]] = {}
+        rows = ProtocolGroup.objects.order_by("protocol_id", "position", "id").values_list(
+            "protocol_id", "group_id"
+        )
+        for protocol_id, group_id in rows:
+            order.setdefault(protocol_id, []).append(group_id)
+        return {protocol_id: tuple(groups) for protocol_id, groups in order.items()}
 
     @classmethod
     def read(cls) -> Catalogue:

@@ -527,3 +527,34 @@ def test_the_rows_read_hold_the_values_stored():
         (e.date, e.scores, e.confounders, e.off_plan, e.note, e.updated) for e in stored
     ]
     assert rows[0].confounders == ["illness", "stress"]
+
+
+@pytest.mark.parametrize("how", ["reordered", "removed", "added"])
+def test_a_change_of_a_protocols_groups_shows_on_the_next_report(how):
+    """The protocol's groups are kept with the catalogue: a change of them (the admin, a
+    catalogue load) gives the catalogue a new stamp, read on the next page."""
+    from dietplanner.clinic.report import load_program_data, protocol_groups
+    from foods.models import FoodGroup, ProtocolGroup
+
+    def groups(patient):
+        program = shown_program(patient)
+        return protocol_groups(load_program_data(patient, program, patient.local_today()))
+
+    with pinned_time():
+        patient = patient_with_program("pat@example.com", 30)
+        before = groups(patient)  # this process keeps the catalogue, and the groups with it
+        protocol_id = shown_program(patient).protocol_id
+        rows = ProtocolGroup.objects.filter(protocol_id=protocol_id)
+        if how == "reordered":
+            rows.filter(group=before[0]).update(position=999)
+            expected = [*before[1:], before[0]]
+        elif how == "removed":
+            rows.get(group=before[0]).delete()
+            expected = before[1:]
+        else:
+            extra = FoodGroup.objects.exclude(pk__in=[g.pk for g in before]).first()
+            ProtocolGroup.objects.create(protocol_id=protocol_id, group=extra, position=999)
+            expected = [*before, extra]
+        after = groups(patient)
+    assert [g.pk for g in after] == [g.pk for g in expected]
+    assert [g.slug for g in after] != [g.slug for g in before]
