@@ -148,8 +148,14 @@ class NoiseEstimator:
     def __init__(self, book: DayBook, symptoms: Iterable[str], earliest: int) -> None:
         self.book = book
         self.symptoms = tuple(symptoms)
-        quiet = sorted(day for day in book.calm if day >= earliest)
-        self._quiet = {s: tuple(filter(book.values(s).__contains__, quiet)) for s in self.symptoms}
+        quiet = tuple(sorted(day for day in book.calm if day >= earliest))
+        logged = len(book.scores)
+        # (a symptom scored every logged day is scored on every quiet day: the same tuple)
+        self._quiet = {
+            s: quiet if len(values) == logged else tuple(filter(values.__contains__, quiet))
+            for s in self.symptoms
+            for values in (book.values(s),)
+        }
         self._series: dict[tuple[str, tuple], _Series] = {}
         # Symptoms usually share their days (always when none rose), hence their runs.
         self._segments: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
@@ -162,10 +168,11 @@ class NoiseEstimator:
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
         phi = _phi(series.values())
-        sigma = {s: self._sigma(series[s], phi) for s in self.symptoms}
+        sigma = {}
         dof = {}
         for symptom, one in series.items():
             eff = self._eff(one, phi)
+            sigma[symptom] = _spread(one, eff)
             # Autocorrelated days carry less information about the spread than independent ones.
             dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
         corr = _pair_correlations(series)
@@ -174,7 +181,8 @@ class NoiseEstimator:
     def sigma(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
         """`estimate(busy).sigma[symptom]`, without the rest."""
         series = {s: self._series_of(s, busy) for s in self.symptoms}
-        return self._sigma(series[symptom], _phi(series.values()))
+        one = series[symptom]
+        return _spread(one, self._eff(one, _phi(series.values())))
 
     def sigma_floor(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
         """A floor of `sigma(busy, symptom)` that needs neither the day-to-day correlation nor
@@ -325,12 +333,13 @@ class NoiseEstimator:
             eff += value
         return eff
 
-    def _sigma(self, series: _Series, phi: float) -> float:
-        eff = self._eff(series, phi)
-        var = (series.ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
-        if series.floor is not None:
-            var *= series.floor**2
-        return max(math.sqrt(var), MIN_SIGMA)
+
+def _spread(series: _Series, eff: float) -> float:
+    """A symptom's noise SD from its quiet series and their effective degrees of freedom."""
+    var = (series.ss + PRIOR_SIGMA_DOF * PRIOR_SIGMA**2) / (eff + PRIOR_SIGMA_DOF)
+    if series.floor is not None:
+        var *= series.floor**2
+    return max(math.sqrt(var), MIN_SIGMA)
 
 
 def floor_spread_ratio(values: Sequence[float]) -> float:
