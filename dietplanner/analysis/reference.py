@@ -20,7 +20,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, count, islice, repeat
+from itertools import accumulate, chain, compress, count, filterfalse, islice, repeat
 from operator import add, gt, itemgetter, mul, sub
 
 from .daybook import DayBook
@@ -108,7 +108,7 @@ class Noise:
         return self.corr.get((a, b), 0.0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Series:
     """One symptom's quiet days with some spans left out: what the noise estimate needs of
     them that does not depend on the day-to-day correlation."""
@@ -123,6 +123,28 @@ class _Series:
     lag_terms: list[tuple[float, float, int, int]]
     ss: float  # sum of squared deviations over the runs
     floor: float | None  # `floor_spread_ratio` when the floor at 0 hides part of the wobble
+    # The days and deviations of the runs end to end, and the sum of their squares in that
+    # order: what `_pair_correlations` reads, worked out when first asked (`_flat`).
+    flat: tuple[Sequence[int], list[float], float] | None = None
+
+
+def _flat(series: _Series) -> tuple[Sequence[int], list[float], float]:
+    """`series.flat`, worked out once (shared by the estimates that leave out the same spans:
+    the lists are not to be changed). A single run is its own days and deviations, and its
+    sum of squares is the run's (the same sum over the same squares)."""
+    found = series.flat
+    if found is None:
+        centred = series.centred
+        if len(centred) == 1:
+            found = (centred[0][0], centred[0][1], series.ss)
+        else:
+            found = (
+                list(chain.from_iterable(seg for seg, _ in centred)),
+                list(chain.from_iterable(seg_devs for _, seg_devs in centred)),
+                sum(chain.from_iterable(series.squares)),
+            )
+        series.flat = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +170,7 @@ class NoiseEstimator:
     def __init__(self, book: DayBook, symptoms: Iterable[str], earliest: int) -> None:
         self.book = book
         self.symptoms = tuple(symptoms)
-        quiet = tuple(sorted(day for day in book.calm if day >= earliest))
+        quiet = self._every = tuple(sorted(day for day in book.calm if day >= earliest))
         logged = len(book.scores)
         # (a symptom scored every logged day is scored on every quiet day: the same tuple)
         self._quiet = {
@@ -164,6 +186,7 @@ class NoiseEstimator:
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
         self._prefix: dict[str, tuple] = {}  # per symptom (`_sums_of`)
         self._follows: dict[tuple[int, ...], tuple[bytes, int]] = {}  # per run (`_run`)
+        self._known: dict = {}  # (`_pair_correlations`)
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
         series = {s: self._series_of(s, busy) for s in self.symptoms}
@@ -175,7 +198,7 @@ class NoiseEstimator:
             sigma[symptom] = _spread(one, eff)
             # Autocorrelated days carry less information about the spread than independent ones.
             dof[symptom] = (eff + PRIOR_SIGMA_DOF) * (1.0 - phi * phi) / (1.0 + phi * phi)
-        corr = _pair_correlations(series)
+        corr = _pair_correlations(series, self._every, self._known)
         return Noise(phi=phi, sigma=sigma, dof=dof, corr=corr)
 
     def sigma(self, busy: Mapping[str, Sequence[tuple[int, int]]], symptom: str) -> float:
@@ -403,66 +426,92 @@ def _ss_floor(seg, days, by_dev, by_square, spans, allowance) -> float:
     return max(squares - total * total / n - allowance, 0.0)
 
 
-def _pair_correlations(series: Mapping[str, _Series]) -> dict[tuple[str, str], float]:
+def _pair_correlations(
+    series: Mapping[str, _Series],
+    quiet: Sequence[int] = (),
+    known: dict[tuple[_Series, _Series], float | None] | None = None,
+) -> dict[tuple[str, str], float]:
     """Same-day correlation of each pair of symptoms' deviations from their run means (per
     symptom, its `_Series`: the days, deviations and squares of each run), on the days both
     were scored, floored at 0. Two symptoms that move together day to day count as less than
-    two independent witnesses when their evidence is added up (`verdicts`)."""
+    two independent witnesses when their evidence is added up (`verdicts`).
+
+    `quiet`: sorted days that every symptom's days are among (when a symptom has them all,
+    they are the days of any symptom). `known`: the correlation (None: taken as
+    independent) of pairs of series scored on the same days, by the two series, from earlier
+    calls (and filled in): it depends on nothing else."""
     # Each symptom's days and deviations, in day order (runs and their days come in order).
-    flat = {
-        symptom: (
-            list(chain.from_iterable(seg for seg, _ in one.centred)),
-            list(chain.from_iterable(seg_devs for _, seg_devs in one.centred)),
-        )
-        for symptom, one in series.items()
-    }
+    flat = {symptom: _flat(one) for symptom, one in series.items()}
     # On the union of days each symptom's deviations, 0.0 where it was not scored: a pair's
     # cross product over the days both were scored is then one dot product. Each sum of
     # squares over the shared days is the symptom's total less the days the other missed.
-    day_lists = [days for days, _ in flat.values()]
-    if day_lists and all(days == day_lists[0] for days in day_lists):  # (before any rose)
+    day_lists = [days for days, _, _ in flat.values()]
+    if day_lists and all(days is day_lists[0] for days in day_lists):  # (before any rose)
         union = day_lists[0]
+    elif quiet and any(len(days) == len(quiet) for days in day_lists):
+        union = quiet
     else:
         union = sorted(set().union(*day_lists))
     n = len(union)
     if any(len(days) < n for days in day_lists):
         everywhere = set(union)
-        at = dict(zip(union, count()))  # each day's place in `union`
     columns = {}
-    for symptom, (days, devs) in flat.items():
+    for symptom, (days, devs, total) in flat.items():
         if len(days) == n:  # scored every day
-            column, missing = devs, set()
-        else:
-            # (a copy of `everywhere` less the days scored: the set `everywhere - days` is,
-            # iterated in the same order, so the sums over it below add in that order)
-            missing = set(everywhere)
-            missing.difference_update(days)
-            column = devs  # (a list of its own) with 0.0 put in at the days missed
-            for place in sorted(map(at.__getitem__, missing)):
-                column.insert(place, 0.0)
-        # (the squares of its deviations in day order: the zeros of the days it was not
-        # scored on add nothing to the sum, to the last bit)
-        total = sum(chain.from_iterable(series[symptom].squares))
-        columns[symptom] = (column, total, missing)
+            columns[symptom] = (devs, total, (), _NO_PLACES, series[symptom])
+            continue
+        # (a copy of `everywhere` less the days scored: the set `everywhere - days` is,
+        # iterated in the same order, so the sums over it below add in that order)
+        missing = set(everywhere)
+        missing.difference_update(days)
+        places = [bisect_left(union, day) for day in missing]  # (in the set's order)
+        column = list(devs)  # with 0.0 put in at the days missed
+        for place in sorted(places):
+            column.insert(place, 0.0)
+        # (its total, the sum of the squares of its deviations in day order, is that of
+        # the column: the zeros of the days it was not scored on add nothing, to the last bit)
+        columns[symptom] = (column, total, places, set(places), None)
     names = list(flat)
     corr: dict[tuple[str, str], float] = {}
     for i, a in enumerate(names):
-        col_a, total_a, missing_a = columns[a]
+        col_a, total_a, places_a, spots_a, one_a = columns[a]
         for b in names[i + 1 :]:
-            col_b, total_b, missing_b = columns[b]
-            if missing_a or missing_b:
-                # The days one missed that the other was scored on, with the other's score
-                # (in the order of the set of days missed).
-                shared = n - len(missing_a | missing_b)
-                saa = total_a - sum([col_a[at[d]] ** 2 for d in missing_b if d not in missing_a])
-                sbb = total_b - sum([col_b[at[d]] ** 2 for d in missing_a if d not in missing_b])
+            col_b, total_b, places_b, spots_b, one_b = columns[b]
+            if one_a is not None and one_b is not None and known is not None:
+                key = (one_a, one_b)
+                if key in known:
+                    r = known[key]
+                else:
+                    r = known[key] = _correlation(col_a, col_b, n, total_a, total_b)
+            elif places_a or places_b:
+                # The days one missed that the other was scored on, by place, with the
+                # other's score (in the order of the set of days missed).
+                only_b = list(filterfalse(spots_a.__contains__, places_b))
+                only_a = list(filterfalse(spots_b.__contains__, places_a))
+                r = _correlation(
+                    col_a,
+                    col_b,
+                    n - len(places_a) - len(only_b),
+                    total_a - sum(map(pow, map(col_a.__getitem__, only_b), repeat(2))),
+                    total_b - sum(map(pow, map(col_b.__getitem__, only_a), repeat(2))),
+                )
             else:
-                shared, saa, sbb = n, total_a, total_b
-            if shared < 10 or saa <= 1e-12 or sbb <= 1e-12:
-                continue  # too few shared days: taken as independent
-            r = max(sum(map(mul, col_a, col_b)) / math.sqrt(saa * sbb), 0.0)
-            corr[(a, b)] = corr[(b, a)] = min(r, 0.99)
+                r = _correlation(col_a, col_b, n, total_a, total_b)
+            if r is not None:
+                corr[(a, b)] = corr[(b, a)] = r
     return corr
+
+
+_NO_PLACES: frozenset[int] = frozenset()
+
+
+def _correlation(col_a, col_b, shared: int, saa: float, sbb: float) -> float | None:
+    """The correlation of two columns given their sums of squares over the days they share,
+    floored at 0 (at most 0.99); None when too few days are shared (taken as independent)."""
+    if shared < 10 or saa <= 1e-12 or sbb <= 1e-12:
+        return None
+    r = max(sum(map(mul, col_a, col_b)) / math.sqrt(saa * sbb), 0.0)
+    return min(r, 0.99)
 
 
 _ONE_DAY_GAP = bytes([0, 1, *[0] * 254])  # `bytes.translate` table: a gap of 1 -> 1, else 0

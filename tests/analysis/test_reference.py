@@ -100,3 +100,69 @@ def test_a_new_runs_sum_of_squares_from_running_sums_is_never_above_its_own_and_
                     assert floor >= own - 1e-6 * (own + 1.0)
                     checked += 1
     assert checked > 500
+
+
+def _pair_correlations_by_day(series):
+    """The pair correlations as first written: each symptom's deviations by day, a column on
+    the union of days with 0.0 where it was not scored, the days the other missed read by
+    day (the reference `_pair_correlations` must match to the last bit)."""
+    import math
+    from itertools import chain, repeat
+    from operator import mul
+
+    flat = {
+        symptom: (
+            list(chain.from_iterable(seg for seg, _ in one.centred)),
+            list(chain.from_iterable(seg_devs for _, seg_devs in one.centred)),
+        )
+        for symptom, one in series.items()
+    }
+    day_lists = [days for days, _ in flat.values()]
+    union = sorted(set().union(*day_lists))
+    centred = {s: dict(zip(days, devs, strict=True)) for s, (days, devs) in flat.items()}
+    everywhere = set(union)
+    columns = {}
+    for symptom, (days, _) in flat.items():
+        by_day = centred[symptom]
+        column = list(map(by_day.get, union, repeat(0.0)))
+        missing = everywhere - by_day.keys() if len(days) < len(union) else set()
+        total = sum(chain.from_iterable(series[symptom].squares))
+        columns[symptom] = (column, total, missing)
+    names = list(flat)
+    corr = {}
+    for i, a in enumerate(names):
+        col_a, total_a, missing_a = columns[a]
+        for b in names[i + 1 :]:
+            col_b, total_b, missing_b = columns[b]
+            shared = len(union) - len(missing_a | missing_b)
+            saa = total_a - sum([centred[a][d] ** 2 for d in missing_b if d in centred[a]])
+            sbb = total_b - sum([centred[b][d] ** 2 for d in missing_a if d in centred[b]])
+            if shared < 10 or saa <= 1e-12 or sbb <= 1e-12:
+                continue
+            r = max(sum(map(mul, col_a, col_b)) / math.sqrt(saa * sbb), 0.0)
+            corr[(a, b)] = corr[(b, a)] = min(r, 0.99)
+    return corr
+
+
+def test_the_pair_correlations_are_those_read_day_by_day_to_the_last_bit():
+    # `_pair_correlations` reuses the columns of a series, takes the quiet days as the union
+    # when a symptom kept them all, reads the days one missed by place and keeps the
+    # correlations of pairs scored on the same days from one estimate to the next.
+    from dietplanner.analysis.reference import _pair_correlations
+
+    checked = 0
+    for program, estimator, first in estimators(seed=13):
+        rng = random.Random(first)
+        known = {}
+        for _ in range(8):
+            busy = {}
+            for symptom in program.symptoms:
+                if rng.random() < 0.6:
+                    spans = [first + rng.randint(0, 200) for _ in range(rng.randint(1, 4))]
+                    busy[symptom] = [(lo, lo + rng.randint(0, 20)) for lo in spans]
+            series = {s: estimator._series_of(s, busy) for s in program.symptoms}
+            expected = _pair_correlations_by_day(series)
+            assert _pair_correlations(series, estimator._every, known) == expected
+            assert _pair_correlations(series) == expected
+            checked += len(expected)
+    assert checked > 200
