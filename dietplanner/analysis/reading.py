@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, MutableMapping
+from collections.abc import Container, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from .blinded import PairedReading
 from .daybook import DayBook
 from .diary import ProgramFacts
-from .evidence import SymptomDays, SymptomRead
+from .evidence import SymptomRead
 from .reference import Noise, Offset
 from .results import ExcludedDay
 from .vocabulary import Verdict
@@ -44,10 +44,12 @@ class RunContext:
     days may not come from; `offsets` what this patient's own confounder days show
     (`reference.confounder_offsets`); `foods` what each food's challenge showed in the
     previous reading (empty on the first); `templates` the reaction shapes of each window
-    (`ChallengeWindow.templates`, by its index), the same in every pass; `symptom_days` the
-    days each window's symptoms were read on, kept for the whole run by what chose them
-    (`challenge.read_challenge`), and `fit_candidates` the shapes each window's fits may use on
-    the days they read (`evidence.FitSetting.candidates`), kept for the run likewise."""
+    (`ChallengeWindow.templates`, by its index: shared tuples), the same in every pass;
+    `symptom_days` the days each window's symptoms were read on, kept for the whole run by
+    what chose them, and under `(index,)` the window's days sorted into left out, clean and
+    allowed (`challenge.read_challenge`, `challenge._WindowDays`), and `fit_candidates` the
+    shapes each window's fits may use on the days they read (`evidence.FitSetting.candidates`),
+    kept for the run likewise."""
 
     program: ProgramFacts
     book: DayBook
@@ -58,8 +60,8 @@ class RunContext:
     later_blocked: Container[int]
     offsets: Mapping[tuple[str, str], Offset] = field(default_factory=dict)
     foods: Mapping[str, FoodRead] = field(default_factory=dict)
-    templates: Mapping[int, list[tuple[str, list[float]]]] = field(default_factory=dict)
-    symptom_days: MutableMapping[tuple, list[tuple[str, SymptomDays]]] = field(default_factory=dict)
+    templates: Mapping[int, Sequence[tuple[str, Sequence[float]]]] = field(default_factory=dict)
+    symptom_days: MutableMapping[tuple, object] = field(default_factory=dict)
     fit_candidates: MutableMapping[tuple, object] = field(default_factory=dict)
 
 
