@@ -185,7 +185,7 @@ class NoiseEstimator:
         self._runs: dict[tuple[str, tuple[int, ...]], _Run] = {}
         self._dof: dict[tuple[tuple[int, ...], float], float] = {}  # (run, phi)
         self._prefix: dict[str, tuple] = {}  # per symptom (`_sums_of`)
-        self._follows: dict[tuple[int, ...], tuple[bytes, int]] = {}  # per run (`_run`)
+        self._gaps: dict[tuple[int, ...], tuple[bytes, bytes, int]] = {}  # (`_gaps_of`)
         self._known: dict = {}  # (`_pair_correlations`)
 
     def estimate(self, busy: Mapping[str, Sequence[tuple[int, int]]]) -> Noise:
@@ -323,14 +323,9 @@ class NoiseEstimator:
             devs = [v - m for v in values]
             squares = [d * d for d in devs]
             lag = None
-            # Whether day i + 1 of the run follows day i (1, else 0: the gaps of a run are
-            # under a week, so they fit in bytes); `compress` keeps the terms of those pairs
-            # in order, so the sums are those of a loop over them.
-            found = self._follows.get(seg)  # (the symptoms scored on the same days share it)
-            if found is None:
-                follows = bytes(map(sub, islice(seg, 1, None), seg)).translate(_ONE_DAY_GAP)
-                found = self._follows[seg] = (follows, follows.count(1))
-            follows, n = found
+            # `compress` keeps the terms of the pairs of days that follow each other in
+            # order, so the sums are those of a loop over them.
+            _, follows, n = self._gaps_of(seg)
             if len(seg) < 3 or not n:
                 pass
             elif n == len(seg) - 1:  # every day follows the one before
@@ -345,6 +340,18 @@ class NoiseEstimator:
         self._runs[(symptom, seg)] = run
         return run
 
+    def _gaps_of(self, seg: tuple[int, ...]) -> tuple[bytes, bytes, int]:
+        """The gaps between the days of a run (they are under a week, so they fit in
+        bytes), whether day i + 1 follows day i (1, else 0) and how many do: worked out once
+        per run of days, shared by the symptoms scored on the same days and by every
+        correlation its effective degrees of freedom are worked out at."""
+        found = self._gaps.get(seg)
+        if found is None:
+            gaps = bytes(map(sub, islice(seg, 1, None), seg))
+            follows = gaps.translate(_ONE_DAY_GAP)
+            found = self._gaps[seg] = (gaps, follows, follows.count(1))
+        return found
+
     def _eff(self, series: _Series, phi: float) -> float:
         eff = 0.0
         memo = self._dof
@@ -352,7 +359,7 @@ class NoiseEstimator:
             key = (seg, phi)
             value = memo.get(key)
             if value is None:
-                value = memo[key] = _effective_dof(seg, phi)
+                value = memo[key] = _effective_dof(seg, phi, self._gaps_of(seg)[0])
             eff += value
         return eff
 
@@ -569,8 +576,9 @@ def _phi(all_series: Iterable[_Series]) -> float:
     return min(max(shrunk, PHI_RANGE[0]), PHI_RANGE[1])
 
 
-def _effective_dof(days: Sequence[int], phi: float) -> float:
-    """E[sum of squares about the mean] / sigma**2 for AR(1) noise on these days.
+def _effective_dof(days: Sequence[int], phi: float, gaps: Sequence[int] | None = None) -> float:
+    """E[sum of squares about the mean] / sigma**2 for AR(1) noise on these days (`gaps`:
+    those between them, when known).
 
     That is n - (1/n) * sum over all pairs i, j of phi ** |t_i - t_j|; the pair sum is built
     in one sweep, since the sum over earlier days obeys A_j = phi**gap * (A_{j-1} + 1).
@@ -580,10 +588,13 @@ def _effective_dof(days: Sequence[int], phi: float) -> float:
     # half sum is the rounded sum of n + 2 A_2 + ... to the last bit, one product fewer a day.
     half = n * 0.5
     acc = 0.0
-    gaps = list(map(sub, islice(days, 1, None), days))
+    if gaps is None:
+        gaps = list(map(sub, islice(days, 1, None), days))
     # Runs have gaps of at most SEGMENT_GAP days: their powers, computed once.
-    powers = [phi**gap for gap in range(max(SEGMENT_GAP, *gaps) + 1)]
-    for power in map(powers.__getitem__, gaps):
+    powers = [phi**gap for gap in range(max(SEGMENT_GAP, max(gaps, default=0)) + 1)]
+    # (each gap's power read in one call: `itemgetter` of one item gives it, not a tuple)
+    steps = itemgetter(*gaps)(powers) if len(gaps) > 1 else map(powers.__getitem__, gaps)
+    for power in steps:
         acc = power * (acc + 1.0)
         half += acc
     return max(n - 2.0 * half / n, 0.0)

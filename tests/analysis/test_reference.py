@@ -166,3 +166,23 @@ def test_the_pair_correlations_are_those_read_day_by_day_to_the_last_bit():
             assert _pair_correlations(series) == expected
             checked += len(expected)
     assert checked > 200
+
+
+@pytest.mark.parametrize("phi", [0.1, 0.5, 0.85])
+def test_a_runs_effective_degrees_of_freedom_are_its_days_less_their_pair_sum_over_n(phi):
+    # `_effective_dof` builds the pair sum in one sweep, reading each gap's power in one call
+    # when the gaps are known (`NoiseEstimator._gaps_of`): the same bits as working them out.
+    from operator import sub
+
+    from dietplanner.analysis.reference import _effective_dof
+
+    rng = random.Random(7)
+    for size in [1, 2, 3, 4, 30, 120]:
+        days = [0]
+        for _ in range(size - 1):
+            days.append(days[-1] + rng.choice([1, 1, 1, 2, 3, 7]))
+        pairs = sum(phi ** abs(a - b) for a in days for b in days)
+        expected = max(size - pairs / size, 0.0)
+        found = _effective_dof(days, phi)
+        assert found == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert _effective_dof(days, phi, bytes(map(sub, days[1:], days))) == found
