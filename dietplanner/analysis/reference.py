@@ -650,10 +650,27 @@ def confounder_offsets(
         for days in by_kind.values()
         for day in days
     }
-    for symptom in symptoms:
+    # Each day's local usual level of every symptom at once, when each of those calm days has
+    # every symptom scored (the usual case): each symptom's scores in the same order, summed
+    # alike. Otherwise (None) a symptom's level reads the days that scored it.
+    symptoms = tuple(symptoms)
+    every = itemgetter(*symptoms) if len(symptoms) > 1 else None
+    levels: dict[int, list[float | None] | None] = {}
+    for day, rows in neighbours.items():
+        n = len(rows)
+        if n < OFFSET_MIN_LOCAL:
+            levels[day] = [None] * len(symptoms)
+            continue
+        try:
+            levels[day] = (
+                [sum(column) / n for column in zip(*map(every, rows), strict=True)]
+                if every
+                else None
+            )
+        except KeyError:
+            levels[day] = None
+    for at, symptom in enumerate(symptoms):
         var = noise.sigma[symptom] ** 2
-        score_of = itemgetter(symptom)
-        local: dict[int, float | None] = {}
         for kind, days in by_kind.items():
             devs = []
             episodes = 0
@@ -662,14 +679,12 @@ def confounder_offsets(
                 value = scores[day].get(symptom)
                 if value is None:
                     continue
-                if day not in local:
-                    rows = neighbours[day]
-                    try:  # (each of those days has a score for it: the usual case)
-                        near = list(map(score_of, rows))
-                    except KeyError:
-                        near = [row[symptom] for row in rows if symptom in row]
-                    local[day] = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
-                level = local[day]
+                found = levels[day]
+                if found is not None:
+                    level = found[at]
+                else:
+                    near = [row[symptom] for row in neighbours[day] if symptom in row]
+                    level = sum(near) / len(near) if len(near) >= OFFSET_MIN_LOCAL else None
                 if level is None:
                     continue
                 devs.append(value - level)

@@ -186,3 +186,50 @@ def test_a_runs_effective_degrees_of_freedom_are_its_days_less_their_pair_sum_ov
         found = _effective_dof(days, phi)
         assert found == pytest.approx(expected, rel=1e-12, abs=1e-12)
         assert _effective_dof(days, phi, bytes(map(sub, days[1:], days))) == found
+
+
+def test_confounder_offsets_read_each_days_local_level_as_the_days_near_it_give_it():
+    # `confounder_offsets` works out every symptom's local level of a day at once: the same
+    # mean of the calm days near it that scored the symptom, to the last bit, also when one
+    # of those days missed a symptom.
+    from dietplanner.analysis.daybook import DayBook
+    from dietplanner.analysis.diary import DayEntry
+    from dietplanner.analysis.reference import Noise, confounder_offsets
+
+    from .simulator import simulate_cohort
+
+    checked = 0
+    for diary in simulate_cohort(14, 6):
+        program = diary.program
+        rng = random.Random(len(diary.entries))
+        entries = [
+            DayEntry(
+                e.date,
+                {s: v for s, v in e.scores.items() if rng.random() > 0.03},
+                e.confounders,
+                e.off_plan,
+            )
+            for e in diary.entries
+        ]
+        book = DayBook(entries)
+        noise = Noise(phi=0.5, sigma=dict.fromkeys(program.symptoms, 1.0), dof={})
+        first = program.started_on.toordinal()
+        offsets = confounder_offsets(book, program.symptoms, first, set(), noise)
+        for (kind, symptom), offset in offsets.items():
+            devs = []
+            for day, kinds in book.confounded_days():
+                if kinds != (kind,) or day < first or book.ate_off_plan(day):
+                    continue
+                if symptom not in book.scores[day]:
+                    continue
+                near = [
+                    book.scores[d][symptom]
+                    for d in range(day - 10, day + 11)
+                    if d >= first and d in book.calm and symptom in book.scores[d]
+                ]
+                if len(near) >= 3:
+                    devs.append(book.scores[day][symptom] - sum(near) / len(near))
+            assert offset.days == len(devs)
+            assert offset.points == sum(devs) / len(devs)
+            checked += 1
+    assert checked > 10
