@@ -67,9 +67,7 @@ class DayBook:
         self._eaten = eaten
         self._off_plan = _carry(eaten)
         # Logged days fit to serve as the usual level: no confounder, no off-plan eating.
-        self.calm = frozenset(
-            d for d in scores if d not in self._confounders and d not in self._off_plan
-        )
+        self.calm = frozenset(scores.keys() - self._confounders.keys() - self._off_plan.keys())
         self._episodes: dict[int, tuple[Episode, ...]] | None = None
         self._exposures: dict[int, tuple[Episode, ...]] | None = None
         self._values: dict[str, dict[int, float]] = {}

@@ -170,7 +170,8 @@ class NoiseEstimator:
     def __init__(self, book: DayBook, symptoms: Iterable[str], earliest: int) -> None:
         self.book = book
         self.symptoms = tuple(symptoms)
-        quiet = self._every = tuple(sorted(day for day in book.calm if day >= earliest))
+        calm = sorted(book.calm)
+        quiet = self._every = tuple(calm[bisect_left(calm, earliest) :])
         logged = len(book.scores)
         # (a symptom scored every logged day is scored on every quiet day: the same tuple)
         self._quiet = {
