@@ -199,11 +199,11 @@ def _bridge(
     logged: dict[int, tuple[str, ...]], scores: dict[int, dict[str, int]]
 ) -> dict[int, tuple[str, ...]]:
     result = dict(logged)
-    for day in scores:
-        before = logged.get(day - 1)
-        after = logged.get(day + 1)
-        if not before or not after:
-            continue
+    # The days with a confounder logged on the day before and the day after (in diary order).
+    between = {day + 1 for day in logged if day + 2 in logged}
+    for day in filter(between.__contains__, scores):
+        before = logged[day - 1]
+        after = logged[day + 1]
         own = logged.get(day, ())
         shared = tuple(c for c in before if c in after and c not in own)
         if shared:

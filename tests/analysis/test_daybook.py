@@ -22,3 +22,25 @@ def test_a_symptoms_values_are_its_scores_as_floats_on_the_days_it_was_scored():
     assert book.values("sleep") == {days[0].toordinal(): 5.0, days[2].toordinal(): 7.0}
     assert book.values("mood") == {}
     assert book.values("pain") is pain  # kept
+
+
+def test_a_confounder_logged_either_side_of_a_day_covers_it_and_it_is_not_calm():
+    day = [date(2026, 3, k) for k in range(1, 9)]
+    book = DayBook(
+        [
+            DayEntry(day[0], {"pain": 1}, confounders=("ill", "stress")),
+            DayEntry(day[1], {"pain": 1}, confounders=("stress",)),  # forgot "ill"
+            DayEntry(day[2], {"pain": 1}, confounders=("ill",)),
+            DayEntry(day[3], {"pain": 1}),  # "stress" only before, "ill" only on one side
+            DayEntry(day[4], {"pain": 1}, confounders=("poor_sleep",)),
+            DayEntry(day[5], {"pain": 1}),  # nothing logged the day after
+            DayEntry(day[6], {"pain": 1}, off_plan=("dairy",)),
+            DayEntry(day[7], {"pain": 1}),  # the day after off-plan eating
+        ]
+    )
+    ordinal = [d.toordinal() for d in day]
+    assert book.confounders(ordinal[1]) == ("stress", "ill")
+    assert book.confounders(ordinal[3]) == ()
+    assert book.confounders(ordinal[5]) == ()
+    assert [d for d, _ in book.confounded_days()] == [ordinal[k] for k in (0, 1, 2, 4)]
+    assert book.calm == {ordinal[3], ordinal[5]}
