@@ -17,7 +17,9 @@ from .results import (
     RISE,
     SMALL_RISE,
     ChallengeResult,
+    challenge_result,
     rise_kind,
+    symptom_evidence,
 )
 from .results import SymptomEvidence as Evidence
 from .vocabulary import Verdict
@@ -31,11 +33,11 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
         r = read_by_symptom.get(symptom)
         if r is None or not r.window:
             out.append(
-                Evidence(
-                    symptom=symptom,
-                    finding=NO_DATA,
-                    reference_level=None if r is None else r.ref_level,
-                    reference_spread=None if r is None else r.sigma,
+                symptom_evidence(
+                    symptom,
+                    NO_DATA,
+                    None if r is None else r.ref_level,
+                    None if r is None else r.sigma,
                 )
             )
             continue
@@ -50,7 +52,7 @@ def _evidence(reading: Reading) -> tuple[Evidence, ...]:
         # (symptom, finding, reference_level, reference_spread, window_level, change,
         # strength, days, placebo_level: given by place, one call per symptom)
         out.append(
-            Evidence(
+            symptom_evidence(
                 symptom,
                 finding,
                 r.ref_level,
@@ -70,7 +72,7 @@ def result(reading: Reading, prior: float) -> ChallengeResult:
     c = cw.challenge
     if reading.paired is not None:
         return _paired_result(reading.paired, cw, prior)
-    return ChallengeResult(
+    return challenge_result(
         food_group=c.food_group,
         started_on=c.started_on,
         verdict=reading.verdict,

@@ -37,6 +37,15 @@ def rise_kind(change: float, level: float, strength: float | None) -> str:
 FINDING_OF_KIND = {"clear": RISE, "uncertain": SMALL_RISE, "small": SMALL_RISE, "none": NO_RISE}
 
 
+def draft_class(cls: type) -> type:
+    """A mutable class with the slots of the frozen dataclass `cls`, in the same order: a
+    builder fills one in with plain stores, then makes it a `cls` (`__class__` assignment,
+    allowed between classes of the same layout), never changed after. A frozen dataclass's
+    own `__init__` sets each field through `object.__setattr__`, several times as long; the
+    object built is the same (its fields, `repr`, equality, hash, pickling)."""
+    return type(f"{cls.__name__}Draft", (), {"__slots__": cls.__slots__})
+
+
 def _r1(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
@@ -78,6 +87,31 @@ class SymptomEvidence:
         if self.placebo_level is not None:
             data["placebo_level"] = _r1(self.placebo_level)
         return data
+
+
+_EvidenceDraft = draft_class(SymptomEvidence)
+
+
+def symptom_evidence(
+    symptom: str,
+    finding: str,
+    reference_level: float | None = None,
+    reference_spread: float | None = None,
+    window_level: float | None = None,
+    change: float | None = None,
+    strength: float | None = None,
+    days: int = 0,
+    placebo_level: float | None = None,
+) -> SymptomEvidence:
+    """`SymptomEvidence(...)` of the same fields, built by plain stores (`draft_class`): one is
+    built per symptom of every result."""
+    e = _EvidenceDraft()
+    e.symptom, e.finding = symptom, finding
+    e.reference_level, e.reference_spread = reference_level, reference_spread
+    e.window_level, e.change, e.strength = window_level, change, strength
+    e.days, e.placebo_level = days, placebo_level
+    e.__class__ = SymptomEvidence
+    return e
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +205,41 @@ class ChallengeResult:
             data["pairs_usable"] = self.pairs_usable
             data["active_label"] = self.active_label
         return data
+
+
+_ResultDraft = draft_class(ChallengeResult)
+
+
+def challenge_result(
+    *,
+    food_group: str,
+    started_on: date,
+    verdict: str,
+    symptoms: tuple[SymptomEvidence, ...],
+    excluded_days: tuple[ExcludedDay, ...],
+    reasons: tuple[str, ...],
+    complete: bool,
+    window_start: date,
+    window_end: date,
+    reference_days: int = 0,
+    blinded: bool = False,
+    stopped_early_on: date | None = None,
+    stop_reason: str | None = None,
+    challenge_index: int = 0,
+    too_early: bool = False,
+    log_lr: float = 0.0,
+    prior: float = PRIOR,
+) -> ChallengeResult:
+    """`ChallengeResult(...)` of an open or unblinded reading (no pairs), built by plain
+    stores (`draft_class`), its verdict stored as its plain slug as `__post_init__` does."""
+    r = _ResultDraft()
+    r.food_group, r.started_on, r.verdict = food_group, started_on, str(verdict)
+    r.symptoms, r.excluded_days, r.reasons = symptoms, excluded_days, reasons
+    r.complete, r.window_start, r.window_end = complete, window_start, window_end
+    r.reference_days, r.blinded = reference_days, blinded
+    r.stopped_early_on, r.stop_reason = stopped_early_on, stop_reason
+    r.challenge_index, r.too_early = challenge_index, too_early
+    r.pairs, r.pairs_favouring_active, r.pairs_usable, r.active_label = (), None, None, None
+    r.log_lr, r.prior = log_lr, prior
+    r.__class__ = ChallengeResult
+    return r
