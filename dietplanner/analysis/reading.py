@@ -20,7 +20,7 @@ from .daybook import DayBook
 from .diary import ProgramFacts
 from .evidence import SymptomRead
 from .reference import Noise, Offset
-from .results import ExcludedDay
+from .results import ExcludedDay, draft_class
 from .vocabulary import Verdict
 from .windows import ChallengeWindow
 
@@ -65,9 +65,12 @@ class RunContext:
     fit_candidates: MutableMapping[tuple, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Reading:
-    """Everything decided about one challenge, before it is worded."""
+    """Everything decided about one challenge, before it is worded. Built per challenge and
+    pass by `__new__` with plain stores (`results.draft_class`), not by a frozen dataclass's
+    `__init__` (23 calls of `object.__setattr__`); frozen all the same, and
+    `dataclasses.replace` copies it through `__new__`."""
 
     cw: ChallengeWindow
     verdict: str = Verdict.INCONCLUSIVE
@@ -104,3 +107,44 @@ class Reading:
     pair: tuple[str, str] | None = None
     # A blinded re-challenge: its reading pair by pair, which gives the verdict (`blinded.py`).
     paired: PairedReading | None = None
+
+    def __new__(
+        cls,
+        *,
+        cw: ChallengeWindow,
+        verdict: str = Verdict.INCONCLUSIVE,
+        reads: tuple[SymptomRead, ...] = (),
+        symptoms: tuple[str, ...] = (),
+        excluded: tuple[ExcludedDay, ...] = (),
+        window_days: int = 0,
+        clean_days: int = 0,
+        counted_days: int = 0,
+        uncounted: tuple[DayWhy, ...] = (),
+        complete: bool = True,
+        allowed: tuple[DayWhy, ...] = (),
+        allowed_around: tuple[DayWhy, ...] = (),
+        eaten: tuple[tuple[str, str | None], ...] = (),
+        triggered: tuple[SymptomRead, ...] = (),
+        possible: tuple[tuple[SymptomRead, str], ...] = (),
+        meaningful: tuple[SymptomRead, ...] = (),
+        placebo_reacted: tuple[SymptomRead, ...] = (),
+        stop_confirmed: bool = False,
+        problem: str | None = None,
+        log_bayes: float | None = None,
+        log_lr: float = 0.0,
+        pair: tuple[str, str] | None = None,
+        paired: PairedReading | None = None,
+    ) -> Reading:
+        r = _ReadingDraft()
+        r.cw, r.verdict, r.reads, r.symptoms, r.excluded = cw, verdict, reads, symptoms, excluded
+        r.window_days, r.clean_days, r.counted_days = window_days, clean_days, counted_days
+        r.uncounted, r.complete, r.allowed = uncounted, complete, allowed
+        r.allowed_around, r.eaten, r.triggered = allowed_around, eaten, triggered
+        r.possible, r.meaningful, r.placebo_reacted = possible, meaningful, placebo_reacted
+        r.stop_confirmed, r.problem, r.log_bayes = stop_confirmed, problem, log_bayes
+        r.log_lr, r.pair, r.paired = log_lr, pair, paired
+        r.__class__ = cls
+        return r
+
+
+_ReadingDraft = draft_class(Reading)

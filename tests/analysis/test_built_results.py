@@ -70,3 +70,28 @@ def test_challenge_result_is_the_dataclass_its_init_builds():
     minimal = {k: fields[k] for k in list(fields)[:9]}
     assert repr(challenge_result(**minimal)) == repr(ChallengeResult(**minimal))
 
+
+def test_reading_is_built_whole_and_refuses_changes():
+    from dietplanner.analysis.reading import Reading
+
+    cw = object()
+    built = Reading(cw=cw, verdict="trigger", window_days=5, log_lr=1.5, pair=("a", "b"))
+    assert type(built) is Reading
+    values = {f.name: getattr(built, f.name) for f in dataclasses.fields(Reading)}
+    assert values["cw"] is cw and values["window_days"] == 5 and values["pair"] == ("a", "b")
+    assert values["complete"] is True and values["reads"] == () and values["paired"] is None
+    assert values["verdict"] == "trigger" and values["log_lr"] == 1.5
+    given = {"cw", "verdict", "window_days", "log_lr", "pair"}
+    for f in dataclasses.fields(Reading):
+        if f.name not in given:
+            assert values[f.name] == f.default, f.name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.verdict = "tolerated"
+    copy = dataclasses.replace(built, verdict="tolerated")
+    assert type(copy) is Reading and copy.verdict == "tolerated" and built.verdict == "trigger"
+    assert copy == dataclasses.replace(built, verdict="tolerated") != built
+    assert {f.name: getattr(copy, f.name) for f in dataclasses.fields(Reading)} == values | {
+        "verdict": "tolerated"
+    }
+    with pytest.raises(TypeError):
+        Reading("positional")
