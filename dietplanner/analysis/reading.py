@@ -146,5 +146,13 @@ class Reading:
         r.__class__ = cls
         return r
 
+    def __reduce__(self) -> tuple:
+        # (copied and pickled by its fields: `__new__` takes them by name)
+        return _reading_of, ({name: getattr(self, name) for name in self.__slots__},)
+
+
+def _reading_of(fields: dict) -> Reading:
+    return Reading(**fields)
+
 
 _ReadingDraft = draft_class(Reading)

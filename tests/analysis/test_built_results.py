@@ -95,3 +95,17 @@ def test_reading_is_built_whole_and_refuses_changes():
     }
     with pytest.raises(TypeError):
         Reading("positional")
+
+
+def test_reading_copies_and_pickles_whole():
+    import copy
+
+    from dietplanner.analysis.reading import Reading
+
+    built = Reading(cw=("window", 3), verdict="trigger", clean_days=4, pair=("a", "b"))
+    for again in (
+        copy.copy(built),
+        copy.deepcopy(built),
+        pickle.loads(pickle.dumps(built)),  # noqa: S301 (our own bytes)
+    ):
+        assert type(again) is Reading and again == built and repr(again) == repr(built)
