@@ -78,6 +78,10 @@ class DayBook:
     def values(self, symptom: str) -> dict[int, float]:
         """The days `symptom` was scored on, with their score as a float."""
         found = self._values.get(symptom)
+        if found is None and not self._values:
+            # The first call reads every symptom scored on every logged day at once.
+            self._values = _every_day_values(self.scores)
+            found = self._values.get(symptom)
         if found is None:
             scores = self.scores
             try:  # scored every day (the usual case): read each day's score in C
@@ -139,6 +143,37 @@ class DayBook:
     def reference_why(self, day: int) -> tuple[str, ...]:
         """Why a day cannot serve as the patient's usual level (empty: it can)."""
         return self._confounders.get(day, ()) + self._off_plan.get(day, ())
+
+
+# A score of 0 to 10 as a float, by place (the same float `float` gives it).
+_AS_FLOAT = [float(score) for score in range(11)]
+
+
+def _every_day_values(scores: dict[int, dict[str, int]]) -> dict[str, dict[int, float]]:
+    """`DayBook.values` of each symptom of the first logged day that was scored on every
+    logged day (the usual case: all of them), worked out together: each day's scores of
+    those symptoms read with one call, then each symptom's column turned into floats with
+    one call when it holds whole scores of 0 to 10 only (read by place in a list of their
+    floats). Empty when one of those symptoms missed a day or fewer than two days were
+    logged (each symptom is then read on its own)."""
+    if len(scores) < 2:
+        return {}
+    names = tuple(next(iter(scores.values())))
+    if len(names) < 2:
+        return {}
+    try:
+        columns = list(zip(*map(itemgetter(*names), scores.values()), strict=True))
+    except KeyError:
+        return {}
+    found = {}
+    for name, column in zip(names, columns, strict=True):
+        try:  # (only whole scores of 0 to 255 make bytes; over 10 they raise IndexError)
+            bytes(column)
+            floats = itemgetter(*column)(_AS_FLOAT)
+        except (IndexError, TypeError, ValueError):
+            floats = map(float, column)
+        found[name] = dict(zip(scores, floats, strict=True))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
