@@ -176,17 +176,17 @@ class Prepared:
         locks = bool(query.select_for_update)
         if not query.default_cols:  # a `values_list`: its rows as tuples (`rows`)
             return _Statement(
-                alias,
-                None,
-                query,
-                sql,
-                tuple(params),
-                tuple(places),
-                compiled,
-                (),
-                slice(0),
-                (),
-                locks,
+                alias=alias,
+                model=None,
+                query=query,
+                sql=sql,
+                params=tuple(params),
+                places=tuple(places),
+                compiled=compiled,
+                init_list=(),
+                columns=slice(0),
+                related=(),
+                locks=locks,
             )
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Statement(

@@ -3,7 +3,7 @@ import uuid
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -701,13 +701,14 @@ class EndoscopyOutcome(_ChallengeRow):
         return f"{self.challenge}: {self.get_outcome_display()}"
 
 
-def diary_changed(*program_ids: int) -> dict[int, int]:
+def diary_changed(*program_ids: int, using: str = DEFAULT_DB_ALIAS) -> dict[int, int]:
     """Bump the programs' diary revision (one UPDATE) and return each one's new revision.
     Every write of their entries does this first, in the write's transaction, and gives the
     rows it writes that revision (`DailyEntry.revision`): the UPDATE holds the program's row
     until the write commits, so the writes of one program take their revisions in turn."""
     if not program_ids:
         return {}
+    connection = connections[using]
     table = connection.ops.quote_name(Program._meta.db_table)
     marks = ", ".join(["%s"] * len(program_ids))
     with connection.cursor() as cursor:
@@ -726,11 +727,11 @@ class DailyEntryQuerySet(models.QuerySet):
     then reads again only the rows of a higher revision (`record._kept_entries`)."""
 
     def update(self, **kwargs) -> int:
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(using=self.db, savepoint=False):
             programs = set(self.order_by().values_list("program_id", flat=True).distinct())
             if not programs:
                 return super().update(**kwargs)
-            revisions = diary_changed(*programs)
+            revisions = diary_changed(*programs, using=self.db)
             if len(revisions) == 1:
                 (revision,) = revisions.values()
                 kwargs["revision"] = revision
@@ -747,8 +748,8 @@ class DailyEntryQuerySet(models.QuerySet):
             fields = kwargs.get("update_fields") or []
             if "revision" not in fields:
                 kwargs["update_fields"] = [*fields, "revision"]
-        with transaction.atomic(savepoint=False):
-            revisions = diary_changed(*sorted({e.program_id for e in objs}))
+        with transaction.atomic(using=self.db, savepoint=False):
+            revisions = diary_changed(*sorted({e.program_id for e in objs}), using=self.db)
             for entry in objs:
                 entry.revision = revisions[entry.program_id]
             return super().bulk_create(objs, *args, **kwargs)
@@ -783,8 +784,9 @@ class DailyEntry(models.Model):
         return f"{self.date} ({self.program.patient.full_name})"
 
     def save(self, *args, **kwargs):
-        with transaction.atomic(savepoint=False):
-            self.revision = diary_changed(self.program_id)[self.program_id]
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            self.revision = diary_changed(self.program_id, using=using)[self.program_id]
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
             super().save(*args, **kwargs)

@@ -401,14 +401,9 @@ def _with_row(entries, saved: EntryRow) -> list[EntryRow]:
 def _keep_step(key: tuple, rows: tuple[EntryRow, ...], step: tuple) -> None:
     """After a check-in committed: its rows kept here, and its step (the stamp before, the
     saved row) for the other processes, a few hundred bytes instead of a year of rows."""
-    _keep_here(key, rows)
-    diary_steps.keep(key, step)
-
-
-def _keep_here(key: tuple, rows: tuple[EntryRow, ...]) -> tuple[EntryRow, ...]:
     diaries.keep_here(key, rows)
-    latest_rows.keep_here(key[:2], (key, rows))
-    return rows
+    latest_rows.keep_here(key[:2], (key, rows))  # (committed: this runs once it is)
+    diary_steps.keep(key, step)
 
 
 def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
@@ -418,24 +413,35 @@ def _kept_entries(program: Program, key: tuple) -> tuple[EntryRow, ...]:
     rows = diaries.peek(key)
     if rows is not None:
         return rows
+    rows = _after_steps(key)
+    if rows is not None:
+        diaries.keep_here(key, rows)
+    else:
+        rows = diaries.get(key, lambda: _changed_since(program, key) or _read_entries(program))
+    if not connections[program._state.db or DEFAULT_DB_ALIAS].in_atomic_block:
+        # Only committed rows are read on from: rows read in a transaction may hold its own
+        # writes, and a rolled back write leaves its revision to the next one.
+        latest_rows.keep_here(key[:2], (key, rows))
+    return rows
+
+
+def _after_steps(key: tuple) -> tuple[EntryRow, ...] | None:
+    """The rows of the diary stamp `key` built from rows this process keeps of an earlier
+    stamp and the check-ins made since (`diary_steps`, followed back at most STEPS), or
+    None."""
     saved, at = [], key
     for _ in range(STEPS):
         step = diary_steps.find(at)
         if step is None:
-            break
+            return None
         at, values = step
         saved.append(EntryRow(*values))
         before = diaries.peek(at)
         if before is not None:
             for row in reversed(saved):
                 before = _with_row(before, row)
-            return _keep_here(key, tuple(before))
-    rows = diaries.get(key, lambda: _changed_since(program, key) or _read_entries(program))
-    if not connections[program._state.db or DEFAULT_DB_ALIAS].in_atomic_block:
-        # Only committed rows are read on from: rows read in a transaction may hold its own
-        # writes, and a rolled back write leaves its revision to the next one.
-        latest_rows.keep_here(key[:2], (key, rows))
-    return rows
+            return tuple(before)
+    return None
 
 
 def _changed_since(program: Program, key: tuple) -> tuple[EntryRow, ...] | None:
