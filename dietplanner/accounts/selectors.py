@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.db.models import Subquery
 from django.http import Http404
 
 from dietplanner.prepared import Prepared
@@ -37,15 +38,21 @@ def link_for_dietitian(dietitian: User, patient_public_id) -> CareLink:
     return link
 
 
+# The patient is found by their id first (a subquery the database runs once), then the one
+# active link of the pair by its unique index. A join filtered on both people let PostgreSQL
+# without statistics (a table not yet analysed, links just imported) walk all of the
+# dietitian's links instead: 3.7 ms for 5,000 clients (tests/accounts/test_link_plan.py).
 _LINK = Prepared(
     lambda dietitian_id, public_id: (
         CareLink.objects.active()
         .filter(
             dietitian_id=dietitian_id,
-            patient__public_id=public_id,
-            patient__role=User.Role.PATIENT,
+            patient_id=Subquery(
+                User.objects.filter(public_id=public_id, role=User.Role.PATIENT).values("pk")
+            ),
         )
-        .select_related("patient")[:1]
+        .select_related("patient")
+        .order_by()[:1]
     ),
     dietitian_id=int,
     public_id=uuid.UUID,
