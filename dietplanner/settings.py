@@ -406,5 +406,9 @@ LOGGING = {
         # Tasks run at once (development, tests) would log two lines each: seeding the demo
         # alone ran a few hundred. The database queue's worker keeps logging each task.
         "django_tasks": {"level": "INFO" if TASK_BACKEND == "database" else "WARNING"},
+        # The font subsetter WeasyPrint falls back on without libharfbuzz-subset: WeasyPrint
+        # lowers its level to DEBUG while it subsets (to pass its warnings on as its own), and
+        # every line went on to the root handler, some 150 per PDF. Its own warnings stay.
+        "fontTools": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 }

@@ -123,3 +123,17 @@ def test_daily_appendix_lines_keep_columns_and_a_wrapped_day_together():
     for block in text.blocks:
         body = block.splitlines()[2:]
         assert not body[0].startswith(" "), "a block starts in the middle of a day"
+
+
+def test_drawing_a_pdf_logs_nothing_at_the_default_level(
+    dietitian_client, patient, catalogue, caplog
+):
+    """The font subsetter wrote some 150 lines per PDF ("glyf pruned", the glyph names) into
+    the worker's log at the default INFO level; only its warnings are kept."""
+    program_with_a_challenge(patient)
+    with at(FIRST_DOSE + timedelta(days=6)), caplog.at_level("INFO"):
+        caplog.clear()
+        response = dietitian_client.get(reverse("clinic:report-pdf", args=[patient.public_id]))
+    assert response.content.startswith(b"%PDF")
+    noisy = [r for r in caplog.records if r.name.startswith("fontTools")]
+    assert noisy == [], f"{len(noisy)} lines, e.g. {noisy[0].name}: {noisy[0].getMessage()}"
