@@ -147,6 +147,25 @@ def gunicorn(env: dict[str, str], work: Path) -> Iterator[str]:
             server.wait(timeout=60)
 
 
+@contextlib.contextmanager
+def task_worker(env: dict[str, str], work: Path) -> Iterator[None]:
+    """The task queue's worker (`db_worker`), as each app server runs one in production, until
+    the block ends; its output goes to `worker.log` in `work`."""
+    with open(work / "worker.log", "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+
+
 def _wait_until_up(base: str, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
