@@ -172,35 +172,26 @@ class Prepared:
             raise ValueError("the statement's SQL or other values change with its values")
         klass_info, select = compiler.klass_info, compiler.select
         names = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
-        compiled = {name: getattr(compiler, name) for name in names}
-        locks = bool(query.select_for_update)
-        if not query.default_cols:  # a `values_list`: its rows as tuples (`rows`)
-            return _Statement(
-                alias=alias,
-                model=None,
-                query=query,
-                sql=sql,
-                params=tuple(params),
-                places=tuple(places),
-                compiled=compiled,
-                init_list=(),
-                columns=slice(0),
-                related=(),
-                locks=locks,
-            )
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        if query.default_cols:  # model objects (`all`)
+            first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            model = klass_info["model"]
+            init_list = tuple(f[0].target.attname for f in select[first:last])
+            related = tuple(get_related_populators(klass_info, select, alias))
+        else:  # a `values_list`: its rows as tuples (`rows`)
+            first = last = 0
+            model, init_list, related = None, (), ()
         return _Statement(
             alias=alias,
-            model=klass_info["model"],
+            model=model,
             query=query,
             sql=sql,
             params=tuple(params),
             places=tuple(places),
-            compiled=compiled,
-            init_list=tuple(f[0].target.attname for f in select[first:last]),
+            compiled={name: getattr(compiler, name) for name in names},
+            init_list=init_list,
             columns=slice(first, last),
-            related=tuple(get_related_populators(klass_info, select, alias)),
-            locks=locks,
+            related=related,
+            locks=bool(query.select_for_update),
         )
 
 

@@ -14,7 +14,7 @@ from . import probability
 from .evidence import SymptomRead
 from .reading import Reading
 from .reference import Noise
-from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change
+from .results import CLEAR_RISE_Z, SMALL_RISE_POINTS, meaningful_change, rise_kind_at
 from .stats import critical_z
 from .vocabulary import Verdict
 from .windows import ChallengeWindow
@@ -289,8 +289,8 @@ def pair_to_mention(pair: tuple[str, str] | None, usable: list[SymptomRead]):
 
 def clear_rises(usable: Sequence[SymptomRead], bars: dict[str, float]) -> list[SymptomRead]:
     """The symptoms whose rise `rise_kind` calls "clear", from each symptom's meaningful
-    change (`bars`) already worked out: up by it, beyond the 5% level."""
-    return [r for r in usable if r.change >= bars[r.symptom] and r.z >= CLEAR_RISE_Z]
+    change (`bars`) already worked out."""
+    return [r for r in usable if rise_kind_at(r.change, bars[r.symptom], r.z) == "clear"]
 
 
 def _log(x: float) -> float:

@@ -462,8 +462,7 @@ def _read_open(read: SymptomRead, days_in: SymptomDays, setting: FitSetting) -> 
                 setting.noise.phi,
             )
         setting.same[same] = (lists, design)
-    scores = days_in.scores
-    w_y = design.whitener.apply(_scores(days_in) if scores is None else scores)
+    w_y = design.whitener.apply(_scores(days_in))
     s11 = design.s11
     b1 = sum(map(mul, design.w_one, w_y))
     yw = w_y[design.start : design.stop]

@@ -29,7 +29,12 @@ def meaningful_change(level: float) -> float:
 
 def rise_kind(change: float, level: float, strength: float | None) -> str:
     """ "clear", "uncertain" (big enough, not beyond the wobble), "small" or "none"."""
-    if change >= meaningful_change(level):
+    return rise_kind_at(change, meaningful_change(level), strength)
+
+
+def rise_kind_at(change: float, bar: float, strength: float | None) -> str:
+    """`rise_kind` with the level's `meaningful_change` (`bar`) already worked out."""
+    if change >= bar:
         return "clear" if strength is not None and strength >= CLEAR_RISE_Z else "uncertain"
     return "small" if change >= SMALL_RISE_POINTS else "none"
 
